@@ -1,0 +1,178 @@
+"""Jinja extension behind the lifecycle template.
+
+Copier loads this file by path (through ``copier_template_extensions``), so it
+must stay importable on its own: standard library and Jinja2 only.
+
+Public surface, used by ``copier.yml`` and ``template/``:
+
+* filter ``recommend_size``: the size the rubric recommends for a list of
+  ratings (``low`` / ``moderate`` / ``high``). The most severe rating wins,
+  because an artefact that is too light is the failure we want to avoid.
+* test ``at_least``: ``{% if project_size is at_least("medium") %}``.
+* filter ``package_name``: a valid, importable Python package name derived
+  from any project name (non-ASCII welcome).
+* filter ``quoted``: a double-quoted string literal valid in TOML, YAML and
+  Python, so answers never break the files they land in.
+* filters ``name_problem``, ``package_problem``, ``description_problem`` and
+  ``owner_problem``: the rule an answer breaks, or an empty string; the
+  validators in ``copier.yml`` are one call each, so every rule is unit-tested.
+
+Everything is a plain function too, so tests can call it without Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+SIZES: tuple[str, ...] = ("small", "medium", "large")
+"""Project sizes, lightest first. Artefacts accumulate from left to right."""
+
+RATINGS: dict[str, str] = {"low": "small", "moderate": "medium", "high": "large"}
+"""What one rubric answer implies on its own."""
+
+RUBRIC: dict[str, str] = {
+    "size_scope": "Effort and people: days for one person (low), weeks for one or two "
+    "people or a second team such as platform engineering (moderate), months or several "
+    "teams (high).",
+    "size_impact": "Who notices and what data it touches: developers only and public data "
+    "(low), a known group of users or confidential data (moderate), all users, changed "
+    "default behaviour or regulated data (high).",
+    "size_risk": "How hard to undo and how much is unknown: well understood and reverted in "
+    "an hour (low), open questions, new infrastructure of a known kind or a flag rollback "
+    "(moderate), a spike needed, a new kind of infrastructure or a one-way change such as a "
+    "data migration (high).",
+}
+"""The rubric questions asked in ``copier.yml``, with what each rating means."""
+
+MAX_NAME_LENGTH = 80
+MAX_PACKAGE_LENGTH = 50
+MAX_DESCRIPTION_LENGTH = 200
+_PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$")
+
+
+def recommend_size(ratings: Iterable[str]) -> str:
+    """Return the size implied by the most severe rating.
+
+    Unknown ratings raise ``ValueError`` rather than being ignored: a typo in
+    the questionnaire must not quietly shrink a project's process.
+    """
+    sizes = []
+    for rating in ratings:
+        if rating not in RATINGS:
+            raise ValueError(f"unknown rating {rating!r}; expected one of {list(RATINGS)}")
+        sizes.append(SIZES.index(RATINGS[rating]))
+    return SIZES[max(sizes, default=0)]
+
+
+def size_at_least(size: str, minimum: str) -> bool:
+    """Tell whether ``size`` gets everything a ``minimum``-sized project gets."""
+    for value in (size, minimum):
+        if value not in SIZES:
+            raise ValueError(f"unknown size {value!r}; expected one of {list(SIZES)}")
+    return SIZES.index(size) >= SIZES.index(minimum)
+
+
+def package_name(project_name: str) -> str:
+    """Derive an importable package name from a free-text project name.
+
+    Accents are folded to ASCII ("Café" -> "cafe"); anything else that is not
+    a letter or digit becomes one underscore. Names that could not be imported
+    as they are (empty, leading digit, keyword, standard-library module) get
+    an ``app`` prefix or suffix, so the default always passes validation.
+    """
+    ascii_name = (
+        unicodedata.normalize("NFKD", project_name).encode("ascii", "ignore").decode("ascii")
+    )
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:MAX_PACKAGE_LENGTH]
+    slug = slug.strip("_")
+    if not slug:
+        return "app"
+    if slug[0].isdigit():
+        slug = f"app_{slug}"[:MAX_PACKAGE_LENGTH].rstrip("_")
+    if keyword.iskeyword(slug) or slug in sys.stdlib_module_names:
+        slug = f"{slug}_app"
+    return slug
+
+
+def name_problem(project_name: str) -> str:
+    """Return the rule a project name breaks, or ``""`` when it is fine."""
+    if not project_name.strip():
+        return "project_name must not be empty or only spaces."
+    if project_name != project_name.strip():
+        return "project_name must not start or end with spaces."
+    if len(project_name) > MAX_NAME_LENGTH:
+        return f"project_name must be at most {MAX_NAME_LENGTH} characters."
+    if any(unicodedata.category(char).startswith("C") for char in project_name):
+        return "project_name must be one line without control characters."
+    if not any(char.isalnum() for char in project_name):
+        return "project_name must contain at least one letter or digit."
+    return ""
+
+
+def package_problem(name: str) -> str:
+    """Return the rule a package name breaks, or ``""`` when it is fine."""
+    if not _PACKAGE_RE.match(name):
+        return (
+            "package_name must start with a lowercase ASCII letter and contain only "
+            "lowercase ASCII letters, digits and underscores."
+        )
+    if len(name) > MAX_PACKAGE_LENGTH:
+        return f"package_name must be at most {MAX_PACKAGE_LENGTH} characters."
+    if keyword.iskeyword(name):
+        return f"package_name must not be a Python keyword ({name!r})."
+    if name in sys.stdlib_module_names:
+        return f"package_name must not shadow the standard-library module {name!r}."
+    return ""
+
+
+def description_problem(description: str) -> str:
+    """Return the rule a description breaks, or ``""`` when it is fine."""
+    if not description.strip():
+        return "description must not be empty or only spaces."
+    if any(unicodedata.category(char).startswith("C") for char in description):
+        return "description must be one line without control characters."
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        return f"description must be at most {MAX_DESCRIPTION_LENGTH} characters."
+    return ""
+
+
+def owner_problem(owner: str) -> str:
+    """Return the rule an owner handle breaks, or ``""`` when it is fine.
+
+    The owner lands in CODEOWNERS, which only understands GitHub handles.
+    """
+    if not _OWNER_RE.match(owner):
+        return "owner must be a GitHub handle such as @org/team or @user."
+    return ""
+
+
+def quoted(value: object) -> str:
+    """Quote a value as a double-quoted literal valid in TOML, YAML and Python."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+class LifecycleExtension(Extension):
+    """Register the lifecycle filters and tests on copier's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(
+            recommend_size=recommend_size,
+            package_name=package_name,
+            name_problem=name_problem,
+            package_problem=package_problem,
+            description_problem=description_problem,
+            owner_problem=owner_problem,
+            quoted=quoted,
+        )
+        environment.tests["at_least"] = size_at_least
+        environment.globals["SIZES"] = SIZES
