@@ -1,0 +1,57 @@
+"""Shared fixtures for the template's tests.
+
+pytest-copie renders the template found by ``--template`` (default: the folder
+pytest starts in). We pin it to the repository root so ``pytest tests/x.py``
+from any folder tests this template, not whatever is in the current folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("service", "library")
+SIZES = ("small", "medium", "large")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point pytest-copie at this repository whatever the working folder."""
+    if config.getoption("template", default=None) in (None, ".", Path(".")):
+        config.option.template = str(ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline_toolchain() -> Iterator[None]:
+    """Keep uv from fetching Python builds; only the package registry is allowed."""
+    previous = os.environ.get("UV_PYTHON_DOWNLOADS")
+    os.environ["UV_PYTHON_DOWNLOADS"] = "never"
+    yield
+    if previous is None:
+        os.environ.pop("UV_PYTHON_DOWNLOADS", None)
+    else:
+        os.environ["UV_PYTHON_DOWNLOADS"] = previous
+
+
+def run(cmd: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run a command and fail the test with its output when it fails."""
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(cmd)} failed in {cwd} with {result.returncode}:\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def uv() -> str:
+    """Path of the uv executable the generated projects are driven with."""
+    found = shutil.which("uv")
+    if found is None:
+        pytest.fail("uv is not on PATH; install the dev tools with the README's test command")
+    return found

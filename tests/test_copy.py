@@ -1,0 +1,186 @@
+"""`copier copy` produces a project that is green straight away, for every kind and size."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import KINDS, ROOT, SIZES, run, uv
+
+# The documented answers API (README "Answers reference"). A new question must
+# be added here and to the README, so the API never changes by accident.
+ANSWERS_API = {
+    "project_name",
+    "package_name",
+    "description",
+    "owner",
+    "project_kind",
+    "has_ui",
+    "size_scope",
+    "size_impact",
+    "size_risk",
+    "project_size",
+    "python_version",
+    "license",
+}
+MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
+
+
+def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real copier command line, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def ruff(*args: str, cwd: Path) -> None:
+    run([sys.executable, "-m", "ruff", *args], cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def projects(copie_session) -> dict[tuple[str, str], Path]:
+    """One rendered project per kind and size, shared by the checks below."""
+    rendered = {}
+    for kind, size in MATRIX:
+        result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
+        assert result.exit_code == 0, result.exception
+        rendered[kind, size] = result.project_dir
+    return rendered
+
+
+def test_defaults_need_no_data(tmp_path: Path) -> None:
+    """The README's generate command, with nothing but a folder name."""
+    result = copier_cli("copy", "--trust", "--defaults", str(ROOT), "acme-billing", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "acme-billing"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "acme-billing"
+    assert answers["package_name"] == "acme_billing"
+    assert answers["project_kind"] == "service"
+    assert answers["project_size"] == "small"
+    assert (project / "src" / "acme_billing" / "__init__.py").is_file()
+    assert "Next steps" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_every_kind_and_size_passes_ruff(projects, kind: str, size: str) -> None:
+    project = projects[kind, size]
+    ruff("check", "--no-cache", ".", cwd=project)
+    ruff("format", "--check", "--no-cache", ".", cwd=project)
+
+
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_every_kind_and_size_has_the_skeleton(projects, kind: str, size: str) -> None:
+    project = projects[kind, size]
+    package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+    for name in (
+        "pyproject.toml",
+        "ruff.toml",
+        "README.md",
+        "LICENSE",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        f"src/{package}/__init__.py",
+        f"src/{package}/py.typed",
+        "tests/integration/test_installed_package.py",
+    ):
+        assert (project / name).is_file(), name
+    kind_module = {"service": "settings.py", "library": "core.py"}
+    assert (project / "src" / package / kind_module[kind]).is_file()
+    other = next(m for k, m in kind_module.items() if k != kind)
+    assert not (project / "src" / package / other).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_generated_project_passes_its_own_tests(projects, kind: str, size: str) -> None:
+    """`uv sync` then `uv run pytest`, exactly as the generated README says."""
+    project = projects[kind, size]
+    run([uv(), "sync", "--quiet"], cwd=project)
+    result = run([uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider"], cwd=project)
+    assert " passed" in result.stdout
+    assert "failed" not in result.stdout
+    # The integration marker is registered and selects real tests.
+    marked = run(
+        [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-m", "integration"],
+        cwd=project,
+    )
+    assert " passed" in marked.stdout
+
+
+def test_answers_file_is_replayable(projects) -> None:
+    """`copier update` needs an absolute source path and only real answers."""
+    answers = yaml.safe_load((projects["service", "small"] / ".copier-answers.yml").read_text())
+    assert Path(answers["_src_path"]).is_absolute()
+    assert Path(answers["_src_path"]).resolve() == ROOT
+    assert "_commit" in answers
+    recorded = {key for key in answers if not key.startswith("_")}
+    assert recorded == ANSWERS_API
+
+
+@pytest.mark.parametrize(
+    ("license_id", "first_words"),
+    [
+        ("MIT", "MIT License"),
+        ("Apache-2.0", "Apache License"),
+        ("BSD-3-Clause", "BSD 3-Clause License"),
+        ("Proprietary", "Copyright (c)"),
+    ],
+)
+def test_license_file_matches_answer(copie, license_id: str, first_words: str) -> None:
+    result = copie.copy(extra_answers={"license": license_id, "owner": "@acme/payments"})
+    assert result.exit_code == 0, result.exception
+    text = (result.project_dir / "LICENSE").read_text()
+    assert text.lstrip().startswith(first_words)
+    if license_id != "Apache-2.0":  # Apache's text names no holder; the others must
+        assert "acme" in text
+    pyproject = (result.project_dir / "pyproject.toml").read_text()
+    if license_id == "Proprietary":
+        assert "Private :: Do Not Upload" in pyproject
+    else:
+        assert f'license = "{license_id}"' in pyproject
+
+
+def test_missing_trust_is_explained(tmp_path: Path) -> None:
+    result = copier_cli("copy", "--defaults", str(ROOT), "acme-billing", cwd=tmp_path)
+    assert result.returncode == 4
+    assert "unsafe" in result.stderr
+    assert not (tmp_path / "acme-billing").exists()
+    readme = (ROOT / "README.md").read_text()
+    assert "--trust" in readme
+    assert "trust:" in readme  # the settings-file alternative
+
+
+def test_missing_extension_package_is_explained(tmp_path: Path) -> None:
+    """Without copier-template-extensions copier names the module; the README names the fix."""
+    hide = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'copier_template_extensions':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from copier._cli import CopierApp\n"
+        "sys.argv = ['copier', *sys.argv[1:]]\n"
+        "CopierApp.run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", hide, "copy", "--trust", "--defaults", str(ROOT), "x"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "copier_template_extensions" in result.stderr
+    assert "could not load some Jinja extensions" in result.stderr
+    assert "copier-template-extensions" in (ROOT / "README.md").read_text()

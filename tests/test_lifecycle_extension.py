@@ -1,0 +1,162 @@
+"""The size and naming rules in extensions/lifecycle.py, tested with plain Jinja2."""
+
+from __future__ import annotations
+
+import importlib.util
+import keyword
+import sys
+from itertools import product
+
+import jinja2
+import pytest
+
+from .conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("lifecycle", ROOT / "extensions" / "lifecycle.py")
+assert _spec is not None and _spec.loader is not None
+lifecycle = importlib.util.module_from_spec(_spec)
+sys.modules["lifecycle"] = lifecycle
+_spec.loader.exec_module(lifecycle)
+
+
+@pytest.fixture
+def env() -> jinja2.Environment:
+    return jinja2.Environment(
+        extensions=[lifecycle.LifecycleExtension], undefined=jinja2.StrictUndefined
+    )
+
+
+@pytest.mark.parametrize("ratings", list(product(lifecycle.RATINGS, repeat=3)))
+def test_recommendation_is_the_most_severe_rating(ratings) -> None:
+    expected = max((lifecycle.RATINGS[r] for r in ratings), key=lifecycle.SIZES.index)
+    assert lifecycle.recommend_size(ratings) == expected
+
+
+def test_recommendation_examples() -> None:
+    assert lifecycle.recommend_size(["low", "low", "low"]) == "small"
+    assert lifecycle.recommend_size(["low", "moderate", "low"]) == "medium"
+    assert lifecycle.recommend_size(["moderate", "low", "high"]) == "large"
+
+
+def test_unknown_rating_is_an_error_not_a_smaller_size() -> None:
+    with pytest.raises(ValueError, match="unknown rating 'hgih'"):
+        lifecycle.recommend_size(["low", "hgih"])
+
+
+def test_rubric_names_match_the_questionnaire() -> None:
+    import yaml
+
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    for name in lifecycle.RUBRIC:
+        assert set(questions[name]["choices"].values()) == set(lifecycle.RATINGS)
+    assert "recommend_size" in questions["project_size"]["default"]
+
+
+@pytest.mark.parametrize(("size", "minimum"), list(product(lifecycle.SIZES, repeat=2)))
+def test_at_least_in_jinja(env, size: str, minimum: str) -> None:
+    template = env.from_string("{{ size is at_least(minimum) }}")
+    expected = lifecycle.SIZES.index(size) >= lifecycle.SIZES.index(minimum)
+    assert template.render(size=size, minimum=minimum) == str(expected)
+
+
+def test_at_least_rejects_unknown_sizes(env) -> None:
+    with pytest.raises(ValueError, match="unknown size 'huge'"):
+        env.from_string("{{ 'huge' is at_least('small') }}").render()
+
+
+def test_filters_in_jinja(env) -> None:
+    rendered = env.from_string(
+        "{{ ['low', 'high'] | recommend_size }} {{ 'Café Crème' | package_name }} "
+        "{{ 'say \"hi\"' | quoted }}"
+    ).render()
+    assert rendered == 'large cafe_creme "say \\"hi\\""'
+
+
+@pytest.mark.parametrize(
+    ("project_name", "package"),
+    [
+        ("acme-billing", "acme_billing"),
+        ("Acme Billing API", "acme_billing_api"),
+        ("Café Crème", "cafe_creme"),
+        ("数据服务", "app"),
+        ("3D viewer", "app_3d_viewer"),
+        ("class", "class_app"),
+        ("json", "json_app"),
+        ("  --weird__name--  ", "weird_name"),
+        ("x" * 200, "x" * lifecycle.MAX_PACKAGE_LENGTH),
+    ],
+)
+def test_package_name_is_derived_and_always_valid(project_name: str, package: str) -> None:
+    derived = lifecycle.package_name(project_name)
+    assert derived == package
+    assert lifecycle.package_problem(derived) == ""
+    assert derived.isidentifier() and not keyword.iskeyword(derived)
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("", "must not be empty"),
+        ("   ", "must not be empty"),
+        (" padded", "must not start or end with spaces"),
+        ("two\nlines", "one line"),
+        ("x" * 81, "at most 80"),
+        ("---", "at least one letter or digit"),
+    ],
+)
+def test_bad_project_names_name_the_rule(value: str, rule: str) -> None:
+    problem = lifecycle.name_problem(value)
+    assert problem.startswith("project_name ")
+    assert rule in problem
+
+
+@pytest.mark.parametrize("value", ["acme-billing", "Café Crème", "数据服务", "Billing (v2)"])
+def test_good_project_names_pass(value: str) -> None:
+    assert lifecycle.name_problem(value) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("Acme", "lowercase ASCII"),
+        ("9lives", "lowercase ASCII"),
+        ("my-pkg", "lowercase ASCII"),
+        ("café", "lowercase ASCII"),
+        ("class", "keyword"),
+        ("json", "standard-library"),
+        ("a" * 51, "at most 50"),
+    ],
+)
+def test_bad_package_names_name_the_rule(value: str, rule: str) -> None:
+    problem = lifecycle.package_problem(value)
+    assert problem.startswith("package_name ")
+    assert rule in problem
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("@acme/payments", True),
+        ("@jdoe", True),
+        ("@acme/team.name_x", True),
+        ("acme/payments", False),
+        ("@", False),
+        ("@acme/payments; rm -rf /", False),
+        ("@-acme", False),
+    ],
+)
+def test_owner_must_be_a_github_handle(value: str, ok: bool) -> None:
+    problem = lifecycle.owner_problem(value)
+    assert (problem == "") is ok
+    if not ok:
+        assert problem.startswith("owner ")
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [("", "must not be empty"), ("a\nb", "one line"), ("x" * 201, "at most 200")],
+)
+def test_bad_descriptions_name_the_rule(value: str, rule: str) -> None:
+    problem = lifecycle.description_problem(value)
+    assert problem.startswith("description ")
+    assert rule in problem
