@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from jinja2 import Environment
 from jinja2.ext import Extension
 
