@@ -347,3 +347,83 @@ def test_snapshot(projects, size: str, ui: bool) -> None:
     assert set(stored) == set(rendered), f"files differ from {folder}; {hint}"
     for path, text in rendered.items():
         assert text == stored[path], f"{path} differs from its snapshot; {hint} and review the diff"
+
+
+# ------------------------------------------------------------ copier update
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+def git(*args: str, cwd: Path) -> None:
+    run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=GIT_ENV)
+
+
+def commit_all(cwd: Path, message: str) -> None:
+    git("add", "-A", cwd=cwd)
+    git("commit", "-q", "-m", message, cwd=cwd)
+
+
+def copier(*args: str, cwd: Path) -> None:
+    run([sys.executable, "-m", "copier", *args, "--trust", "--defaults"], cwd=cwd, env=GIT_ENV)
+
+
+@pytest.mark.slow
+def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
+    """A new release-checklist item in process.yml arrives via `copier update`.
+
+    Process-owned files take the change and keep the team's edits; user-owned
+    files are left exactly as the team wrote them, even when the size grows.
+    """
+    template = tmp_path / "template"
+    for part in ("copier.yml", "extensions", "template"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, template / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            template.mkdir(exist_ok=True)
+            shutil.copy(source, template / part)
+    git("init", "-q", cwd=template)
+    commit_all(template, "v1")
+    git("tag", "v1.0.0", cwd=template)
+
+    project = tmp_path / "project"
+    copier("copy", "--data", "project_size=medium", str(template), str(project), cwd=tmp_path)
+    git("init", "-q", cwd=project)
+    commit_all(project, "start")
+    checklist_file = project / "docs" / "release-checklist.md"
+    checklist_file.write_text(checklist_file.read_text() + "\nTeam note: we release on Tuesdays.\n")
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text("# Manual test plan\n\nOur own plan.\n")
+    commit_all(project, "team edits")
+
+    new_item = "Feature flags for this release are listed with their default values."
+    process = template / "extensions" / "process.yml"
+    process.write_text(
+        process.read_text().replace(
+            "release_checklist:\n",
+            f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
+        )
+    )
+    commit_all(template, "v1.1: one new release item")
+    git("tag", "v1.1.0", cwd=template)
+
+    copier("update", cwd=project)
+    assert checklist(checklist_file, "Items")[0] == new_item
+    assert "Team note: we release on Tuesdays." in checklist_file.read_text()
+    release_issue = project / ".github" / "ISSUE_TEMPLATE" / "release.md"
+    assert checklist(release_issue, "Checklist")[0] == new_item
+    assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
+
+    commit_all(project, "update to v1.1.0")
+    assert not (project / "docs" / "roadmap.md").exists()
+    copier("update", "--data", "project_size=large", cwd=project)
+    assert (project / "docs" / "roadmap.md").is_file()
+    large_items = [i["text"] for i in lifecycle.process_items("release_checklist", "large")]
+    assert set(large_items) < set(checklist(checklist_file, "Items"))
+    assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
+    assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
