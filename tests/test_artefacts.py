@@ -9,6 +9,7 @@ diff. After an intended change, regenerate them and review `git diff`:
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SIZES, run
+from .conftest import KINDS, ROOT, SIZES, run, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -321,6 +322,17 @@ def test_markdown_check_catches_bad_formatting(projects, tmp_path: Path) -> None
     assert result.returncode != 0
 
 
+@pytest.mark.slow
+def test_generated_project_checks_its_own_markdown(projects) -> None:
+    """The generated project's CI command passes with its own pinned tools."""
+    project = projects["service", "large", True]
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    command = "mdformat --check README.md docs .github"
+    assert f"uv run {command}" in workflow
+    run([uv(), "sync", "--quiet"], cwd=project)
+    run([uv(), "run", "--quiet", *command.split()], cwd=project)
+
+
 def test_markdown_tool_is_in_both_dev_groups() -> None:
     import tomllib
 
@@ -346,7 +358,16 @@ def test_snapshot(projects, size: str, ui: bool) -> None:
     stored = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
     assert set(stored) == set(rendered), f"files differ from {folder}; {hint}"
     for path, text in rendered.items():
-        assert text == stored[path], f"{path} differs from its snapshot; {hint} and review the diff"
+        if text != stored[path]:
+            diff = "".join(
+                difflib.unified_diff(
+                    stored[path].splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"snapshot/{path}",
+                    f"rendered/{path}",
+                )
+            )
+            pytest.fail(f"{path} differs from its snapshot; {hint}\n{diff}")
 
 
 # ------------------------------------------------------------ copier update
