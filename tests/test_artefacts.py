@@ -448,3 +448,9 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert set(large_items) < set(checklist(checklist_file, "Items"))
     assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
     assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
+
+    # The command docs/lifecycle.md gives for work that starts to change what users see.
+    commit_all(project, "grow to large")
+    copier("update", "--data", "has_ui=true", cwd=project)
+    assert (project / "docs" / "design.md").is_file()
+    assert "(design.md)" in sections((project / "docs" / "lifecycle.md").read_text())["Design"]
