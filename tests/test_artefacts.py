@@ -257,6 +257,12 @@ def test_every_document_says_who_when_and_done(projects, kind: str, size: str, u
             continue  # says it per stage, checked above
         for part in ("**Who:**", "**When:**", "**Done when:**"):
             assert part in text, f"{path.relative_to(project)} lacks {part}"
+    forms = sorted((project / ".github").rglob("*.md"))
+    assert len(forms) >= 5
+    for path in forms:  # issue and pull request forms say it in a leading comment
+        comment = path.read_text().split("<!--", 1)[1].split("-->", 1)[0]
+        for part in ("Who:", "When:", "Done when:"):
+            assert part in comment, f"{path.relative_to(project)} lacks {part}"
 
 
 @pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
