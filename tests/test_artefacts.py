@@ -85,6 +85,14 @@ def internal_links(path: Path, project: Path) -> list[Path]:
     return targets
 
 
+def artefact_files(project: Path, size: str, ui: bool) -> list[str]:
+    """The artefacts process.yml promises for this project; each must exist."""
+    paths = [item["path"] for item in lifecycle.process_items("artefacts", size, ui)]
+    for path in paths:
+        assert (project / path).is_file(), path
+    return paths
+
+
 def markdown_files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*.md") if ".venv" not in p.parts)
 
@@ -249,15 +257,14 @@ def test_readme_layout_by_size(projects, size: str) -> None:
 @pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
 def test_every_document_says_who_when_and_done(projects, kind: str, size: str, ui: bool) -> None:
     project = projects[kind, size, ui]
-    docs = sorted((project / "docs").rglob("*.md"))
-    assert docs
-    for path in docs:
-        text = path.read_text()
-        if path.name == "lifecycle.md":
-            continue  # says it per stage, checked above
+    paths = artefact_files(project, size, ui)
+    docs = [p for p in paths if p.startswith("docs/") and p != "docs/lifecycle.md"]
+    assert len(docs) >= 6
+    for path in docs:  # lifecycle.md says it per stage, checked above
+        text = (project / path).read_text()
         for part in ("**Who:**", "**When:**", "**Done when:**"):
-            assert part in text, f"{path.relative_to(project)} lacks {part}"
-    forms = sorted((project / ".github").rglob("*.md"))
+            assert part in text, f"{path} lacks {part}"
+    forms = [project / p for p in paths if p.startswith(".github/") and p.endswith(".md")]
     assert len(forms) >= 5
     for path in forms:  # issue and pull request forms say it in a leading comment
         comment = path.read_text().split("<!--", 1)[1].split("-->", 1)[0]
@@ -269,7 +276,8 @@ def test_every_document_says_who_when_and_done(projects, kind: str, size: str, u
 def test_placeholders_are_recognisable(projects, kind: str, size: str, ui: bool) -> None:
     """User-owned documents have `_TODO: ..._` placeholders, and no other kind."""
     project = projects[kind, size, ui]
-    for path in markdown_files(project):
+    for name in artefact_files(project, size, ui):
+        path = project / name
         text = path.read_text()
         assert not OTHER_PLACEHOLDERS.search(text), path
         # Every TODO is an italic `_TODO_` or `_TODO: ..._`, so it renders as one.
