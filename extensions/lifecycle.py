@@ -1,7 +1,8 @@
 """Jinja extension behind the lifecycle template.
 
 Copier loads this file by path (through ``copier_template_extensions``), so it
-must stay importable on its own: standard library and Jinja2 only.
+must stay importable on its own: standard library, Jinja2 and PyYAML (which
+copier itself depends on).
 
 Public surface, used by ``copier.yml`` and ``template/``:
 
@@ -16,6 +17,11 @@ Public surface, used by ``copier.yml`` and ``template/``:
 * filters ``name_problem``, ``package_problem``, ``description_problem`` and
   ``owner_problem``: the rule an answer breaks, or an empty string; the
   validators in ``copier.yml`` are one call each, so every rule is unit-tested.
+* global ``process_items(key, size, has_ui=False)``: the items of one list in
+  ``extensions/process.yml`` (a checklist, the sections of a document, the
+  artefacts of each stage) that a project of ``size`` gets, in file order.
+  Size-varying process content lives only there, so a process change is one
+  edit in that file.
 
 Everything is a plain function too, so tests can call it without Jinja.
 """
@@ -28,7 +34,11 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
@@ -37,6 +47,9 @@ SIZES: tuple[str, ...] = ("small", "medium", "large")
 
 RATINGS: dict[str, str] = {"low": "small", "moderate": "medium", "high": "large"}
 """What one rubric answer implies on its own."""
+
+PROCESS_FILE = Path(__file__).with_name("process.yml")
+"""The data file with every list whose items depend on the project size."""
 
 RUBRIC: dict[str, str] = {
     "size_scope": "Effort and people: days for one person (low), weeks for one or two "
@@ -160,6 +173,46 @@ def quoted(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+@cache
+def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
+    """Read and check ``process.yml`` once.
+
+    A broken item (no ``text``, an unknown ``min_size``) fails the render
+    instead of silently dropping a checklist line from every project.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} must map list names to lists of items")
+    for key, items in data.items():
+        if not isinstance(items, list) or not items:
+            raise ValueError(f"{path.name}: {key!r} must be a non-empty list")
+        for number, item in enumerate(items, start=1):
+            where = f"{path.name}: {key}[{number}]"
+            if not isinstance(item, dict) or not str(item.get("text", "")).strip():
+                raise ValueError(f"{where} needs a non-empty 'text'")
+            if item.get("min_size") not in SIZES:
+                raise ValueError(f"{where} has min_size {item.get('min_size')!r}; use {SIZES}")
+    return data
+
+
+def process_items(key: str, size: str, has_ui: bool = False) -> list[dict[str, Any]]:
+    """Return the items of list ``key`` that a ``size`` project gets, in order.
+
+    An item is kept when ``size`` is at least its ``min_size``, so each list
+    only grows from small to large; items with ``has_ui: true`` are kept only
+    when ``has_ui`` is true. Unknown keys raise, so a typo in a template is a
+    render error rather than an empty checklist.
+    """
+    process = load_process()
+    if key not in process:
+        raise KeyError(f"unknown process list {key!r}; expected one of {sorted(process)}")
+    return [
+        dict(item)
+        for item in process[key]
+        if size_at_least(size, item["min_size"]) and (has_ui or not item.get("has_ui", False))
+    ]
+
+
 class LifecycleExtension(Extension):
     """Register the lifecycle filters and tests on copier's Jinja environment."""
 
@@ -176,3 +229,4 @@ class LifecycleExtension(Extension):
         )
         environment.tests["at_least"] = size_at_least
         environment.globals["SIZES"] = SIZES
+        environment.globals["process_items"] = process_items

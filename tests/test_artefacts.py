@@ -1,0 +1,470 @@
+"""The lifecycle artefacts rendered for every size, with and without a UI.
+
+Snapshots: `tests/snapshots/<size>[-ui]/` holds each size's rendered artefacts
+(service kind, fixed answers), so a process change shows up as a reviewable
+diff. After an intended change, regenerate them and review `git diff`:
+
+    UPDATE_SNAPSHOTS=1 uv run pytest tests/test_artefacts.py -k snapshot
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import KINDS, ROOT, SIZES, run, uv
+from .test_lifecycle_extension import lifecycle
+from .test_process import PROCESS, STAGES
+
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+ANSWERS = {"project_name": "Acme Billing", "owner": "@acme/billing"}
+UI = (False, True)
+# Every rendered combination: both kinds, every size, UI on and off.
+MATRIX = [(kind, size, ui) for kind in KINDS for size in SIZES for ui in UI]
+# Files written by this template's process, compared with the snapshots.
+SNAPSHOT_FILES = sorted(
+    item["path"]
+    for item in PROCESS["artefacts"]
+    if not item["path"].startswith(".github/workflows")
+)
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")  # `${{ }}` is GitHub Actions syntax
+PLACEHOLDER = "_TODO"
+OTHER_PLACEHOLDERS = re.compile(r"\bTBD\b|\bXXX\b|\bFIXME\b|lorem ipsum|<your[ -]|\[insert", re.I)
+
+
+def combo_name(size: str, ui: bool) -> str:
+    return f"{size}-ui" if ui else size
+
+
+@pytest.fixture(scope="module")
+def projects(copie_session) -> dict[tuple[str, str, bool], Path]:
+    """One rendered project per kind, size and has_ui."""
+    rendered = {}
+    for kind, size, ui in MATRIX:
+        answers = {**ANSWERS, "project_kind": kind, "project_size": size, "has_ui": ui}
+        result = copie_session.copy(extra_answers=answers)
+        assert result.exit_code == 0, result.exception
+        rendered[kind, size, ui] = result.project_dir
+    return rendered
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Map each `## ` heading to the text under it."""
+    parts = re.split(r"^## (.+)$", markdown, flags=re.M)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+def headings(path: Path) -> list[str]:
+    return list(sections(path.read_text()))
+
+
+def checklist(path: Path, heading: str) -> list[str]:
+    body = sections(path.read_text())[heading]
+    return re.findall(r"^- \[ \] (.+)$", body, flags=re.M)
+
+
+def internal_links(path: Path, project: Path) -> list[Path]:
+    """Targets of relative links that stay inside the project."""
+    targets = []
+    for target in LINK.findall(path.read_text()):
+        if re.match(r"^[a-z]+:|^#", target):
+            continue
+        resolved = (path.parent / target.split("#")[0]).resolve()
+        if resolved.is_relative_to(project.resolve()):
+            targets.append(resolved)
+    return targets
+
+
+def artefact_files(project: Path, size: str, ui: bool) -> list[str]:
+    """The artefacts process.yml promises for this project; each must exist."""
+    paths = [item["path"] for item in lifecycle.process_items("artefacts", size, ui)]
+    for path in paths:
+        assert (project / path).is_file(), path
+    return paths
+
+
+def markdown_files(project: Path) -> list[Path]:
+    return sorted(p for p in project.rglob("*.md") if ".venv" not in p.parts)
+
+
+# ------------------------------------------------------------------ the map
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_stage_links_an_existing_artefact(projects, kind: str, size: str, ui: bool) -> None:
+    project = projects[kind, size, ui]
+    lifecycle = project / "docs" / "lifecycle.md"
+    by_stage = sections(lifecycle.read_text())
+    for stage in STAGES:
+        assert stage in by_stage, f"no section for {stage!r}"
+        body = by_stage[stage]
+        linked = [t for t in LINK.findall(body) if not re.match(r"^[a-z]+:", t)]
+        assert linked, f"{stage!r} links no artefact"
+        for target in linked:
+            assert (lifecycle.parent / target).is_file(), f"{stage!r} links missing {target}"
+        for part in ("**Who:**", "**When:**", "**Done when:**"):
+            assert part in body, f"{stage!r} lacks {part}"
+    # The stage sections come in handbook order.
+    order = [h for h in by_stage if h in STAGES]
+    assert order == list(STAGES)
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_relative_links_resolve(projects, kind: str, size: str, ui: bool) -> None:
+    project = projects[kind, size, ui]
+    for path in markdown_files(project):
+        for target in internal_links(path, project):
+            assert target.exists(), f"{path.relative_to(project)} links missing {target}"
+
+
+def test_design_stage_depends_on_ui(projects) -> None:
+    with_ui = sections((projects["service", "medium", True] / "docs/lifecycle.md").read_text())
+    without = sections((projects["service", "medium", False] / "docs/lifecycle.md").read_text())
+    assert "(design.md)" in with_ui["Design"]
+    assert "(design.md)" not in without["Design"]
+    assert "(rfcs/0001-initial-design.md)" in without["Design"]
+    for size in SIZES:
+        assert (projects["service", size, True] / "docs/design.md").is_file()
+        assert not (projects["service", size, False] / "docs/design.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("rubric", "chosen", "recommended", "lighter"),
+    [
+        ({"size_scope": "low", "size_impact": "low", "size_risk": "low"}, None, "small", False),
+        ({"size_scope": "moderate", "size_risk": "high"}, "medium", "large", True),
+        ({"size_impact": "moderate"}, "large", "medium", False),
+    ],
+)
+def test_map_records_rubric_recommendation_and_choice(
+    copie, rubric: dict[str, str], chosen: str | None, recommended: str, lighter: bool
+) -> None:
+    answers = {**rubric, **({"project_size": chosen} if chosen else {})}
+    result = copie.copy(extra_answers=answers)
+    assert result.exit_code == 0, result.exception
+    text = (result.project_dir / "docs" / "lifecycle.md").read_text()
+    size = sections(text)["Project size"]
+    for question in ("size_scope", "size_impact", "size_risk"):
+        assert rubric.get(question, "low") in size
+    assert f"Recommended size (the highest answer): **{recommended}**" in size
+    assert f"Chosen size: **{chosen or recommended}**" in size
+    assert ("lighter than the rubric recommends" in size) is lighter
+
+
+@pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
+def test_ownership_table_matches_copier_settings(projects, size: str, ui: bool) -> None:
+    """The table tells the truth: user-owned rows are exactly copier's skip list."""
+    project = projects["service", size, ui]
+    table = sections((project / "docs" / "lifecycle.md").read_text())["Who owns which file"]
+    rows = dict(re.findall(r"^\| `([^`]+)` \| (process|user) \|", table, flags=re.M))
+    skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
+    for path, owner in rows.items():
+        assert (project / path).is_file(), path
+        assert (path in skipped) is (owner == "user"), path
+    rendered_artefacts = {p for p in SNAPSHOT_FILES if (project / p).is_file()}
+    assert rendered_artefacts <= set(rows)
+
+
+# ------------------------------------------------------------ the documents
+def test_rfcs_by_size(projects) -> None:
+    small = projects["service", "small", False]
+    assert not (small / "docs/rfcs/0001-initial-design.md").exists()
+    architecture = sections((small / "docs/lifecycle.md").read_text())["Architecture"]
+    assert "(../.github/ISSUE_TEMPLATE/decision.md)" in architecture  # an issue, not an RFC
+    medium = projects["service", "medium", False] / "docs/rfcs/0001-initial-design.md"
+    large = projects["service", "large", False] / "docs/rfcs/0001-initial-design.md"
+    assert set(headings(medium)) < set(headings(large))
+    assert len(headings(large)) >= 8
+    text = large.read_text()
+    assert "```mermaid" in text
+    assert "| Status | Draft |" in text
+    assert "Draft → In review → Accepted or Rejected → Implemented or Superseded" in text
+    for target in ("production-readiness.md", "infrastructure-request.md"):
+        assert f"(../{target})" in sections(text)["Related documents"]
+    template = [
+        set(headings(projects["service", s, False] / "docs/rfcs/0000-template.md")) for s in SIZES
+    ]
+    assert template[0] < template[1] < template[2]
+
+
+def test_sections_and_items_strictly_grow_in_rendered_files(projects) -> None:
+    def rendered(size: str) -> Path:
+        return projects["service", size, False] / "docs"
+
+    plans = [set(headings(rendered(s) / "test-plan.md")) for s in SIZES]
+    assert plans[0] < plans[1] < plans[2]
+    assert "Execution log" in plans[1]
+    for needed in ("Approach", "Pass and fail criteria", "Exploratory charters", "Approvals"):
+        assert needed in plans[2] - plans[1]
+    releases = [set(checklist(rendered(s) / "release-checklist.md", "Items")) for s in SIZES]
+    assert releases[0] < releases[1] < releases[2]
+
+
+@pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
+def test_rendered_lists_come_from_process_yml(projects, size: str, ui: bool) -> None:
+    """One edit in process.yml changes every file that shows the list."""
+    project = projects["service", size, ui]
+
+    def items(key: str) -> list[str]:
+        return [i["text"] for i in lifecycle.process_items(key, size, ui)]
+
+    def titles(key: str) -> list[str]:
+        return [i["title"] for i in lifecycle.process_items(key, size, ui)]
+
+    assert checklist(project / "docs/release-checklist.md", "Items") == items("release_checklist")
+    release_issue = project / ".github/ISSUE_TEMPLATE/release.md"
+    assert checklist(release_issue, "Checklist") == items("release_checklist")
+    assert checklist(project / "docs/production-readiness.md", "Checklist") == items(
+        "production_readiness"
+    )
+    pr = project / ".github/PULL_REQUEST_TEMPLATE.md"
+    assert checklist(pr, "Lifecycle checklist") == items("pull_request_checklist")
+    assert headings(project / "docs/test-plan.md") == titles("test_plan_sections")
+    assert headings(project / "docs/shaping.md") == titles("shaping_sections")
+    assert headings(project / "docs/rfcs/0000-template.md") == titles("rfc_sections")
+    if size != "small":
+        assert headings(project / "docs/rfcs/0001-initial-design.md") == titles("rfc_sections")
+    if ui:
+        assert headings(project / "docs/design.md") == titles("design_sections")
+    fields = re.findall(
+        r"^\| (.+?) \| _TODO_ \|$",
+        (project / "docs/infrastructure-request.md").read_text(),
+        flags=re.M,
+    )
+    assert fields == items("infrastructure_request")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_readme_layout_by_size(projects, size: str) -> None:
+    base = ["Development setup", "Configuration", "Usage", "Tests", "Contributing", "License"]
+    extra = ["Architecture", "Documentation", "Runbook", "Maintainers"]
+    found = headings(projects["service", size, False] / "README.md")
+    expected = base[:4] + (extra if size == "large" else []) + base[4:]
+    assert found == expected
+    library = headings(projects["library", size, False] / "README.md")
+    assert "Configuration" not in library
+    assert library[-1] == "License"
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_document_says_who_when_and_done(projects, kind: str, size: str, ui: bool) -> None:
+    project = projects[kind, size, ui]
+    paths = artefact_files(project, size, ui)
+    docs = [p for p in paths if p.startswith("docs/") and p != "docs/lifecycle.md"]
+    assert len(docs) >= 6
+    for path in docs:  # lifecycle.md says it per stage, checked above
+        text = (project / path).read_text()
+        for part in ("**Who:**", "**When:**", "**Done when:**"):
+            assert part in text, f"{path} lacks {part}"
+    forms = [project / p for p in paths if p.startswith(".github/") and p.endswith(".md")]
+    assert len(forms) >= 5
+    for path in forms:  # issue and pull request forms say it in a leading comment
+        comment = path.read_text().split("<!--", 1)[1].split("-->", 1)[0]
+        for part in ("Who:", "When:", "Done when:"):
+            assert part in comment, f"{path.relative_to(project)} lacks {part}"
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_placeholders_are_recognisable(projects, kind: str, size: str, ui: bool) -> None:
+    """User-owned documents have `_TODO: ..._` placeholders, and no other kind."""
+    project = projects[kind, size, ui]
+    for name in artefact_files(project, size, ui):
+        path = project / name
+        text = path.read_text()
+        assert not OTHER_PLACEHOLDERS.search(text), path
+        # Every TODO is an italic `_TODO_` or `_TODO: ..._`, so it renders as one.
+        for line in text.splitlines():
+            for match in re.finditer(r"TODO", line):
+                assert line[match.start() - 1] == "_", f"{path}: {line}"
+    for item in lifecycle.process_items("artefacts", size, ui):
+        path = project / item["path"]
+        assert path.is_file(), item["path"]
+        if item["ownership"] == "user" and path.suffix == ".md" and path.name != "README.md":
+            assert PLACEHOLDER in path.read_text(), item["path"]
+
+
+# ------------------------------------------------------------ hygiene
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_no_leftover_jinja(projects, kind: str, size: str, ui: bool) -> None:
+    project = projects[kind, size, ui]
+    checked = 0
+    for path in project.rglob("*"):
+        if not path.is_file() or ".git" in path.parts:
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        checked += 1
+        match = LEFTOVER_JINJA.search(text)
+        assert match is None, (
+            f"{path.relative_to(project)}: {text[match.start() : match.start() + 60]!r}"
+        )
+    assert checked > 20
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_markdown_is_formatted(projects, kind: str, size: str, ui: bool) -> None:
+    """mdformat, with the generated project's own settings, changes nothing."""
+    project = projects[kind, size, ui]
+    files = [str(p.relative_to(project)) for p in markdown_files(project)]
+    assert "docs/lifecycle.md" in files and ".github/PULL_REQUEST_TEMPLATE.md" in files
+    run([sys.executable, "-m", "mdformat", "--check", *files], cwd=project)
+
+
+def test_markdown_check_catches_bad_formatting(projects, tmp_path: Path) -> None:
+    """The formatting test can fail: a mis-formatted table is reported."""
+    project = tmp_path / "project"
+    shutil.copytree(projects["service", "small", False], project)
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text() + "\n|a|b|\n|---|---|\n|1|2|\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "mdformat", "--check", "docs/test-plan.md"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+
+
+@pytest.mark.slow
+def test_generated_project_checks_its_own_markdown(projects) -> None:
+    """The generated project's CI command passes with its own pinned tools."""
+    project = projects["service", "large", True]
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    command = "mdformat --check README.md docs .github"
+    assert f"uv run {command}" in workflow
+    run([uv(), "sync", "--quiet"], cwd=project)
+    run([uv(), "run", "--quiet", *command.split()], cwd=project)
+
+
+def test_markdown_tool_is_in_both_dev_groups() -> None:
+    import tomllib
+
+    template_dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+    generated = (ROOT / "template" / "pyproject.toml.jinja").read_text()
+    for package in ("mdformat", "mdformat-gfm", "mdformat-frontmatter"):
+        assert any(dep.startswith(f"{package}>=") for dep in template_dev), package
+        assert f'"{package}>=' in generated, package
+
+
+# ------------------------------------------------------------ snapshots
+@pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
+def test_snapshot(projects, size: str, ui: bool) -> None:
+    project = projects["service", size, ui]
+    folder = SNAPSHOTS / combo_name(size, ui)
+    rendered = {p: (project / p).read_text() for p in SNAPSHOT_FILES if (project / p).is_file()}
+    if UPDATE:
+        shutil.rmtree(folder, ignore_errors=True)
+        for path, text in rendered.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text)
+    hint = "run `UPDATE_SNAPSHOTS=1 uv run pytest tests/test_artefacts.py -k snapshot`"
+    stored = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
+    assert set(stored) == set(rendered), f"files differ from {folder}; {hint}"
+    for path, text in rendered.items():
+        if text != stored[path]:
+            diff = "".join(
+                difflib.unified_diff(
+                    stored[path].splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"snapshot/{path}",
+                    f"rendered/{path}",
+                )
+            )
+            pytest.fail(f"{path} differs from its snapshot; {hint}\n{diff}")
+
+
+# ------------------------------------------------------------ copier update
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+def git(*args: str, cwd: Path) -> None:
+    run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=GIT_ENV)
+
+
+def commit_all(cwd: Path, message: str) -> None:
+    git("add", "-A", cwd=cwd)
+    git("commit", "-q", "-m", message, cwd=cwd)
+
+
+def copier(*args: str, cwd: Path) -> None:
+    run([sys.executable, "-m", "copier", *args, "--trust", "--defaults"], cwd=cwd, env=GIT_ENV)
+
+
+@pytest.mark.slow
+def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
+    """A new release-checklist item in process.yml arrives via `copier update`.
+
+    Process-owned files take the change and keep the team's edits; user-owned
+    files are left exactly as the team wrote them, even when the size grows.
+    """
+    template = tmp_path / "template"
+    for part in ("copier.yml", "extensions", "template"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, template / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            template.mkdir(exist_ok=True)
+            shutil.copy(source, template / part)
+    git("init", "-q", cwd=template)
+    commit_all(template, "v1")
+    git("tag", "v1.0.0", cwd=template)
+
+    project = tmp_path / "project"
+    copier("copy", "--data", "project_size=medium", str(template), str(project), cwd=tmp_path)
+    git("init", "-q", cwd=project)
+    commit_all(project, "start")
+    checklist_file = project / "docs" / "release-checklist.md"
+    checklist_file.write_text(checklist_file.read_text() + "\nTeam note: we release on Tuesdays.\n")
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text("# Manual test plan\n\nOur own plan.\n")
+    commit_all(project, "team edits")
+
+    new_item = "Feature flags for this release are listed with their default values."
+    process = template / "extensions" / "process.yml"
+    process.write_text(
+        process.read_text().replace(
+            "release_checklist:\n",
+            f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
+        )
+    )
+    commit_all(template, "v1.1: one new release item")
+    git("tag", "v1.1.0", cwd=template)
+
+    copier("update", cwd=project)
+    assert checklist(checklist_file, "Items")[0] == new_item
+    assert "Team note: we release on Tuesdays." in checklist_file.read_text()
+    release_issue = project / ".github" / "ISSUE_TEMPLATE" / "release.md"
+    assert checklist(release_issue, "Checklist")[0] == new_item
+    assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
+
+    commit_all(project, "update to v1.1.0")
+    assert not (project / "docs" / "roadmap.md").exists()
+    copier("update", "--data", "project_size=large", cwd=project)
+    assert (project / "docs" / "roadmap.md").is_file()
+    large_items = [i["text"] for i in lifecycle.process_items("release_checklist", "large")]
+    assert set(large_items) < set(checklist(checklist_file, "Items"))
+    assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
+    assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
+
+    # The command docs/lifecycle.md gives for work that starts to change what users see.
+    commit_all(project, "grow to large")
+    copier("update", "--data", "has_ui=true", cwd=project)
+    assert (project / "docs" / "design.md").is_file()
+    assert "(design.md)" in sections((project / "docs" / "lifecycle.md").read_text())["Design"]

@@ -1,0 +1,146 @@
+"""extensions/process.yml and `process_items`, tested with plain Jinja2 (no copier).
+
+The rendered documents are checked in test_artefacts.py; here we check the
+data and the one function that reads it, so a broken process file is caught
+with a clear message before any project is rendered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+
+from .conftest import ROOT, SIZES
+from .test_lifecycle_extension import lifecycle
+
+STAGES = (
+    "Project shaping",
+    "Architecture",
+    "Design",
+    "Planning",
+    "Implementation",
+    "Validate",
+    "Document",
+    "Deliver to production",
+)
+# Lists whose contents must strictly grow from small to large (issue 3).
+STRICTLY_GROWING = ("release_checklist", "test_plan_sections", "rfc_sections")
+PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+
+
+def texts(key: str, size: str, has_ui: bool = False) -> list[str]:
+    return [item["text"] for item in lifecycle.process_items(key, size, has_ui)]
+
+
+@pytest.fixture
+def env() -> jinja2.Environment:
+    return jinja2.Environment(
+        extensions=[lifecycle.LifecycleExtension], undefined=jinja2.StrictUndefined
+    )
+
+
+def test_process_items_in_jinja(env) -> None:
+    template = env.from_string(
+        '{% for item in process_items("release_checklist", size) %}{{ item.text }}\n{% endfor %}'
+    )
+    for size in SIZES:
+        lines = template.render(size=size).splitlines()
+        expected = [
+            item["text"]
+            for item in PROCESS["release_checklist"]
+            if SIZES.index(item["min_size"]) <= SIZES.index(size)
+        ]
+        assert lines == expected
+
+
+@pytest.mark.parametrize("key", sorted(PROCESS))
+def test_every_list_accumulates_with_size(key: str) -> None:
+    for has_ui in (False, True):
+        small, medium, large = (set(texts(key, size, has_ui)) for size in SIZES)
+        assert small <= medium <= large
+        assert large == {item["text"] for item in PROCESS[key] if has_ui or not item.get("has_ui")}
+
+
+@pytest.mark.parametrize("key", STRICTLY_GROWING)
+def test_required_lists_strictly_grow(key: str) -> None:
+    small, medium, large = (set(texts(key, size)) for size in SIZES)
+    assert small < medium < large, key
+
+
+def test_large_rfc_has_at_least_eight_sections() -> None:
+    titles = [item["title"] for item in lifecycle.process_items("rfc_sections", "large")]
+    assert len(titles) >= 8
+    assert len(set(titles)) == len(titles)
+    for needed in ("Summary", "Motivation", "Proposal", "Security and privacy", "Open questions"):
+        assert needed in titles
+    proposal = next(i for i in PROCESS["rfc_sections"] if i["title"] == "Proposal")
+    assert "```mermaid" in proposal["text"]
+
+
+@pytest.mark.parametrize("key", [k for k in PROCESS if k.endswith("_sections")])
+def test_sections_have_unique_titles(key: str) -> None:
+    titles = [item["title"] for item in PROCESS[key]]
+    assert len(set(titles)) == len(titles), key
+
+
+def test_has_ui_items_only_with_ui() -> None:
+    ui_only = {item["text"] for item in PROCESS["artefacts"] if item.get("has_ui")}
+    assert "Design note" in ui_only
+    for size in SIZES:
+        assert not ui_only & set(texts("artefacts", size, has_ui=False))
+        assert ui_only <= set(texts("artefacts", size, has_ui=True))
+
+
+def test_returned_items_are_copies() -> None:
+    items = lifecycle.process_items("release_checklist", "small")
+    items[0]["text"] = "changed by a template"
+    assert (
+        lifecycle.process_items("release_checklist", "small")[0]["text"] != "changed by a template"
+    )
+
+
+def test_unknown_list_or_size_is_an_error(env) -> None:
+    with pytest.raises(KeyError, match="unknown process list 'release_checklst'"):
+        env.from_string('{{ process_items("release_checklst", "small") }}').render()
+    with pytest.raises(ValueError, match="unknown size 'huge'"):
+        lifecycle.process_items("release_checklist", "huge")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("- just a list\n", "must map list names"),
+        ("release_checklist: []\n", "must be a non-empty list"),
+        ("release_checklist:\n  - min_size: small\n", "needs a non-empty 'text'"),
+        ("release_checklist:\n  - text: Ship it\n    min_size: huge\n", "has min_size 'huge'"),
+    ],
+)
+def test_broken_process_file_fails_loudly(tmp_path: Path, content: str, message: str) -> None:
+    broken = tmp_path / "process.yml"
+    broken.write_text(content)
+    with pytest.raises(ValueError, match=message):
+        lifecycle.load_process(broken)
+
+
+def test_every_stage_has_an_artefact_for_every_size() -> None:
+    for item in PROCESS["artefacts"]:
+        assert item["stage"] in STAGES, item
+        assert item["ownership"] in ("process", "user"), item
+    for size in SIZES:
+        for has_ui in (False, True):
+            stages = {i["stage"] for i in lifecycle.process_items("artefacts", size, has_ui)}
+            # Design is linked from the architecture artefacts when there is no UI.
+            expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}
+            assert stages == expected, (size, has_ui)
+
+
+def test_user_owned_artefacts_are_skipped_by_copier_update() -> None:
+    """The contract: user-owned files are in `_skip_if_exists`, process-owned ones are not."""
+    skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
+    user = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "user"}
+    process = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "process"}
+    assert user <= skipped
+    assert not process & skipped
