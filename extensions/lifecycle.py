@@ -115,12 +115,12 @@ def name_problem(project_name: str) -> str:
     """
     if not project_name.strip():
         return "project_name must not be empty or only spaces."
+    if any(unicodedata.category(char).startswith("C") for char in project_name):
+        return "project_name must be one line without control characters."
     if project_name != project_name.strip():
         return "project_name must not start or end with spaces."
     if len(project_name) > MAX_NAME_LENGTH:
         return f"project_name must be at most {MAX_NAME_LENGTH} characters."
-    if any(unicodedata.category(char).startswith("C") for char in project_name):
-        return "project_name must be one line without control characters."
     if not any(char.isalnum() for char in project_name):
         return "project_name must contain at least one letter or digit."
     if "\\" in project_name or _PATH_LIKE_RE.match(project_name):
