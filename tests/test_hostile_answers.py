@@ -26,6 +26,7 @@ import yaml
 from copier import run_copy
 
 from .conftest import ROOT, run, uv
+from .test_lifecycle_extension import lifecycle
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,8 @@ def test_corpus_covers_every_free_text_question() -> None:
     kinds = ("traversal", "absolute", "windows", "jinja", "shell", "empty", "whitespace")
     for question in FREE_TEXT:
         labels = {case.label for case in CORPUS if case.question == question}
-        for kind in (*kinds, "newline", "too-long"):
-            assert any(label.startswith(kind) for label in labels), (question, kind)
+        for kind in (*kinds, "newline", "too-long", "quote", "non-ascii|chinese"):
+            assert any(re.search(kind, label) for label in labels), (question, kind)
         assert "validator" in questions[question], question
 
 
@@ -204,6 +205,18 @@ def test_bad_answer_is_refused_naming_question_and_rule(tmp_path: Path, case: Ca
     assert case.rule in message
     assert not (tmp_path / "project").exists()
     assert snapshot(tmp_path, tmp_path / "project") == before
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CORPUS if case.question == "project_name"], ids=lambda c: c.id
+)
+def test_a_bad_project_name_is_never_reported_as_a_package_problem(case: Case) -> None:
+    """The package name's default is derived so it always passes its own validator."""
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    assert questions["package_name"]["default"] == "{{ project_name | package_name }}"
+    derived = lifecycle.package_name(case.value)
+    assert lifecycle.package_problem(derived) == ""
+    assert (lifecycle.name_problem(case.value) == "") is (case.rule is None)
 
 
 def check_accepted(parent: Path, data: dict[str, str]) -> Path:
