@@ -261,10 +261,8 @@ def test_jinja_in_answers_stays_literal(tmp_path: Path) -> None:
     project = check_accepted(
         tmp_path, {"project_name": "{{ 7*7 }}", "description": "{% if true %}yes{% endif %}"}
     )
-    for path in project.rglob("*"):
-        if path.is_file():
-            text = path.read_text()
-            assert "49" not in text, path
+    for name in ("README.md", ".copier-answers.yml", "pyproject.toml"):
+        assert "49" not in (project / name).read_text(), name
     assert (project / "README.md").read_text().startswith("# {{ 7*7 }}\n")
     assert "{% if true %}yes{% endif %}" in (project / "README.md").read_text()
     # The derived package name comes from the literal text too.
