@@ -184,6 +184,37 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     assert (destination / "src" / "billing_core" / "__init__.py").is_file()
 
 
+def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None:
+    """Without a terminal to ask again, copier stops; its last line names question and rule."""
+    bad = "project_name=C:\\work\\billing"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--trust",
+            "--defaults",
+            "--data",
+            bad,
+            str(ROOT),
+            "out",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=COPIER_ENV,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ValueError: Validation error for question 'project_name': project_name must be a "
+        "name, not a file path: no backslashes, and no leading /, ~, ./, ../ or drive letter."
+    )
+    assert not (tmp_path / "out").exists()
+
+
 # Every select and yes/no question, the keys that pick a non-default answer,
 # and that answer. A new select, confirm or multiselect question must be added.
 KEYED = {
@@ -281,3 +312,13 @@ def test_readme_shows_the_questionnaire_in_order() -> None:
             shown = {True: "yes", False: "no"}.get(spec["default"], default)
             assert shown in row[3], (name, row[3])
         assert row[4], f"{name}: the README says what it changes"
+
+
+def test_every_question_has_help_and_every_free_text_answer_a_validator() -> None:
+    """Help on every question; each validator is one call of a unit-tested rule."""
+    for name, spec in questions().items():
+        assert str(spec.get("help", "")).strip(), f"{name} has no help"
+        assert "default" in spec, f"{name} has no default"
+        if spec.get("type") == "str" and "choices" not in spec:
+            validator = str(spec.get("validator"))
+            assert re.fullmatch(rf"\{{\{{ {name} \| [a-z]+_problem \}}\}}", validator), name
