@@ -70,6 +70,8 @@ MAX_PACKAGE_LENGTH = 50
 MAX_DESCRIPTION_LENGTH = 200
 _PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$")
+_PATH_LIKE_RE = re.compile(r"^(/|~/|\.{1,2}/|[A-Za-z]:/)")
+"""A project name that starts like a file path (``/``, ``~/``, ``./``, ``../``, ``C:/``)."""
 
 
 def recommend_size(ratings: Iterable[str]) -> str:
@@ -117,17 +119,28 @@ def package_name(project_name: str) -> str:
 
 
 def name_problem(project_name: str) -> str:
-    """Return the rule a project name breaks, or ``""`` when it is fine."""
+    """Return the rule a project name breaks, or ``""`` when it is fine.
+
+    The name only reaches Markdown and YAML (never Python source or a file
+    name: the package name is derived from it), so any language, quotes and
+    Jinja-looking text are fine. A path is refused because it is almost always
+    a destination folder typed into the wrong question.
+    """
     if not project_name.strip():
         return "project_name must not be empty or only spaces."
+    if any(unicodedata.category(char).startswith("C") for char in project_name):
+        return "project_name must be one line without control characters."
     if project_name != project_name.strip():
         return "project_name must not start or end with spaces."
     if len(project_name) > MAX_NAME_LENGTH:
         return f"project_name must be at most {MAX_NAME_LENGTH} characters."
-    if any(unicodedata.category(char).startswith("C") for char in project_name):
-        return "project_name must be one line without control characters."
     if not any(char.isalnum() for char in project_name):
         return "project_name must contain at least one letter or digit."
+    if "\\" in project_name or _PATH_LIKE_RE.match(project_name):
+        return (
+            "project_name must be a name, not a file path: no backslashes, and no leading "
+            "/, ~, ./, ../ or drive letter."
+        )
     return ""
 
 
@@ -153,6 +166,8 @@ def description_problem(description: str) -> str:
         return "description must not be empty or only spaces."
     if any(unicodedata.category(char).startswith("C") for char in description):
         return "description must be one line without control characters."
+    if description != description.strip():
+        return "description must not start or end with spaces."
     if len(description) > MAX_DESCRIPTION_LENGTH:
         return f"description must be at most {MAX_DESCRIPTION_LENGTH} characters."
     return ""

@@ -102,6 +102,13 @@ def test_package_name_is_derived_and_always_valid(project_name: str, package: st
         ("two\nlines", "one line"),
         ("x" * 81, "at most 80"),
         ("---", "at least one letter or digit"),
+        ("C:\\Users\\me\\billing", "not a file path"),
+        ("billing\\v2", "not a file path"),
+        ("../../etc/passwd", "not a file path"),
+        ("./billing", "not a file path"),
+        ("/srv/billing", "not a file path"),
+        ("~/billing", "not a file path"),
+        ("C:/billing", "not a file path"),
     ],
 )
 def test_bad_project_names_name_the_rule(value: str, rule: str) -> None:
@@ -110,7 +117,20 @@ def test_bad_project_names_name_the_rule(value: str, rule: str) -> None:
     assert rule in problem
 
 
-@pytest.mark.parametrize("value", ["acme-billing", "Café Crème", "数据服务", "Billing (v2)"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "acme-billing",
+        "Café Crème",
+        "数据服务",
+        "Billing (v2)",
+        "TCP/IP tools",
+        "X: the game",
+        'The "Best" app',
+        "{{ 7*7 }}",
+        "~tilde",
+    ],
+)
 def test_good_project_names_pass(value: str) -> None:
     assert lifecycle.name_problem(value) == ""
 
@@ -154,7 +174,14 @@ def test_owner_must_be_a_github_handle(value: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "rule"),
-    [("", "must not be empty"), ("a\nb", "one line"), ("x" * 201, "at most 200")],
+    [
+        ("", "must not be empty"),
+        ("a\nb", "one line"),
+        ("ends with a newline\n", "one line"),
+        ("x" * 201, "at most 200"),
+        (" leading space", "must not start or end with spaces"),
+        ("trailing space ", "must not start or end with spaces"),
+    ],
 )
 def test_bad_descriptions_name_the_rule(value: str, rule: str) -> None:
     problem = lifecycle.description_problem(value)

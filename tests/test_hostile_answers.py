@@ -1,0 +1,368 @@
+"""Bad and hostile answers to every free-text question: refused clearly, or harmless.
+
+Each case states its expected outcome. A refused answer must name the question
+and the rule it breaks, and leave nothing on disk. An accepted answer must give
+a project with ordinary file names, nothing written outside the destination,
+the answer kept literally (never rendered as Jinja, never run by a shell), and
+a project that passes ruff and, in the slow test, its own test suite.
+
+Renders run in-process through copier's Python API so the corpus stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import warnings
+from dataclasses import dataclass
+from itertools import cycle, islice
+from pathlib import Path
+
+import pytest
+import yaml
+from copier import run_copy
+
+from .conftest import ROOT, run, uv
+from .test_lifecycle_extension import lifecycle
+
+
+@dataclass(frozen=True)
+class Case:
+    """One answer to one question, and what must happen to it."""
+
+    question: str
+    label: str
+    value: str
+    rule: str | None = None
+    """Part of the expected refusal message; ``None`` means the answer is accepted."""
+
+    @property
+    def id(self) -> str:
+        return f"{self.question}-{self.label}"
+
+
+def _cases(question: str, rows: list[tuple[str, str, str | None]]) -> list[Case]:
+    return [Case(question, label, value, rule) for label, value, rule in rows]
+
+
+EMPTY = "must not be empty"
+NOT_A_PATH = "not a file path"
+ONE_LINE = "one line"
+IDENTIFIER = "lowercase ASCII"
+HANDLE = "GitHub handle"
+
+CORPUS: list[Case] = [
+    *_cases(
+        "project_name",
+        [
+            ("traversal", "../../outside", NOT_A_PATH),
+            ("traversal-inside", "a/../../b", None),
+            ("absolute", "/etc/passwd", NOT_A_PATH),
+            ("home", "~/billing", NOT_A_PATH),
+            ("windows", "C:\\Users\\me\\billing", NOT_A_PATH),
+            ("windows-relative", "..\\..\\evil", NOT_A_PATH),
+            ("jinja", "{{ 7*7 }} {% include '/etc/passwd' %} {# c #}", None),
+            ("jinja-escape", "{{ cycler.__init__.__globals__.os.popen('touch pwned') }}", None),
+            ("shell", "$(touch pwned); `touch pwned` | rm -rf ~ && echo", None),
+            ("empty", "", EMPTY),
+            ("whitespace", "   ", EMPTY),
+            ("tab", "\t", EMPTY),
+            ("padded", " billing ", "must not start or end with spaces"),
+            ("longest", "x" * 80, None),
+            ("too-long", "x" * 81, "at most 80"),
+            ("chinese", "数据服务\N{FULLWIDTH COLON}测试", None),
+            ("accents-dash-emoji-rtl", "Ωmega\N{EN DASH}Café 🚀 مشروع", None),
+            ("zero-width", "bill\u200bing", "control characters"),
+            ("quotes", 'The "Best" app\'s a"""b\'\'\'c"', None),
+            ("yaml-keyword", "yes", None),
+            ("yaml-syntax", "- [a]: {b} # c", None),
+            ("markdown-html", "# Title <script>alert(1)</script>", None),
+            ("newline", "two\nlines", ONE_LINE),
+            ("carriage-return", "billing\r", ONE_LINE),
+            ("symbols-only", "---", "at least one letter or digit"),
+        ],
+    ),
+    *_cases(
+        "package_name",
+        [
+            ("traversal", "../evil", IDENTIFIER),
+            ("absolute", "/abs", IDENTIFIER),
+            ("windows", "C:\\evil", IDENTIFIER),
+            ("jinja", "{{ 7*7 }}", IDENTIFIER),
+            ("shell", "x; rm -rf /", IDENTIFIER),
+            ("empty", "", IDENTIFIER),
+            ("whitespace", "  ", IDENTIFIER),
+            ("too-long", "a" * 51, "at most 50"),
+            ("non-ascii", "café", IDENTIFIER),
+            ("quote", "it's", IDENTIFIER),
+            ("newline", "a\nb", IDENTIFIER),
+            ("keyword", "import", "keyword"),
+            ("stdlib", "os", "standard-library"),
+            ("longest", "a" * 50, None),
+            ("ordinary", "billing_2", None),
+        ],
+    ),
+    *_cases(
+        "description",
+        [
+            ("traversal-absolute", "../../etc/passwd or /etc/passwd", None),
+            ("windows", "C:\\Users\\me\\", None),
+            ("jinja", "{{ 7*7 }} {% if true %}x{% endif %} {# c #}", None),
+            ("shell", "`touch pwned`; $(touch pwned) && echo > pwned", None),
+            ("empty", "", EMPTY),
+            ("whitespace", " \t ", EMPTY),
+            ("padded", " Bills customers.", "must not start or end with spaces"),
+            ("longest", "y" * 200, None),
+            ("too-long", "y" * 201, "at most 200"),
+            ("chinese-dashes-emoji", "数据服务\N{FULLWIDTH COMMA}为团队 — \N{EN DASH} 🎉", None),
+            ("quotes", 'Says "hi", \'bye\', """ and \'\'\' to the "strangler"', None),
+            ("toml-breakout", '" # ] [tool.evil] x = "', None),
+            ("newline", "a\nb", ONE_LINE),
+            ("toml-newline", 'x"\n[tool.evil]\ny = "', ONE_LINE),
+            ("crlf", "a\r\nb", ONE_LINE),
+        ],
+    ),
+    *_cases(
+        "owner",
+        [
+            ("traversal", "../../etc", HANDLE),
+            ("absolute", "/etc/passwd", HANDLE),
+            ("windows", "C:\\team", HANDLE),
+            ("jinja", "@{{ 7*7 }}", HANDLE),
+            ("shell", "@org/team; rm -rf /", HANDLE),
+            ("empty", "", HANDLE),
+            ("whitespace", "   ", HANDLE),
+            ("too-long", "@" + "a" * 40, HANDLE),
+            ("non-ascii", "@ünïcode", HANDLE),
+            ("quote", '@org/te"am', HANDLE),
+            ("newline", "@org\n/team", HANDLE),
+            ("team", "@acme/payments", None),
+            ("user", "@jdoe", None),
+            ("dotted-team", "@acme/team.name_x", None),
+        ],
+    ),
+]
+FREE_TEXT = ("project_name", "package_name", "description", "owner")
+ACCEPTED = [case for case in CORPUS if case.rule is None]
+REFUSED = [case for case in CORPUS if case.rule is not None]
+ORDINARY_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def snapshot(folder: Path, skip: Path) -> set[str]:
+    """Every path below ``folder`` except the destination, to spot stray writes."""
+    return {
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path != skip and skip not in path.parents
+    }
+
+
+def render(parent: Path, data: dict[str, str]) -> Path:
+    """Render the template as `copier copy --defaults --data ...` would."""
+    destination = parent / "project"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DirtyLocalWarning: we test the working tree
+        run_copy(
+            str(ROOT),
+            str(destination),
+            data=data,
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+            vcs_ref="HEAD",
+        )
+    return destination
+
+
+def test_corpus_covers_every_free_text_question() -> None:
+    """Each free-text question gets every kind of bad input the issue lists."""
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    free_text = {
+        name
+        for name, spec in questions.items()
+        if not name.startswith("_") and spec.get("type") == "str" and "choices" not in spec
+    }
+    assert free_text == set(FREE_TEXT)
+    kinds = ("traversal", "absolute", "windows", "jinja", "shell", "empty", "whitespace")
+    for question in FREE_TEXT:
+        labels = {case.label for case in CORPUS if case.question == question}
+        for kind in (*kinds, "newline", "too-long", "quote", "non-ascii|chinese"):
+            assert any(re.search(kind, label) for label in labels), (question, kind)
+        assert "validator" in questions[question], question
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda case: case.id)
+def test_bad_answer_is_refused_naming_question_and_rule(tmp_path: Path, case: Case) -> None:
+    before = snapshot(tmp_path, tmp_path / "project")
+    with pytest.raises(ValueError) as refused:
+        render(tmp_path, {case.question: case.value})
+    message = str(refused.value)
+    assert f"question '{case.question}'" in message
+    assert f": {case.question} must" in message  # the rule itself starts with the name
+    assert case.rule in message
+    assert not (tmp_path / "project").exists()
+    assert snapshot(tmp_path, tmp_path / "project") == before
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CORPUS if case.question == "project_name"], ids=lambda c: c.id
+)
+def test_a_bad_project_name_is_never_reported_as_a_package_problem(case: Case) -> None:
+    """The package name's default is derived so it always passes its own validator."""
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    assert questions["package_name"]["default"] == "{{ project_name | package_name }}"
+    derived = lifecycle.package_name(case.value)
+    assert lifecycle.package_problem(derived) == ""
+    assert (lifecycle.name_problem(case.value) == "") is (case.rule is None)
+
+
+def check_accepted(parent: Path, data: dict[str, str]) -> Path:
+    """Render ``data`` and check the project is safe and literal; return it."""
+    project = parent / "project"
+    before = snapshot(parent, project)
+    cwd_before = set(os.listdir())
+    render(parent, data)
+    assert snapshot(parent, project) == before, "something was written beside the project"
+    assert set(os.listdir()) == cwd_before, "something was written in the working folder"
+    for path in project.rglob("*"):
+        relative = path.relative_to(project)
+        assert all(ORDINARY_NAME.match(part) for part in relative.parts), relative
+        assert project in path.resolve().parents, relative
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    readme = (project / "README.md").read_text()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    for question, value in data.items():
+        assert answers[question] == value, question  # YAML kept the answer exactly
+    if "project_name" in data:
+        assert readme.startswith(f"# {data['project_name']}\n")
+    if "description" in data:
+        assert pyproject["project"]["description"] == data["description"]
+        assert f"\n{data['description']}\n" in readme
+    if "owner" in data:
+        assert data["owner"] in readme
+    if "package_name" in data:
+        assert (project / "src" / data["package_name"] / "__init__.py").is_file()
+    assert not any(parent.rglob("pwned")), "a shell ran an answer"
+    return project
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.id)
+def test_accepted_answer_renders_a_clean_project(tmp_path: Path, case: Case) -> None:
+    project = check_accepted(tmp_path, {case.question: case.value})
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        run([sys.executable, "-m", "ruff", *args], cwd=project)
+
+
+def test_jinja_in_answers_stays_literal(tmp_path: Path) -> None:
+    """Copier never renders an answer: `{{ 7*7 }}` is text, not 49, everywhere."""
+    project = check_accepted(
+        tmp_path, {"project_name": "{{ 7*7 }}", "description": "{% if true %}yes{% endif %}"}
+    )
+    for name in ("README.md", ".copier-answers.yml", "pyproject.toml"):
+        assert "49" not in (project / name).read_text(), name
+    assert (project / "README.md").read_text().startswith("# {{ 7*7 }}\n")
+    assert "{% if true %}yes{% endif %}" in (project / "README.md").read_text()
+    # The derived package name comes from the literal text too.
+    assert (project / "src" / "app_7_7" / "__init__.py").is_file()
+
+
+def test_no_answer_can_reach_a_shell() -> None:
+    """Tasks and migrations, if any, must be lists: a string command runs in a shell."""
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    for key in ("_tasks", "_migrations"):
+        for entry in questions.get(key) or []:
+            command = entry.get("command") if isinstance(entry, dict) else entry
+            assert isinstance(command, list), f"{key} entry runs through a shell: {entry!r}"
+
+
+def accepted_batches() -> list[dict[str, str]]:
+    """Every accepted answer, packed into as few projects as the longest list needs.
+
+    Running `uv sync` and the project's tests costs seconds per project, so
+    batch ``i`` combines the ``i``-th accepted answer of each question; every
+    accepted answer lands in at least one batch. ``package_name`` is given only
+    in the first batches, so the others use the name derived from a hostile
+    project name, which is what most users get.
+    """
+    per_question = {
+        question: [case.value for case in ACCEPTED if case.question == question]
+        for question in FREE_TEXT
+    }
+    count = max(len(values) for values in per_question.values())
+    batches: list[dict[str, str]] = [{} for _ in range(count)]
+    for question, values in per_question.items():
+        column = values if question == "package_name" else islice(cycle(values), count)
+        for batch, value in zip(batches, column, strict=False):
+            batch[question] = value
+    return batches
+
+
+BATCHES = accepted_batches()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", BATCHES, ids=[f"batch{i}" for i in range(len(BATCHES))])
+def test_accepted_answers_give_a_project_that_passes_its_own_tests(
+    tmp_path: Path, data: dict[str, str]
+) -> None:
+    project = check_accepted(tmp_path, data)
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)
+    run([uv(), "sync", "--quiet"], cwd=project)
+    result = run([uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider"], cwd=project)
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+# A guard that makes every socket connection fail, then runs the copier CLI.
+# It first proves the guard works, so a broken guard cannot pass silently.
+NO_NETWORK = """
+import socket, sys
+class NetworkUsed(OSError):
+    pass
+def refuse(*args, **kwargs):
+    raise NetworkUsed(f"network access during rendering: {args!r}")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+try:
+    socket.create_connection(("127.0.0.1", 9))
+except NetworkUsed:
+    pass
+else:
+    sys.exit("the network guard did not trigger")
+from copier._cli import CopierApp
+sys.argv = ["copier", *sys.argv[1:]]
+CopierApp.run()
+"""
+
+
+def _no_network_namespace() -> list[str]:
+    """`unshare -n` (no network interfaces at all) where the machine allows it."""
+    try:
+        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
+    except FileNotFoundError:
+        return []
+    return ["unshare", "-n"] if probe.returncode == 0 else []
+
+
+def test_rendering_needs_no_network(tmp_path: Path) -> None:
+    command = [
+        *_no_network_namespace(),
+        sys.executable,
+        "-c",
+        NO_NETWORK,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--data",
+        "project_kind=library",
+        str(ROOT),
+        "offline",
+    ]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "network access during rendering" not in result.stderr
+    assert (tmp_path / "offline" / "src" / "offline" / "core.py").is_file()
