@@ -28,9 +28,7 @@ from jinja2.ext import Extension
 UNKNOWN = "unknown"
 
 
-def committed_answer(
-    dst_path: object, key: str, answers_file: str = ".copier-answers.yml"
-) -> str:
+def committed_answer(dst_path: object, key: str, answers_file: str = ".copier-answers.yml") -> str:
     """Return ``key`` from the answers file as committed at ``HEAD`` in ``dst_path``.
 
     ``git show HEAD:./FILE`` is relative to ``dst_path``, so a project inside a
