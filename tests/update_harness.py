@@ -241,6 +241,7 @@ def build_template_repo(
 class UserEdit:
     """What a team does to its repository: add ``text`` after ``after``, or at the end.
 
+    ``replace`` names a whole line to replace with ``text`` instead.
     ``path`` may contain ``{package}``. ``new_file=True`` creates the file.
     Every non-blank line of ``text`` is a line no update may lose.
     """
@@ -248,6 +249,7 @@ class UserEdit:
     path: str
     text: str
     after: str | None = None
+    replace: str | None = None  # a whole line to replace with ``text`` instead
     new_file: bool = False
     conflicts: bool = False  # the template changes the same spot: markers expected
 
@@ -262,6 +264,11 @@ class UserEdit:
         if self.new_file:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(self.written(package))
+        elif self.replace is not None:
+            lines = target.read_text().splitlines(keepends=True)
+            index = lines.index(self.replace + "\n")
+            lines[index] = self.written(package).rstrip("\n") + "\n"
+            target.write_text("".join(lines))
         else:
             insert_text(target, self.written(package), self.after)
 
