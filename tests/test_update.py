@@ -339,3 +339,52 @@ def test_update_refuses_a_dirty_worktree(template_repo, tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Destination repository is dirty" in result.stderr
     assert (project / "ruff.toml").read_text() == "# uncommitted\n"
+
+
+def test_untouched_project_updates_to_exactly_a_fresh_copy(template_repo, tmp_path: Path) -> None:
+    """With no team edits, an update gives what `copier copy` of v2 gives.
+
+    Except in user-owned files the template changed: those stay as v1 made them.
+    """
+    answers = {**ANSWERS, "project_size": "medium", "project_kind": "library"}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    kept = {
+        expect.path: (project / expect.path).read_bytes() for expect in template_repo.fresh_only()
+    }
+    update(project)
+    fresh = render(
+        template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing", answers
+    )
+    on_disk = sorted(
+        p.relative_to(project).as_posix()
+        for p in project.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(project).parts
+    )
+    assert on_disk == generated_files(fresh)
+    for name in on_disk:
+        expected = kept[name] if name in kept else (fresh / name).read_bytes()
+        assert (project / name).read_bytes() == expected, name
+
+
+def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_path: Path) -> None:
+    """Overlaps in a moved file become markers; deletions follow the ownership model.
+
+    A deleted user-owned file comes back (copier recreates `_skip_if_exists`
+    files); a deleted process-owned file stays deleted.
+    """
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    workflow = project / ".github/workflows/ci.yml"
+    workflow.write_text(
+        workflow.read_text() + "      - name: Our smoke test\n        run: make smoke\n"
+    )
+    (project / "LICENSE").unlink()
+    (project / ".pre-commit-config.yaml").unlink()
+    commit_all(project, "Our own work")
+    output = update(project)
+    moved = (project / ".github/workflows/checks.yml").read_text()
+    assert CONFLICT_START in moved
+    assert "      - name: Our smoke test" in moved.splitlines()
+    assert "        run: uv build" in moved.splitlines()
+    assert "resolve the conflict markers in .github/workflows/checks.yml" in output.stderr
+    assert (project / "LICENSE").is_file()
+    assert not (project / ".pre-commit-config.yaml").exists()
