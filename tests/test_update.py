@@ -120,6 +120,9 @@ USER_EDITS = (
     ),
 )
 
+# Each test renders projects and runs copier several times.
+pytestmark = pytest.mark.slow
+
 ANSWERS = {"project_name": "Acme Billing", "project_kind": "service"}
 
 
