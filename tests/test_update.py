@@ -391,3 +391,22 @@ def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_
     assert "resolve the conflict markers in .github/workflows/checks.yml" in output.stderr
     assert (project / "LICENSE").is_file()
     assert not (project / ".pre-commit-config.yaml").exists()
+
+
+def test_changing_an_answer_deletes_files_the_new_answers_do_not_render(
+    template_repo, tmp_path: Path
+) -> None:
+    """README "Updating": a file the new rendering lacks is deleted, edits included.
+
+    Documented because it is the one way an update removes a user-owned file;
+    git keeps the team's version.
+    """
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    settings = project / "src/acme_billing/settings.py"
+    settings.write_text(settings.read_text() + "# our own setting\n")
+    commit_all(project, "Our own work")
+    update(project, "--data", "project_kind=library")
+    assert not settings.exists()
+    assert (project / "src/acme_billing/core.py").is_file()
+    kept = sh(["git", "show", "HEAD:src/acme_billing/settings.py"], project).stdout
+    assert "# our own setting" in kept
