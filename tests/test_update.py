@@ -145,13 +145,22 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
 
 
 def package_of(project: Path) -> str:
-    return yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+    return answer(project, "package_name")
+
+
+def answer(project: Path, name: str) -> str:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())[name]
+
+
+def edits_for(project: Path) -> list[UserEdit]:
+    """The ``USER_EDITS`` that apply to this project's size."""
+    return [edit for edit in USER_EDITS if answer(project, "project_size") in edit.sizes]
 
 
 def edit_and_commit(project: Path) -> dict[str, str]:
-    """Apply ``USER_EDITS``; return each touched file's committed content."""
+    """Apply ``USER_EDITS``; return every tracked file's committed content."""
     package = package_of(project)
-    for edit in USER_EDITS:
+    for edit in edits_for(project):
         edit.apply(project, package)
     commit_all(project, "Our own work")
     return {name: (project / name).read_text() for name in generated_files(project)}
@@ -178,8 +187,9 @@ def updated(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactor
     return results
 
 
-def user_lines_by_file(package: str, moves: dict[str, str]) -> Iterator[tuple[str, str]]:
-    for edit in USER_EDITS:
+def user_lines_by_file(project: Path, moves: dict[str, str]) -> Iterator[tuple[str, str]]:
+    package = package_of(project)
+    for edit in edits_for(project):
         path = edit.resolved(package)
         for line in edit.written(package).splitlines():
             if line.strip():
@@ -189,14 +199,14 @@ def user_lines_by_file(package: str, moves: dict[str, str]) -> Iterator[tuple[st
 @pytest.mark.parametrize("size", SIZES)
 def test_process_change_reaches_every_process_owned_file(updated, template_repo, size) -> None:
     project, _, _, _ = updated[size]
-    for expect in template_repo.delivered():
+    for expect in template_repo.delivered(size):
         assert expect.line in (project / expect.path).read_text(), expect
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_user_owned_files_are_not_touched(updated, template_repo, size) -> None:
     project, before, _, fresh = updated[size]
-    for expect in template_repo.fresh_only():
+    for expect in template_repo.fresh_only(size):
         assert expect.line in (fresh / expect.path).read_text(), f"fresh copy lacks {expect}"
         assert (project / expect.path).read_text() == before[expect.path]
     package = package_of(project)
@@ -207,14 +217,14 @@ def test_user_owned_files_are_not_touched(updated, template_repo, size) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_every_user_line_survives(updated, template_repo, size) -> None:
     project, _, _, _ = updated[size]
-    for path, line in user_lines_by_file(package_of(project), template_repo.moves):
+    for path, line in user_lines_by_file(project, template_repo.moves):
         assert line in (project / path).read_text().splitlines(), (path, line)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_conflicts_only_where_both_sides_changed_the_same_lines(updated, size) -> None:
     project, _, _, fresh = updated[size]
-    expected = {edit.path for edit in USER_EDITS if edit.conflicts}
+    expected = {edit.path for edit in edits_for(project) if edit.conflicts}
     found = {
         name
         for name in generated_files(project)
@@ -352,7 +362,8 @@ def test_untouched_project_updates_to_exactly_a_fresh_copy(template_repo, tmp_pa
     answers = {**ANSWERS, "project_size": "medium", "project_kind": "library"}
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     kept = {
-        expect.path: (project / expect.path).read_bytes() for expect in template_repo.fresh_only()
+        expect.path: (project / expect.path).read_bytes()
+        for expect in template_repo.fresh_only("medium")
     }
     update(project)
     fresh = render(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from copier import run_copy
 
-from .conftest import ROOT
+from .conftest import ROOT, SIZES
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
@@ -71,10 +71,15 @@ def commit_all(repo: Path, message: str) -> None:
 # ------------------------------------------------------------ process changes
 @dataclass(frozen=True)
 class Expect:
-    """A line a process change puts into a generated file (path in the project)."""
+    """A line a process change puts into a generated file (path in the project).
+
+    ``sizes`` limits it to projects of those sizes (a checklist item for large
+    projects only, a document medium and large projects have).
+    """
 
     path: str
     line: str
+    sizes: tuple[str, ...] = SIZES
 
 
 @dataclass(frozen=True)
@@ -203,11 +208,13 @@ class TemplateRepo:
     def moves(self) -> dict[str, str]:
         return {k: v for c in self.changes if isinstance(c, MoveFile) for k, v in c.moves.items()}
 
-    def delivered(self) -> list[Expect]:
-        return [e for change in self.changes for e in change.delivered]
+    def delivered(self, size: str) -> list[Expect]:
+        """What every updated project of ``size`` must contain."""
+        return [e for c in self.changes for e in c.delivered if size in e.sizes]
 
-    def fresh_only(self) -> list[Expect]:
-        return [e for change in self.changes for e in change.fresh_only]
+    def fresh_only(self, size: str) -> list[Expect]:
+        """What only new projects of ``size`` get (changes to user-owned files)."""
+        return [e for c in self.changes for e in c.fresh_only if size in e.sizes]
 
 
 def working_tree_files() -> list[str]:
@@ -252,6 +259,7 @@ class UserEdit:
     replace: str | None = None  # a whole line to replace with ``text`` instead
     new_file: bool = False
     conflicts: bool = False  # the template changes the same spot: markers expected
+    sizes: tuple[str, ...] = SIZES  # project sizes that have this file
 
     def resolved(self, package: str) -> str:
         return self.path.replace("{package}", package)
