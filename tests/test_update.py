@@ -310,6 +310,11 @@ def test_random_line_edits_survive_an_update(template_repo, tmp_path: Path, seed
     for name, line in made:
         path = project / template_repo.moves.get(name, name)
         assert line in path.read_text().splitlines(), (seed, name, line)
+    edited = {template_repo.moves.get(name, name) for name, _ in made}
+    for name in generated_files(project):
+        path = project / name
+        if name not in edited and path.exists():
+            assert not conflicted(path.read_text()), (seed, name)
 
 
 # ---------------------------------------------------------- recopy, downgrade
