@@ -2,13 +2,24 @@
 
 Two real template versions are built once per session in a temporary git repo
 (v1 = this working tree, v2 = v1 + ``PROCESS_CHANGES``). Projects are rendered
-from v1 with the real copier command line, committed, edited like a team
-would, committed again and updated to v2 with ``--conflict inline``.
+from v1 with copier, committed, edited like a team would (``USER_EDITS``),
+committed again and updated to v2 with the real ``copier update --conflict
+inline`` command line.
 
-To test a new kind of process change, add one line to ``PROCESS_CHANGES``
-(for example ``AddText("extensions/process.yml", ..., delivered=(Expect(
-"docs/release-checklist.md", ...),))``) and, for a new kind of team edit, one
-line to ``USER_EDITS``.
+A new kind of process change or team edit is one line. For example, once the
+lifecycle documents exist::
+
+    AddText("extensions/process.yml", "  - text: Rotate the deploy keys\n    min_size: large",
+            after="release_checklist:",
+            delivered=(Expect("docs/release-checklist.md", "Rotate the deploy keys",
+                              sizes=("large",)),)),
+    AddText("template/docs/test-plan.md.jinja", "## Accessibility\n", after="## Scope",
+            fresh_only=(Expect("docs/test-plan.md", "## Accessibility"),)),
+
+    UserEdit("docs/test-plan.md", "| 2026-11-27 | checkout | pass | @ana |",
+             after="## Execution log"),
+    UserEdit("docs/rfcs/0001-initial-design.md", "We chose Postgres.", after="## Decision",
+             sizes=("medium", "large")),
 """
 
 from __future__ import annotations
