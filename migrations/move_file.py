@@ -17,8 +17,9 @@ in git history). This script finishes the move with a real three-way merge:
 * theirs: NEW_PATH as the new template version just rendered it.
 
 Edits that do not overlap with the template's change merge cleanly; overlapping
-ones become the same conflict markers copier writes. Nothing happens when the
-team never had OLD_PATH, deleted it, never changed it, or already has NEW_PATH.
+ones become the same conflict markers copier writes. If the team had deleted
+OLD_PATH, NEW_PATH is removed too (a deleted process-owned file stays deleted).
+Nothing else happens when the team never changed OLD_PATH or already has NEW_PATH.
 """
 
 from __future__ import annotations
@@ -63,14 +64,17 @@ def render_previous(old: str) -> bytes:
 def move(old: str, new: str) -> str:
     """Merge the team's edits of ``old`` into ``new``; return what happened."""
     ours = committed(old)
-    if ours is None:
-        return f"{old} was not in the last commit; nothing to carry over."
     if committed(new) is not None:
         return f"{new} already existed; left {old} and {new} as they are."
     target = Path(new)
     if not target.is_file():
-        return f"the template no longer renders {new}; kept your {old} untouched."
+        return f"the template no longer renders {new}; nothing to move."
     base = render_previous(old)
+    if ours is None:
+        if base:  # the previous version made it, so the team deleted it on purpose
+            target.unlink()
+            return f"you had deleted {old}, so {new} was not added."
+        return f"{old} was not in the last commit; nothing to carry over."
     if ours == base:
         Path(old).unlink(missing_ok=True)
         return f"{old} had no edits of yours; {new} is the template's new version."

@@ -437,3 +437,15 @@ def test_changing_an_answer_deletes_files_the_new_answers_do_not_render(
     assert (project / "src/acme_billing/core.py").is_file()
     kept = sh(["git", "show", "HEAD:src/acme_billing/settings.py"], project).stdout
     assert "# our own setting" in kept
+
+
+def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
+    template_repo, tmp_path: Path
+) -> None:
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    (project / ".github/workflows/ci.yml").unlink()
+    commit_all(project, "We run CI elsewhere")
+    output = update(project)
+    assert not (project / ".github/workflows/ci.yml").exists()
+    assert not (project / ".github/workflows/checks.yml").exists()
+    assert "you had deleted .github/workflows/ci.yml" in output.stderr
