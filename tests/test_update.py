@@ -1,0 +1,451 @@
+"""`copier update` delivers process changes and never loses a line a team wrote.
+
+Two real template versions are built once per session in a temporary git repo
+(v1 = this working tree, v2 = v1 + ``PROCESS_CHANGES``). Projects are rendered
+from v1 with copier, committed, edited like a team would (``USER_EDITS``),
+committed again and updated to v2 with the real ``copier update --conflict
+inline`` command line.
+
+A new kind of process change or team edit is one line. For example, once the
+lifecycle documents exist::
+
+    AddText("extensions/process.yml", "  - text: Rotate the deploy keys\n    min_size: large",
+            after="release_checklist:",
+            delivered=(Expect("docs/release-checklist.md", "Rotate the deploy keys",
+                              sizes=("large",)),)),
+    AddText("template/docs/test-plan.md.jinja", "## Accessibility\n", after="## Scope",
+            fresh_only=(Expect("docs/test-plan.md", "## Accessibility"),)),
+
+    UserEdit("docs/test-plan.md", "| 2026-11-27 | checkout | pass | @ana |",
+             after="## Execution log"),
+    UserEdit("docs/rfcs/0001-initial-design.md", "We chose Postgres.", after="## Decision",
+             sizes=("medium", "large")),
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import SIZES
+from .update_harness import (
+    CONFLICT_START,
+    GIT_IDENTITY,
+    AddFile,
+    AddText,
+    Expect,
+    MoveFile,
+    TemplateRepo,
+    UserEdit,
+    build_template_repo,
+    commit_all,
+    conflicted,
+    copier,
+    generated_files,
+    render,
+    sh,
+)
+
+PROCESS_CHANGES = (
+    # A new rule in a process-owned file the team also edited (elsewhere).
+    AddText(
+        "template/ruff.toml",
+        '# v2: docstrings are required in src/ (rule D), see CHANGELOG "2.0.0".',
+        after="select = ",
+        delivered=(Expect("ruff.toml", "# v2: docstrings are required in src/ (rule D)"),),
+    ),
+    # A process-owned file the team never touches.
+    AddText(
+        "template/.pre-commit-config.yaml",
+        "# v2: run `uv run pre-commit install` once per clone.",
+        after="# your editor use the same ruff version",
+        delivered=(Expect(".pre-commit-config.yaml", "# v2: run `uv run pre-commit install`"),),
+    ),
+    # The same spot as a team edit: a conflict, never a silent overwrite.
+    AddText(
+        "template/.gitignore",
+        "*.sqlite3",
+        delivered=(Expect(".gitignore", "*.sqlite3"),),
+    ),
+    # A new section in a user-owned file: new projects get it, existing ones keep theirs.
+    AddText(
+        "template/README.md.jinja",
+        "## Support\n\nAsk in the owning team's channel before opening an issue.\n",
+        after="## Contributing",
+        fresh_only=(Expect("README.md", "## Support"),),
+    ),
+    # A new process file.
+    AddFile(
+        "template/.github/dependabot.yml",
+        "# Weekly dependency updates. Owned by the lifecycle template.\nversion: 2\n"
+        'updates:\n  - package-ecosystem: "uv"\n    directory: "/"\n'
+        '    schedule:\n      interval: "weekly"\n',
+        delivered=(Expect(".github/dependabot.yml", 'package-ecosystem: "uv"'),),
+    ),
+    # A renamed process-owned file: the migration carries the team's edits along.
+    MoveFile(
+        ".github/workflows/ci.yml",
+        ".github/workflows/checks.yml",
+        version="v2.0.0",
+        text="      - name: Build\n        run: uv build\n",
+        delivered=(Expect(".github/workflows/checks.yml", "run: uv build"),),
+    ),
+)
+
+USER_EDITS = (
+    UserEdit("README.md", "## Runbook\n\nPage #acme-oncall before every deploy.\n"),
+    UserEdit(
+        "pyproject.toml",
+        'dependencies = [\n  "httpx>=0.27",\n]',
+        replace="dependencies = []",
+    ),
+    UserEdit(
+        "src/{package}/client.py",
+        '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
+        new_file=True,
+    ),
+    UserEdit(
+        "tests/unit/test_client.py",
+        "from importlib import import_module\n\n\n"
+        "def test_timeout_is_short() -> None:\n"
+        '    assert import_module("{package}.client").TIMEOUT_SECONDS < 10\n',
+        new_file=True,
+    ),
+    UserEdit(
+        ".github/workflows/ci.yml",
+        "      - name: Audit licences\n        run: uv run python -m pip list\n",
+        after="run: uv sync --all-groups",
+    ),
+    UserEdit("ruff.toml", '"scripts/**" = ["T201"]'),
+    UserEdit(".gitignore", "/local-data/", conflicts=True),
+    UserEdit(
+        ".github/workflows/deploy.yml",
+        "# Our own deploy workflow.\nname: Deploy\non: workflow_dispatch\n",
+        new_file=True,
+    ),
+)
+
+# Each test renders projects and runs copier several times.
+pytestmark = pytest.mark.slow
+
+ANSWERS = {"project_name": "Acme Billing", "project_kind": "service"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_git_identity() -> Iterator[None]:
+    """Copier's own git calls must not need a configured git either."""
+    saved = {key: os.environ.get(key) for key in GIT_IDENTITY}
+    os.environ.update(GIT_IDENTITY)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    return build_template_repo(tmp_path_factory.mktemp("template") / "lifecycle", PROCESS_CHANGES)
+
+
+def package_of(project: Path) -> str:
+    return answer(project, "package_name")
+
+
+def answer(project: Path, name: str) -> str:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())[name]
+
+
+def edits_for(project: Path) -> list[UserEdit]:
+    """The ``USER_EDITS`` that apply to this project's size."""
+    return [edit for edit in USER_EDITS if answer(project, "project_size") in edit.sizes]
+
+
+def edit_and_commit(project: Path) -> dict[str, str]:
+    """Apply ``USER_EDITS``; return every tracked file's committed content."""
+    package = package_of(project)
+    for edit in edits_for(project):
+        edit.apply(project, package)
+    commit_all(project, "Our own work")
+    return {name: (project / name).read_text() for name in generated_files(project)}
+
+
+def update(project: Path, *args: str, check: bool = True):
+    return copier("update", "--trust", "--defaults", "--conflict", "inline", *args,
+                  cwd=project, check=check)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def updated(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
+    """Per size: (project after update, its files before the update, update output, fresh v2)."""
+    results = {}
+    for size in SIZES:
+        base = tmp_path_factory.mktemp(f"update-{size}")
+        answers = {**ANSWERS, "project_size": size}
+        project = render(template_repo.path, template_repo.v1, base / "acme-billing", answers)
+        before = edit_and_commit(project)
+        output = update(project)
+        fresh = render(template_repo.path, template_repo.v2, base / "fresh" / "acme-billing",
+                       answers)  # fmt: skip
+        results[size] = (project, before, output.stdout + output.stderr, fresh)
+    return results
+
+
+def user_lines_by_file(project: Path, moves: dict[str, str]) -> Iterator[tuple[str, str]]:
+    package = package_of(project)
+    for edit in edits_for(project):
+        path = edit.resolved(package)
+        for line in edit.written(package).splitlines():
+            if line.strip():
+                yield moves.get(path, path), line
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_process_change_reaches_every_process_owned_file(updated, template_repo, size) -> None:
+    project, _, _, _ = updated[size]
+    for expect in template_repo.delivered(size):
+        assert expect.line in (project / expect.path).read_text(), expect
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_user_owned_files_are_not_touched(updated, template_repo, size) -> None:
+    project, before, _, fresh = updated[size]
+    for expect in template_repo.fresh_only(size):
+        assert expect.line in (fresh / expect.path).read_text(), f"fresh copy lacks {expect}"
+        assert (project / expect.path).read_text() == before[expect.path]
+    package = package_of(project)
+    for name in ("README.md", "pyproject.toml", "LICENSE", f"src/{package}/client.py"):
+        assert (project / name).read_text() == before[name], name
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_user_line_survives(updated, template_repo, size) -> None:
+    project, _, _, _ = updated[size]
+    for path, line in user_lines_by_file(project, template_repo.moves):
+        assert line in (project / path).read_text().splitlines(), (path, line)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_conflicts_only_where_both_sides_changed_the_same_lines(updated, size) -> None:
+    project, _, _, fresh = updated[size]
+    expected = {edit.path for edit in edits_for(project) if edit.conflicts}
+    found = {
+        name
+        for name in generated_files(project)
+        if (project / name).exists() and conflicted((project / name).read_text())
+    } | {name for name in _untracked(project) if conflicted((project / name).read_text())}
+    assert found == expected
+    for name in expected:
+        text = (project / name).read_text()
+        assert CONFLICT_START in text
+    # A process-owned file nobody edited is exactly what a new project gets.
+    for name in (".pre-commit-config.yaml", ".github/dependabot.yml"):
+        assert (project / name).read_text() == (fresh / name).read_text(), name
+
+
+def _untracked(project: Path) -> list[str]:
+    out = sh(["git", "ls-files", "--others", "--exclude-standard", "-z"], project).stdout
+    return [name for name in out.split("\0") if name]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_migration_moved_the_renamed_file_with_the_team_edits(updated, size) -> None:
+    project, _, output, _ = updated[size]
+    old, new = project / ".github/workflows/ci.yml", project / ".github/workflows/checks.yml"
+    assert not old.exists()
+    workflow = yaml.safe_load(new.read_text())  # merged cleanly, still valid YAML
+    steps = [step.get("name") for step in workflow["jobs"]["checks"]["steps"]]
+    assert "Audit licences" in steps  # the team's step
+    assert "Build" in steps  # the template's new step
+    assert "moved .github/workflows/ci.yml to .github/workflows/checks.yml" in output
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_answers_file_is_at_v2_and_message_names_both_versions(updated, size) -> None:
+    project, _, output, _ = updated[size]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v2.0.0"
+    assert answers["project_size"] == size
+    assert "moved from lifecycle template v1.0.0 to v2.0.0." in output
+    assert "read the entries after v1.0.0 in CHANGELOG.md" in output
+
+
+def test_updated_project_still_passes_ruff(updated) -> None:
+    project, _, _, _ = updated["small"]
+    sh([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    sh([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+# ------------------------------------------------------------- random edits
+def random_edits(project: Path, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """Insert or replace ``count`` lines at random spots; return (file, new line) pairs."""
+    candidates = [
+        name
+        for name in generated_files(project)
+        if name != ".copier-answers.yml" and "\0" not in (project / name).read_text()
+    ]
+    made = []
+    for number in range(count):
+        name = rng.choice(candidates)
+        path = project / name
+        lines = path.read_text().splitlines(keepends=True)
+        line = f"# team note {rng.randrange(10**6)}-{number}\n"
+        position = rng.randrange(len(lines) + 1)
+        replaceable = position < len(lines) and not lines[position].startswith("# team note")
+        if replaceable and rng.random() < 0.4:
+            lines[position] = line  # change an existing line
+        else:
+            lines.insert(position, line)
+        path.write_text("".join(lines))
+        made.append((name, line.rstrip("\n")))
+    return made
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_line_edits_survive_an_update(template_repo, tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    size = SIZES[seed % len(SIZES)]
+    kind = rng.choice(["service", "library"])
+    answers = {**ANSWERS, "project_kind": kind, "project_size": size}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    made = random_edits(project, rng, count=25)
+    commit_all(project, "Random edits")
+    update(project)
+    for name, line in made:
+        path = project / template_repo.moves.get(name, name)
+        assert line in path.read_text().splitlines(), (seed, name, line)
+    edited = {template_repo.moves.get(name, name) for name, _ in made}
+    for name in generated_files(project):
+        path = project / name
+        if name not in edited and path.exists():
+            assert not conflicted(path.read_text()), (seed, name)
+
+
+# ---------------------------------------------------------- recopy, downgrade
+def test_recopy_keeps_user_owned_files_and_resets_process_owned_ones(
+    template_repo, tmp_path: Path
+) -> None:
+    """README "Updating": recopy re-renders from scratch with the recorded answers."""
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    before = edit_and_commit(project)
+    result = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+    assert "Copying from template version 2.0.0" in result.stderr
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2.0.0"
+    # User-owned: kept as the team left them.
+    assert (project / "README.md").read_text() == before["README.md"]
+    assert (project / "pyproject.toml").read_text() == before["pyproject.toml"]
+    # Process-owned: the template's v2 text; the team's edits are gone (git has them).
+    ruff_toml = (project / "ruff.toml").read_text()
+    assert "# v2: docstrings are required" in ruff_toml
+    assert '"scripts/**"' not in ruff_toml
+    # No migrations, no deletions: the old workflow stays beside the new one.
+    assert (project / ".github/workflows/ci.yml").read_text() == before[".github/workflows/ci.yml"]
+    assert (project / ".github/workflows/checks.yml").is_file()
+    assert not any(conflicted((project / n).read_text()) for n in generated_files(project))
+
+
+def test_downgrade_is_refused_and_leaves_the_project_alone(template_repo, tmp_path: Path) -> None:
+    project = render(template_repo.path, template_repo.v2, tmp_path / "acme-billing", ANSWERS)
+    head = sh(["git", "rev-parse", "HEAD"], project).stdout
+    result = update(project, "--vcs-ref", template_repo.v1, check=False)
+    assert result.returncode != 0
+    assert "Downgrades are not supported" in result.stderr
+    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    assert sh(["git", "rev-parse", "HEAD"], project).stdout == head
+
+
+def test_update_refuses_a_dirty_worktree(template_repo, tmp_path: Path) -> None:
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    (project / "ruff.toml").write_text("# uncommitted\n")
+    result = update(project, check=False)
+    assert result.returncode != 0
+    assert "Destination repository is dirty" in result.stderr
+    assert (project / "ruff.toml").read_text() == "# uncommitted\n"
+
+
+def test_untouched_project_updates_to_exactly_a_fresh_copy(template_repo, tmp_path: Path) -> None:
+    """With no team edits, an update gives what `copier copy` of v2 gives.
+
+    Except in user-owned files the template changed: those stay as v1 made them.
+    """
+    answers = {**ANSWERS, "project_size": "medium", "project_kind": "library"}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    kept = {
+        expect.path: (project / expect.path).read_bytes()
+        for expect in template_repo.fresh_only("medium")
+    }
+    update(project)
+    fresh = render(
+        template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing", answers
+    )
+    on_disk = sorted(
+        p.relative_to(project).as_posix()
+        for p in project.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(project).parts
+    )
+    assert on_disk == generated_files(fresh)
+    for name in on_disk:
+        expected = kept[name] if name in kept else (fresh / name).read_bytes()
+        assert (project / name).read_bytes() == expected, name
+
+
+def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_path: Path) -> None:
+    """Overlaps in a moved file become markers; deletions follow the ownership model.
+
+    A deleted user-owned file comes back (copier recreates `_skip_if_exists`
+    files); a deleted process-owned file stays deleted.
+    """
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    workflow = project / ".github/workflows/ci.yml"
+    workflow.write_text(
+        workflow.read_text() + "      - name: Our smoke test\n        run: make smoke\n"
+    )
+    (project / "LICENSE").unlink()
+    (project / ".pre-commit-config.yaml").unlink()
+    commit_all(project, "Our own work")
+    output = update(project)
+    moved = (project / ".github/workflows/checks.yml").read_text()
+    assert CONFLICT_START in moved
+    assert "      - name: Our smoke test" in moved.splitlines()
+    assert "        run: uv build" in moved.splitlines()
+    assert "resolve the conflict markers in .github/workflows/checks.yml" in output.stderr
+    assert (project / "LICENSE").is_file()
+    assert not (project / ".pre-commit-config.yaml").exists()
+
+
+def test_changing_an_answer_deletes_files_the_new_answers_do_not_render(
+    template_repo, tmp_path: Path
+) -> None:
+    """README "Updating": a file the new rendering lacks is deleted, edits included.
+
+    Documented because it is the one way an update removes a user-owned file;
+    git keeps the team's version.
+    """
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    settings = project / "src/acme_billing/settings.py"
+    settings.write_text(settings.read_text() + "# our own setting\n")
+    commit_all(project, "Our own work")
+    update(project, "--data", "project_kind=library")
+    assert not settings.exists()
+    assert (project / "src/acme_billing/core.py").is_file()
+    kept = sh(["git", "show", "HEAD:src/acme_billing/settings.py"], project).stdout
+    assert "# our own setting" in kept
+
+
+def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
+    template_repo, tmp_path: Path
+) -> None:
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    (project / ".github/workflows/ci.yml").unlink()
+    commit_all(project, "We run CI elsewhere")
+    output = update(project)
+    assert not (project / ".github/workflows/ci.yml").exists()
+    assert not (project / ".github/workflows/checks.yml").exists()
+    assert "you had deleted .github/workflows/ci.yml" in output.stderr
