@@ -88,6 +88,25 @@ PROCESS_CHANGES = (
         '    schedule:\n      interval: "weekly"\n',
         delivered=(Expect(".github/dependabot.yml", 'package-ecosystem: "uv"'),),
     ),
+    # The typical process change: one new item in extensions/process.yml.
+    AddText(
+        "extensions/process.yml",
+        "  - text: The rollback plan is written down and was tried on the release candidate.\n"
+        "    min_size: small",
+        after="release_checklist:",
+        delivered=(
+            Expect("docs/release-checklist.md", "The rollback plan is written down"),
+            Expect(".github/ISSUE_TEMPLATE/release.md", "The rollback plan is written down"),
+        ),
+    ),
+    # A new section in a user-owned document: only new projects get it.
+    AddText(
+        "extensions/process.yml",
+        "  - title: Accessibility checks\n    min_size: small\n"
+        '    text: "_TODO: keyboard-only and screen-reader checks for each flow._"',
+        after="test_plan_sections:",
+        fresh_only=(Expect("docs/test-plan.md", "## Accessibility checks"),),
+    ),
     # A renamed process-owned file: the migration carries the team's edits along.
     MoveFile(
         ".github/workflows/ci.yml",
@@ -124,6 +143,23 @@ USER_EDITS = (
     ),
     UserEdit("ruff.toml", '"scripts/**" = ["T201"]'),
     UserEdit(".gitignore", "/local-data/", conflicts=True),
+    UserEdit("docs/shaping.md", "Finance closes the books on the 3rd working day.", after="## "),
+    UserEdit(
+        "docs/test-plan.md", "- [ ] An invoice downloads as a PDF.", after="## Smoke checklist"
+    ),
+    UserEdit(
+        "docs/test-plan.md",
+        "| 2026-11-20 | 3f2c1aa | staging | @ana | pass | none |",
+        after="| -- | -- | -- | -- | -- | -- |",
+        sizes=("medium", "large"),
+    ),
+    UserEdit(
+        "docs/rfcs/0001-initial-design.md",
+        "We keep the ledger in Postgres and publish invoice events.",
+        after="## Summary",
+        sizes=("medium", "large"),
+    ),
+    UserEdit("docs/release-checklist.md", "- [ ] Tell the finance team in #billing-news."),
     UserEdit(
         ".github/workflows/deploy.yml",
         "# Our own deploy workflow.\nname: Deploy\non: workflow_dispatch\n",
