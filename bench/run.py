@@ -432,9 +432,14 @@ def suite_table(suites: Sequence[SuiteTiming]) -> str:
     return format_table(rows, ["test suite", "wall time", "target", "result", "pytest summary"])
 
 
-def environment_summary(env: dict[str, str]) -> str:
+def environment_summary(env: dict[str, str], source: Path = ROOT) -> str:
+    """One line naming everything the figures depend on."""
     commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        ["git", "describe", "--always", "--dirty"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     return (
         f"{copier_version(env)}, Python {platform.python_version()}, "
@@ -446,11 +451,15 @@ def environment_summary(env: dict[str, str]) -> str:
 
 
 def build_comparisons(
-    workdir: Path, env: dict[str, str], sizes: Sequence[str], update_size: str
+    workdir: Path,
+    env: dict[str, str],
+    sizes: Sequence[str],
+    update_size: str,
+    source: Path = ROOT,
 ) -> list[Comparison]:
     """Both template repos, and one copy comparison per size plus the update comparison."""
     trivial = build_trivial_template(workdir / "trivial-template", env)
-    ours = build_our_template(workdir / "our-template", env)
+    ours = build_our_template(workdir / "our-template", env, source)
     comparisons = [
         Comparison(
             f"copy {size}",
@@ -489,6 +498,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-suite", action="store_true", help="skip timing the test suite")
     parser.add_argument("--no-full-suite", action="store_true", help="time the fast subset only")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT,
+        help="git checkout of the template to time (default: this one); "
+        "the test suite is only timed for this checkout",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
         "--json", type=Path, default=RESULTS_DIR / "latest.json", help="where to save results"
@@ -508,12 +524,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lifecycle-bench-"))
     try:
         env = isolated_env(workdir)
-        print(f"Benchmark: {environment_summary(env)}")
+        summary = environment_summary(env, args.source)
+        print(f"Benchmark: {summary}")
         print(f"Working in {workdir}; {args.warmup} warm-up + {args.rounds} timed rounds")
-        comparisons = build_comparisons(workdir, env, args.sizes, args.update_size)
+        source = args.source.resolve()
+        comparisons = build_comparisons(workdir, env, args.sizes, args.update_size, source)
         measure(comparisons, args.rounds, args.warmup, workdir, env)
         suites = []
-        if not args.no_suite:
+        if not args.no_suite and source == ROOT:
             suites.append(
                 SuiteTiming('fast subset (-m "not slow")', ["-m", "not slow"], FAST_SUITE_TARGET)
             )
@@ -527,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if suites:
             print()
             print(suite_table(suites))
-        save_json(args.json, comparisons, suites, env)
+        save_json(args.json, comparisons, suites, summary)
     except BenchError as error:
         print(f"benchmark aborted: {error}", file=sys.stderr)
         return 1
@@ -543,11 +561,11 @@ def save_json(
     path: Path,
     comparisons: Sequence[Comparison],
     suites: Sequence[SuiteTiming],
-    env: dict[str, str],
+    summary: str,
 ) -> None:
     """Keep the raw samples too, so a surprising median can be looked into later."""
     data = {
-        "environment": environment_summary(env),
+        "environment": summary,
         "comparisons": [
             {
                 "label": comp.label,
