@@ -323,7 +323,13 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
+        """Median of ours over median of trivial: the figure the targets are about."""
         return self.ours.median / self.trivial.median
+
+    @property
+    def paired_ratios(self) -> list[float]:
+        """Ours over trivial within each round; their spread shows how noisy the run was."""
+        return [o / t for o, t in zip(self.ours.samples, self.trivial.samples, strict=True)]
 
 
 def measure(
@@ -398,22 +404,24 @@ def format_table(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
 
 
 def comparison_table(comparisons: Sequence[Comparison]) -> str:
+    """Medians, the ratio the targets judge, and the per-round ratios' range as a noise gauge."""
     rows = []
     for comp in comparisons:
         target = f"<= {comp.target:.1f}x" if comp.target is not None else "-"
+        paired = comp.paired_ratios
         rows.append(
             [
                 comp.label,
                 f"{comp.ours.median:.2f} s",
                 f"{comp.trivial.median:.2f} s",
                 f"{comp.ratio:.2f}x",
+                f"{min(paired):.2f}-{max(paired):.2f}x",
                 target,
                 verdict(comp.ratio, comp.target),
             ]
         )
-    return format_table(
-        rows, ["case", "ours (median)", "trivial (median)", "ratio", "target", "result"]
-    )
+    header = ["case", "ours (median)", "trivial (median)", "ratio", "per round", "target", "result"]
+    return format_table(rows, header)
 
 
 def suite_table(suites: Sequence[SuiteTiming]) -> str:
@@ -524,12 +532,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lifecycle-bench-"))
     try:
         env = isolated_env(workdir)
-        summary = environment_summary(env, args.source)
+        source = args.source.resolve()
+        summary = environment_summary(env, source)
         print(f"Benchmark: {summary}")
         print(f"Working in {workdir}; {args.warmup} warm-up + {args.rounds} timed rounds")
-        source = args.source.resolve()
+        load = [os.getloadavg()[0]]
         comparisons = build_comparisons(workdir, env, args.sizes, args.update_size, source)
         measure(comparisons, args.rounds, args.warmup, workdir, env)
+        load.append(os.getloadavg()[0])
         suites = []
         if not args.no_suite and source == ROOT:
             suites.append(
@@ -541,11 +551,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  timing the {suite.label} ...", flush=True)
                 time_suite(suite, workdir / f"pytest-{len(suite.args)}", env)
         print()
+        print(
+            f"Load average (1 min) {load[0]:.1f} before and {load[1]:.1f} after the timings "
+            f"on {os.cpu_count()} CPUs: a busy machine widens the per-round range."
+        )
+        print()
         print(comparison_table(comparisons))
         if suites:
             print()
             print(suite_table(suites))
-        save_json(args.json, comparisons, suites, summary)
+        save_json(args.json, comparisons, suites, f"{summary}, load {load[0]:.1f}-{load[1]:.1f}")
     except BenchError as error:
         print(f"benchmark aborted: {error}", file=sys.stderr)
         return 1

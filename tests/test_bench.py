@@ -76,6 +76,7 @@ def test_one_round_end_to_end(tmp_path: Path) -> None:
     for comp in comparisons:
         assert len(comp.ours.samples) == len(comp.trivial.samples) == 1
         assert comp.ratio > 0
+        assert len(comp.paired_ratios) == 1
     assert len(lines) == 4
     table = bench.comparison_table(comparisons)
     assert "update v1->v2 (small)" in table
