@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -130,11 +131,31 @@ def run(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> subprocess.Comple
     return result
 
 
-def timed(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Wall-clock seconds of one successful command."""
+@dataclass(frozen=True)
+class Timing:
+    """One successful command: wall-clock seconds, and CPU seconds of it and its children.
+
+    Wall time is what users wait for. CPU time (user + system, git
+    subprocesses included) hardly moves when other jobs share the machine,
+    so its ratio is the steadier estimate of the wall ratio on an idle one.
+    """
+
+    wall: float
+    cpu: float
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> Timing:
+    """Time one command; raise ``BenchError`` when it fails."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     run(cmd, cwd, env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return Timing(wall, _children_cpu() - cpu)
 
 
 def copier_cli() -> list[str]:
@@ -224,20 +245,29 @@ class Case:
     command: Callable[[Path], tuple[list[str], Path]]
     check: Callable[[Path], None]
     prepare: Callable[[Path], None] = lambda _folder: None
-    samples: list[float] = field(default_factory=list)
+    timings: list[Timing] = field(default_factory=list)
 
-    def sample(self, folder: Path, env: dict[str, str]) -> float:
+    def sample(self, folder: Path, env: dict[str, str]) -> Timing:
         """Prepare ``folder``, time the command once, check its result."""
         folder.mkdir(parents=True)
         self.prepare(folder)
         cmd, cwd = self.command(folder)
-        seconds = timed(cmd, cwd, env)
+        timing = timed(cmd, cwd, env)
         self.check(folder)
-        return seconds
+        return timing
+
+    @property
+    def samples(self) -> list[float]:
+        """Wall-clock seconds of the kept samples."""
+        return [timing.wall for timing in self.timings]
 
     @property
     def median(self) -> float:
         return statistics.median(self.samples)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(timing.cpu for timing in self.timings)
 
 
 def _answers(project: Path) -> str:
@@ -327,6 +357,11 @@ class Comparison:
         return self.ours.median / self.trivial.median
 
     @property
+    def cpu_ratio(self) -> float:
+        """The same ratio in CPU seconds: steadier when the machine is busy."""
+        return self.ours.cpu_median / self.trivial.cpu_median
+
+    @property
     def paired_ratios(self) -> list[float]:
         """Ours over trivial within each round; their spread shows how noisy the run was."""
         return [o / t for o, t in zip(self.ours.samples, self.trivial.samples, strict=True)]
@@ -351,10 +386,10 @@ def measure(
         for comparison in comparisons:
             for case in (comparison.trivial, comparison.ours):
                 slug = re.sub(r"[^a-z0-9]+", "-", case.name.lower()).strip("-")
-                seconds = case.sample(workdir / "runs" / f"{number}-{slug}", env)
+                timing = case.sample(workdir / "runs" / f"{number}-{slug}", env)
                 if kept:
-                    case.samples.append(seconds)
-                log(f"  {label:<12} {case.name:<24} {seconds:6.2f} s")
+                    case.timings.append(timing)
+                log(f"  {label:<12} {case.name:<24} {timing.wall:6.2f} s  (CPU {timing.cpu:.2f} s)")
 
 
 @dataclass
@@ -416,11 +451,21 @@ def comparison_table(comparisons: Sequence[Comparison]) -> str:
                 f"{comp.trivial.median:.2f} s",
                 f"{comp.ratio:.2f}x",
                 f"{min(paired):.2f}-{max(paired):.2f}x",
+                f"{comp.cpu_ratio:.2f}x",
                 target,
                 verdict(comp.ratio, comp.target),
             ]
         )
-    header = ["case", "ours (median)", "trivial (median)", "ratio", "per round", "target", "result"]
+    header = [
+        "case",
+        "ours (median)",
+        "trivial (median)",
+        "ratio",
+        "per round",
+        "CPU ratio",
+        "target",
+        "result",
+    ]
     return format_table(rows, header)
 
 
@@ -586,7 +631,10 @@ def save_json(
                 "label": comp.label,
                 "ours": comp.ours.samples,
                 "trivial": comp.trivial.samples,
+                "ours_cpu": [timing.cpu for timing in comp.ours.timings],
+                "trivial_cpu": [timing.cpu for timing in comp.trivial.timings],
                 "ratio": comp.ratio,
+                "cpu_ratio": comp.cpu_ratio,
                 "target": comp.target,
             }
             for comp in comparisons

@@ -51,6 +51,14 @@ def test_a_failing_command_stops_the_benchmark(tmp_path: Path) -> None:
         bench.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, env)
 
 
+def test_timing_counts_the_child_process_cpu(tmp_path: Path) -> None:
+    env = bench.isolated_env(tmp_path)
+    busy = "total = sum(i * i for i in range(2_000_000))"
+    timing = bench.timed([sys.executable, "-c", busy], tmp_path, env)
+    assert timing.cpu > 0
+    assert timing.wall > 0
+
+
 def test_our_template_repo_is_the_working_tree_without_ignored_files(tmp_path: Path) -> None:
     env = bench.isolated_env(tmp_path / "env")
     repo = bench.build_our_template(tmp_path / "ours", env)
