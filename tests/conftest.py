@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,3 +55,24 @@ def uv() -> str:
     if found is None:
         pytest.fail("uv is not on PATH; install the dev tools with the README's test command")
     return found
+
+
+@pytest.fixture(scope="session")
+def synced_project(copie_session) -> Callable[[str, str], Path]:
+    """Return a function giving the project for a kind and size, rendered and synced once.
+
+    ``uv sync --all-groups`` installs the dev and docs tools, so the service,
+    docs and workflow tests share one environment per kind and size instead of
+    each rendering and syncing its own.
+    """
+    cache: dict[tuple[str, str], Path] = {}
+
+    def get(kind: str, size: str) -> Path:
+        if (kind, size) not in cache:
+            result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
+            assert result.exit_code == 0, result.exception
+            run([uv(), "sync", "--all-groups", "--quiet"], cwd=result.project_dir)
+            cache[kind, size] = result.project_dir
+        return cache[kind, size]
+
+    return get
