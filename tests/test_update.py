@@ -64,7 +64,7 @@ PROCESS_CHANGES = (
     AddText(
         "template/.pre-commit-config.yaml",
         "# v2: run `uv run pre-commit install` once per clone.",
-        after="# your editor use the same ruff version",
+        after="# your editor use the same versions",
         delivered=(Expect(".pre-commit-config.yaml", "# v2: run `uv run pre-commit install`"),),
     ),
     # The same spot as a team edit: a conflict, never a silent overwrite.

@@ -21,7 +21,7 @@ import yaml
 from .conftest import KINDS, SIZES
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
-WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml")
+WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
 # Cron expressions of the manual test plan reminder, documented in test-plan.yml.
 CADENCE = {
     "small": "0 9 1 1,7 *",  # twice a year
