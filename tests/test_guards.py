@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pathspec
 import pytest
+import yaml
 
 from .conftest import ROOT, run
 
@@ -144,3 +147,104 @@ def test_template_status_reports_versions_and_changes(tmp_path: Path) -> None:
         [sys.executable, "tools/template_status.py", "--copier", copier], cwd=project
     ).stdout
     assert current.strip() == "Up to date with the lifecycle template (version 2.0.0)."
+
+
+# ------------------------------------------------ owners and dependency bot
+
+OWNERSHIP_MATRIX = [(size, ui) for size in ("small", "medium", "large") for ui in (False, True)]
+
+
+def rendered_files(project: Path) -> set[str]:
+    return {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def user_owned(paths: set[str]) -> set[str]:
+    skip = yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"]
+    spec = pathspec.PathSpec.from_lines("gitignore", skip)  # as copier matches it
+    return {path for path in paths if spec.match_file(path)}
+
+
+@pytest.fixture(scope="module")
+def sized_projects(copie_session) -> dict[tuple[str, bool], Path]:
+    projects = {}
+    for size, ui in OWNERSHIP_MATRIX:
+        result = copie_session.copy(
+            extra_answers={"project_size": size, "has_ui": ui, "owner": "@acme/billing"}
+        )
+        assert result.exit_code == 0, result.exception
+        projects[size, ui] = result.project_dir
+    return projects
+
+
+@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
+def test_codeowners_lists_exactly_the_process_owned_files(sized_projects, size, ui) -> None:
+    project = sized_projects[size, ui]
+    files = rendered_files(project) - {".copier-answers.yml"}
+    process_owned = files - user_owned(files)
+    rules = [
+        line.split()
+        for line in (project / ".github" / "CODEOWNERS").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert all(owners == ["@acme/billing"] for _, *owners in rules)
+    listed = [path.removeprefix("/") for path, *_ in rules]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == process_owned
+
+
+@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
+def test_ownership_table_covers_every_generated_file(sized_projects, size, ui) -> None:
+    project = sized_projects[size, ui]
+    table = (project / "docs" / "lifecycle.md").read_text().split("## Who owns which file")[1]
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = cells[1]
+    files = rendered_files(project)
+    skipped = user_owned(files)
+    for path in files:
+        owner = rows.get(path) or next(
+            (rows[row] for row in rows if row.endswith("/") and path.startswith(row)), None
+        )
+        assert owner is not None, f"{path} is missing from the ownership table"
+        expected = (
+            "copier"
+            if path == ".copier-answers.yml"
+            else ("user" if path in skipped else "process")
+        )
+        assert owner == expected, path
+
+
+def test_dependabot_ignores_exactly_the_actions_the_template_pins(sized_projects) -> None:
+    project = sized_projects["large", True]
+    used = set()
+    for workflow in (project / ".github" / "workflows").glob("*.yml"):
+        for match in re.finditer(r"uses:\s*([^\s@]+)@", workflow.read_text()):
+            used.add(match.group(1))
+    config = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
+    actions = next(u for u in config["updates"] if u["package-ecosystem"] == "github-actions")
+    ignored = {rule["dependency-name"] for rule in actions["ignore"]}
+    assert used, "the template's workflows use no actions?"
+    assert ignored == used
+    ecosystems = {u["package-ecosystem"] for u in config["updates"]}
+    assert ecosystems == {"uv", "github-actions"}
+
+
+def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects) -> None:
+    project = sized_projects["small", False]
+    hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    hook = next(h for h in hooks if h["id"] == "update-leftovers")
+    ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    lint_steps = "\n".join(step.get("run", "") for step in ci["jobs"]["lint"]["steps"])
+    assert hook["entry"] in lint_steps
+    # The hook's own command, as pre-commit runs it on the staged files.
+    (project / "notes.md").write_text("<<<<<<< before updating\nmine\n")
+    command = [*hook["entry"].split(), "notes.md", "README.md"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "notes.md:1: conflict marker" in result.stdout

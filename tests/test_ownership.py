@@ -6,7 +6,8 @@ import yaml
 
 from .conftest import ROOT
 
-# The user-owned paths of the file contract (briefs: contract.md).
+# The user-owned paths: the lifecycle documents a team fills in, its code, and the
+# documentation site's pages (docs/conf.py stays process-owned).
 CONTRACT_USER_OWNED = {
     "README.md",
     "pyproject.toml",
@@ -20,6 +21,8 @@ CONTRACT_USER_OWNED = {
     "docs/test-plan.md",
     "docs/production-readiness.md",
     "docs/infrastructure-request.md",
+    "docs/index.md",
+    "docs/reference/api.md",
 }
 
 

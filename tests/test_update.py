@@ -82,11 +82,9 @@ PROCESS_CHANGES = (
     ),
     # A new process file.
     AddFile(
-        "template/.github/dependabot.yml",
-        "# Weekly dependency updates. Owned by the lifecycle template.\nversion: 2\n"
-        'updates:\n  - package-ecosystem: "uv"\n    directory: "/"\n'
-        '    schedule:\n      interval: "weekly"\n',
-        delivered=(Expect(".github/dependabot.yml", 'package-ecosystem: "uv"'),),
+        "template/.github/SUPPORT.md",
+        "# Getting help\n\nAsk the owning team first; process questions go to the template.\n",
+        delivered=(Expect(".github/SUPPORT.md", "# Getting help"),),
     ),
     # The typical process change: one new item in extensions/process.yml.
     AddText(
