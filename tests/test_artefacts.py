@@ -167,8 +167,12 @@ def test_ownership_table_matches_copier_settings(projects, size: str, ui: bool) 
     rows = dict(re.findall(r"^\| `([^`]+)` \| (process|user) \|", table, flags=re.M))
     skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
     for path, owner in rows.items():
-        assert (project / path).is_file(), path
-        assert (path in skipped) is (owner == "user"), path
+        if path.endswith("/"):  # a folder: copier skips it as `folder/**`
+            assert (project / path).is_dir(), path
+            assert (f"{path}**" in skipped) is (owner == "user"), path
+        else:
+            assert (project / path).is_file(), path
+            assert (path in skipped) is (owner == "user"), path
     rendered_artefacts = {p for p in SNAPSHOT_FILES if (project / p).is_file()}
     assert rendered_artefacts <= set(rows)
 

@@ -117,11 +117,7 @@ PROCESS_CHANGES = (
 
 USER_EDITS = (
     UserEdit("README.md", "## Runbook\n\nPage #acme-oncall before every deploy.\n"),
-    UserEdit(
-        "pyproject.toml",
-        'dependencies = [\n  "httpx>=0.27",\n]',
-        replace="dependencies = []",
-    ),
+    UserEdit("pyproject.toml", '  "httpx>=0.27",', after="dependencies = ["),
     UserEdit(
         "src/{package}/client.py",
         '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
@@ -295,7 +291,7 @@ def test_migration_moved_the_renamed_file_with_the_team_edits(updated, size) -> 
     old, new = project / ".github/workflows/ci.yml", project / ".github/workflows/checks.yml"
     assert not old.exists()
     workflow = yaml.safe_load(new.read_text())  # merged cleanly, still valid YAML
-    steps = [step.get("name") for step in workflow["jobs"]["checks"]["steps"]]
+    steps = [step.get("name") for job in workflow["jobs"].values() for step in job["steps"]]
     assert "Audit licences" in steps  # the team's step
     assert "Build" in steps  # the template's new step
     assert "moved .github/workflows/ci.yml to .github/workflows/checks.yml" in output
