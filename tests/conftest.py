@@ -49,6 +49,36 @@ def run(cmd: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProc
     return result
 
 
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "template-tests@example.invalid",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "template-tests@example.invalid",
+    # No user or system git configuration: nothing on this machine helps.
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+"""Environment for git in tests, so they pass on a machine with no git identity."""
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git with the test identity on a fresh ``main`` branch; return its output."""
+    command = ["git", "-c", "init.defaultBranch=main", *args]
+    return run(command, cwd=cwd, env={**os.environ, **GIT_IDENTITY}).stdout
+
+
+@pytest.fixture(scope="session")
+def kind_size_projects(copie_session) -> dict[tuple[str, str], Path]:
+    """One project per kind and size (other answers at their defaults), rendered once."""
+    rendered = {}
+    for kind in KINDS:
+        for size in SIZES:
+            result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
+            assert result.exit_code == 0, result.exception
+            rendered[kind, size] = result.project_dir
+    return rendered
+
+
 def uv() -> str:
     """Path of the uv executable the generated projects are driven with."""
     found = shutil.which("uv")

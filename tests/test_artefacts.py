@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SIZES, run, uv
+from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, git, run, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -389,26 +389,14 @@ def test_snapshot(projects, size: str, ui: bool) -> None:
 
 
 # ------------------------------------------------------------ copier update
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-}
-
-
-def git(*args: str, cwd: Path) -> None:
-    run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=GIT_ENV)
-
-
 def commit_all(cwd: Path, message: str) -> None:
     git("add", "-A", cwd=cwd)
     git("commit", "-q", "-m", message, cwd=cwd)
 
 
 def copier(*args: str, cwd: Path) -> None:
-    run([sys.executable, "-m", "copier", *args, "--trust", "--defaults"], cwd=cwd, env=GIT_ENV)
+    env = {**os.environ, **GIT_IDENTITY}
+    run([sys.executable, "-m", "copier", *args, "--trust", "--defaults"], cwd=cwd, env=env)
 
 
 @pytest.mark.slow

@@ -45,17 +45,6 @@ def ruff(*args: str, cwd: Path) -> None:
     run([sys.executable, "-m", "ruff", *args], cwd=cwd)
 
 
-@pytest.fixture(scope="module")
-def projects(copie_session) -> dict[tuple[str, str], Path]:
-    """One rendered project per kind and size, shared by the checks below."""
-    rendered = {}
-    for kind, size in MATRIX:
-        result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
-        assert result.exit_code == 0, result.exception
-        rendered[kind, size] = result.project_dir
-    return rendered
-
-
 def test_defaults_need_no_data(tmp_path: Path) -> None:
     """The README's generate command, with nothing but a folder name."""
     result = copier_cli("copy", "--trust", "--defaults", str(ROOT), "acme-billing", cwd=tmp_path)
@@ -71,15 +60,15 @@ def test_defaults_need_no_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
-def test_every_kind_and_size_passes_ruff(projects, kind: str, size: str) -> None:
-    project = projects[kind, size]
+def test_every_kind_and_size_passes_ruff(kind_size_projects, kind: str, size: str) -> None:
+    project = kind_size_projects[kind, size]
     ruff("check", "--no-cache", ".", cwd=project)
     ruff("format", "--check", "--no-cache", ".", cwd=project)
 
 
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
-def test_every_kind_and_size_has_the_skeleton(projects, kind: str, size: str) -> None:
-    project = projects[kind, size]
+def test_every_kind_and_size_has_the_skeleton(kind_size_projects, kind: str, size: str) -> None:
+    project = kind_size_projects[kind, size]
     package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
     for name in (
         "pyproject.toml",
@@ -102,9 +91,9 @@ def test_every_kind_and_size_has_the_skeleton(projects, kind: str, size: str) ->
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
-def test_generated_project_passes_its_own_tests(projects, kind: str, size: str) -> None:
+def test_generated_project_passes_its_own_tests(kind_size_projects, kind: str, size: str) -> None:
     """`uv sync` then `uv run pytest`, exactly as the generated README says."""
-    project = projects[kind, size]
+    project = kind_size_projects[kind, size]
     run([uv(), "sync", "--quiet"], cwd=project)
     result = run([uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider"], cwd=project)
     assert " passed" in result.stdout
@@ -117,9 +106,11 @@ def test_generated_project_passes_its_own_tests(projects, kind: str, size: str) 
     assert " passed" in marked.stdout
 
 
-def test_answers_file_is_replayable(projects) -> None:
+def test_answers_file_is_replayable(kind_size_projects) -> None:
     """`copier update` needs an absolute source path and only real answers."""
-    answers = yaml.safe_load((projects["service", "small"] / ".copier-answers.yml").read_text())
+    answers = yaml.safe_load(
+        (kind_size_projects["service", "small"] / ".copier-answers.yml").read_text()
+    )
     assert Path(answers["_src_path"]).is_absolute()
     assert Path(answers["_src_path"]).resolve() == ROOT
     assert "_commit" in answers

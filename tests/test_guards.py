@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,18 +11,8 @@ import pathspec
 import pytest
 import yaml
 
-from .conftest import ROOT, run
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-}
-
-
-def git(*args: str, cwd: Path) -> str:
-    return run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}).stdout
+from .conftest import ROOT, git, run
+from .update_harness import AddText, build_template_repo
 
 
 def guard(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
@@ -88,37 +76,17 @@ def test_guard_runs_on_named_files_as_pre_commit_does(project: Path) -> None:
 # ------------------------------------------------------------ update status
 
 
-def _template_repo(tmp: Path) -> Path:
-    """This template's working tree as a git repo with two tagged versions."""
-    repo = tmp / "template"
-    files = run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
-    git("init", "--quiet", cwd=repo)
-    git("add", "-A", cwd=repo)
-    git("commit", "--quiet", "-m", "v1", cwd=repo)
-    git("tag", "v1.0.0", cwd=repo)
-    changelog = repo / "CHANGELOG.md"
-    text = changelog.read_text()
-    entry = (
-        "## v2.0.0\n\n### Changed\n- Release checklist: confirm the rollback plan.\n\n"
-        "### What a team must do\n- Run `copier update --trust`.\n\n"
-    )
-    head, sep, rest = text.partition("\n## ")
-    changelog.write_text(f"{head}\n{entry}## {rest}" if sep else text + "\n" + entry)
-    git("commit", "--quiet", "-am", "v2", cwd=repo)
-    git("tag", "v2.0.0", cwd=repo)
-    return repo
+CHANGELOG_V2 = AddText(
+    "CHANGELOG.md",
+    "\n## v2.0.0\n\n### Process changes\n- Release checklist: confirm the rollback plan.\n\n"
+    "### What a team must do\n- Run `copier update --trust`.\n",
+    after="## Unreleased",
+)
 
 
 @pytest.mark.slow
 def test_template_status_reports_versions_and_changes(tmp_path: Path) -> None:
-    repo = _template_repo(tmp_path)
+    repo = build_template_repo(tmp_path / "template", [CHANGELOG_V2]).path
     project = tmp_path / "acme-billing"
     copy = ["copy", "--trust", "--defaults", "--vcs-ref", "v1.0.0", str(repo), str(project)]
     run([sys.executable, "-m", "copier", *copy], cwd=tmp_path)
@@ -243,8 +211,12 @@ def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects) -> None:
     lint_steps = "\n".join(step.get("run", "") for step in ci["jobs"]["lint"]["steps"])
     assert hook["entry"] in lint_steps
     # The hook's own command, as pre-commit runs it on the staged files.
-    (project / "notes.md").write_text("<<<<<<< before updating\nmine\n")
+    notes = project / "notes.md"
+    notes.write_text("<<<<<<< before updating\nmine\n")
     command = [*hook["entry"].split(), "notes.md", "README.md"]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    finally:
+        notes.unlink()
     assert result.returncode == 1
     assert "notes.md:1: conflict marker" in result.stdout

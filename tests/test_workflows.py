@@ -64,26 +64,16 @@ def run_lines(workflow: dict) -> list[str]:
     return [line for line in lines if line]
 
 
-@pytest.fixture(scope="module")
-def projects(copie_session) -> dict[tuple[str, str], Path]:
-    rendered = {}
-    for kind, size in MATRIX:
-        result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
-        assert result.exit_code == 0, result.exception
-        rendered[kind, size] = result.project_dir
-    return rendered
-
-
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
-def test_workflows_pass_actionlint(projects, kind: str, size: str) -> None:
-    project = projects[kind, size]
+def test_workflows_pass_actionlint(kind_size_projects, kind: str, size: str) -> None:
+    project = kind_size_projects[kind, size]
     found = sorted(p.name for p in (project / ".github" / "workflows").glob("*.yml"))
     assert found == sorted(WORKFLOWS)
     result = lint(project, *(f".github/workflows/{name}" for name in WORKFLOWS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_actionlint_catches_a_broken_workflow(projects, tmp_path: Path) -> None:
+def test_actionlint_catches_a_broken_workflow(kind_size_projects, tmp_path: Path) -> None:
     """The linter really runs: a typo in an expression is an error."""
     workflow = tmp_path / ".github" / "workflows" / "broken.yml"
     workflow.parent.mkdir(parents=True)
@@ -97,8 +87,8 @@ def test_actionlint_catches_a_broken_workflow(projects, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_test_plan_reminder_follows_the_size_cadence(projects, size: str) -> None:
-    workflow = load(projects["service", size], "test-plan.yml")
+def test_test_plan_reminder_follows_the_size_cadence(kind_size_projects, size: str) -> None:
+    workflow = load(kind_size_projects["service", size], "test-plan.yml")
     on = triggers(workflow)
     assert [entry["cron"] for entry in on["schedule"]] == [CADENCE[size]]
     assert "workflow_dispatch" in on
@@ -111,12 +101,12 @@ def test_test_plan_reminder_follows_the_size_cadence(projects, size: str) -> Non
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_release_runs_on_version_tags_and_repeats_ci(projects, size: str) -> None:
-    workflow = load(projects["library", size], "release.yml")
+def test_release_runs_on_version_tags_and_repeats_ci(kind_size_projects, size: str) -> None:
+    workflow = load(kind_size_projects["library", size], "release.yml")
     assert triggers(workflow) == {"push": {"tags": ["v*"]}}
     jobs = workflow["jobs"]
     assert jobs["checks"]["uses"] == "./.github/workflows/ci.yml"
-    assert "workflow_call" in triggers(load(projects["library", size], "ci.yml"))
+    assert "workflow_call" in triggers(load(kind_size_projects["library", size], "ci.yml"))
     assert jobs["build"]["needs"] == "checks"
     assert jobs["release"]["needs"] == "build"
     assert workflow["permissions"] == {"contents": "read"}
@@ -131,8 +121,8 @@ def test_release_runs_on_version_tags_and_repeats_ci(projects, size: str) -> Non
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_ci_pre_commit_and_readme_give_the_same_commands(projects, kind: str) -> None:
-    project = projects[kind, "small"]
+def test_ci_pre_commit_and_readme_give_the_same_commands(kind_size_projects, kind: str) -> None:
+    project = kind_size_projects[kind, "small"]
     ci = run_lines(load(project, "ci.yml"))
     readme = (project / "README.md").read_text()
     tests_section = readme.split("## Tests", 1)[1].split("\n## ", 1)[0]

@@ -23,21 +23,11 @@ from pathlib import Path
 
 from copier import run_copy
 
-from .conftest import ROOT, SIZES
+from .conftest import GIT_IDENTITY, ROOT, SIZES
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
 MIGRATION_SCRIPT = "migrations/move_file.py"
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "template-tests@example.invalid",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "template-tests@example.invalid",
-    # No user or system git configuration: nothing on this machine helps.
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
 
 def sh(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
