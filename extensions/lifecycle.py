@@ -14,9 +14,10 @@ Public surface, used by ``copier.yml`` and ``template/``:
   from any project name (non-ASCII welcome).
 * filter ``quoted``: a double-quoted string literal valid in TOML, YAML and
   Python, so answers never break the files they land in.
-* filters ``name_problem``, ``package_problem``, ``description_problem`` and
-  ``owner_problem``: the rule an answer breaks, or an empty string; the
-  validators in ``copier.yml`` are one call each, so every rule is unit-tested.
+* filters ``name_problem``, ``package_problem``, ``description_problem``,
+  ``owner_problem`` and ``link_problem``: the rule an answer breaks, or an
+  empty string; the validators in ``copier.yml`` are one call each, so every
+  rule is unit-tested.
 * global ``process_items(key, size, has_ui=False)``: the items of one list in
   ``extensions/process.yml`` (a checklist, the sections of a document, the
   artefacts of each stage) that a project of ``size`` gets, in file order.
@@ -68,10 +69,20 @@ RUBRIC: dict[str, str] = {
 MAX_NAME_LENGTH = 80
 MAX_PACKAGE_LENGTH = 50
 MAX_DESCRIPTION_LENGTH = 200
+MAX_LINK_LENGTH = 300
 _PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$")
 _PATH_LIKE_RE = re.compile(r"^(/|~/|\.{1,2}/|[A-Za-z]:/)")
 """A project name that starts like a file path (``/``, ``~/``, ``./``, ``../``, ``C:/``)."""
+_LINK_RE = re.compile(r"^(?P<scheme>[A-Za-z]+)://(?P<host>[^/?#]*)")
+_HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
+_URL_CHARS_RE = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
+"""ASCII URL characters that Markdown tools keep as they are inside ``<...>``.
+
+mdformat (through markdown-it) percent-encodes anything else in an autolink,
+such as non-ASCII letters, brackets or a lone ``%``; refusing them keeps the
+rendered note identical to its formatted form.
+"""
 
 
 def recommend_size(ratings: Iterable[str]) -> str:
@@ -183,6 +194,43 @@ def owner_problem(owner: str) -> str:
     return ""
 
 
+def link_problem(link: str) -> str:
+    """Return the rule a design link breaks, or ``""`` when it is fine.
+
+    Empty means "no designs yet" and is fine. Anything else is shown as a
+    Markdown autolink (``<URL>``) in docs/design.md, so it must be one web
+    address a browser opens: no ``javascript:`` or file paths, no spaces or
+    control characters that would end the link early, no credentials that
+    would be committed for everyone to read, and only characters Markdown
+    keeps as they are.
+    """
+    if link == "":
+        return ""
+    if any(unicodedata.category(char).startswith("C") for char in link):
+        return "design_link must be one line without control characters."
+    if len(link) > MAX_LINK_LENGTH:
+        return f"design_link must be at most {MAX_LINK_LENGTH} characters."
+    if any(char.isspace() for char in link):
+        return "design_link must be a URL without spaces (write a space as %20), or empty."
+    parts = _LINK_RE.match(link)
+    if parts is None or parts["scheme"].lower() not in ("http", "https"):
+        return (
+            "design_link must be an http:// or https:// URL, such as "
+            "https://www.figma.com/file/..., or empty."
+        )
+    if not _HOST_RE.match(parts["host"]):
+        return (
+            "design_link must have a host name after http(s)://, such as www.figma.com, "
+            "with no user name or password."
+        )
+    if not _URL_CHARS_RE.match(link):
+        return (
+            "design_link must contain only ASCII letters, digits, - . _ ~ : / ? # @ ! $ & "
+            "' ( ) * + , ; = and %XX escapes: percent-encode anything else."
+        )
+    return ""
+
+
 def quoted(value: object) -> str:
     """Quote a value as a double-quoted literal valid in TOML, YAML and Python."""
     return json.dumps(str(value), ensure_ascii=False)
@@ -240,6 +288,7 @@ class LifecycleExtension(Extension):
             package_problem=package_problem,
             description_problem=description_problem,
             owner_problem=owner_problem,
+            link_problem=link_problem,
             quoted=quoted,
         )
         environment.tests["at_least"] = size_at_least

@@ -457,6 +457,12 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
 
     # The command docs/lifecycle.md gives for work that starts to change what users see.
     commit_all(project, "grow to large")
-    copier("update", "--data", "has_ui=true", cwd=project)
+    lifecycle_text = (project / "docs" / "lifecycle.md").read_text()
+    link = "https://miro.com/app/board/uXjVN1a2b3c=/"
+    command = "copier update --trust --defaults --data has_ui=true --data design_link=URL"
+    assert f"`{command}`" in lifecycle_text
+    copier("update", "--data", "has_ui=true", "--data", f"design_link={link}", cwd=project)
     assert (project / "docs" / "design.md").is_file()
+    assert f"- All designs: <{link}>\n" in (project / "docs" / "design.md").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["design_link"] == link
     assert "(design.md)" in sections((project / "docs" / "lifecycle.md").read_text())["Design"]

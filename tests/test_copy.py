@@ -27,6 +27,8 @@ ANSWERS_API = {
     "python_version",
     "license",
 }
+# Answers asked and recorded only under a condition (copier.yml `when`).
+CONDITIONAL_API = {"design_link": "has_ui"}
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 
 
@@ -115,7 +117,49 @@ def test_answers_file_is_replayable(kind_size_projects) -> None:
     assert Path(answers["_src_path"]).resolve() == ROOT
     assert "_commit" in answers
     recorded = {key for key in answers if not key.startswith("_")}
-    assert recorded == ANSWERS_API
+    assert recorded == ANSWERS_API  # has_ui is false: no design_link
+
+
+def test_conditional_answers_match_copier_yml() -> None:
+    spec = yaml.safe_load((ROOT / "copier.yml").read_text())
+    questions = {name for name in spec if not name.startswith("_")}
+    assert questions == ANSWERS_API | set(CONDITIONAL_API)
+    for name, condition in CONDITIONAL_API.items():
+        assert spec[name]["when"] == f"{{{{ {condition} }}}}", name
+    for name in ANSWERS_API:
+        assert "when" not in spec[name], name
+
+
+def test_a_ui_project_records_the_design_link(copie) -> None:
+    """With has_ui the design link is one more recorded answer, replayed by updates."""
+    link = "https://www.figma.com/design/AbC12/Billing?node-id=1-2"
+    result = copie.copy(extra_answers={"has_ui": True, "design_link": link})
+    assert result.exit_code == 0, result.exception
+    answers = yaml.safe_load((result.project_dir / ".copier-answers.yml").read_text())
+    assert {key for key in answers if not key.startswith("_")} == ANSWERS_API | {"design_link"}
+    assert answers["design_link"] == link
+    assert f"- All designs: <{link}>\n" in (result.project_dir / "docs/design.md").read_text()
+
+    default = copie.copy(extra_answers={"has_ui": True})
+    assert default.exit_code == 0, default.exception
+    answers = yaml.safe_load((default.project_dir / ".copier-answers.yml").read_text())
+    assert answers["design_link"] == ""
+    design = (default.project_dir / "docs" / "design.md").read_text()
+    assert "All designs" not in design
+    assert "- _TODO: a link to each wireframe or mock-up" in design
+
+
+def test_a_design_link_without_a_ui_is_not_recorded_or_rendered(copie) -> None:
+    """`when` is false: copier drops the answer, and no file may use it either."""
+    link = "https://www.figma.com/design/AbC12/Billing"
+    result = copie.copy(extra_answers={"has_ui": False, "design_link": link})
+    assert result.exit_code == 0, result.exception
+    answers = yaml.safe_load((result.project_dir / ".copier-answers.yml").read_text())
+    assert "design_link" not in answers
+    assert not (result.project_dir / "docs" / "design.md").exists()
+    for path in result.project_dir.rglob("*"):
+        if path.is_file():
+            assert link not in path.read_text(errors="replace"), path
 
 
 @pytest.mark.parametrize(

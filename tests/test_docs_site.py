@@ -7,6 +7,7 @@ docstrings and mermaid fences become diagrams.
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from pathlib import Path
@@ -129,3 +130,20 @@ def test_a_project_without_rfcs_still_builds(synced_project, tmp_path) -> None:
             page.unlink()
     build(project, source, tmp_path / "html")
     assert (tmp_path / "html" / "reference" / "api.html").is_file()
+
+
+def test_the_design_note_with_a_design_link_builds(synced_project, copie_session, tmp_path):
+    """With a UI the design note is a page of the site, and the design link a real link."""
+    link = "https://www.figma.com/design/AbC12/Billing?node-id=1-2&t=x_y*z*"
+    result = copie_session.copy(
+        extra_answers={"project_kind": "service", "has_ui": True, "design_link": link}
+    )
+    assert result.exit_code == 0, result.exception
+    project = synced_project("service", "small")  # its environment has the docs tools
+    source = copy_docs(project, tmp_path)
+    shutil.copy(result.project_dir / "docs" / "design.md", source / "design.md")
+    shutil.copy(project / "README.md", tmp_path / "README.md")  # conf.py reads its title
+    build(project, source, tmp_path / "html")
+    assert 'href="design.html"' in (tmp_path / "html" / "index.html").read_text()
+    page = (tmp_path / "html" / "design.html").read_text()
+    assert f'href="{html.escape(link)}"' in page

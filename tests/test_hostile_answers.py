@@ -53,6 +53,10 @@ NOT_A_PATH = "not a file path"
 ONE_LINE = "one line"
 IDENTIFIER = "lowercase ASCII"
 HANDLE = "GitHub handle"
+WEB_URL = "http:// or https:// URL"
+NO_SPACES = "without spaces"
+HOST = "host name"
+URL_CHARACTERS = "percent-encode anything else"
 
 CORPUS: list[Case] = [
     *_cases(
@@ -144,8 +148,45 @@ CORPUS: list[Case] = [
             ("dotted-team", "@acme/team.name_x", None),
         ],
     ),
+    # Asked only with a UI, so these render with has_ui true (see WITH).
+    *_cases(
+        "design_link",
+        [
+            ("empty", "", None),
+            ("whitespace", "   ", NO_SPACES),
+            ("traversal", "../../outside", WEB_URL),
+            ("traversal-in-url", "https://example.com/../../etc/passwd", None),
+            ("absolute", "/etc/passwd", WEB_URL),
+            ("file-url", "file:///etc/passwd", WEB_URL),
+            ("windows", "C:\\Designs\\billing.fig", WEB_URL),
+            ("windows-unc", "\\\\server\\share\\designs", WEB_URL),
+            ("javascript", "javascript:alert(document.cookie)", WEB_URL),
+            ("javascript-slashes", "JavaScript://example.com/%0Aalert(1)", WEB_URL),
+            ("data-url", "data:text/html,<script>alert(1)</script>", WEB_URL),
+            ("no-scheme", "www.figma.com/file/abc", WEB_URL),
+            ("jinja", "https://example.com/{{7*7}}{%raw%}", URL_CHARACTERS),
+            ("jinja-encoded", "https://example.com/%7B%7B7*7%7D%7D", None),
+            ("shell", "https://example.com/$(touch pwned)", NO_SPACES),
+            ("shell-literal", "https://example.com/$(touch%20pwned);touch$IFS'pwned'&&rm", None),
+            ("newline", "https://example.com/a\nhttps://evil.example", ONE_LINE),
+            ("crlf", "https://example.com/\r\n", ONE_LINE),
+            ("longest", "https://example.com/" + "a" * 280, None),
+            ("too-long", "https://example.com/" + "a" * 281, "at most 300"),
+            ("quote", 'https://example.com/"onmouseover="alert(1)', URL_CHARACTERS),
+            ("quote-single", "https://example.com/it's", None),
+            ("non-ascii", "https://example.com/数据/Café", URL_CHARACTERS),
+            ("non-ascii-host", "https://bücher.example/designs", HOST),
+            ("markdown-breakout", "https://example.com/>[x](javascript:alert(1))", URL_CHARACTERS),
+            ("markdown-html", "https://example.com/<script>alert(1)</script>", URL_CHARACTERS),
+            ("markdown-emphasis", "https://example.com/_a_*b*~~c~~&amp;#x", None),
+            ("credentials", "https://user:secret@example.com/designs", HOST),
+            ("figma", "https://www.figma.com/design/AbC12/Billing?node-id=1-2&t=x", None),
+        ],
+    ),
 ]
-FREE_TEXT = ("project_name", "package_name", "description", "owner")
+FREE_TEXT = ("project_name", "package_name", "description", "owner", "design_link")
+WITH: dict[str, dict[str, object]] = {"design_link": {"has_ui": True}}
+"""Other answers a question needs to be asked at all (its `when` in copier.yml)."""
 ACCEPTED = [case for case in CORPUS if case.rule is None]
 REFUSED = [case for case in CORPUS if case.rule is not None]
 ORDINARY_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -160,7 +201,7 @@ def snapshot(folder: Path, skip: Path) -> set[str]:
     }
 
 
-def render(parent: Path, data: dict[str, str]) -> Path:
+def render(parent: Path, data: dict[str, object]) -> Path:
     """Render the template as `copier copy --defaults --data ...` would."""
     destination = parent / "project"
     with warnings.catch_warnings():
@@ -198,7 +239,7 @@ def test_corpus_covers_every_free_text_question() -> None:
 def test_bad_answer_is_refused_naming_question_and_rule(tmp_path: Path, case: Case) -> None:
     before = snapshot(tmp_path, tmp_path / "project")
     with pytest.raises(ValueError) as refused:
-        render(tmp_path, {case.question: case.value})
+        render(tmp_path, {**WITH.get(case.question, {}), case.question: case.value})
     message = str(refused.value)
     assert f"question '{case.question}'" in message
     assert f": {case.question} must" in message  # the rule itself starts with the name
@@ -219,7 +260,7 @@ def test_a_bad_project_name_is_never_reported_as_a_package_problem(case: Case) -
     assert (lifecycle.name_problem(case.value) == "") is (case.rule is None)
 
 
-def check_accepted(parent: Path, data: dict[str, str]) -> Path:
+def check_accepted(parent: Path, data: dict[str, object]) -> Path:
     """Render ``data`` and check the project is safe and literal; return it."""
     project = parent / "project"
     before = snapshot(parent, project)
@@ -245,15 +286,25 @@ def check_accepted(parent: Path, data: dict[str, str]) -> Path:
         assert data["owner"] in readme
     if "package_name" in data:
         assert (project / "src" / data["package_name"] / "__init__.py").is_file()
+    if "design_link" in data:
+        design = (project / "docs" / "design.md").read_text()
+        section = design.split("## Wireframes and mock-ups\n", 1)[1].split("\n## ", 1)[0]
+        if data["design_link"]:  # a Markdown autolink, exactly as given
+            assert section.startswith(f"\n- All designs: <{data['design_link']}>\n"), section
+        else:
+            assert "All designs" not in section and "_TODO: a link" in section, section
     assert not any(parent.rglob("pwned")), "a shell ran an answer"
     return project
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.id)
 def test_accepted_answer_renders_a_clean_project(tmp_path: Path, case: Case) -> None:
-    project = check_accepted(tmp_path, {case.question: case.value})
+    project = check_accepted(tmp_path, {**WITH.get(case.question, {}), case.question: case.value})
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=project)
+    if case.question == "design_link":
+        # The generated project's own Markdown check (its CI command) keeps the link as is.
+        run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs"], cwd=project)
 
 
 def test_jinja_in_answers_stays_literal(tmp_path: Path) -> None:
@@ -278,24 +329,27 @@ def test_no_answer_can_reach_a_shell() -> None:
             assert isinstance(command, list), f"{key} entry runs through a shell: {entry!r}"
 
 
-def accepted_batches() -> list[dict[str, str]]:
+def accepted_batches() -> list[dict[str, object]]:
     """Every accepted answer, packed into as few projects as the longest list needs.
 
     Running `uv sync` and the project's tests costs seconds per project, so
     batch ``i`` combines the ``i``-th accepted answer of each question; every
     accepted answer lands in at least one batch. ``package_name`` is given only
     in the first batches, so the others use the name derived from a hostile
-    project name, which is what most users get.
+    project name, which is what most users get; ``design_link`` too, so the
+    batches after it have no UI, the default.
     """
     per_question = {
         question: [case.value for case in ACCEPTED if case.question == question]
         for question in FREE_TEXT
     }
     count = max(len(values) for values in per_question.values())
-    batches: list[dict[str, str]] = [{} for _ in range(count)]
+    batches: list[dict[str, object]] = [{} for _ in range(count)]
     for question, values in per_question.items():
-        column = values if question == "package_name" else islice(cycle(values), count)
+        given_once = question in ("package_name", "design_link")
+        column = values if given_once else islice(cycle(values), count)
         for batch, value in zip(batches, column, strict=False):
+            batch.update(WITH.get(question, {}))
             batch[question] = value
     return batches
 
@@ -306,7 +360,7 @@ BATCHES = accepted_batches()
 @pytest.mark.slow
 @pytest.mark.parametrize("data", BATCHES, ids=[f"batch{i}" for i in range(len(BATCHES))])
 def test_accepted_answers_give_a_project_that_passes_its_own_tests(
-    tmp_path: Path, data: dict[str, str]
+    tmp_path: Path, data: dict[str, object]
 ) -> None:
     project = check_accepted(tmp_path, data)
     run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)

@@ -8,6 +8,7 @@ import sys
 from itertools import product
 
 import jinja2
+import mdformat
 import pytest
 
 from .conftest import ROOT
@@ -187,3 +188,90 @@ def test_bad_descriptions_name_the_rule(value: str, rule: str) -> None:
     problem = lifecycle.description_problem(value)
     assert problem.startswith("description ")
     assert rule in problem
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "https://www.figma.com/design/AbC123/Billing?node-id=1-2&t=x_Y",
+        "http://wiki.internal:8080/Design/Billing%20v2#States",
+        "HTTPS://MIRO.COM/app/board/uXjVN1a2b3c=/",
+        "https://drive.example.com/drive/folders/1a-B_c~d?usp=sharing;x=(1)*2,'3'!$",
+        "https://example.com/@team/boards",
+        "https://localhost",
+        "https://example.com/" + "a" * (lifecycle.MAX_LINK_LENGTH - len("https://example.com/")),
+    ],
+)
+def test_good_design_links_pass(value: str) -> None:
+    assert lifecycle.link_problem(value) == ""
+    if value:
+        assert markdown_formatted(f"- All designs: <{value}>\n")
+
+
+def markdown_formatted(text: str) -> bool:
+    """mdformat, with the generated project's settings, leaves ``text`` as it is."""
+    options = {"wrap": "keep", "number": False}
+    return mdformat.text(text, options=options, extensions={"gfm"}) == text
+
+
+def test_every_accepted_link_character_stays_as_it_is_in_markdown() -> None:
+    """The character rule matches what mdformat keeps inside `<...>`, character by character."""
+    accepted = []
+    for code in range(0x20, 0x250):
+        link = f"https://example.com/a{chr(code)}b"
+        line = f"- All designs: <{link}>\n"
+        if lifecycle.link_problem(link) == "":
+            accepted.append(chr(code))
+            assert markdown_formatted(line), link
+        else:
+            assert lifecycle.link_problem(link).startswith("design_link must ")
+    assert set("-._~:/?#@!$&'()*+,;=") <= set(accepted)
+    assert not set(accepted) & set(' <>"`{}|^[]é')
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        (" ", "without spaces"),
+        ("https://example.com/a b", "without spaces"),
+        ("https://example.com/\u00a0", "without spaces"),
+        ("https://example.com/a\nhttps://evil.example", "one line"),
+        ("https://example.com/\r", "one line"),
+        ("https://example.com/\t", "one line"),
+        ("https://exa\u200bmple.com", "one line"),
+        ("https://example.com/" + "a" * lifecycle.MAX_LINK_LENGTH, "at most 300"),
+        ("javascript:alert(1)", "http:// or https:// URL"),
+        ("JavaScript://example.com/%0Aalert(1)", "http:// or https:// URL"),
+        ("file:///etc/passwd", "http:// or https:// URL"),
+        ("ftp://example.com/designs", "http:// or https:// URL"),
+        ("www.figma.com/file/abc", "http:// or https:// URL"),
+        ("../../designs", "http:// or https:// URL"),
+        ("/srv/designs", "http:// or https:// URL"),
+        ("C:\\Designs\\billing.fig", "http:// or https:// URL"),
+        ("https:/example.com", "http:// or https:// URL"),
+        ("https://", "host name"),
+        ("https:///designs", "host name"),
+        ("https://user:secret@example.com/designs", "no user name or password"),
+        ("https://-example.com", "host name"),
+        ("https://exämple.com", "host name"),
+        ("https://example.com/Café", "ASCII"),
+        ("https://example.com/<script>", "ASCII"),
+        ('https://example.com/"quoted"', "ASCII"),
+        ("https://example.com/{{ 7*7 }}".replace(" ", ""), "ASCII"),
+        ("https://example.com/a|b^c`d\\e", "ASCII"),
+        ("https://example.com/?filter[a]=b", "ASCII"),
+        ("https://example.com/100%", "%XX escapes"),
+        ("https://example.com/%zz", "%XX escapes"),
+    ],
+)
+def test_bad_design_links_name_the_rule(value: str, rule: str) -> None:
+    problem = lifecycle.link_problem(value)
+    assert problem.startswith("design_link must ")
+    assert rule in problem
+
+
+def test_link_problem_in_jinja(env) -> None:
+    template = env.from_string("{{ link | link_problem }}")
+    assert template.render(link="https://miro.com/app/board/x=/") == ""
+    assert "http:// or https://" in template.render(link="javascript:alert(1)")

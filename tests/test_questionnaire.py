@@ -14,6 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import jinja2
 import pexpect
 import pytest
 import yaml
@@ -29,7 +30,8 @@ STYLE = r"(?:\x1b\[[0-9;]*m)*"  # colour codes between the microphone and the he
 # A question line; copier draws it again with the answer, so a question is new
 # only when its help text differs from the previous one.
 QUESTION_LINE = f"{QUESTION}{STYLE} ?([^\x1b\r\n]+)"
-MAX_QUESTIONS_FOR_A_SERVICE = 12
+MAX_QUESTIONS_FOR_A_SERVICE = 12  # without a UI; a UI adds the design link
+DESIGN_LINK = "https://www.figma.com/design/AbC12/Billing?node-id=1-2"
 # Copier commits a dirty template in a temporary clone; fixed dates give both
 # runs of a comparison the same `_commit` while the template is being edited.
 COPIER_ENV = {
@@ -86,15 +88,20 @@ class Questionnaire:
         self.last_help = help_text
         self.child.send(keys)
 
-    def enter_to_the_end(self) -> int:
-        """Press Enter at every remaining question; return how many were asked."""
+    def enter_to_the_end(self, keys: dict[str, str] | None = None) -> int:
+        """Press Enter at every remaining question; return how many were asked.
+
+        ``keys`` maps the start of a question's help text to the keys pressed
+        there instead of Enter.
+        """
         asked = 0
         while self.child.expect([QUESTION_LINE, pexpect.EOF]) == 0:
             help_text = self.child.match.group(1)
             if not help_text.startswith(self.last_help):
                 asked += 1
                 self.last_help = help_text
-                self.child.send(ENTER)
+                pressed = [k for start, k in (keys or {}).items() if help_text.startswith(start)]
+                self.child.send(pressed[0] if pressed else ENTER)
         self.finish()
         return asked
 
@@ -105,7 +112,8 @@ class Questionnaire:
         assert self.child.exitstatus == 0, self.screen()
 
 
-def defaults_copy(destination: Path) -> None:
+def defaults_copy(destination: Path, *data: str) -> None:
+    """`copier copy --trust --defaults [--data NAME=VALUE ...]`."""
     run(
         [
             sys.executable,
@@ -114,12 +122,21 @@ def defaults_copy(destination: Path) -> None:
             "copy",
             "--trust",
             "--defaults",
+            *(arg for item in data for arg in ("--data", item)),
             str(ROOT),
             destination.name,
         ],
         cwd=destination.parent,
         env=COPIER_ENV,
     )
+
+
+def is_asked(name: str, data: dict[str, object]) -> bool:
+    """Whether copier asks (and records) question ``name`` given the other answers."""
+    when = questions()[name].get("when", True)
+    if isinstance(when, str):
+        when = jinja2.Environment().from_string(when).render(**data).strip().lower() == "true"
+    return bool(when)
 
 
 def tree(project: Path) -> dict[str, bytes]:
@@ -134,21 +151,30 @@ def answers(project: Path) -> dict[str, object]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
-def test_enter_at_every_question_gives_the_defaults_project(tmp_path: Path) -> None:
-    """The short path: Enter, Enter, ... and at most 12 questions for a service."""
+@pytest.mark.parametrize("has_ui", [False, True], ids=["no-ui", "ui"])
+def test_enter_at_every_question_gives_the_defaults_project(tmp_path: Path, has_ui: bool) -> None:
+    """The short path: Enter, Enter, ... and at most 12 questions for a service.
+
+    With a UI (`y` at that question, Enter everywhere else) the design link is
+    asked too, and only then: one more question, one more recorded answer.
+    """
     (tmp_path / "asked").mkdir()
     (tmp_path / "defaults").mkdir()
     asked = tmp_path / "asked" / "acme-billing"
-    count = Questionnaire(asked).enter_to_the_end()
+    keys = {"Does the work change": "y"} if has_ui else {}
+    count = Questionnaire(asked).enter_to_the_end(keys)
     expected = tmp_path / "defaults" / "acme-billing"
-    defaults_copy(expected)
+    defaults_copy(expected, *(["has_ui=true"] if has_ui else []))
 
-    assert count <= MAX_QUESTIONS_FOR_A_SERVICE
+    assert count == MAX_QUESTIONS_FOR_A_SERVICE + has_ui
     recorded = [name for name in answers(asked) if not name.startswith("_")]
     assert count == len(recorded)  # each recorded answer was asked exactly once
+    assert ("design_link" in recorded) is has_ui
     assert answers(asked) == answers(expected)
     assert answers(asked)["project_kind"] == "service"
+    assert answers(asked)["has_ui"] is has_ui
     assert tree(asked) == tree(expected)
+    assert (asked / "docs" / "design.md").is_file() is has_ui
 
 
 def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
@@ -173,15 +199,28 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     session.answer("Owning team", CLEAR + "acme" + ENTER)
     assert session.child.expect(["owner must be a GitHub handle", QUESTION]) == 0
     session.child.send(CLEAR + "@acme/payments" + ENTER)
+    session.answer("Does the work change", "y")
+    # Asked only because of the yes above; empty is fine, a non-web link is not.
+    session.answer("Link to the designs", "javascript:alert(1)" + ENTER)
+    assert session.child.expect(["design_link must be an http:// or https:// URL", QUESTION]) == 0
+    session.child.send(CLEAR + "https://www.figma.com/design/AbC12/Billing a" + ENTER)
+    # The terminal redraws only what changed since the previous message: look for
+    # a part of the new rule ("write a space as %20") that the previous one lacked.
+    assert session.child.expect([re.escape("%20)"), QUESTION]) == 0
+    session.child.send(CLEAR + DESIGN_LINK + ENTER)
     rest = session.enter_to_the_end()
 
     recorded = answers(destination)
-    assert rest == len([name for name in recorded if not name.startswith("_")]) - 5
+    assert rest == len([name for name in recorded if not name.startswith("_")]) - 7
     assert recorded["project_name"] == "Billing Café"
     assert recorded["package_name"] == "billing_core"
     assert recorded["description"] == "Bills customers."
     assert recorded["owner"] == "@acme/payments"
+    assert recorded["has_ui"] is True
+    assert recorded["design_link"] == DESIGN_LINK
     assert (destination / "src" / "billing_core" / "__init__.py").is_file()
+    design = (destination / "docs" / "design.md").read_text()
+    assert f"- All designs: <{DESIGN_LINK}>\n" in design
 
 
 def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None:
@@ -272,6 +311,9 @@ def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: st
     example = ROOT / "examples" / f"{kind}.yml"
     data = yaml.safe_load(example.read_text())
     assert set(data) == set(questions()), "an example answers every question"
+    # A question whose `when` is false for these answers is not recorded.
+    asked = {name: value for name, value in data.items() if is_asked(name, data)}
+    assert "design_link" not in asked or data["has_ui"]
     assert data["project_kind"] == kind
     command = ["copy", "--trust", "--defaults", "--data-file", str(example), str(ROOT), "out"]
     result = subprocess.run(
@@ -284,7 +326,7 @@ def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: st
     )
     assert result.returncode == 0, result.stderr
     recorded = answers(tmp_path / "out")
-    assert {name: recorded[name] for name in data} == data
+    assert {name: value for name, value in recorded.items() if not name.startswith("_")} == asked
     assert (tmp_path / "out" / "src" / data["package_name"] / "__init__.py").is_file()
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=tmp_path / "out")
