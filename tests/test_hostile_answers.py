@@ -297,6 +297,7 @@ def check_accepted(parent: Path, data: dict[str, object]) -> Path:
     return project
 
 
+@pytest.mark.slow  # one render and two ruff runs per answer; the rejections stay fast
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.id)
 def test_accepted_answer_renders_a_clean_project(tmp_path: Path, case: Case) -> None:
     project = check_accepted(tmp_path, {**WITH.get(case.question, {}), case.question: case.value})

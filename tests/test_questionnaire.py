@@ -151,6 +151,7 @@ def answers(project: Path) -> dict[str, object]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
+@pytest.mark.slow  # a real copier session in a pty
 @pytest.mark.parametrize("has_ui", [False, True], ids=["no-ui", "ui"])
 def test_enter_at_every_question_gives_the_defaults_project(tmp_path: Path, has_ui: bool) -> None:
     """The short path: Enter, Enter, ... and at most 12 questions for a service.
@@ -177,6 +178,7 @@ def test_enter_at_every_question_gives_the_defaults_project(tmp_path: Path, has_
     assert (asked / "docs" / "design.md").is_file() is has_ui
 
 
+@pytest.mark.slow  # a real copier session in a pty
 def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     destination = tmp_path / "project"
     session = Questionnaire(destination)
@@ -269,6 +271,7 @@ KEYED = {
 }
 
 
+@pytest.mark.slow  # a real copier session in a pty
 def test_select_and_confirm_questions_are_driven_with_keys(tmp_path: Path) -> None:
     keyed = {
         name
@@ -305,6 +308,7 @@ def test_select_and_confirm_questions_are_driven_with_keys(tmp_path: Path) -> No
     assert (destination / "src" / "project" / "core.py").is_file()
 
 
+@pytest.mark.slow  # renders a project and runs ruff on it
 @pytest.mark.parametrize("kind", ["service", "library"])
 def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: str) -> None:
     """The README's `--data-file examples/<kind>.yml` command, with every answer given."""
