@@ -88,21 +88,20 @@ def uv() -> str:
 
 
 @pytest.fixture(scope="session")
-def synced_project(copie_session) -> Callable[[str, str], Path]:
-    """Return a function giving the project for a kind and size, rendered and synced once.
+def synced_project(kind_size_projects) -> Callable[[str, str], Path]:
+    """Return a function giving the project for a kind and size, synced once.
 
-    ``uv sync --all-groups`` installs the dev and docs tools, so the service,
-    docs and workflow tests share one environment per kind and size instead of
-    each rendering and syncing its own.
+    ``uv sync --all-groups`` installs the dev and docs tools, so the copy,
+    service, docs and workflow tests share one rendered project and one
+    environment per kind and size instead of each making its own.
     """
-    cache: dict[tuple[str, str], Path] = {}
+    synced: set[tuple[str, str]] = set()
 
     def get(kind: str, size: str) -> Path:
-        if (kind, size) not in cache:
-            result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
-            assert result.exit_code == 0, result.exception
-            run([uv(), "sync", "--all-groups", "--quiet"], cwd=result.project_dir)
-            cache[kind, size] = result.project_dir
-        return cache[kind, size]
+        project = kind_size_projects[kind, size]
+        if (kind, size) not in synced:
+            run([uv(), "sync", "--all-groups", "--quiet"], cwd=project)
+            synced.add((kind, size))
+        return project
 
     return get
