@@ -112,23 +112,16 @@ class Questionnaire:
         assert self.child.exitstatus == 0, self.screen()
 
 
+def defaults_copy_command(destination: str, *data: str) -> list[str]:
+    """`copier copy --trust --defaults [--data NAME=VALUE ...] TEMPLATE DESTINATION`."""
+    data_args = (arg for item in data for arg in ("--data", item))
+    copy = ["copy", "--trust", "--defaults", *data_args, str(ROOT), destination]
+    return [sys.executable, "-m", "copier", *copy]
+
+
 def defaults_copy(destination: Path, *data: str) -> None:
-    """`copier copy --trust --defaults [--data NAME=VALUE ...]`."""
-    run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--trust",
-            "--defaults",
-            *(arg for item in data for arg in ("--data", item)),
-            str(ROOT),
-            destination.name,
-        ],
-        cwd=destination.parent,
-        env=COPIER_ENV,
-    )
+    """Run :func:`defaults_copy_command` in the destination's parent; fail the test if it fails."""
+    run(defaults_copy_command(destination.name, *data), cwd=destination.parent, env=COPIER_ENV)
 
 
 def is_asked(name: str, data: dict[str, object]) -> bool:
@@ -229,18 +222,7 @@ def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None
     """Without a terminal to ask again, copier stops; its last line names question and rule."""
     bad = "project_name=C:\\work\\billing"
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--trust",
-            "--defaults",
-            "--data",
-            bad,
-            str(ROOT),
-            "out",
-        ],
+        defaults_copy_command("out", bad),
         cwd=tmp_path,
         capture_output=True,
         text=True,
