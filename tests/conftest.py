@@ -67,16 +67,68 @@ def git(*args: str, cwd: Path) -> str:
     return run(command, cwd=cwd, env={**os.environ, **GIT_IDENTITY}).stdout
 
 
+TEST_ANSWERS = {"project_name": "Acme Billing", "owner": "@acme/billing"}
+"""Answers every shared project is rendered with, besides those a test gives."""
+SHARED_DEFAULTS = {"project_kind": "service", "has_ui": False}
+"""copier.yml's defaults, spelled out so `render()` and `render(has_ui=False)` share a project."""
+
+
 @pytest.fixture(scope="session")
-def kind_size_projects(copie_session) -> dict[tuple[str, str], Path]:
-    """One project per kind and size (other answers at their defaults), rendered once."""
-    rendered = {}
-    for kind in KINDS:
-        for size in SIZES:
-            result = copie_session.copy(extra_answers={"project_kind": kind, "project_size": size})
+def template_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template as it stands in the working tree, in a plain folder.
+
+    Copier clones a git template (uncommitted edits included) before every
+    render, which costs more than a small render itself. A plain folder is
+    read in place, so renders that test content use this copy: the tracked
+    and new files, without what git ignores. Tests of what copier does with
+    a real git template (``_commit``, ``_src_path``, updates) use ``ROOT``.
+    """
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
+    folder = tmp_path_factory.mktemp("template")
+    for name in listed.stdout.split("\0"):
+        source = ROOT / name
+        if name and source.is_file():  # a tracked file deleted in the working tree is gone
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def render(copie_session, template_folder: Path) -> Callable[..., Path]:
+    """Return a function rendering a project once per session for each set of answers.
+
+    ``render(project_kind="library", project_size="large")`` renders with
+    those answers over ``TEST_ANSWERS`` (the rest at their defaults) the first
+    time and returns the same folder afterwards. Treat it as read-only: a
+    test that edits files copies it first (``editable_copy``).
+    """
+    rendered: dict[str, Path] = {}
+
+    def get(**answers: object) -> Path:
+        data = {**SHARED_DEFAULTS, **TEST_ANSWERS, **answers}
+        key = repr(sorted(data.items()))
+        if key not in rendered:
+            result = copie_session.copy(extra_answers=data, template_dir=template_folder)
             assert result.exit_code == 0, result.exception
-            rendered[kind, size] = result.project_dir
-    return rendered
+            rendered[key] = result.project_dir
+        return rendered[key]
+
+    return get
+
+
+def editable_copy(project: Path, parent: Path) -> Path:
+    """Copy a shared rendered project under ``parent`` so a test may change it."""
+    return Path(shutil.copytree(project, parent / project.name, symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def kind_size_projects(render) -> dict[tuple[str, str], Path]:
+    """One project per kind and size, without a UI; read-only."""
+    return {
+        (kind, size): render(project_kind=kind, project_size=size)
+        for kind in KINDS
+        for size in SIZES
+    }
 
 
 def uv() -> str:
@@ -88,20 +140,25 @@ def uv() -> str:
 
 
 @pytest.fixture(scope="session")
-def synced_project(kind_size_projects) -> Callable[[str, str], Path]:
+def synced_project(
+    kind_size_projects, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, str], Path]:
     """Return a function giving the project for a kind and size, synced once.
 
     ``uv sync --all-groups`` installs the dev and docs tools, so the copy,
     service, docs and workflow tests share one rendered project and one
-    environment per kind and size instead of each making its own.
+    environment per kind and size instead of each making its own. The
+    environment lives in a copy of the shared render, so tests that list
+    the files copier wrote never see ``.venv`` or ``uv.lock``.
     """
-    synced: set[tuple[str, str]] = set()
+    synced: dict[tuple[str, str], Path] = {}
 
     def get(kind: str, size: str) -> Path:
-        project = kind_size_projects[kind, size]
         if (kind, size) not in synced:
+            parent = tmp_path_factory.mktemp(f"synced-{kind}-{size}")
+            project = editable_copy(kind_size_projects[kind, size], parent)
             run([uv(), "sync", "--all-groups", "--quiet"], cwd=project)
-            synced.add((kind, size))
-        return project
+            synced[kind, size] = project
+        return synced[kind, size]
 
     return get

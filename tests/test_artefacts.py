@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, git, run, uv
+from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, editable_copy, git, run, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -47,15 +47,12 @@ def combo_name(size: str, ui: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def projects(copie_session) -> dict[tuple[str, str, bool], Path]:
-    """One rendered project per kind, size and has_ui."""
-    rendered = {}
-    for kind, size, ui in MATRIX:
-        answers = {**ANSWERS, "project_kind": kind, "project_size": size, "has_ui": ui}
-        result = copie_session.copy(extra_answers=answers)
-        assert result.exit_code == 0, result.exception
-        rendered[kind, size, ui] = result.project_dir
-    return rendered
+def projects(render) -> dict[tuple[str, str, bool], Path]:
+    """One rendered project per kind, size and has_ui; read-only."""
+    return {
+        (kind, size, ui): render(**ANSWERS, project_kind=kind, project_size=size, has_ui=ui)
+        for kind, size, ui in MATRIX
+    }
 
 
 def sections(markdown: str) -> dict[str, str]:
@@ -145,12 +142,10 @@ def test_design_stage_depends_on_ui(projects) -> None:
     ],
 )
 def test_map_records_rubric_recommendation_and_choice(
-    copie, rubric: dict[str, str], chosen: str | None, recommended: str, lighter: bool
+    render, rubric: dict[str, str], chosen: str | None, recommended: str, lighter: bool
 ) -> None:
     answers = {**rubric, **({"project_size": chosen} if chosen else {})}
-    result = copie.copy(extra_answers=answers)
-    assert result.exit_code == 0, result.exception
-    text = (result.project_dir / "docs" / "lifecycle.md").read_text()
+    text = (render(**answers) / "docs" / "lifecycle.md").read_text()
     size = sections(text)["Project size"]
     for question in ("size_scope", "size_impact", "size_risk"):
         assert rubric.get(question, "low") in size
@@ -315,39 +310,62 @@ def test_no_leftover_jinja(projects, kind: str, size: str, ui: bool) -> None:
     assert checked > 20
 
 
-@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
-def test_markdown_is_formatted(projects, kind: str, size: str, ui: bool) -> None:
-    """mdformat, with the generated project's own settings, changes nothing."""
-    project = projects[kind, size, ui]
-    files = [str(p.relative_to(project)) for p in markdown_files(project)]
-    assert "docs/lifecycle.md" in files and ".github/PULL_REQUEST_TEMPLATE.md" in files
-    run([sys.executable, "-m", "mdformat", "--check", *files], cwd=project)
+NOT_FORMATTED = re.compile(r'Error: File "([^"]+)" is not formatted\.')
 
 
-def test_markdown_check_catches_bad_formatting(projects, tmp_path: Path) -> None:
-    """The formatting test can fail: a mis-formatted table is reported."""
-    project = tmp_path / "project"
-    shutil.copytree(projects["service", "small", False], project)
-    plan = project / "docs" / "test-plan.md"
-    plan.write_text(plan.read_text() + "\n|a|b|\n|---|---|\n|1|2|\n")
+def mdformat_check(files: list[Path]) -> set[Path]:
+    """Run `mdformat --check` on ``files`` in one process; return those it would change.
+
+    mdformat reads each file's nearest ``.mdformat.toml`` (every project is
+    checked with its own settings) and reports every file, wrapping long
+    messages, so the report is read with whitespace collapsed. Any other
+    output (a crash, a bad setting) fails the test.
+    """
     result = subprocess.run(
-        [sys.executable, "-m", "mdformat", "--check", "docs/test-plan.md"],
-        cwd=project,
+        [sys.executable, "-m", "mdformat", "--check", *map(str, files)],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode != 0
+    report = " ".join(result.stderr.split())
+    assert not NOT_FORMATTED.sub("", report).strip(), f"mdformat failed:\n{result.stderr}"
+    found = {Path(path) for path in NOT_FORMATTED.findall(report)}
+    assert bool(found) == (result.returncode != 0), result.stderr
+    return found
+
+
+@pytest.fixture(scope="module")
+def unformatted(projects) -> set[Path]:
+    """Every project's Markdown that mdformat would change, found in a single run."""
+    return mdformat_check(
+        [path for project in projects.values() for path in markdown_files(project)]
+    )
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_markdown_is_formatted(projects, unformatted, kind: str, size: str, ui: bool) -> None:
+    """mdformat, with the generated project's own settings, changes nothing."""
+    project = projects[kind, size, ui]
+    files = [str(p.relative_to(project)) for p in markdown_files(project)]
+    assert "docs/lifecycle.md" in files and ".github/PULL_REQUEST_TEMPLATE.md" in files
+    assert not [path for path in unformatted if path.is_relative_to(project)]
+
+
+def test_markdown_check_catches_bad_formatting(projects, tmp_path: Path) -> None:
+    """The formatting check can fail: a mis-formatted table is reported, by name."""
+    project = editable_copy(projects["service", "small", False], tmp_path)
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text() + "\n|a|b|\n|---|---|\n|1|2|\n")
+    assert mdformat_check([plan, project / "README.md"]) == {plan}
 
 
 @pytest.mark.slow
-def test_generated_project_checks_its_own_markdown(projects) -> None:
+def test_generated_project_checks_its_own_markdown(synced_project) -> None:
     """The generated project's CI command passes with its own pinned tools."""
-    project = projects["service", "large", True]
+    project = synced_project("service", "large")
     workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
     command = "mdformat --check README.md docs .github"
     assert f"uv run {command}" in workflow
-    run([uv(), "sync", "--quiet"], cwd=project)
     run([uv(), "run", "--quiet", *command.split()], cwd=project)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SIZES, run, uv
+from .conftest import KINDS, ROOT, SHARED_DEFAULTS, SIZES, run, uv
 
 # The documented answers API (README "Answers reference"). A new question must
 # be added here and to the README, so the API never changes by accident.
@@ -47,6 +47,7 @@ def ruff(*args: str, cwd: Path) -> None:
     run([sys.executable, "-m", "ruff", *args], cwd=cwd)
 
 
+@pytest.mark.slow  # the copier command line
 def test_defaults_need_no_data(tmp_path: Path) -> None:
     """The README's generate command, with nothing but a folder name."""
     result = copier_cli("copy", "--trust", "--defaults", str(ROOT), "acme-billing", cwd=tmp_path)
@@ -59,6 +60,12 @@ def test_defaults_need_no_data(tmp_path: Path) -> None:
     assert answers["project_size"] == "small"
     assert (project / "src" / "acme_billing" / "__init__.py").is_file()
     assert "Next steps" in result.stderr + result.stdout
+    # Replayable by `copier update`: an absolute source, the commit, only real answers.
+    assert Path(answers["_src_path"]).is_absolute()
+    assert Path(answers["_src_path"]).resolve() == ROOT
+    assert "_commit" in answers
+    recorded = {key for key in answers if not key.startswith("_")}
+    assert recorded == ANSWERS_API  # has_ui is false: no design_link
 
 
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
@@ -107,16 +114,11 @@ def test_generated_project_passes_its_own_tests(synced_project, kind: str, size:
     assert " passed" in marked.stdout
 
 
-def test_answers_file_is_replayable(kind_size_projects) -> None:
-    """`copier update` needs an absolute source path and only real answers."""
-    answers = yaml.safe_load(
-        (kind_size_projects["service", "small"] / ".copier-answers.yml").read_text()
-    )
-    assert Path(answers["_src_path"]).is_absolute()
-    assert Path(answers["_src_path"]).resolve() == ROOT
-    assert "_commit" in answers
-    recorded = {key for key in answers if not key.startswith("_")}
-    assert recorded == ANSWERS_API  # has_ui is false: no design_link
+def test_shared_renders_use_copier_defaults() -> None:
+    """Tests' `render()` spells out some defaults; they must be copier.yml's."""
+    spec = yaml.safe_load((ROOT / "copier.yml").read_text())
+    for name, value in SHARED_DEFAULTS.items():
+        assert spec[name]["default"] == value, name
 
 
 def test_conditional_answers_match_copier_yml() -> None:
@@ -129,34 +131,31 @@ def test_conditional_answers_match_copier_yml() -> None:
         assert "when" not in spec[name], name
 
 
-def test_a_ui_project_records_the_design_link(copie) -> None:
+def test_a_ui_project_records_the_design_link(render) -> None:
     """With has_ui the design link is one more recorded answer, replayed by updates."""
     link = "https://www.figma.com/design/AbC12/Billing?node-id=1-2"
-    result = copie.copy(extra_answers={"has_ui": True, "design_link": link})
-    assert result.exit_code == 0, result.exception
-    answers = yaml.safe_load((result.project_dir / ".copier-answers.yml").read_text())
+    project = render(has_ui=True, design_link=link)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert {key for key in answers if not key.startswith("_")} == ANSWERS_API | {"design_link"}
     assert answers["design_link"] == link
-    assert f"- All designs: <{link}>\n" in (result.project_dir / "docs/design.md").read_text()
+    assert f"- All designs: <{link}>\n" in (project / "docs/design.md").read_text()
 
-    default = copie.copy(extra_answers={"has_ui": True})
-    assert default.exit_code == 0, default.exception
-    answers = yaml.safe_load((default.project_dir / ".copier-answers.yml").read_text())
+    default = render(has_ui=True)
+    answers = yaml.safe_load((default / ".copier-answers.yml").read_text())
     assert answers["design_link"] == ""
-    design = (default.project_dir / "docs" / "design.md").read_text()
+    design = (default / "docs" / "design.md").read_text()
     assert "All designs" not in design
     assert "- _TODO: a link to each wireframe or mock-up" in design
 
 
-def test_a_design_link_without_a_ui_is_not_recorded_or_rendered(copie) -> None:
+def test_a_design_link_without_a_ui_is_not_recorded_or_rendered(render) -> None:
     """`when` is false: copier drops the answer, and no file may use it either."""
     link = "https://www.figma.com/design/AbC12/Billing"
-    result = copie.copy(extra_answers={"has_ui": False, "design_link": link})
-    assert result.exit_code == 0, result.exception
-    answers = yaml.safe_load((result.project_dir / ".copier-answers.yml").read_text())
+    project = render(has_ui=False, design_link=link)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert "design_link" not in answers
-    assert not (result.project_dir / "docs" / "design.md").exists()
-    for path in result.project_dir.rglob("*"):
+    assert not (project / "docs" / "design.md").exists()
+    for path in project.rglob("*"):
         if path.is_file():
             assert link not in path.read_text(errors="replace"), path
 
@@ -170,22 +169,22 @@ def test_a_design_link_without_a_ui_is_not_recorded_or_rendered(copie) -> None:
         ("Proprietary", "Copyright (c)"),
     ],
 )
-def test_license_file_matches_answer(copie, license_id: str, first_words: str) -> None:
-    result = copie.copy(extra_answers={"license": license_id, "owner": "@acme/payments"})
-    assert result.exit_code == 0, result.exception
-    text = (result.project_dir / "LICENSE").read_text()
+def test_license_file_matches_answer(render, license_id: str, first_words: str) -> None:
+    project = render(license=license_id, owner="@acme/payments")
+    text = (project / "LICENSE").read_text()
     assert text.lstrip().startswith(first_words)
     if license_id != "Apache-2.0":  # Apache's text names no holder; the others must
         assert "acme" in text
-    pyproject = (result.project_dir / "pyproject.toml").read_text()
+    pyproject = (project / "pyproject.toml").read_text()
     if license_id == "Proprietary":
         assert "Private :: Do Not Upload" in pyproject
     else:
         assert f'license = "{license_id}"' in pyproject
 
 
-def test_missing_trust_is_explained(tmp_path: Path) -> None:
-    result = copier_cli("copy", "--defaults", str(ROOT), "acme-billing", cwd=tmp_path)
+@pytest.mark.slow  # the copier command line
+def test_missing_trust_is_explained(template_folder: Path, tmp_path: Path) -> None:
+    result = copier_cli("copy", "--defaults", str(template_folder), "acme-billing", cwd=tmp_path)
     assert result.returncode == 4
     assert "unsafe" in result.stderr
     assert not (tmp_path / "acme-billing").exists()
@@ -194,7 +193,8 @@ def test_missing_trust_is_explained(tmp_path: Path) -> None:
     assert "trust:" in readme  # the settings-file alternative
 
 
-def test_missing_extension_package_is_explained(tmp_path: Path) -> None:
+@pytest.mark.slow  # the copier command line
+def test_missing_extension_package_is_explained(template_folder: Path, tmp_path: Path) -> None:
     """Without copier-template-extensions copier names the module; the README names the fix."""
     hide = (
         "import sys\n"
@@ -208,7 +208,7 @@ def test_missing_extension_package_is_explained(tmp_path: Path) -> None:
         "CopierApp.run()\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", hide, "copy", "--trust", "--defaults", str(ROOT), "x"],
+        [sys.executable, "-c", hide, "copy", "--trust", "--defaults", str(template_folder), "x"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

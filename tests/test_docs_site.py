@@ -132,16 +132,13 @@ def test_a_project_without_rfcs_still_builds(synced_project, tmp_path) -> None:
     assert (tmp_path / "html" / "reference" / "api.html").is_file()
 
 
-def test_the_design_note_with_a_design_link_builds(synced_project, copie_session, tmp_path):
+def test_the_design_note_with_a_design_link_builds(synced_project, render, tmp_path):
     """With a UI the design note is a page of the site, and the design link a real link."""
     link = "https://www.figma.com/design/AbC12/Billing?node-id=1-2&t=x_y*z*"
-    result = copie_session.copy(
-        extra_answers={"project_kind": "service", "has_ui": True, "design_link": link}
-    )
-    assert result.exit_code == 0, result.exception
+    with_ui = render(project_kind="service", has_ui=True, design_link=link)
     project = synced_project("service", "small")  # its environment has the docs tools
     source = copy_docs(project, tmp_path)
-    shutil.copy(result.project_dir / "docs" / "design.md", source / "design.md")
+    shutil.copy(with_ui / "docs" / "design.md", source / "design.md")
     shutil.copy(project / "README.md", tmp_path / "README.md")  # conf.py reads its title
     build(project, source, tmp_path / "html")
     assert 'href="design.html"' in (tmp_path / "html" / "index.html").read_text()

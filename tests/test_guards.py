@@ -11,7 +11,7 @@ import pathspec
 import pytest
 import yaml
 
-from .conftest import ROOT, git, run
+from .conftest import ROOT, TEST_ANSWERS, editable_copy, git, run
 from .update_harness import AddText, build_template_repo
 
 
@@ -26,13 +26,13 @@ def guard(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def project(copie) -> Path:
-    result = copie.copy()
-    assert result.exit_code == 0, result.exception
-    git("init", "--quiet", cwd=result.project_dir)
-    git("add", "-A", cwd=result.project_dir)
-    git("commit", "--quiet", "-m", "start", cwd=result.project_dir)
-    return result.project_dir
+def project(render, tmp_path: Path) -> Path:
+    """A freshly generated project, committed, that the test may change."""
+    project = editable_copy(render(), tmp_path)
+    git("init", "--quiet", cwd=project)
+    git("add", "-A", cwd=project)
+    git("commit", "--quiet", "-m", "start", cwd=project)
+    return project
 
 
 def test_clean_tree_passes(project: Path) -> None:
@@ -137,15 +137,9 @@ def user_owned(paths: set[str]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def sized_projects(copie_session) -> dict[tuple[str, bool], Path]:
-    projects = {}
-    for size, ui in OWNERSHIP_MATRIX:
-        result = copie_session.copy(
-            extra_answers={"project_size": size, "has_ui": ui, "owner": "@acme/billing"}
-        )
-        assert result.exit_code == 0, result.exception
-        projects[size, ui] = result.project_dir
-    return projects
+def sized_projects(render) -> dict[tuple[str, bool], Path]:
+    """Read-only projects for each size, with and without a UI."""
+    return {(size, ui): render(project_size=size, has_ui=ui) for size, ui in OWNERSHIP_MATRIX}
 
 
 @pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
@@ -158,7 +152,7 @@ def test_codeowners_lists_exactly_the_process_owned_files(sized_projects, size, 
         for line in (project / ".github" / "CODEOWNERS").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert all(owners == ["@acme/billing"] for _, *owners in rules)
+    assert all(owners == [TEST_ANSWERS["owner"]] for _, *owners in rules)
     listed = [path.removeprefix("/") for path, *_ in rules]
     assert len(listed) == len(set(listed))
     assert set(listed) == process_owned
@@ -203,20 +197,16 @@ def test_dependabot_ignores_exactly_the_actions_the_template_pins(sized_projects
     assert ecosystems == {"uv", "github-actions"}
 
 
-def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects) -> None:
-    project = sized_projects["small", False]
+def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects, tmp_path: Path) -> None:
+    project = editable_copy(sized_projects["small", False], tmp_path)
     hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     hook = next(h for h in hooks if h["id"] == "update-leftovers")
     ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     lint_steps = "\n".join(step.get("run", "") for step in ci["jobs"]["lint"]["steps"])
     assert hook["entry"] in lint_steps
     # The hook's own command, as pre-commit runs it on the staged files.
-    notes = project / "notes.md"
-    notes.write_text("<<<<<<< before updating\nmine\n")
+    (project / "notes.md").write_text("<<<<<<< before updating\nmine\n")
     command = [*hook["entry"].split(), "notes.md", "README.md"]
-    try:
-        result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
-    finally:
-        notes.unlink()
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "notes.md:1: conflict marker" in result.stdout

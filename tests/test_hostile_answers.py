@@ -6,7 +6,8 @@ a project with ordinary file names, nothing written outside the destination,
 the answer kept literally (never rendered as Jinja, never run by a shell), and
 a project that passes ruff and, in the slow test, its own test suite.
 
-Renders run in-process through copier's Python API so the corpus stays fast.
+Renders run in-process through copier's Python API, from a plain copy of the
+template (``template_folder``), so the corpus stays fast.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import re
 import subprocess
 import sys
 import tomllib
-import warnings
 from dataclasses import dataclass
 from itertools import cycle, islice
 from pathlib import Path
@@ -201,20 +201,10 @@ def snapshot(folder: Path, skip: Path) -> set[str]:
     }
 
 
-def render(parent: Path, data: dict[str, object]) -> Path:
-    """Render the template as `copier copy --defaults --data ...` would."""
+def render(template: Path, parent: Path, data: dict[str, object]) -> Path:
+    """Render ``template`` as `copier copy --trust --defaults --data ...` would."""
     destination = parent / "project"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # DirtyLocalWarning: we test the working tree
-        run_copy(
-            str(ROOT),
-            str(destination),
-            data=data,
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-            vcs_ref="HEAD",
-        )
+    run_copy(str(template), str(destination), data=data, defaults=True, unsafe=True, quiet=True)
     return destination
 
 
@@ -236,10 +226,14 @@ def test_corpus_covers_every_free_text_question() -> None:
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=lambda case: case.id)
-def test_bad_answer_is_refused_naming_question_and_rule(tmp_path: Path, case: Case) -> None:
+def test_bad_answer_is_refused_naming_question_and_rule(
+    template_folder: Path, tmp_path: Path, case: Case
+) -> None:
     before = snapshot(tmp_path, tmp_path / "project")
     with pytest.raises(ValueError) as refused:
-        render(tmp_path, {**WITH.get(case.question, {}), case.question: case.value})
+        render(
+            template_folder, tmp_path, {**WITH.get(case.question, {}), case.question: case.value}
+        )
     message = str(refused.value)
     assert f"question '{case.question}'" in message
     assert f": {case.question} must" in message  # the rule itself starts with the name
@@ -260,12 +254,12 @@ def test_a_bad_project_name_is_never_reported_as_a_package_problem(case: Case) -
     assert (lifecycle.name_problem(case.value) == "") is (case.rule is None)
 
 
-def check_accepted(parent: Path, data: dict[str, object]) -> Path:
+def check_accepted(template: Path, parent: Path, data: dict[str, object]) -> Path:
     """Render ``data`` and check the project is safe and literal; return it."""
     project = parent / "project"
     before = snapshot(parent, project)
     cwd_before = set(os.listdir())
-    render(parent, data)
+    render(template, parent, data)
     assert snapshot(parent, project) == before, "something was written beside the project"
     assert set(os.listdir()) == cwd_before, "something was written in the working folder"
     for path in project.rglob("*"):
@@ -299,8 +293,11 @@ def check_accepted(parent: Path, data: dict[str, object]) -> Path:
 
 @pytest.mark.slow  # one render and two ruff runs per answer; the rejections stay fast
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.id)
-def test_accepted_answer_renders_a_clean_project(tmp_path: Path, case: Case) -> None:
-    project = check_accepted(tmp_path, {**WITH.get(case.question, {}), case.question: case.value})
+def test_accepted_answer_renders_a_clean_project(
+    template_folder: Path, tmp_path: Path, case: Case
+) -> None:
+    data = {**WITH.get(case.question, {}), case.question: case.value}
+    project = check_accepted(template_folder, tmp_path, data)
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=project)
     if case.question == "design_link":
@@ -308,11 +305,10 @@ def test_accepted_answer_renders_a_clean_project(tmp_path: Path, case: Case) -> 
         run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs"], cwd=project)
 
 
-def test_jinja_in_answers_stays_literal(tmp_path: Path) -> None:
+def test_jinja_in_answers_stays_literal(template_folder: Path, tmp_path: Path) -> None:
     """Copier never renders an answer: `{{ 7*7 }}` is text, not 49, everywhere."""
-    project = check_accepted(
-        tmp_path, {"project_name": "{{ 7*7 }}", "description": "{% if true %}yes{% endif %}"}
-    )
+    data = {"project_name": "{{ 7*7 }}", "description": "{% if true %}yes{% endif %}"}
+    project = check_accepted(template_folder, tmp_path, data)
     for name in ("README.md", ".copier-answers.yml", "pyproject.toml"):
         assert "49" not in (project / name).read_text(), name
     assert (project / "README.md").read_text().startswith("# {{ 7*7 }}\n")
@@ -361,9 +357,9 @@ BATCHES = accepted_batches()
 @pytest.mark.slow
 @pytest.mark.parametrize("data", BATCHES, ids=[f"batch{i}" for i in range(len(BATCHES))])
 def test_accepted_answers_give_a_project_that_passes_its_own_tests(
-    tmp_path: Path, data: dict[str, object]
+    template_folder: Path, tmp_path: Path, data: dict[str, object]
 ) -> None:
-    project = check_accepted(tmp_path, data)
+    project = check_accepted(template_folder, tmp_path, data)
     run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)
     run([uv(), "sync", "--quiet"], cwd=project)
     result = run([uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider"], cwd=project)
@@ -403,6 +399,7 @@ def _no_network_namespace() -> list[str]:
     return ["unshare", "-n"] if probe.returncode == 0 else []
 
 
+@pytest.mark.slow  # the copier command line
 def test_rendering_needs_no_network(tmp_path: Path) -> None:
     command = [
         *_no_network_namespace(),

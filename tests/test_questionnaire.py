@@ -218,6 +218,7 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     assert f"- All designs: <{DESIGN_LINK}>\n" in design
 
 
+@pytest.mark.slow  # the copier command line
 def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None:
     """Without a terminal to ask again, copier stops; its last line names question and rule."""
     bad = "project_name=C:\\work\\billing"
