@@ -162,3 +162,22 @@ def synced_project(
         return synced[kind, size]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def project_suite(synced_project) -> Callable[[str, str], str]:
+    """Return a function giving the verbose output of a synced project's own suite.
+
+    Each generated suite runs once per session, with coverage, in the way its
+    README and CI run it (``uv run pytest``); the copy and service tests read
+    the same output instead of running the suite again.
+    """
+    outputs: dict[tuple[str, str], str] = {}
+
+    def get(kind: str, size: str) -> str:
+        if (kind, size) not in outputs:
+            command = [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-v", "--cov"]
+            outputs[kind, size] = run(command, cwd=synced_project(kind, size)).stdout
+        return outputs[kind, size]
+
+    return get

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,18 +101,34 @@ def test_every_kind_and_size_has_the_skeleton(kind_size_projects, kind: str, siz
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
-def test_generated_project_passes_its_own_tests(synced_project, kind: str, size: str) -> None:
+def test_generated_project_passes_its_own_tests(project_suite, kind: str, size: str) -> None:
     """`uv sync --all-groups` then `uv run pytest`, exactly as the generated README says."""
-    project = synced_project(kind, size)
-    result = run([uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider"], cwd=project)
-    assert " passed" in result.stdout
-    assert "failed" not in result.stdout
-    # The integration marker is registered and selects real tests.
-    marked = run(
-        [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-m", "integration"],
-        cwd=project,
-    )
-    assert " passed" in marked.stdout
+    output = project_suite(kind, size)
+    assert re.search(r"\b\d+ passed\b", output), output
+    assert re.search(r"\b\d+ (failed|errors?)\b", output) is None, output
+    assert "tests/integration/" in output and "tests/unit/" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_integration_marker_selects_the_integration_tests(synced_project, kind: str) -> None:
+    """The marker is registered (the suite runs with --strict-markers) and selects real tests."""
+    project = synced_project(kind, "small")
+    command = [
+        uv(),
+        "run",
+        "--quiet",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-v",
+        "-m",
+        "integration",
+    ]
+    output = run(command, cwd=project).stdout
+    ran = re.findall(r"^(\S+)::\S+ PASSED", output, flags=re.M)
+    assert ran and all(path.startswith("tests/integration/") for path in ran), output
+    assert re.search(r"\b\d+ deselected\b", output), output
 
 
 def test_shared_renders_use_copier_defaults() -> None:

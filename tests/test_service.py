@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import SIZES, run, uv
+from .conftest import SIZES, run
 
 pytestmark = pytest.mark.slow
 
@@ -39,17 +39,10 @@ def package_of(project: Path) -> str:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
 
 
-def project_pytest(project: Path, *args: str) -> str:
-    result = run(
-        [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-v", *args], cwd=project
-    )
-    return result.stdout
-
-
 @pytest.mark.parametrize("size", SIZES)
-def test_service_suite_covers_the_status_route(synced_project, size: str) -> None:
+def test_service_suite_covers_the_status_route(synced_project, project_suite, size: str) -> None:
     project = synced_project("service", size)
-    output = project_pytest(project, "--cov")
+    output = project_suite("service", size)  # `uv run pytest -v --cov`
     for line in STATUS_TESTS:
         assert line in output, f"{line!r} missing from:\n{output}"
     assert re.search(r"\b\d+ failed\b", output) is None
@@ -58,10 +51,10 @@ def test_service_suite_covers_the_status_route(synced_project, size: str) -> Non
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_library_suite_runs_its_doctest(synced_project, size: str) -> None:
+def test_library_suite_runs_its_doctest(synced_project, project_suite, size: str) -> None:
     project = synced_project("library", size)
     package = package_of(project)
-    output = project_pytest(project)
+    output = project_suite("library", size)
     assert f"src/{package}/core.py::{package}.core.mean PASSED" in output
     assert re.search(r"\b\d+ failed\b", output) is None
 
