@@ -191,17 +191,38 @@ def _append_line(path: Path, line: str) -> None:
     path.write_text(f"{text}\n{line}\n", encoding="utf-8")
 
 
-def build_trivial_template(dest: Path, env: dict[str, str]) -> Path:
-    """A three-question template in a git repo, tagged v1 and v2 (one appended line)."""
+def build_trivial_template(dest: Path, env: dict[str, str], plain: Iterable[str] = ()) -> Path:
+    """A three-question template in a git repo, tagged v1 and v2 (one appended line).
+
+    ``plain`` adds a plain, unrendered file at each of those project paths. With
+    our project's paths this is the *floor* template: as many files as ours and
+    nothing else, so its time over the trivial one is copier's own cost per file.
+    """
     for name, text in TRIVIAL_FILES.items():
         path = dest / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    trivial = {name.removeprefix("template/").removesuffix(".jinja") for name in TRIVIAL_FILES}
+    for name in plain:
+        if name not in trivial and name != ANSWERS_FILE:
+            path = dest / "template" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("Plain text, copied as it is.\n", encoding="utf-8")
     run(["git", "init", "-q"], dest, env)
     _release(dest, "v1", env)
     _append_line(dest / TRIVIAL_PROCESS_FILE, V2_LINE)
     _release(dest, "v2", env)
     return dest
+
+
+def project_files(
+    template: Path, env: dict[str, str], data: dict[str, str], dest: Path
+) -> list[str]:
+    """The files a copy of ``template`` (latest tag) with ``data`` writes, as relative paths."""
+    data_args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
+    copy = [*copier_cli(), "copy", "--trust", "--defaults", *data_args, str(template), str(dest)]
+    run(copy, dest.parent, env)
+    return sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
 
 
 def working_tree_files(source: Path, env: dict[str, str]) -> list[str]:
@@ -512,8 +533,14 @@ def build_comparisons(
     sizes: Sequence[str],
     update_size: str,
     source: Path = ROOT,
+    floor: bool = True,
 ) -> list[Comparison]:
-    """Both template repos, and one copy comparison per size plus the update comparison."""
+    """The template repos, one copy comparison per size, the update comparison and the floor.
+
+    The floor comparisons (no target) time the *floor* template, with as many
+    plain files as our ``update_size`` project, against the trivial one: the
+    share of our ratios that is copier's cost per file, whatever the files hold.
+    """
     trivial = build_trivial_template(workdir / "trivial-template", env)
     ours = build_our_template(workdir / "our-template", env, source)
     comparisons = [
@@ -539,6 +566,23 @@ def build_comparisons(
             UPDATE_RATIO_TARGET,
         )
     )
+    if floor:
+        (workdir / "listing").mkdir()
+        paths = project_files(ours, env, {"project_size": update_size}, workdir / "listing" / "p")
+        floor_template = build_trivial_template(workdir / "floor-template", env, paths)
+        label = f"{len(paths)} plain files"
+        comparisons += [
+            Comparison(
+                f"floor copy ({label})",
+                copy_case("floor copy", floor_template, env),
+                copy_case("trivial copy (floor)", trivial, env),
+            ),
+            Comparison(
+                f"floor update ({label})",
+                update_case("floor update", floor_template, TRIVIAL_PROCESS_FILE, env),
+                update_case("trivial update (floor)", trivial, TRIVIAL_PROCESS_FILE, env),
+            ),
+        ]
     return comparisons
 
 
@@ -553,6 +597,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--update-size", default="large", choices=SIZES, help="size of the updated project"
     )
     parser.add_argument("--no-suite", action="store_true", help="skip timing the test suite")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the plain-files floor comparisons"
+    )
     parser.add_argument("--no-full-suite", action="store_true", help="time the fast subset only")
     parser.add_argument(
         "--source",
@@ -585,7 +632,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Benchmark: {summary}")
         print(f"Working in {workdir}; {args.warmup} warm-up + {args.rounds} timed rounds")
         load = [os.getloadavg()[0]]
-        comparisons = build_comparisons(workdir, env, args.sizes, args.update_size, source)
+        comparisons = build_comparisons(
+            workdir, env, args.sizes, args.update_size, source, floor=not args.no_floor
+        )
         measure(comparisons, args.rounds, args.warmup, workdir, env)
         load.append(os.getloadavg()[0])
         suites = []

@@ -72,20 +72,36 @@ def test_our_template_repo_is_the_working_tree_without_ignored_files(tmp_path: P
     assert changed.read_text(encoding="utf-8").rstrip().endswith(bench.V2_LINE)
 
 
+def test_floor_template_has_a_plain_file_at_each_project_path(tmp_path: Path) -> None:
+    env = bench.isolated_env(tmp_path / "env")
+    paths = ["README.md", ".copier-answers.yml", "docs/lifecycle.md", ".github/CODEOWNERS"]
+    repo = bench.build_trivial_template(tmp_path / "floor", env, paths)
+    files = {p.relative_to(repo).as_posix() for p in repo.rglob("*") if ".git" not in p.parts}
+    plain = {"template/docs/lifecycle.md", "template/.github/CODEOWNERS"}
+    assert plain <= files  # README.md and the answers file are the trivial template's own
+    assert {f for f in files if (repo / f).is_file()} == plain | set(bench.TRIVIAL_FILES)
+    for name in plain:
+        assert "{" not in (repo / name).read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_one_round_end_to_end(tmp_path: Path) -> None:
-    """One timed round, small copy and update: every command runs and is checked."""
+    """One timed round, small copy and update and the floor: every command runs and is checked."""
     env = bench.isolated_env(tmp_path / "env")
     comparisons = bench.build_comparisons(tmp_path, env, ["small"], "small")
     lines: list[str] = []
     bench.measure(comparisons, rounds=1, warmup=0, workdir=tmp_path, env=env, log=lines.append)
 
-    assert [comp.label for comp in comparisons] == ["copy small", "update v1->v2 (small)"]
+    labels = [comp.label for comp in comparisons]
+    assert labels[:2] == ["copy small", "update v1->v2 (small)"]
+    listed = [p for p in (tmp_path / "listing" / "p").rglob("*") if p.is_file()]
+    assert len(listed) > 30  # a small project: the floor has as many files
+    assert labels[2:] == [f"floor {op} ({len(listed)} plain files)" for op in ("copy", "update")]
     for comp in comparisons:
         assert len(comp.ours.samples) == len(comp.trivial.samples) == 1
         assert comp.ratio > 0
         assert len(comp.paired_ratios) == 1
-    assert len(lines) == 4
+    assert len(lines) == 8
     table = bench.comparison_table(comparisons)
     assert "update v1->v2 (small)" in table
     assert "PASS" in table or "MISS" in table
