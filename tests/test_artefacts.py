@@ -1,8 +1,11 @@
 """The lifecycle artefacts rendered for every size, with and without a UI.
 
-Snapshots: `tests/snapshots/<size>[-ui]/` holds each size's rendered artefacts
-(service kind, fixed answers), so a process change shows up as a reviewable
-diff. After an intended change, regenerate them and review `git diff`:
+Snapshots: `tests/snapshots/<size>[-ui].txt` holds each size's rendered
+artefacts (service kind, fixed answers), each file under a `==> path <==`
+line, so a process change shows up as a reviewable diff. One file per size,
+not one per artefact: copier clones this whole repository for every copy and
+five times per update, and each tracked file makes that slower for every user.
+After an intended change, regenerate them and review `git diff`:
 
     UPDATE_SNAPSHOTS=1 uv run pytest tests/test_artefacts.py -k snapshot
 """
@@ -380,19 +383,40 @@ def test_markdown_tool_is_in_both_dev_groups() -> None:
 
 
 # ------------------------------------------------------------ snapshots
+SNAPSHOT_HEADER = re.compile(r"^==> (.+) <==\n", flags=re.M)
+
+
+def join_snapshot(files: dict[str, str]) -> str:
+    """Files as one text, each under a `==> path <==` line (sorted, so diffs are stable)."""
+    for path, text in files.items():
+        assert text.endswith("\n") and not SNAPSHOT_HEADER.search(text), path
+    return "".join(f"==> {path} <==\n{text}" for path, text in sorted(files.items()))
+
+
+def split_snapshot(text: str) -> dict[str, str]:
+    """The inverse of `join_snapshot`."""
+    parts = SNAPSHOT_HEADER.split(text)
+    assert parts[0] == "", "a snapshot starts with a `==> path <==` line"
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_snapshot_format_round_trips() -> None:
+    files = {"b.md": "# B\n\n==> not a header\n", "a/x.yml": "x: 1\n", "c": "\n"}
+    assert split_snapshot(join_snapshot(files)) == files
+    assert join_snapshot(files).startswith("==> a/x.yml <==\nx: 1\n==> b.md <==\n")
+
+
 @pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
 def test_snapshot(projects, size: str, ui: bool) -> None:
     project = projects["service", size, ui]
-    folder = SNAPSHOTS / combo_name(size, ui)
+    snapshot = SNAPSHOTS / f"{combo_name(size, ui)}.txt"
     rendered = {p: (project / p).read_text() for p in SNAPSHOT_FILES if (project / p).is_file()}
     if UPDATE:
-        shutil.rmtree(folder, ignore_errors=True)
-        for path, text in rendered.items():
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_text(text)
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(join_snapshot(rendered))
     hint = "run `UPDATE_SNAPSHOTS=1 uv run pytest tests/test_artefacts.py -k snapshot`"
-    stored = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
-    assert set(stored) == set(rendered), f"files differ from {folder}; {hint}"
+    stored = split_snapshot(snapshot.read_text())
+    assert set(stored) == set(rendered), f"files differ from {snapshot.name}; {hint}"
     for path, text in rendered.items():
         if text != stored[path]:
             diff = "".join(
@@ -404,6 +428,12 @@ def test_snapshot(projects, size: str, ui: bool) -> None:
                 )
             )
             pytest.fail(f"{path} differs from its snapshot; {hint}\n{diff}")
+
+
+def test_snapshots_are_one_file_per_size() -> None:
+    """Nothing else lives in the snapshot folder (an old per-artefact folder, say)."""
+    expected = {f"{combo_name(s, u)}.txt" for s in SIZES for u in UI}
+    assert {path.name for path in SNAPSHOTS.iterdir()} == expected
 
 
 # ------------------------------------------------------------ copier update
