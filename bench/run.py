@@ -161,8 +161,18 @@ def timed(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> Timing:
     return Timing(wall, _children_cpu() - cpu)
 
 
+COPIER_FIX = Path(__file__).with_name("copier_per_file_fix.py")
+_copier_fix = False  # set by --copier-fix
+
+
 def copier_cli() -> list[str]:
-    """The copier command users run: the installed entry script, else ``python -m copier``."""
+    """The copier command users run: the installed entry script, else ``python -m copier``.
+
+    With ``--copier-fix`` every side runs copier with two per-file costs made
+    once per render (``bench/copier_per_file_fix.py``), to size an upstream fix.
+    """
+    if _copier_fix:
+        return [sys.executable, str(COPIER_FIX)]
     script = Path(sys.executable).with_name("copier")
     if script.is_file():
         return [str(script)]
@@ -518,8 +528,9 @@ def environment_summary(env: dict[str, str], source: Path = ROOT) -> str:
         text=True,
         check=False,
     ).stdout.strip()
+    fix = " with the per-file fix" if _copier_fix else ""
     return (
-        f"{copier_version(env)}, Python {platform.python_version()}, "
+        f"{copier_version(env)}{fix}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}, template {commit or '?'}"
     )
 
@@ -600,6 +611,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the plain-files floor comparisons"
     )
+    parser.add_argument(
+        "--copier-fix",
+        action="store_true",
+        help="run copier with its per-file git call and answers-path render made once per "
+        "render (an upstream proposal, bench/copier_per_file_fix.py); implies --no-suite",
+    )
     parser.add_argument("--no-full-suite", action="store_true", help="time the fast subset only")
     parser.add_argument(
         "--source",
@@ -623,7 +640,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global _copier_fix
     args = parse_args(argv)
+    _copier_fix = args.copier_fix
+    if args.copier_fix:
+        args.no_suite = True
     workdir = Path(tempfile.mkdtemp(prefix="lifecycle-bench-"))
     try:
         env = isolated_env(workdir)
