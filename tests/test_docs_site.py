@@ -144,3 +144,16 @@ def test_the_design_note_with_a_design_link_builds(synced_project, render, tmp_p
     assert 'href="design.html"' in (tmp_path / "html" / "index.html").read_text()
     page = (tmp_path / "html" / "design.html").read_text()
     assert f'href="{html.escape(link)}"' in page
+
+
+def test_the_site_shows_the_project_name_as_typed(synced_project, render, tmp_path) -> None:
+    """The README's title is escaped Markdown; conf.py reads it back to the name itself."""
+    name = "Ops *beta* [v2] <edge> `x` R&D_"
+    typed = render(project_kind="library", project_size="small", project_name=name)
+    title = (typed / "README.md").read_text().splitlines()[0]
+    assert title == r"# Ops \*beta\* [v2] \<edge> \`x\` R&D\_"
+    project = synced_project("library", "small")  # its environment has the docs tools
+    source = copy_docs(project, tmp_path)
+    shutil.copy(typed / "README.md", tmp_path / "README.md")  # conf.py reads its title
+    build(project, source, tmp_path / "html")
+    assert html.escape(name, quote=False) in (tmp_path / "html" / "index.html").read_text()

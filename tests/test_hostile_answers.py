@@ -271,13 +271,15 @@ def check_accepted(template: Path, parent: Path, data: dict[str, object]) -> Pat
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     for question, value in data.items():
         assert answers[question] == value, question  # YAML kept the answer exactly
+    # In Markdown an answer is escaped so it shows as typed (tests/test_markdown_text.py).
     if "project_name" in data:
-        assert readme.startswith(f"# {data['project_name']}\n")
+        title = lifecycle.markdown_text(data["project_name"], "heading")
+        assert readme.startswith(f"# {title}\n")
     if "description" in data:
         assert pyproject["project"]["description"] == data["description"]
-        assert f"\n{data['description']}\n" in readme
+        assert f"\n{lifecycle.markdown_text(data['description'], 'paragraph')}\n" in readme
     if "owner" in data:
-        assert data["owner"] in readme
+        assert lifecycle.markdown_text(data["owner"]) in readme
     if "package_name" in data:
         assert (project / "src" / data["package_name"] / "__init__.py").is_file()
     if "design_link" in data:
@@ -291,7 +293,7 @@ def check_accepted(template: Path, parent: Path, data: dict[str, object]) -> Pat
     return project
 
 
-@pytest.mark.slow  # one render and two ruff runs per answer; the rejections stay fast
+@pytest.mark.slow  # one render, ruff and mdformat runs per answer; the rejections stay fast
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.id)
 def test_accepted_answer_renders_a_clean_project(
     template_folder: Path, tmp_path: Path, case: Case
@@ -300,9 +302,8 @@ def test_accepted_answer_renders_a_clean_project(
     project = check_accepted(template_folder, tmp_path, data)
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=project)
-    if case.question == "design_link":
-        # The generated project's own Markdown check (its CI command) keeps the link as is.
-        run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs"], cwd=project)
+    # The generated project's own Markdown check (its CI command) passes with the answer.
+    run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs", ".github"], cwd=project)
 
 
 def test_jinja_in_answers_stays_literal(template_folder: Path, tmp_path: Path) -> None:
@@ -311,7 +312,7 @@ def test_jinja_in_answers_stays_literal(template_folder: Path, tmp_path: Path) -
     project = check_accepted(template_folder, tmp_path, data)
     for name in ("README.md", ".copier-answers.yml", "pyproject.toml"):
         assert "49" not in (project / name).read_text(), name
-    assert (project / "README.md").read_text().startswith("# {{ 7*7 }}\n")
+    assert (project / "README.md").read_text().startswith("# {{ 7\\*7 }}\n")  # `*` escaped
     assert "{% if true %}yes{% endif %}" in (project / "README.md").read_text()
     # The derived package name comes from the literal text too.
     assert (project / "src" / "app_7_7" / "__init__.py").is_file()
