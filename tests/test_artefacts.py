@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, editable_copy, git, run, uv
+from . import update_harness as harness
+from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -437,14 +438,9 @@ def test_snapshots_are_one_file_per_size() -> None:
 
 
 # ------------------------------------------------------------ copier update
-def commit_all(cwd: Path, message: str) -> None:
-    git("add", "-A", cwd=cwd)
-    git("commit", "-q", "-m", message, cwd=cwd)
-
-
 def copier(*args: str, cwd: Path) -> None:
-    env = {**os.environ, **GIT_IDENTITY}
-    run([sys.executable, "-m", "copier", *args, "--trust", "--defaults"], cwd=cwd, env=env)
+    """The copier command line with `--trust --defaults`, as the lifecycle docs give it."""
+    harness.copier(*args, "--trust", "--defaults", cwd=cwd)
 
 
 @pytest.mark.slow
@@ -463,18 +459,18 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
             template.mkdir(exist_ok=True)
             shutil.copy(source, template / part)
     git("init", "-q", cwd=template)
-    commit_all(template, "v1")
+    harness.commit_all(template, "v1")
     git("tag", "v1.0.0", cwd=template)
 
     project = tmp_path / "project"
     copier("copy", "--data", "project_size=medium", str(template), str(project), cwd=tmp_path)
     git("init", "-q", cwd=project)
-    commit_all(project, "start")
+    harness.commit_all(project, "start")
     checklist_file = project / "docs" / "release-checklist.md"
     checklist_file.write_text(checklist_file.read_text() + "\nTeam note: we release on Tuesdays.\n")
     plan = project / "docs" / "test-plan.md"
     plan.write_text("# Manual test plan\n\nOur own plan.\n")
-    commit_all(project, "team edits")
+    harness.commit_all(project, "team edits")
 
     new_item = "Feature flags for this release are listed with their default values."
     process = template / "extensions" / "process.yml"
@@ -484,7 +480,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
             f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
         )
     )
-    commit_all(template, "v1.1: one new release item")
+    harness.commit_all(template, "v1.1: one new release item")
     git("tag", "v1.1.0", cwd=template)
 
     copier("update", cwd=project)
@@ -494,7 +490,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert checklist(release_issue, "Checklist")[0] == new_item
     assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
 
-    commit_all(project, "update to v1.1.0")
+    harness.commit_all(project, "update to v1.1.0")
     assert not (project / "docs" / "roadmap.md").exists()
     copier("update", "--data", "project_size=large", cwd=project)
     assert (project / "docs" / "roadmap.md").is_file()
@@ -504,7 +500,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
 
     # The command docs/lifecycle.md gives for work that starts to change what users see.
-    commit_all(project, "grow to large")
+    harness.commit_all(project, "grow to large")
     lifecycle_text = (project / "docs" / "lifecycle.md").read_text()
     link = "https://miro.com/app/board/uXjVN1a2b3c=/"
     command = "copier update --trust --defaults --data has_ui=true --data design_link=URL"
