@@ -73,24 +73,28 @@ SHARED_DEFAULTS = {"project_kind": "service", "has_ui": False}
 """copier.yml's defaults, spelled out so `render()` and `render(has_ui=False)` share a project."""
 
 
+def copy_working_tree(dest: Path) -> Path:
+    """Copy the files git would commit from the working tree (tracked or new, not ignored)."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
+    for name in listed.stdout.split("\0"):
+        source = ROOT / name
+        if name and source.is_file():  # a tracked file deleted in the working tree is gone
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def template_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template as it stands in the working tree, in a plain folder.
 
     Copier clones a git template (uncommitted edits included) before every
     render, which costs more than a small render itself. A plain folder is
-    read in place, so renders that test content use this copy: the tracked
-    and new files, without what git ignores. Tests of what copier does with
-    a real git template (``_commit``, ``_src_path``, updates) use ``ROOT``.
+    read in place, so renders that test content use this copy. Tests of what
+    copier does with a real git template (``_commit``, ``_src_path``, updates)
+    use ``ROOT`` or a tagged copy (``tests/update_harness.py``).
     """
-    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
-    folder = tmp_path_factory.mktemp("template")
-    for name in listed.stdout.split("\0"):
-        source = ROOT / name
-        if name and source.is_file():  # a tracked file deleted in the working tree is gone
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, folder / name)
-    return folder
+    return copy_working_tree(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from copier import run_copy
 
-from .conftest import GIT_IDENTITY, ROOT, SIZES
+from .conftest import GIT_IDENTITY, SIZES, copy_working_tree
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
@@ -207,21 +206,12 @@ class TemplateRepo:
         return [e for c in self.changes for e in c.fresh_only if size in e.sizes]
 
 
-def working_tree_files() -> list[str]:
-    """Files git would commit from the working tree (tracked or new, not ignored)."""
-    listed = sh(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
-    return [name for name in listed.stdout.split("\0") if name and (ROOT / name).is_file()]
-
-
 def build_template_repo(
     dest: Path, changes: Iterable[ProcessChange], v1: str = "v1.0.0", v2: str = "v2.0.0"
 ) -> TemplateRepo:
     """v1 = this working tree; v2 = v1 plus ``changes``; both tagged in a new repo at ``dest``."""
     dest.mkdir(parents=True)
-    for name in working_tree_files():
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
+    copy_working_tree(dest)
     sh(["git", "init", "-q", "-b", "main"], dest)
     commit_all(dest, f"Template {v1}")
     sh(["git", "tag", v1], dest)
