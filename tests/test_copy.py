@@ -235,3 +235,13 @@ def test_missing_extension_package_is_explained(template_folder: Path, tmp_path:
     assert "copier_template_extensions" in result.stderr
     assert "could not load some Jinja extensions" in result.stderr
     assert "copier-template-extensions" in (ROOT / "README.md").read_text()
+
+
+def test_only_files_that_use_jinja_are_templates() -> None:
+    """A `.jinja` file costs a compile on every copy and three per update (docs/benchmarks.md)."""
+    needless = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "template").rglob("*.jinja")
+        if not any(mark in path.read_text(encoding="utf-8") for mark in ("{{", "{%", "{#"))
+    ]
+    assert not needless, f"drop the .jinja suffix: {needless}"
