@@ -225,11 +225,16 @@ def build_trivial_template(dest: Path, env: dict[str, str], plain: Iterable[str]
     return dest
 
 
+def data_options(data: dict[str, str] | None) -> list[str]:
+    """``--data KEY=VALUE`` for each answer, as the copier command line takes them."""
+    return [arg for key, value in (data or {}).items() for arg in ("--data", f"{key}={value}")]
+
+
 def project_files(
     template: Path, env: dict[str, str], data: dict[str, str], dest: Path
 ) -> list[str]:
     """The files a copy of ``template`` (latest tag) with ``data`` writes, as relative paths."""
-    data_args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
+    data_args = data_options(data)
     copy = [*copier_cli(), "copy", "--trust", "--defaults", *data_args, str(template), str(dest)]
     run(copy, dest.parent, env)
     return sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
@@ -315,7 +320,7 @@ def copy_case(
     name: str, template: Path, env: dict[str, str], data: dict[str, str] | None = None
 ) -> Case:
     """``copier copy --trust --defaults`` of ``template`` (latest tag) into a new folder."""
-    data_args = [arg for key, value in (data or {}).items() for arg in ("--data", f"{key}={value}")]
+    data_args = data_options(data)
 
     def command(folder: Path) -> tuple[list[str], Path]:
         dst = folder / PROJECT_FOLDER
@@ -349,7 +354,7 @@ def update_case(
 
     The copy at v1 and the commit happen in ``prepare``, untimed, for every sample.
     """
-    data_args = [arg for key, value in (data or {}).items() for arg in ("--data", f"{key}={value}")]
+    data_args = data_options(data)
     rendered = changed_file.removeprefix("template/").removesuffix(".jinja")
 
     def prepare(folder: Path) -> None:
