@@ -8,6 +8,7 @@ wrote ``behind=false`` would leave the update job idle, and a test here fails.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .conftest import KINDS, ROOT, SIZES
 from .update_harness import (
     GIT_IDENTITY,
     AddText,
@@ -26,6 +27,8 @@ from .update_harness import (
     build_template_repo,
     commit_all,
     conflicted,
+    copier,
+    generated_files,
     render,
     sh,
 )
@@ -45,6 +48,11 @@ CHANGES = (
         after="## Unreleased",
     ),
     AddText("template/.gitignore", "*.sqlite3"),
+    AddText(
+        "extensions/process.yml",
+        "  - text: The rollback plan was tried on the release candidate.\n    min_size: small",
+        after="release_checklist:",
+    ),
 )
 
 
@@ -339,3 +347,53 @@ def test_workflow_permissions_are_per_job_and_least() -> None:
     script = "\n".join(step.get("run", "") for step in jobs["update"]["steps"])
     assert "gh pr create" in script and "--draft" in script
     assert "gh issue" not in script
+
+
+# ------------------------------------------------------------------ Renovate
+def renovate_update(project: Path, version: str, trust: bool = True):
+    """The command Renovate's copier manager runs (``--trust`` only with ``allowScripts``)."""
+    trusted = ["--trust"] if trust else []
+    return copier("update", "--skip-answered", "--defaults", *trusted,
+                  "--answers-file", ".copier-answers.yml", "--vcs-ref", version,
+                  cwd=project, check=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("size", SIZES)
+def test_renovate_command_updates_cleanly(template_repo, tmp_path, kind, size) -> None:
+    answers = {**ANSWERS, "project_kind": kind, "project_size": size}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    result = renovate_update(project, template_repo.v2)
+    assert result.returncode == 0, result.stderr
+    assert "_commit: v2.0.0" in (project / ".copier-answers.yml").read_text()
+    assert "*.sqlite3" in (project / ".gitignore").read_text().splitlines()
+    checklist = (project / "docs" / "release-checklist.md").read_text()
+    assert "The rollback plan was tried on the release candidate." in checklist
+    unmerged = sh(["git", "diff", "--name-only", "--diff-filter=U"], project).stdout
+    assert unmerged == ""  # nothing for Renovate to flag as conflicted
+    for name in generated_files(project):
+        assert not conflicted((project / name).read_text()), name
+    # The project's own checks still pass on what Renovate would commit.
+    sh([sys.executable, "tools/check_leftovers.py"], project)
+    sh([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    sh([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+    sh([sys.executable, "-m", "mdformat", "--check", "README.md", "docs", ".github"], project)
+
+
+def test_renovate_without_allow_scripts_changes_nothing(template_repo, tmp_path) -> None:
+    """Without --trust copier refuses the template: the preset's trust setting is needed."""
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    result = renovate_update(project, template_repo.v2, trust=False)
+    assert result.returncode != 0
+    assert "unsafe" in result.stderr.lower()
+    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+
+
+def test_renovate_preset_lets_copier_trust_the_template() -> None:
+    preset = json.loads((ROOT / "renovate" / "lifecycle-template.json").read_text())
+    rules = [rule for rule in preset["packageRules"] if rule.get("matchManagers") == ["copier"]]
+    assert len(rules) == 1
+    assert rules[0]["ignoreScripts"] is False
+    guide = (ROOT / "docs" / "how-to" / "fleet.md").read_text()
+    for setting in ("allowScripts", "ignoreScripts", "renovate/lifecycle-template.json"):
+        assert setting in guide, setting
