@@ -24,6 +24,7 @@ from .update_harness import (
     GIT_IDENTITY,
     AddText,
     TemplateRepo,
+    add_migration,
     build_template_repo,
     commit_all,
     conflicted,
@@ -219,6 +220,29 @@ def test_apply_refuses_a_dirty_tree_and_an_existing_branch(template_repo, tmp_pa
     assert sh(["git", "status", "--porcelain"], project).stdout == ""
 
 
+@dataclass(frozen=True)
+class FailingMigration:
+    """A v2 migration that exits non-zero after copier has written the new files."""
+
+    def apply(self, template: Path) -> None:
+        command = ["{{ _copier_python }}", "-c", "import sys; sys.exit(3)"]
+        add_migration(template / "copier.yml", "v2.0.0", command)
+
+
+def test_apply_puts_everything_back_when_copier_fails(tmp_path: Path) -> None:
+    broken = build_template_repo(tmp_path / "lifecycle", [*CHANGES, FailingMigration()])
+    project = render(broken.path, broken.v1, tmp_path / "acme-billing", ANSWERS)
+    before = head(project)
+    run = status(project, "--apply")
+    assert run.result.returncode == 1
+    assert "copier update failed; nothing changed" in run.result.stderr
+    assert run.outputs == {}
+    assert sh(["git", "branch", "--show-current"], project).stdout.strip() == "main"
+    assert head(project) == before
+    assert sh(["git", "status", "--porcelain", "--ignored"], project).stdout == ""
+    assert sh(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+
+
 # ----------------------------------------------------------------- workflow
 OUTPUT_REFERENCE = re.compile(r"\b(steps|needs)\.([\w-]+)\.outputs\.([\w-]+)")
 CONDITION = re.compile(r"^(steps|needs)\.([\w-]+)\.outputs\.([\w-]+) == '(\w+)'$")
@@ -397,3 +421,72 @@ def test_renovate_preset_lets_copier_trust_the_template() -> None:
     guide = (ROOT / "docs" / "how-to" / "fleet.md").read_text()
     for setting in ("allowScripts", "ignoreScripts", "renovate/lifecycle-template.json"):
         assert setting in guide, setting
+
+
+# ------------------------------------------------- the workflow's push step
+def push_step(project: Path, remote: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """Run the workflow's push script as the runner would, against a local bare remote."""
+    step = next(s for s in workflow()["jobs"]["update"]["steps"] if s.get("id") == "push")
+    output = project.parent / "push-output"
+    output.unlink(missing_ok=True)
+    sh(["git", "fetch", "--quiet", "--prune", "origin"], project)
+    env = {
+        **os.environ,
+        **GIT_IDENTITY,
+        "BRANCH": BRANCH,
+        "BASE": "main",
+        "GH_TOKEN": "token",
+        "GITHUB_REPOSITORY": "acme/billing",
+        "GITHUB_OUTPUT": str(output),
+        # The script pushes to github.com; point that address at the local remote.
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{remote}.insteadOf",
+        "GIT_CONFIG_VALUE_0": "https://x-access-token:token@github.com/acme/billing.git",
+    }
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project, env=env,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return output.read_text().strip(), result
+
+
+def remote_branch(remote: Path) -> str:
+    return sh(["git", "rev-parse", f"refs/heads/{BRANCH}"], remote).stdout.strip()
+
+
+def reapply(project: Path) -> None:
+    """Next week's run: a fresh checkout of main, the update made again."""
+    sh(["git", "switch", "--quiet", "main"], project)
+    sh(["git", "branch", "--quiet", "-D", BRANCH], project)
+    sh(["git", "commit", "--quiet", "--allow-empty", "-m", "Main moved on"], project)
+    sh(["git", "push", "--quiet", "origin", "main"], project)
+    assert status(project, "--apply").result.returncode == 0
+
+
+def test_push_step_never_overwrites_a_branch_people_worked_on(template_repo, tmp_path) -> None:
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    remote = tmp_path / "remote.git"
+    sh(["git", "init", "--quiet", "--bare", "-b", "main", str(remote)], tmp_path)
+    sh(["git", "remote", "add", "origin", str(remote)], project)
+    sh(["git", "push", "--quiet", "origin", "main"], project)
+    assert status(project, "--apply").result.returncode == 0
+
+    # First run: no branch yet, so it is created.
+    assert push_step(project, remote)[0] == "pushed=true"
+    assert remote_branch(remote) == head(project)
+
+    # A later run while nobody touched the branch: refreshed on top of the new main.
+    reapply(project)
+    assert push_step(project, remote)[0] == "pushed=true"
+    assert remote_branch(remote) == head(project)
+
+    # Someone resolves something on the branch: the next run leaves it alone.
+    human = {**os.environ, **GIT_IDENTITY, "GIT_COMMITTER_EMAIL": "ana@example.invalid"}
+    subprocess.run(["git", "commit", "--quiet", "--allow-empty", "-m", "Resolve by hand"],
+                   cwd=project, env=human, check=True)  # fmt: skip
+    sh(["git", "push", "--quiet", "origin", BRANCH], project)
+    resolved = remote_branch(remote)
+    reapply(project)
+    outputs, result = push_step(project, remote)
+    assert outputs == "pushed=false"
+    assert "has commits by people" in result.stdout
+    assert remote_branch(remote) == resolved

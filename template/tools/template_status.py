@@ -203,6 +203,8 @@ def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
     """Update on a new branch, commit it, and return the pull-request body and conflicts."""
     branch = BRANCH_PREFIX + status.latest
     start = git("rev-parse", "--abbrev-ref", "HEAD")
+    if start == "HEAD":  # a detached checkout: come back to the commit itself
+        start = git("rev-parse", "HEAD")
     git("switch", "--quiet", "-c", branch)
     updated = subprocess.run(
         [*copier, "update", "--trust", "--defaults", "--conflict", "inline"],
@@ -214,7 +216,7 @@ def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
         # The tree was clean: put it back exactly as it was, and drop the branch.
         git("reset", "--quiet", "--hard")
         git("clean", "--quiet", "-fd")
-        git("switch", "--quiet", start)
+        git("checkout", "--quiet", start)  # a branch name, or a commit when detached
         git("branch", "--quiet", "-D", branch)
         raise SystemExit(f"copier update failed; nothing changed:\n{updated.stderr}")
     conflicts = conflicted_files()
