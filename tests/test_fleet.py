@@ -147,7 +147,8 @@ def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> Non
     assert "from lifecycle template version 1.0.0 to 2.0.0" in body
     assert "## Process changes between 1.0.0 and 2.0.0" in body
     assert "- Release checklist: confirm the rollback plan." in body
-    assert "### What a team must do" in body
+    assert "### v2.0.0\n" in body  # the changelog's headings, one level down
+    assert "#### What a team must do" in body
     assert "Unreleased" not in body
     assert "None: every template change merged cleanly" in body
     assert f"git switch {BRANCH}" in body

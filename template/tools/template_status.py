@@ -233,6 +233,7 @@ def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
 def pull_request_body(status: Status, branch: str, conflicts: Sequence[str]) -> str:
     """Write what a reviewer reads: versions, process changes, conflicts, next steps."""
     entries, link = changes(status)
+    entries = re.sub(r"^(#+) ", r"#\1 ", entries, flags=re.MULTILINE)  # nest under ours
     lines = [
         f"This pull request updates the repository from lifecycle template version "
         f"{status.current} to {status.latest}. It was made by "
