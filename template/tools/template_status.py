@@ -1,13 +1,25 @@
-"""Tell whether this repository is behind the lifecycle template, and what changed.
+"""Tell whether this repository is behind the lifecycle template, and bring it up to date.
 
-Runs ``copier check-update`` and, when a newer template version exists, prints
-the process changelog entries between the version this repository uses and
-the latest one, so a team can judge the update before running it. It never
-fails because the repository is behind: being behind is news, not a broken
-build. Owned by the lifecycle template; it needs only the standard library
-and copier (``uvx --from 'copier>=9.4,<10' copier`` in CI).
+Without options it runs ``copier check-update`` and, when a newer template
+version exists, prints the process changelog entries between the version this
+repository uses and the latest one, so a team can judge the update before
+running it. It never fails because the repository is behind: being behind is
+news, not a broken build.
 
-Usage: ``python3 tools/template_status.py [--copier CMD] [--summary FILE]``
+With ``--apply`` it also runs the update, on a new branch
+``template-update/<version>`` (the current branch is left as it was), commits
+the result, conflict markers included, and writes a pull-request body: the
+two versions, the changelog entries in between, the files with conflicts and
+what to do next. The weekly ``template-update.yml`` workflow pushes that branch
+and opens one pull request per version; a person reviews and merges it.
+
+For that workflow it writes ``key=value`` lines to ``$GITHUB_OUTPUT`` when set:
+``behind``, ``current`` and ``version`` always, plus ``branch`` and
+``conflicts`` with ``--apply``. Owned by the lifecycle
+template; it needs only the standard library, git and copier (``uvx --from
+'copier>=9.4,<10' --with copier-template-extensions copier`` in CI).
+
+Usage: ``python3 tools/template_status.py [--apply] [--copier CMD] [--summary FILE]``
 """
 
 from __future__ import annotations
@@ -21,10 +33,23 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from check_leftovers import git_files, problems
 
 ANSWERS_FILE = Path(".copier-answers.yml")
 HEADING = re.compile(r"^## \[?v?(\d+(?:\.\d+)*)\]?")
+BRANCH_PREFIX = "template-update/"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What ``copier check-update`` says about this repository."""
+
+    current: str
+    latest: str
+    behind: bool
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -91,8 +116,8 @@ def changelog_link(source: str, version: str) -> str:
     return f"{source} (CHANGELOG.md at v{version})"
 
 
-def report(copier: Sequence[str]) -> tuple[str, bool]:
-    """Return a Markdown report and whether an update is available."""
+def check(copier: Sequence[str]) -> Status:
+    """Ask copier whether a newer template version exists."""
     checked = subprocess.run(
         [*copier, "check-update", "--output-format", "json"],
         capture_output=True,
@@ -102,43 +127,207 @@ def report(copier: Sequence[str]) -> tuple[str, bool]:
     if checked.returncode != 0:
         raise SystemExit(f"copier check-update failed:\n{checked.stderr}")
     status = json.loads(checked.stdout)
-    current, latest = status["current_version"], status["latest_version"]
-    if not status["update_available"]:
-        return f"Up to date with the lifecycle template (version {current}).", False
+    return Status(
+        current=status["current_version"],
+        latest=status["latest_version"],
+        behind=bool(status["update_available"]),
+    )
+
+
+def changes(status: Status) -> tuple[str, str]:
+    """Return the changelog entries between the two versions, and where to read them all."""
     source = source_path(ANSWERS_FILE.read_text(encoding="utf-8"))
-    changes = entries_between(changelog_at(source, latest), current, latest)
+    entries = entries_between(changelog_at(source, status.latest), status.current, status.latest)
+    if not entries:
+        entries = "(The changelog has no entries for these versions.)"
+    return entries, changelog_link(source, status.latest)
+
+
+def report(status: Status) -> str:
+    """Return the Markdown report of ``check`` mode."""
+    if not status.behind:
+        return f"Up to date with the lifecycle template (version {status.current})."
+    entries, link = changes(status)
     lines = [
-        f"This repository uses lifecycle template version {current}; the latest is {latest}.",
+        f"This repository uses lifecycle template version {status.current}; "
+        f"the latest is {status.latest}.",
         "",
-        f"Process changelog: {changelog_link(source, latest)}",
+        f"Process changelog: {link}",
         "",
-        changes or "(The changelog has no entries for these versions.)",
+        entries,
         "",
         "To update: `copier update --trust` on a clean worktree, then resolve any conflict",
         "markers (see docs/lifecycle.md, 'Updating from the template').",
     ]
-    return "\n".join(lines), True
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ --apply
+def git(*args: str) -> str:
+    """Run git here and return its output; stop with git's message when it fails."""
+    result = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def refuse_dirty_tree() -> None:
+    """Stop before writing anything when the update could mix with uncommitted work."""
+    if git("status", "--porcelain"):
+        raise SystemExit(
+            "template_status.py --apply: the worktree has uncommitted or untracked files; "
+            "commit or stash them first."
+        )
+
+
+def refuse_existing_branch(branch: str) -> None:
+    """Never reset a branch where someone may already have resolved conflicts."""
+    exists = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+        capture_output=True,
+        check=False,
+    )
+    if exists.returncode == 0:
+        raise SystemExit(
+            f"template_status.py --apply: branch {branch} already exists; switch to it to "
+            f"continue, or delete it (git branch -D {branch}) to start again."
+        )
+
+
+def conflicted_files() -> list[str]:
+    """Files holding conflict markers or ``.rej`` hunks, found as check_leftovers.py finds them."""
+    return sorted({message.split(":", 1)[0] for message in problems(git_files())})
+
+
+def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
+    """Update on a new branch, commit it, and return the pull-request body and conflicts."""
+    branch = BRANCH_PREFIX + status.latest
+    start = git("rev-parse", "--abbrev-ref", "HEAD")
+    if start == "HEAD":  # a detached checkout: come back to the commit itself
+        start = git("rev-parse", "HEAD")
+    git("switch", "--quiet", "-c", branch)
+    updated = subprocess.run(
+        [*copier, "update", "--trust", "--defaults", "--conflict", "inline"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if updated.returncode != 0:
+        # The tree was clean: put it back exactly as it was, and drop the branch.
+        git("reset", "--quiet", "--hard")
+        git("clean", "--quiet", "-fd")
+        git("checkout", "--quiet", start)  # a branch name, or a commit when detached
+        git("branch", "--quiet", "-D", branch)
+        raise SystemExit(f"copier update failed; nothing changed:\n{updated.stderr}")
+    conflicts = conflicted_files()
+    git("add", "--all")
+    message = f"Update to lifecycle template {status.latest}"
+    if conflicts:
+        message += " (with conflicts to resolve)"
+    # --no-verify: the leftovers hook would refuse the conflict markers this commit
+    # carries on purpose; CI runs the same check on the pull request.
+    git("commit", "--quiet", "--no-verify", "-m", message)
+    return pull_request_body(status, branch, conflicts), conflicts
+
+
+def pull_request_body(status: Status, branch: str, conflicts: Sequence[str]) -> str:
+    """Write what a reviewer reads: versions, process changes, conflicts, next steps."""
+    entries, link = changes(status)
+    entries = re.sub(r"^(#+) ", r"#\1 ", entries, flags=re.MULTILINE)  # nest under ours
+    lines = [
+        f"This pull request updates the repository from lifecycle template version "
+        f"{status.current} to {status.latest}. It was made by "
+        f"`python3 tools/template_status.py --apply` on branch `{branch}`; nothing reaches "
+        "the default branch until a person merges it.",
+        "",
+        f"## Process changes between {status.current} and {status.latest}",
+        "",
+        entries,
+        "",
+        f"Full changelog: {link}",
+        "",
+        "## Conflicts",
+        "",
+    ]
+    if conflicts:
+        lines += [
+            "The update met the team's own edits in these files. Each holds both versions "
+            "between `<<<<<<< before updating` (the team's lines) and `>>>>>>> after updating` "
+            "(the template's); CI fails until they are resolved:",
+            "",
+            *(f"- `{name}`" for name in conflicts),
+        ]
+    else:
+        lines.append("None: every template change merged cleanly with the team's edits.")
+    lines += [
+        "",
+        "## What to do",
+        "",
+        f"1. `git fetch origin && git switch {branch}`.",
+    ]
+    if conflicts:
+        lines.append(
+            "1. In each file above keep what is right from both sides and delete the marker "
+            "lines; `python3 tools/check_leftovers.py` must print nothing."
+        )
+    lines += [
+        '1. Do what the changelog\'s "What a team must do" says for each version.',
+        "1. Run the checks from the README (`uv sync && uv run pytest && uv run ruff check .`), "
+        "commit and push.",
+        "1. When CI is green and the changes are reviewed, mark the pull request ready and "
+        'merge it. See docs/lifecycle.md, "Updating from the template".',
+    ]
+    return "\n".join(lines)
+
+
+def write_outputs(values: dict[str, str]) -> None:
+    """Append ``key=value`` lines to ``$GITHUB_OUTPUT`` for the workflow's next steps."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with open(path, "a", encoding="utf-8") as output:
+            output.writelines(f"{key}={value}\n" for key, value in values.items())
+
+
+def flag(value: bool) -> str:
+    """Spell a boolean as GitHub Actions expressions compare it: ``'true'``/``'false'``."""
+    return "true" if value else "false"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the report; with ``--summary`` also append it to that file."""
+    """Print the report (``--apply``: the pull-request body); write the workflow outputs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copier", default="copier", help="command that runs copier")
+    parser.add_argument(
+        "--apply",
+        action="store_true",
+        help=f"update on a new branch {BRANCH_PREFIX}<version> and commit it",
+    )
     parser.add_argument(
         "--summary",
         default=os.environ.get("GITHUB_STEP_SUMMARY"),
         help="also append the report to this file (default: $GITHUB_STEP_SUMMARY)",
     )
     args = parser.parse_args(argv)
-    text, behind = report(shlex.split(args.copier))
+    copier = shlex.split(args.copier)
+    if args.apply:
+        refuse_dirty_tree()
+    status = check(copier)
+    values = {"behind": flag(status.behind), "current": status.current, "version": status.latest}
+    if args.apply and status.behind:
+        branch = BRANCH_PREFIX + status.latest
+        refuse_existing_branch(branch)
+        text, conflicts = apply(copier, status)
+        values |= {"branch": branch, "conflicts": flag(bool(conflicts))}
+    else:
+        text = report(status)
+        if args.apply:
+            values |= {"branch": "", "conflicts": "false"}
     print(text)
     if args.summary:
         with open(args.summary, "a", encoding="utf-8") as summary:
             summary.write(text + "\n")
-    if os.environ.get("GITHUB_OUTPUT"):
-        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
-            output.write(f"behind={'true' if behind else 'false'}\n")
-    if behind and os.environ.get("GITHUB_ACTIONS") == "true":
+    write_outputs(values)
+    if status.behind and os.environ.get("GITHUB_ACTIONS") == "true":
         print("::warning title=Lifecycle template update available::" + text.splitlines()[0])
     return 0
 
