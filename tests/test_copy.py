@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SHARED_DEFAULTS, SIZES, run, uv
+from .conftest import KINDS, ROOT, SHARED_DEFAULTS, SIZES, editable_copy, run, uv
 
 # The documented answers API (README "Answers reference"). A new question must
 # be added here and to the README, so the API never changes by accident.
@@ -107,6 +108,32 @@ def test_generated_project_passes_its_own_tests(project_suite, kind: str, size: 
     assert re.search(r"\b\d+ passed\b", output), output
     assert re.search(r"\b\d+ (failed|errors?)\b", output) is None, output
     assert "tests/integration/" in output and "tests/unit/" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_every_kind_and_size_passes_mypy_strict(synced_project, kind: str, size: str) -> None:
+    """`uv run mypy`, as the README, pre-commit and CI run it, with the generated config."""
+    project = synced_project(kind, size)
+    output = run([uv(), "run", "--quiet", "mypy"], cwd=project).stdout
+    assert re.search(r"^Success: no issues found in [1-9]\d* source files$", output, re.M), output
+
+
+@pytest.mark.slow
+def test_mypy_config_is_strict_and_finds_a_type_error(synced_project, tmp_path: Path) -> None:
+    """The configured check really runs on src/: an untyped function fails it."""
+    project = editable_copy(synced_project("library", "small"), tmp_path)
+    config = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config["strict"] is True
+    package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+    (project / "src" / package / "loose.py").write_text(
+        '"""Untyped."""\n\n\ndef f(x):\n    return x\n'
+    )
+    result = subprocess.run(
+        [uv(), "run", "--quiet", "mypy"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "loose.py:4: error: Function is missing a type annotation" in result.stdout
 
 
 @pytest.mark.slow
