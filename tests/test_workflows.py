@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES
+from .conftest import KINDS, SIZES, editable_copy, git
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
@@ -219,3 +219,28 @@ def test_jobs_are_pinned_bounded_and_least_privileged(kind_size_projects, size: 
     ci = load(project, "ci.yml")
     assert ci["concurrency"]["group"].startswith("ci-")
     assert ci["concurrency"]["cancel-in-progress"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_ci_lint_job_passes_in_the_synced_project(
+    synced_project, tmp_path: Path, kind: str, size: str
+) -> None:
+    """Every command of CI's lint job (ruff, mypy, zizmor, mdformat, leftovers) passes."""
+    project = editable_copy(synced_project(kind, size), tmp_path)
+    git("init", "--quiet", cwd=project)  # CI checks out a git repository
+    git("add", "-A", cwd=project)
+    lint_job = load(project, "ci.yml")["jobs"]["lint"]
+    commands = [
+        line.strip()
+        for step in lint_job["steps"]
+        if "run" in step and not step["run"].startswith("uv sync")
+        for line in step["run"].splitlines()
+        if line.strip()
+    ]
+    assert any("zizmor" in command for command in commands)
+    for command in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=project, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
