@@ -9,6 +9,7 @@ Python, a fresh home folder and no uv on PATH.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -137,3 +138,54 @@ def test_quick_start_works_with_an_externally_managed_system_python(tmp_path: Pa
     project = tmp_path / "acme-billing"
     assert (project / "pyproject.toml").is_file()
     assert (project / ".copier-answers.yml").is_file()
+
+
+def install_uv_module():
+    spec = importlib.util.spec_from_file_location("install_uv", ROOT / "tools" / "install_uv.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+UV_WHEELS = [
+    {"filename": f"uv-0.9.0-py3-none-{tags}.whl"}
+    for tags in (
+        "macosx_10_12_x86_64",
+        "macosx_11_0_arm64",
+        "manylinux_2_17_aarch64.manylinux2014_aarch64.musllinux_1_1_aarch64",
+        "manylinux_2_17_x86_64.manylinux2014_x86_64",
+        "manylinux_2_28_ppc64le",
+        "musllinux_1_1_x86_64",
+        "win_amd64",
+    )
+] + [{"filename": "uv-0.9.0.tar.gz"}]
+"""The shape of uv's files on PyPI (tags as PyPI lists them)."""
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "libc", "expected"),
+    [
+        ("Linux", "x86_64", ("glibc", "2.35"), "manylinux_2_17_x86_64.manylinux2014_x86_64"),
+        ("Linux", "aarch64", ("glibc", "2.31"), "manylinux_2_17_aarch64."),
+        ("Linux", "x86_64", ("", ""), "musllinux_1_1_x86_64"),
+        ("Darwin", "arm64", ("", ""), "macosx_11_0_arm64"),
+        ("Darwin", "x86_64", ("", ""), "macosx_10_12_x86_64"),
+    ],
+)
+def test_install_uv_picks_the_wheel_for_the_platform(
+    system: str, machine: str, libc: tuple[str, str], expected: str
+) -> None:
+    wheel = install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)
+    assert f"-none-{expected}" in wheel["filename"]
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "libc"),
+    [("Linux", "ppc64le", ("glibc", "2.17")), ("Windows", "AMD64", ("", ""))],
+    ids=["glibc-too-old", "windows"],
+)
+def test_install_uv_names_the_platform_it_cannot_serve(
+    system: str, machine: str, libc: tuple[str, str]
+) -> None:
+    with pytest.raises(SystemExit, match=f"no uv wheel for {system} {machine}; install uv"):
+        install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)

@@ -36,15 +36,19 @@ PYPI_JSON = "https://pypi.org/pypi/uv/json"
 PROGRAMS = ("uv", "uvx")
 
 
-def platform_matches(tag: str, system: str, machine: str, libc: str) -> bool:
-    """Whether a wheel's platform tag runs here (``manylinux_2_17_x86_64``, say)."""
+def platform_matches(tag: str, system: str, machine: str, libc: tuple[str, str]) -> bool:
+    """Whether a wheel's platform tag (``manylinux_2_17_x86_64``, say) runs on this platform.
+
+    ``libc`` is :func:`platform.libc_ver` on Linux: ``("glibc", "2.36")``, or
+    empty names on musl (Alpine).
+    """
     if system == "Darwin":
         arch = {"arm64": "arm64", "x86_64": "x86_64"}.get(machine)
         return arch is not None and re.fullmatch(rf"macosx_\d+_\d+_{arch}", tag) is not None
     if system != "Linux":
         return False
-    if libc == "glibc":
-        here = tuple(int(part) for part in platform.libc_ver()[1].split(".")[:2])
+    if libc[0] == "glibc":
+        here = tuple(int(part) for part in libc[1].split(".")[:2])
         legacy = re.fullmatch(rf"manylinux2014_{machine}", tag)
         modern = re.fullmatch(rf"manylinux_(\d+)_(\d+)_{machine}", tag)
         if legacy:
@@ -53,7 +57,7 @@ def platform_matches(tag: str, system: str, machine: str, libc: str) -> bool:
     return re.fullmatch(rf"musllinux_\d+_\d+_{machine}", tag) is not None
 
 
-def pick_wheel(files: list[dict], system: str, machine: str, libc: str) -> dict:
+def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, str]) -> dict:
     """The first wheel of the release whose platform tags include one that runs here."""
     for file in files:
         name = file["filename"]
@@ -63,8 +67,8 @@ def pick_wheel(files: list[dict], system: str, machine: str, libc: str) -> dict:
         if any(platform_matches(tag, system, machine, libc) for tag in tags):
             return file
     raise SystemExit(
-        f"install_uv: PyPI has no uv wheel for {system} {machine} ({libc or 'no libc'}); "
-        "see https://docs.astral.sh/uv/getting-started/installation/"
+        f"install_uv: PyPI has no uv wheel for {system} {machine}; install uv another way: "
+        "https://docs.astral.sh/uv/getting-started/installation/"
     )
 
 
@@ -77,7 +81,7 @@ def install(version: str | None, target: Path) -> Path:
     """Download uv (the newest release, or ``version``) and put its programs in ``target``."""
     url = PYPI_JSON if version is None else PYPI_JSON.replace("/json", f"/{version}/json")
     release = json.loads(download(url))
-    libc = platform.libc_ver()[0] if platform.system() == "Linux" else ""
+    libc = platform.libc_ver() if platform.system() == "Linux" else ("", "")
     wheel = pick_wheel(release["urls"], platform.system(), platform.machine(), libc)
     data = download(urllib.parse.urljoin(url, wheel["url"]))  # a mirror may give a relative URL
     if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
