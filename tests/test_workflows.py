@@ -31,15 +31,12 @@ CADENCE = {
 }
 
 
-def dev_tool(name: str) -> str:
+def dev_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run one of the template's dev tools (installed beside this Python) in ``cwd``."""
     found = shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
         pytest.fail(f"{name} is not installed: run `uv sync` for the template's dev tools")
-    return found
-
-
-def actionlint() -> str:
-    return dev_tool("actionlint")
+    return subprocess.run([found, *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
 def zizmor(project: Path) -> subprocess.CompletedProcess[str]:
@@ -48,22 +45,21 @@ def zizmor(project: Path) -> subprocess.CompletedProcess[str]:
     ``--offline``: no GitHub API calls; ``--no-config``: nothing in the project
     can silence an audit.
     """
-    return subprocess.run(
-        [dev_tool("zizmor"), "--offline", "--no-config", "--min-severity", "medium", "."],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    args = ("--offline", "--no-config", "--min-severity", "medium", ".")
+    return dev_tool("zizmor", *args, cwd=project)
 
 
 def lint(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [actionlint(), "-no-color", *files],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
+    return dev_tool("actionlint", "-no-color", *files, cwd=project)
+
+
+def write_workflow(project: Path, name: str, step: str) -> None:
+    """A one-job, one-step workflow that grants no permissions."""
+    workflow = project / ".github" / "workflows" / name
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      {step}\n"
     )
 
 
@@ -95,12 +91,7 @@ def test_workflows_pass_actionlint(kind_size_projects, kind: str, size: str) -> 
 
 def test_actionlint_catches_a_broken_workflow(kind_size_projects, tmp_path: Path) -> None:
     """The linter really runs: a typo in an expression is an error."""
-    workflow = tmp_path / ".github" / "workflows" / "broken.yml"
-    workflow.parent.mkdir(parents=True)
-    workflow.write_text(
-        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
-        "    steps:\n      - run: echo ${{ github.no_such_context }}\n"
-    )
+    write_workflow(tmp_path, "broken.yml", "- run: echo ${{ github.no_such_context }}")
     result = lint(tmp_path, ".github/workflows/broken.yml")
     assert result.returncode != 0
     assert "no_such_context" in result.stdout
@@ -178,12 +169,7 @@ def test_workflows_pass_zizmor(kind_size_projects, kind: str, size: str) -> None
 
 def test_zizmor_catches_an_unpinned_action(kind_size_projects, tmp_path: Path) -> None:
     """The auditor really runs: a tag-pinned checkout that keeps its credentials is found."""
-    workflow = tmp_path / ".github" / "workflows" / "unsafe.yml"
-    workflow.parent.mkdir(parents=True)
-    workflow.write_text(
-        "on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
-        "    steps:\n      - uses: actions/checkout@v5\n"
-    )
+    write_workflow(tmp_path, "unsafe.yml", "- uses: actions/checkout@v5")
     result = zizmor(tmp_path)
     assert result.returncode != 0
     assert "unpinned-uses" in result.stdout
