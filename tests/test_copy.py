@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tarfile
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SHARED_DEFAULTS, SIZES, run, uv
+from .conftest import (
+    GIT_IDENTITY,
+    KINDS,
+    ROOT,
+    SHARED_DEFAULTS,
+    SIZES,
+    copy_working_tree,
+    editable_copy,
+    git,
+    run,
+    uv,
+)
 
 # The documented answers API (README "Answers reference"). A new question must
 # be added here and to the README, so the API never changes by accident.
@@ -107,6 +121,32 @@ def test_generated_project_passes_its_own_tests(project_suite, kind: str, size: 
     assert re.search(r"\b\d+ passed\b", output), output
     assert re.search(r"\b\d+ (failed|errors?)\b", output) is None, output
     assert "tests/integration/" in output and "tests/unit/" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_every_kind_and_size_passes_mypy_strict(synced_project, kind: str, size: str) -> None:
+    """`uv run mypy`, as the README, pre-commit and CI run it, with the generated config."""
+    project = synced_project(kind, size)
+    output = run([uv(), "run", "--quiet", "mypy"], cwd=project).stdout
+    assert re.search(r"^Success: no issues found in [1-9]\d* source files$", output, re.M), output
+
+
+@pytest.mark.slow
+def test_mypy_config_is_strict_and_finds_a_type_error(synced_project, tmp_path: Path) -> None:
+    """The configured check really runs on src/: an untyped function fails it."""
+    project = editable_copy(synced_project("library", "small"), tmp_path)
+    config = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config["strict"] is True
+    package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+    (project / "src" / package / "loose.py").write_text(
+        '"""Untyped."""\n\n\ndef f(x):\n    return x\n'
+    )
+    result = subprocess.run(
+        [uv(), "run", "--quiet", "mypy"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "loose.py:4: error: Function is missing a type annotation" in result.stdout
 
 
 @pytest.mark.slow
@@ -245,3 +285,75 @@ def test_only_files_that_use_jinja_are_templates() -> None:
         if not any(mark in path.read_text(encoding="utf-8") for mark in ("{{", "{%", "{#"))
     ]
     assert not needless, f"drop the .jinja suffix: {needless}"
+
+
+COMMAND = re.compile(r"^ {2,}((?:cd|uv|uvx|git) .*?)(?:\s+# .*)?$", flags=re.M)
+"""A command line in a copier message (indented; a trailing comment is dropped)."""
+
+
+def message_commands(message: str) -> list[str]:
+    return COMMAND.findall(message)
+
+
+def test_after_copy_message_gives_the_readme_commands(render) -> None:
+    """Each step the message gives (but cd and the first commit) is the README's, verbatim."""
+    spec = yaml.safe_load((ROOT / "copier.yml").read_text())
+    commands = message_commands(spec["_message_after_copy"])
+    assert commands[0].startswith("cd ")
+    assert commands[1] == "uv sync --all-groups"  # the docs group too: the docs build needs it
+    first_commit = next(i for i, c in enumerate(commands) if c.startswith("git init"))
+    assert first_commit > 1  # after `uv sync`, so uv.lock is in the first commit
+    update = commands[-1]
+    assert update.startswith("uvx --from 'copier>=9.4,<10' --with copier-template-extensions ")
+    assert update.endswith("copier update --trust --defaults")
+    readme = (ROOT / "README.md").read_text()
+    assert "uvx --from 'copier>=9.4,<10' --with copier-template-extensions copier copy" in readme
+    for kind in KINDS:
+        generated = (render(project_kind=kind) / "README.md").read_text()
+        setup = generated.split("## Development setup", 1)[1].split("\n## ", 1)[0]
+        for command in commands[1:first_commit] + commands[first_commit + 1 :]:
+            assert f"\n{command}" in setup, command
+        assert "uv.lock" in setup and "uv sync --locked" in setup
+
+
+@pytest.mark.slow  # the copier command line, uv, the generated suite, and copier from PyPI
+def test_following_the_after_copy_message_works(tmp_path: Path) -> None:
+    """Copy from a released template, then run the message's commands in order."""
+    template = copy_working_tree(tmp_path / "lifecycle-template")
+    git("init", "--quiet", cwd=template)
+    git("add", "-A", cwd=template)
+    git("commit", "--quiet", "-m", "v1", cwd=template)
+    git("tag", "v1.0.0", cwd=template)
+    copied = copier_cli(
+        "copy", "--trust", "--defaults", str(template), "acme-billing", cwd=tmp_path
+    )
+    assert copied.returncode == 0, copied.stderr
+    commands = message_commands(copied.stderr + copied.stdout)
+    assert len(commands) == 6, copied.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_"))}
+    env.update(GIT_IDENTITY, UV_PYTHON_DOWNLOADS="never")
+    project = tmp_path / "acme-billing"
+    assert commands[0] == "cd acme-billing"  # the folder as the user named it
+    for command in commands[1:]:
+        result = subprocess.run(
+            ["bash", "-c", f"set -euo pipefail\n{command}"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+        if command.startswith("git init"):
+            assert "uv.lock" in git("ls-files", cwd=project).split()
+        if command.startswith("git") or command.startswith("uvx"):
+            assert git("status", "--porcelain", cwd=project) == "", command
+    # A built source distribution holds the package and its tests, not the lock file.
+    run([uv(), "build", "--quiet", "--out-dir", str(tmp_path / "dist")], cwd=project, env=env)
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = [name.split("/", 1)[1] for name in archive.getnames() if "/" in name]
+    assert "uv.lock" not in names and "pyproject.toml" in names
+    assert any(name.startswith("tests/unit/") for name in names)
+    assert list((tmp_path / "dist").glob("*.whl"))  # the wheel builds from the sdist

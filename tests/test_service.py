@@ -1,8 +1,9 @@
 """The service kind keeps the production-readiness promises, for every size.
 
 Each generated project runs its own suite (status route healthy, failing and
-unauthorised cases included), and the template's test also drives the real
-server from outside, so a project whose tests were too weak would still fail.
+unauthorised cases included; the open liveness route; API docs off by default),
+and the template's test also drives the real server from outside, so a project
+whose tests were too weak would still fail.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ STATUS_TESTS = (
     "tests/unit/test_app.py::test_status_is_500_and_names_the_failed_dependency PASSED",
     "tests/unit/test_app.py::test_status_needs_the_token[no-token] PASSED",
     "tests/unit/test_app.py::test_status_refuses_everyone_until_a_token_is_configured PASSED",
+    "tests/unit/test_app.py::test_health_needs_no_token_and_checks_nothing[no-token-set] PASSED",
+    "tests/unit/test_app.py::test_api_docs_are_off_by_default[/openapi.json] PASSED",
+    "tests/unit/test_app.py::test_the_api_docs_setting_turns_them_on[/docs] PASSED",
     "tests/integration/test_service.py::test_status_route_follows_the_dependency PASSED",
     "tests/integration/test_service.py::test_logs_go_to_stdout PASSED",
 )
@@ -67,8 +71,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get_status(port: int, token: str | None) -> tuple[int, dict]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/status")
+def get_status(port: int, token: str | None, path: str = "/status") -> tuple[int, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -122,6 +126,9 @@ def test_generated_service_answers_status_over_http(synced_project, dependency) 
     )
     try:
         wait_for_port(process, port)
+        assert get_status(port, None, "/health") == (200, {"status": "ok"})
+        for path in ("/docs", "/redoc", "/openapi.json"):  # off unless API_DOCS is set
+            assert get_status(port, None, path)[0] == 404, path
         assert get_status(port, None)[0] == 401
         assert get_status(port, "wrong")[0] == 401
         code, body = get_status(port, "t0ken")
@@ -129,6 +136,7 @@ def test_generated_service_answers_status_over_http(synced_project, dependency) 
         dependency.close()
         code, body = get_status(port, "t0ken")
         assert (code, body["status"], body["checks"]["up"]["ok"]) == (500, "error", False)
+        assert get_status(port, None, "/health")[0] == 200  # liveness ignores dependencies
         assert "ConnectionRefusedError" in body["checks"]["up"]["error"]
     finally:
         process.terminate()

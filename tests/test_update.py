@@ -133,7 +133,7 @@ USER_EDITS = (
     UserEdit(
         ".github/workflows/ci.yml",
         "      - name: Audit licences\n        run: uv run python -m pip list\n",
-        after="run: uv sync --all-groups",
+        after="run: uv sync",
     ),
     UserEdit("ruff.toml", '"scripts/**" = ["T201"]'),
     UserEdit(".gitignore", "/local-data/", conflicts=True),

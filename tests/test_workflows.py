@@ -1,7 +1,8 @@
-"""The generated GitHub Actions workflows are valid and keep the process's promises.
+"""The generated GitHub Actions workflows are valid, safe and keep the process's promises.
 
-actionlint comes from a PyPI wheel that ships its binary (see pyproject.toml),
-so this runs offline. Every kind and size is linted; the test-plan reminder
+actionlint and zizmor come from PyPI wheels that ship their binaries (see
+pyproject.toml), so this runs offline. Every kind and size is linted and
+audited (zizmor at medium severity or higher finds nothing); the test-plan reminder
 follows the size's cadence; the release runs on a version tag, repeats CI and
 publishes (or, from medium up, drafts) a GitHub release; and CI, pre-commit
 and the README give the same commands.
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES
+from .conftest import KINDS, SIZES, editable_copy, git
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
@@ -30,20 +31,35 @@ CADENCE = {
 }
 
 
-def actionlint() -> str:
-    found = shutil.which("actionlint", path=str(Path(sys.executable).parent))
+def dev_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run one of the template's dev tools (installed beside this Python) in ``cwd``."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
-        pytest.fail("actionlint is not installed: run `uv sync` for the template's dev tools")
-    return found
+        pytest.fail(f"{name} is not installed: run `uv sync` for the template's dev tools")
+    return subprocess.run([found, *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def zizmor(project: Path) -> subprocess.CompletedProcess[str]:
+    """Audit a project's workflows and Dependabot file as a security reviewer would.
+
+    ``--offline``: no GitHub API calls; ``--no-config``: nothing in the project
+    can silence an audit.
+    """
+    args = ("--offline", "--no-config", "--min-severity", "medium", ".")
+    return dev_tool("zizmor", *args, cwd=project)
 
 
 def lint(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [actionlint(), "-no-color", *files],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
+    return dev_tool("actionlint", "-no-color", *files, cwd=project)
+
+
+def write_workflow(project: Path, name: str, step: str) -> None:
+    """A one-job, one-step workflow that grants no permissions."""
+    workflow = project / ".github" / "workflows" / name
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      {step}\n"
     )
 
 
@@ -75,12 +91,7 @@ def test_workflows_pass_actionlint(kind_size_projects, kind: str, size: str) -> 
 
 def test_actionlint_catches_a_broken_workflow(kind_size_projects, tmp_path: Path) -> None:
     """The linter really runs: a typo in an expression is an error."""
-    workflow = tmp_path / ".github" / "workflows" / "broken.yml"
-    workflow.parent.mkdir(parents=True)
-    workflow.write_text(
-        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
-        "    steps:\n      - run: echo ${{ github.no_such_context }}\n"
-    )
+    write_workflow(tmp_path, "broken.yml", "- run: echo ${{ github.no_such_context }}")
     result = lint(tmp_path, ".github/workflows/broken.yml")
     assert result.returncode != 0
     assert "no_such_context" in result.stdout
@@ -92,7 +103,8 @@ def test_test_plan_reminder_follows_the_size_cadence(kind_size_projects, size: s
     on = triggers(workflow)
     assert [entry["cron"] for entry in on["schedule"]] == [CADENCE[size]]
     assert "workflow_dispatch" in on
-    assert workflow["permissions"]["issues"] == "write"
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["open-issue"]["permissions"] == {"issues": "write"}
     script = "\n".join(run_lines(workflow))
     assert "gh issue create" in script
     assert "docs/test-plan.md" in script
@@ -109,8 +121,12 @@ def test_release_runs_on_version_tags_and_repeats_ci(kind_size_projects, size: s
     assert "workflow_call" in triggers(load(kind_size_projects["library", size], "ci.yml"))
     assert jobs["build"]["needs"] == "checks"
     assert jobs["release"]["needs"] == "build"
-    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {}
+    assert jobs["checks"]["permissions"] == jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["release"]["permissions"] == {"contents": "write"}
+    # A tag-triggered build never restores a cache a pull request could have written.
+    setup_uv = next(s for s in jobs["build"]["steps"] if "setup-uv" in s.get("uses", ""))
+    assert setup_uv["with"]["enable-cache"] is False
     script = "\n".join(run_lines(workflow))
     assert "uv version --short" in script  # the tag must match pyproject.toml
     assert "uv build" in script
@@ -142,3 +158,75 @@ def test_ci_pre_commit_and_readme_give_the_same_commands(kind_size_projects, kin
             # Each hook is the fixing form of a command CI checks.
             tool = re.sub(r" --fix$", "", hook["entry"])
             assert any(line.startswith(tool) for line in ci), hook["entry"]
+
+
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_workflows_pass_zizmor(kind_size_projects, kind: str, size: str) -> None:
+    result = zizmor(kind_size_projects[kind, size])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_zizmor_catches_an_unpinned_action(kind_size_projects, tmp_path: Path) -> None:
+    """The auditor really runs: a tag-pinned checkout that keeps its credentials is found."""
+    write_workflow(tmp_path, "unsafe.yml", "- uses: actions/checkout@v5")
+    result = zizmor(tmp_path)
+    assert result.returncode != 0
+    assert "unpinned-uses" in result.stdout
+    assert "artipacked" in result.stdout
+
+
+PINNED = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40})  # (v\d+\.\d+\.\d+)$")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_jobs_are_pinned_bounded_and_least_privileged(kind_size_projects, size: str) -> None:
+    """Each action by commit with its version; each job a timeout and its own permissions."""
+    project = kind_size_projects["service", size]
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for name in WORKFLOWS:
+        text = (project / ".github" / "workflows" / name).read_text()
+        for line in text.splitlines():
+            if re.match(r"^\s*(?:- )?uses: ", line) and "uses: ./" not in line:
+                match = PINNED.match(line)
+                assert match, f"{name}: {line.strip()} is not pinned by commit with a # vX.Y.Z"
+                pins.setdefault(match[1], set()).add((match[2], match[3]))
+        workflow = load(project, name)
+        assert workflow["permissions"] == {}, f"{name} grants permissions to every job"
+        for job_name, job in workflow["jobs"].items():
+            assert "permissions" in job, f"{name}: job {job_name} has no permissions"
+            if "steps" in job:  # a job calling a reusable workflow has no timeout of its own
+                assert 0 < job["timeout-minutes"] <= 30, f"{name}: job {job_name}"
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, name
+    # One version of each action across the workflows, so one template change updates it.
+    assert all(len(versions) == 1 for versions in pins.values()), pins
+    ci = load(project, "ci.yml")
+    assert ci["concurrency"]["group"].startswith("ci-")
+    assert ci["concurrency"]["cancel-in-progress"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "size"), MATRIX)
+def test_ci_lint_job_passes_in_the_synced_project(
+    synced_project, tmp_path: Path, kind: str, size: str
+) -> None:
+    """Every command of CI's lint job (ruff, mypy, zizmor, mdformat, leftovers) passes."""
+    project = editable_copy(synced_project(kind, size), tmp_path)
+    git("init", "--quiet", cwd=project)  # CI checks out a git repository
+    git("add", "-A", cwd=project)
+    lint_job = load(project, "ci.yml")["jobs"]["lint"]
+    commands = [
+        line.strip()
+        for step in lint_job["steps"]
+        if "run" in step and not step["run"].startswith("uv sync")
+        for line in step["run"].splitlines()
+        if line.strip()
+    ]
+    assert any("zizmor" in command for command in commands)
+    for command in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=project, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"

@@ -1,0 +1,191 @@
+"""A newcomer's first commands work on a fresh machine, and CI runs the same ones.
+
+The quick start installs uv with ``tools/install_uv.py`` (PyPI only, no pip, no
+virtual environment), because ``pip install uv`` fails on Debian and Ubuntu's
+system Python (``externally-managed-environment``) and a fresh Ubuntu has no pip.
+These tests run the README's commands as written, with the machine's system
+Python, a fresh home folder and no uv on PATH.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, copy_working_tree, git
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+BARE_PATH = "/usr/bin:/bin"
+"""PATH of a fresh Debian or Ubuntu machine: system Python and git, no uv."""
+
+
+def console_blocks(section: str) -> list[list[str]]:
+    """The command lines of each ```console block in a README section."""
+    readme = (ROOT / "README.md").read_text()
+    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```console\n(.*?)```", text, flags=re.S)
+    return [
+        [line for line in block.splitlines() if line and not line.startswith("#")]
+        for block in blocks
+    ]
+
+
+def whole_suite_command() -> str:
+    return console_blocks("Developing the template")[0][0]
+
+
+NETWORK_SETTINGS = re.compile(r"CERT|CA_BUNDLE|SSL|PROXY", flags=re.I)
+"""How this machine reaches PyPI (certificate authority, proxy): the network's, kept."""
+
+
+def fresh_env(home: Path, path: str = BARE_PATH) -> dict[str, str]:
+    """A login on a new machine: nothing from this session's uv, venv or PATH."""
+    network = {k: v for k, v in os.environ.items() if NETWORK_SETTINGS.search(k)}
+    return {
+        **network,
+        "HOME": str(home),
+        "PATH": path,
+        "LANG": "C.UTF-8",
+        "UV_PYTHON_DOWNLOADS": "never",
+    }
+
+
+def test_ci_runs_exactly_the_readme_whole_suite_command() -> None:
+    command = whole_suite_command()
+    assert command.startswith("python3 tools/install_uv.py && ")
+    assert command.endswith("uv run --locked pytest")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(rf"^{re.escape(command)} \|\| status=\$\?$", ci, flags=re.M), ci
+
+
+def test_quick_start_is_two_commands_install_then_copy() -> None:
+    install, copy = console_blocks("Quick start")[0]
+    assert install == whole_suite_command().removesuffix(" && uv run --locked pytest")
+    assert copy.startswith("uvx --from 'copier>=9.4,<10' --with copier-template-extensions ")
+    assert "pip install" not in install
+
+
+@pytest.mark.parametrize(("pytest_exit", "message"), [(0, False), (1, False), (5, True)])
+def test_ci_fails_loudly_when_pytest_collects_nothing(
+    tmp_path: Path, pytest_exit: int, message: bool
+) -> None:
+    """`.ci/run` passes pytest's exit status on; 5 (no tests collected) is named."""
+    checkout = tmp_path / "checkout"
+    for name in (".ci/run", "tools/install_uv.py"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / name).write_text((ROOT / name).read_text())
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "uv").write_text(f"#!/bin/sh\nexit {pytest_exit}\n")
+    (fake_bin / "uv").chmod(0o755)
+    result = subprocess.run(
+        ["bash", str(checkout / ".ci" / "run")],
+        env=fresh_env(tmp_path, f"{fake_bin}:{BARE_PATH}"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == pytest_exit, result.stdout + result.stderr
+    assert ("collected no tests" in result.stderr) == message
+
+
+def externally_managed(python: Path) -> bool:
+    code = "import sysconfig; print(sysconfig.get_path('stdlib'))"
+    stdlib = subprocess.run([str(python), "-c", code], capture_output=True, text=True).stdout
+    return (Path(stdlib.strip()) / "EXTERNALLY-MANAGED").is_file()
+
+
+@pytest.mark.slow  # downloads uv and copier from PyPI into a fresh home folder
+def test_quick_start_works_with_an_externally_managed_system_python(tmp_path: Path) -> None:
+    if not (SYSTEM_PYTHON.is_file() and externally_managed(SYSTEM_PYTHON)):
+        pytest.skip(f"{SYSTEM_PYTHON} is not an externally managed (PEP 668) Python here")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = fresh_env(home)
+    # The old first command fails here, as on a fresh Debian or Ubuntu machine.
+    pip = subprocess.run(
+        [str(SYSTEM_PYTHON), "-m", "pip", "install", "uv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pip.returncode != 0
+    assert re.search(r"externally-managed-environment|No module named pip", pip.stderr)
+    # A clone of the template, then the README's quick start as written.
+    clone = copy_working_tree(tmp_path / "lifecycle-template")
+    git("init", "--quiet", cwd=clone)
+    git("add", "-A", cwd=clone)
+    git("commit", "--quiet", "-m", "clone", cwd=clone)
+    script = "set -euo pipefail\n" + "\n".join(console_blocks("Quick start")[0]) + "\n"
+    result = subprocess.run(
+        ["bash", "-c", script],
+        cwd=clone,
+        env={**env, **{k: v for k, v in os.environ.items() if k.startswith("GIT_")}},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "installed uv" in result.stdout
+    assert (home / ".local" / "bin" / "uv").is_file()
+    project = tmp_path / "acme-billing"
+    assert (project / "pyproject.toml").is_file()
+    assert (project / ".copier-answers.yml").is_file()
+
+
+def install_uv_module():
+    spec = importlib.util.spec_from_file_location("install_uv", ROOT / "tools" / "install_uv.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+UV_WHEELS = [
+    {"filename": f"uv-0.9.0-py3-none-{tags}.whl"}
+    for tags in (
+        "macosx_10_12_x86_64",
+        "macosx_11_0_arm64",
+        "manylinux_2_17_aarch64.manylinux2014_aarch64.musllinux_1_1_aarch64",
+        "manylinux_2_17_x86_64.manylinux2014_x86_64",
+        "manylinux_2_28_ppc64le",
+        "musllinux_1_1_x86_64",
+        "win_amd64",
+    )
+] + [{"filename": "uv-0.9.0.tar.gz"}]
+"""The shape of uv's files on PyPI (tags as PyPI lists them)."""
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "libc", "expected"),
+    [
+        ("Linux", "x86_64", ("glibc", "2.35"), "manylinux_2_17_x86_64.manylinux2014_x86_64"),
+        ("Linux", "aarch64", ("glibc", "2.31"), "manylinux_2_17_aarch64."),
+        ("Linux", "x86_64", ("", ""), "musllinux_1_1_x86_64"),
+        ("Darwin", "arm64", ("", ""), "macosx_11_0_arm64"),
+        ("Darwin", "x86_64", ("", ""), "macosx_10_12_x86_64"),
+    ],
+)
+def test_install_uv_picks_the_wheel_for_the_platform(
+    system: str, machine: str, libc: tuple[str, str], expected: str
+) -> None:
+    wheel = install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)
+    assert f"-none-{expected}" in wheel["filename"]
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "libc"),
+    [("Linux", "ppc64le", ("glibc", "2.17")), ("Windows", "AMD64", ("", ""))],
+    ids=["glibc-too-old", "windows"],
+)
+def test_install_uv_names_the_platform_it_cannot_serve(
+    system: str, machine: str, libc: tuple[str, str]
+) -> None:
+    with pytest.raises(SystemExit, match=f"no uv wheel for {system} {machine}; install uv"):
+        install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)
