@@ -228,7 +228,7 @@ def test_a_template_page_keeps_its_own_front_matter(synced_project, tmp_path) ->
     project = synced_project("library", "medium")
     source = copy_docs(project, tmp_path)
     template = source / "rfcs" / "0000-template.md"
-    template.write_text("---\norphan: true\n---\n" + template.read_text())
+    template.write_text("---\nstatus: template\n---\n" + template.read_text())
     build(project, source, tmp_path / "html")
     assert (tmp_path / "html" / "rfcs" / "0000-template.html").is_file()
 
