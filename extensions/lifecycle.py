@@ -133,6 +133,17 @@ def package_name(project_name: str) -> str:
     return slug
 
 
+# Copier shows a refusal as "Validation error for question 'NAME': MESSAGE" on
+# one terminal line, cut at the terminal's width: at 80 columns only about the
+# first 34 characters of MESSAGE show. So each message starts with the rule in
+# a few words and leaves examples and details to the end; copier's prefix
+# already names the question. tests/test_lifecycle_extension.py checks every
+# message against that budget.
+ONE_LINE_RULE = "must be one line: no line breaks or control characters."
+NOT_EMPTY_RULE = "must not be empty or only spaces."
+NO_PADDING_RULE = "must not start or end with spaces."
+
+
 def name_problem(project_name: str) -> str:
     """Return the rule a project name breaks, or ``""`` when it is fine.
 
@@ -142,18 +153,18 @@ def name_problem(project_name: str) -> str:
     a destination folder typed into the wrong question.
     """
     if not project_name.strip():
-        return "project_name must not be empty or only spaces."
+        return NOT_EMPTY_RULE
     if any(unicodedata.category(char).startswith("C") for char in project_name):
-        return "project_name must be one line without control characters."
+        return ONE_LINE_RULE
     if project_name != project_name.strip():
-        return "project_name must not start or end with spaces."
+        return NO_PADDING_RULE
     if len(project_name) > MAX_NAME_LENGTH:
-        return f"project_name must be at most {MAX_NAME_LENGTH} characters."
+        return f"must be at most {MAX_NAME_LENGTH} characters."
     if not any(char.isalnum() for char in project_name):
-        return "project_name must contain at least one letter or digit."
+        return "must contain a letter or a digit."
     if "\\" in project_name or _PATH_LIKE_RE.match(project_name):
         return (
-            "project_name must be a name, not a file path: no backslashes, and no leading "
+            "must be a name, not a file path: no backslashes, and no leading "
             "/, ~, ./, ../ or drive letter."
         )
     return ""
@@ -163,28 +174,28 @@ def package_problem(name: str) -> str:
     """Return the rule a package name breaks, or ``""`` when it is fine."""
     if not _PACKAGE_RE.match(name):
         return (
-            "package_name must start with a lowercase ASCII letter and contain only "
-            "lowercase ASCII letters, digits and underscores."
+            "must use only a-z, 0-9 and _, and start with a letter "
+            "(lowercase ASCII, like billing_core)."
         )
     if len(name) > MAX_PACKAGE_LENGTH:
-        return f"package_name must be at most {MAX_PACKAGE_LENGTH} characters."
+        return f"must be at most {MAX_PACKAGE_LENGTH} characters."
     if keyword.iskeyword(name):
-        return f"package_name must not be a Python keyword ({name!r})."
+        return f"must not be a Python keyword ({name!r})."
     if name in sys.stdlib_module_names:
-        return f"package_name must not shadow the standard-library module {name!r}."
+        return f"must not shadow stdlib module {name!r}: the import would find it first."
     return ""
 
 
 def description_problem(description: str) -> str:
     """Return the rule a description breaks, or ``""`` when it is fine."""
     if not description.strip():
-        return "description must not be empty or only spaces."
+        return NOT_EMPTY_RULE
     if any(unicodedata.category(char).startswith("C") for char in description):
-        return "description must be one line without control characters."
+        return ONE_LINE_RULE
     if description != description.strip():
-        return "description must not start or end with spaces."
+        return NO_PADDING_RULE
     if len(description) > MAX_DESCRIPTION_LENGTH:
-        return f"description must be at most {MAX_DESCRIPTION_LENGTH} characters."
+        return f"must be at most {MAX_DESCRIPTION_LENGTH} characters."
     return ""
 
 
@@ -194,7 +205,7 @@ def owner_problem(owner: str) -> str:
     The owner lands in CODEOWNERS, which only understands GitHub handles.
     """
     if not _OWNER_RE.match(owner):
-        return "owner must be a GitHub handle such as @org/team or @user."
+        return "must be a GitHub handle: @user or @org/team."
     return ""
 
 
@@ -211,26 +222,24 @@ def link_problem(link: str) -> str:
     if link == "":
         return ""
     if any(unicodedata.category(char).startswith("C") for char in link):
-        return "design_link must be one line without control characters."
+        return ONE_LINE_RULE
     if len(link) > MAX_LINK_LENGTH:
-        return f"design_link must be at most {MAX_LINK_LENGTH} characters."
+        return f"must be at most {MAX_LINK_LENGTH} characters."
     if any(char.isspace() for char in link):
-        return "design_link must be a URL without spaces (write a space as %20), or empty."
+        return "must contain no spaces (use %20), or be empty."
     parts = _LINK_RE.match(link)
     if parts is None or parts["scheme"].lower() not in ("http", "https"):
         return (
-            "design_link must be an http:// or https:// URL, such as "
-            "https://www.figma.com/file/..., or empty."
+            "must start with http:// or https://, like https://www.figma.com/file/..., or be empty."
         )
+    if "@" in parts["host"]:
+        return "must have no user name or password: everyone can read it."
     if not _HOST_RE.match(parts["host"]):
-        return (
-            "design_link must have a host name after http(s)://, such as www.figma.com, "
-            "with no user name or password."
-        )
+        return "must have a host name after http(s)://, like www.figma.com."
     if not _URL_CHARS_RE.match(link):
         return (
-            "design_link must contain only ASCII letters, digits, - . _ ~ : / ? # @ ! $ & "
-            "' ( ) * + , ; = and %XX escapes: percent-encode anything else."
+            "must be URL-safe ASCII: percent-encode anything else as %XX (kept as they are: "
+            "letters, digits and - . _ ~ : / ? # @ ! $ & ' ( ) * + , ; =)."
         )
     return ""
 

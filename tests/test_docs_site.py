@@ -1,21 +1,31 @@
 """The documentation site builds with warnings as errors, for every kind and size.
 
 Its index globs the Markdown lifecycle documents and RFCs, so each page in
-``docs/`` and ``docs/rfcs/`` must appear in it; the API reference comes from
-docstrings and mermaid fences become diagrams.
+``docs/`` and ``docs/rfcs/`` must appear in it (the lifecycle map first, then
+the documents in stage order; templates stay out); the API reference comes
+from docstrings and mermaid fences become diagrams, drawn by a copy of mermaid
+served from the site itself. A real headless Chromium, with every host but
+127.0.0.1 unreachable, checks what a reader sees.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES, run
+from .conftest import KINDS, ROOT, SIZES, TEST_ANSWERS, run
+from .test_lifecycle_extension import lifecycle
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +60,47 @@ def build(project: Path, source: Path, out: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+TEMPLATE_PAGES = ("rfcs/0000-template.html",)
+"""Pages a team copies and never fills in: built, but in no navigation."""
+HOLDER = TEST_ANSWERS["owner"].lstrip("@").split("/")[0]
+"""The copyright holder LICENSE names for the test answers (the owner's organisation)."""
+
+
+def stage_order(size: str, has_ui: bool = False) -> list[str]:
+    """The lifecycle pages in the order the sidebar must list them.
+
+    The map comes first, then each document of ``docs/`` in the order of the
+    stages in extensions/process.yml.
+    """
+    pages = [
+        item["path"][len("docs/") :].replace(".md", ".html")
+        for item in lifecycle.process_items("artefacts", size, has_ui)
+        if re.fullmatch(r"docs/[^/]+\.md", item["path"]) and item["path"] != "docs/lifecycle.md"
+    ]
+    return ["lifecycle.html", *pages]
+
+
+def sidebar_links(page: str) -> list[str]:
+    """The links of furo's navigation tree, in the order shown."""
+    tree = page.split('class="sidebar-tree"', 1)[1].split("</aside>", 1)[0]
+    return re.findall(
+        r'<li class="toctree-l1[^"]*"><a class="reference internal" href="([^"#]+)"', tree
+    )
+
+
+def assert_offline_site(out: Path) -> None:
+    """No page loads anything from another host; mermaid is in the site's _static."""
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        assert not re.search(r"<script[^>]*src=\"(https?:)?//", text), page
+        assert "cdn.jsdelivr" not in text and 'import mermaid from "http' not in text, page
+    assert (out / "_static" / "mermaid" / "mermaid.min.js").stat().st_size > 1_000_000
+    assert (
+        "export default globalThis.mermaid"
+        in (out / "_static" / "mermaid" / "mermaid.mjs").read_text()
+    )
+
+
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
 def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size) -> None:
     project = synced_project(kind, size)
@@ -65,9 +116,22 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
         if page.name == "index.md":
             continue
         target = page.relative_to(project / "docs").with_suffix(".html").as_posix()
-        assert f'href="{target}"' in index, f"{target} is not in the index toctree"
         assert (out / target).is_file()
+        if target in TEMPLATE_PAGES:
+            assert f'href="{target}"' not in index, f"{target} is a template, not a page to read"
+        else:
+            assert f'href="{target}"' in index, f"{target} is not in the index toctree"
     assert 'class="mermaid"' in index  # the overview diagram
+    assert 'class="mermaid"' in (out / "lifecycle.html").read_text()  # the stages
+    rfcs = [f"rfcs/{page.stem}.html" for page in sorted(project.glob("docs/rfcs/*.md"))]
+    expected = [
+        *stage_order(size),
+        *(r for r in rfcs if r not in TEMPLATE_PAGES),
+        "reference/api.html",
+    ]
+    assert sidebar_links(index) == expected
+    assert f"Copyright &#169; {HOLDER}" in index
+    assert_offline_site(out)
     api = (out / "reference" / "api.html").read_text()
     package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
     for name in API_NAMES[kind]:
@@ -157,3 +221,145 @@ def test_the_site_shows_the_project_name_as_typed(synced_project, render, tmp_pa
     shutil.copy(typed / "README.md", tmp_path / "README.md")  # conf.py reads its title
     build(project, source, tmp_path / "html")
     assert html.escape(name, quote=False) in (tmp_path / "html" / "index.html").read_text()
+
+
+def test_a_template_page_keeps_its_own_front_matter(synced_project, tmp_path) -> None:
+    """A template that has front matter already still builds outside every toctree."""
+    project = synced_project("library", "medium")
+    source = copy_docs(project, tmp_path)
+    template = source / "rfcs" / "0000-template.md"
+    template.write_text("---\nstatus: template\n---\n" + template.read_text())
+    build(project, source, tmp_path / "html")
+    assert (tmp_path / "html" / "rfcs" / "0000-template.html").is_file()
+
+
+def test_pages_a_team_adds_come_after_the_lifecycle_documents(synced_project, tmp_path) -> None:
+    project = synced_project("library", "small")
+    source = copy_docs(project, tmp_path)
+    (source / "a-runbook.md").write_text("# A runbook\n")
+    (source / "zz-glossary.md").write_text("# Glossary\n")
+    build(project, source, tmp_path / "html")
+    links = sidebar_links((tmp_path / "html" / "index.html").read_text())
+    lifecycle_pages = stage_order("small")
+    assert links[: len(lifecycle_pages) + 2] == [
+        *lifecycle_pages,
+        "a-runbook.html",
+        "zz-glossary.html",
+    ]
+
+
+# ------------------------------------------------------ the stage diagram
+def stage_diagram(lifecycle_md: str) -> str:
+    """The first fenced block of docs/lifecycle.md, which must be the stage diagram."""
+    match = re.search(r"^```(\w*)\n(.*?)^```$", lifecycle_md, re.MULTILINE | re.DOTALL)
+    assert match and match.group(1) == "mermaid", "docs/lifecycle.md opens with a mermaid fence"
+    return match.group(2)
+
+
+@pytest.mark.parametrize(("size", "has_ui"), [("small", False), ("large", True)])
+def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_ui) -> None:
+    """The diagram is drawn from extensions/process.yml: every stage in order, its documents."""
+    project = render(project_kind="library", project_size=size, has_ui=has_ui)
+    text = (project / "docs" / "lifecycle.md").read_text()
+    diagram = stage_diagram(text)
+    assert text.index("```mermaid") < text.index("\n## ")  # before the first section
+    assert diagram.startswith("flowchart TD\n")
+    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    stages = list(dict.fromkeys(item["stage"] for item in process["artefacts"]))
+    drawn = re.findall(r'^    subgraph stage(\d+)\["\d+\. ([^"]+)"\]$', diagram, re.MULTILINE)
+    assert [name for _, name in drawn] == stages
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+    assert [h for h in headings if h in stages] == stages  # the sections follow the same order
+    for number, stage in drawn:
+        block = diagram.split(f'subgraph stage{number}["', 1)[1].split("\n    end\n", 1)[0]
+        documents = re.findall(r'^        doc\d+_\w+[\(\[]"([^"]+)"[\)\]]$', block, re.MULTILINE)
+        expected = [
+            item["text"]
+            for item in lifecycle.process_items("artefacts", size, has_ui)
+            if item["stage"] == stage
+        ]
+        if expected or stage != "Design":
+            assert documents == expected, stage
+        else:  # no UI: the stage is drawn with the reason it has no document
+            assert documents == ["No design note: nothing users see changes"]
+    for number in range(2, len(stages) + 1):
+        assert f"    stage{number - 1} --> stage{number}\n" in diagram
+
+
+# ------------------------------------------------------ in a real browser
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",  # tests and CI run as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Every host name but 127.0.0.1 fails to resolve: the site must work offline.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--virtual-time-budget=20000",  # ms of page time for scripts to draw the diagrams
+]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without a log line per request in the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served over HTTP on 127.0.0.1 (browsers load ES modules over http only)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def dom(url: str, profile: Path) -> str:
+    """The page's DOM after its scripts ran, as headless Chromium has it."""
+    profile.mkdir()
+    command = [CHROMIUM or "chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    return run([*command, "--dump-dom", url], cwd=profile, timeout=180).stdout
+
+
+def drawn_diagrams(page: str) -> list[str]:
+    """The SVG mermaid drew inside each `<pre class="mermaid">`; source text is no SVG."""
+    blocks = re.findall(r'<pre[^>]*class="mermaid"[^>]*>(.*?)</pre>', page, re.DOTALL)
+    assert blocks, "no mermaid block on the page"
+    return [block for block in blocks if block.lstrip().startswith("<svg")]
+
+
+def test_a_reader_sees_drawn_diagrams_and_the_stage_order_offline(
+    synced_project, served, tmp_path
+) -> None:
+    """Built, served from 127.0.0.1 and opened in Chromium with no other host reachable."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this")
+    project = synced_project("service", "medium")
+    site, base = served
+    build(project, project / "docs", site)
+    index = dom(f"{base}/index.html", tmp_path / "profile-index")
+    lifecycle_page = dom(f"{base}/lifecycle.html", tmp_path / "profile-lifecycle")
+
+    assert len(drawn_diagrams(index)) == 1, "the overview diagram is not drawn"
+    [stages] = drawn_diagrams(lifecycle_page)
+    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    for number, stage in enumerate(dict.fromkeys(i["stage"] for i in process["artefacts"]), 1):
+        assert f"{number}. {stage}" in stages, f"stage {stage} is not in the drawn diagram"
+    assert sidebar_links(index) == [
+        *stage_order("medium"),
+        "rfcs/0001-initial-design.html",
+        "reference/api.html",
+    ]
+    assert f"Copyright © {HOLDER}" in index

@@ -7,11 +7,14 @@ second for a cursor-position reply the pty never sends.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 import tomllib
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -20,6 +23,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, run
+from .test_lifecycle_extension import lifecycle
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -49,10 +53,76 @@ def questions() -> dict[str, dict]:
     return {name: value for name, value in spec.items() if not name.startswith("_")}
 
 
+class Screen:
+    """The rows a terminal shows after the bytes a program wrote, as plain text.
+
+    Just enough of a VT100 for prompt_toolkit's output: cursor moves (``CR``,
+    ``LF``, ``ESC[nA/B/C/D``), erase to the end of the line or screen
+    (``ESC[K``, ``ESC[J``); colours and modes are ignored. Like the terminal
+    with autowrap off (prompt_toolkit's ``ESC[?7l``), text past the last column
+    is dropped: what does not fit is what the user does not see.
+    """
+
+    ESCAPE = re.compile(r"\x1b\[([?0-9;]*)([A-Za-z])")
+
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+        self.rows: list[list[str]] = [[]]
+        self.row = self.col = 0
+
+    def feed(self, text: str) -> None:
+        at = 0
+        while at < len(text):
+            escape = self.ESCAPE.match(text, at)
+            if escape:
+                self._control(escape.group(1), escape.group(2))
+                at = escape.end()
+                continue
+            self._char(text[at])
+            at += 1
+
+    def _control(self, argument: str, command: str) -> None:
+        count = int(argument) if argument.isdigit() else 1
+        if command == "A":
+            self.row = max(0, self.row - count)
+        elif command == "B":
+            self.row += count
+        elif command == "C":
+            self.col = min(self.columns, self.col + count)
+        elif command == "D":
+            self.col = max(0, self.col - count)
+        elif command in "JK":
+            self._line()[self.col :] = []
+            if command == "J":
+                del self.rows[self.row + 1 :]
+
+    def _line(self) -> list[str]:
+        while len(self.rows) <= self.row:
+            self.rows.append([])
+        return self.rows[self.row]
+
+    def _char(self, char: str) -> None:
+        if char == "\r":
+            self.col = 0
+        elif char == "\n":
+            self.row += 1
+        elif char >= " " and char != "\x7f":
+            width = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            if self.col + width > self.columns:
+                return
+            line = self._line()
+            line.extend(" " * (self.col + width - len(line)))
+            line[self.col : self.col + width] = [char] + [""] * (width - 1)
+            self.col += width
+
+    def lines(self) -> list[str]:
+        return ["".join(row).rstrip() for row in self.rows]
+
+
 class Questionnaire:
     """A running `copier copy` in a pty, with a transcript for failure messages."""
 
-    def __init__(self, destination: Path) -> None:
+    def __init__(self, destination: Path, columns: int = 250) -> None:
         self.transcript: list[str] = []
         self.last_help = "\0"  # no question seen yet
         self.child = pexpect.spawn(
@@ -62,8 +132,9 @@ class Questionnaire:
             env=COPIER_ENV,
             encoding="utf-8",
             timeout=60,
-            dimensions=(50, 250),  # wide enough that no help text wraps
+            dimensions=(50, columns),  # 250 by default: wide enough that nothing is cut
         )
+        self.columns = columns
         self.child.logfile_read = self
 
     def write(self, text: str) -> None:  # pexpect logs what it reads here
@@ -71,6 +142,23 @@ class Questionnaire:
 
     def flush(self) -> None:
         pass
+
+    def visible(self) -> list[str]:
+        """The terminal's rows now, as the user sees them at this width."""
+        screen = Screen(self.columns)
+        screen.feed("".join(self.transcript))
+        return screen.lines()
+
+    def settle(self) -> list[str]:
+        """Read until the program has been quiet for half a second; return the visible rows.
+
+        Use it only while copier waits for keys: what it reads is gone for ``expect``.
+        """
+        while True:
+            try:
+                self.child.read_nonblocking(65536, timeout=0.5)
+            except pexpect.TIMEOUT:
+                return self.visible()
 
     def screen(self) -> str:
         """The transcript without terminal escape codes, for error messages."""
@@ -178,29 +266,27 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     session.answer("What kind of project", ENTER)
     session.answer("Project name", CLEAR + "../evil" + ENTER)
     # The rule appears before any other question does: copier asks again.
-    assert session.child.expect(["project_name must be a name, not a file path", QUESTION]) == 0
+    assert session.child.expect(["must be a name, not a file path", QUESTION]) == 0
     session.child.send(CLEAR + "Billing Café" + ENTER)
     # The derived package name is offered as the next default.
     session.answer("Python import name", "")
     session.expect("billing_cafe")
     session.child.send(CLEAR + "json" + ENTER)
-    assert (
-        session.child.expect(["must not shadow the standard-library module 'json'", QUESTION]) == 0
-    )
+    assert session.child.expect(["must not shadow stdlib module 'json'", QUESTION]) == 0
     session.child.send(CLEAR + "billing_core" + ENTER)
     session.answer("One sentence", CLEAR + "   " + ENTER)
-    assert session.child.expect(["description must not be empty", QUESTION]) == 0
+    assert session.child.expect(["must not be empty or only spaces", QUESTION]) == 0
     session.child.send(CLEAR + "Bills customers." + ENTER)
     session.answer("Owning team", CLEAR + "acme" + ENTER)
-    assert session.child.expect(["owner must be a GitHub handle", QUESTION]) == 0
+    assert session.child.expect(["must be a GitHub handle", QUESTION]) == 0
     session.child.send(CLEAR + "@acme/payments" + ENTER)
     session.answer("Does the work change", "y")
     # Asked only because of the yes above; empty is fine, a non-web link is not.
     session.answer("Link to the designs", "javascript:alert(1)" + ENTER)
-    assert session.child.expect(["design_link must be an http:// or https:// URL", QUESTION]) == 0
+    assert session.child.expect(["must start with http:// or https://", QUESTION]) == 0
     session.child.send(CLEAR + "https://www.figma.com/design/AbC12/Billing a" + ENTER)
     # The terminal redraws only what changed since the previous message: look for
-    # a part of the new rule ("write a space as %20") that the previous one lacked.
+    # a part of the new rule ("use %20") that the previous one lacked.
     assert session.child.expect([re.escape("%20)"), QUESTION]) == 0
     session.child.send(CLEAR + DESIGN_LINK + ENTER)
     rest = session.enter_to_the_end()
@@ -233,8 +319,8 @@ def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        "ValueError: Validation error for question 'project_name': project_name must be a "
-        "name, not a file path: no backslashes, and no leading /, ~, ./, ../ or drive letter."
+        "ValueError: Validation error for question 'project_name': must be a name, not a "
+        "file path: no backslashes, and no leading /, ~, ./, ../ or drive letter."
     )
     assert not (tmp_path / "out").exists()
 
@@ -351,3 +437,144 @@ def test_every_question_has_help_and_every_free_text_answer_a_validator() -> Non
         if spec.get("type") == "str" and "choices" not in spec:
             validator = str(spec.get("validator"))
             assert re.fullmatch(rf"\{{\{{ {name} \| [a-z]+_problem \}}\}}", validator), name
+
+
+NARROW = 80
+"""Columns of the narrowest terminal we design for."""
+QUESTION_MARGIN = 3
+"""Cells before a help text or choice on its line: the microphone (2 cells) and a space."""
+VALIDATION_PREFIX = "Validation error for question '{name}': "
+"""What copier writes before a validator's message, on the same single line."""
+
+
+def test_every_question_line_fits_an_80_column_terminal() -> None:
+    """Copier draws each help text and each choice on one line that the terminal cuts.
+
+    The size question's help is checked with its longest recommendation.
+    """
+    budget = NARROW - QUESTION_MARGIN
+    for name, spec in questions().items():
+        help_text = str(spec["help"])
+        assert "{{" not in help_text or name == "project_size", name
+        shown = re.sub(r"\{\{.*?\}\}", max(("small", "medium", "large"), key=len), help_text)
+        assert len(shown) <= budget, f"{name}: {len(shown)} > {budget}: {shown}"
+        for label in spec.get("choices") or []:
+            assert len(str(label)) <= budget, f"{name}: {label}"
+
+
+def test_the_size_question_starts_with_the_recommendation() -> None:
+    assert str(questions()["project_size"]["help"]).startswith(
+        "The rubric recommends {{ [size_scope, size_impact, size_risk] | recommend_size }}."
+    )
+
+
+def test_text_questions_with_a_default_say_that_ctrl_u_clears_it() -> None:
+    """The default is pre-filled and typing appends to it (`acme-billingPayments`)."""
+    text = [
+        name
+        for name, spec in questions().items()
+        if spec.get("type") == "str" and "choices" not in spec and spec.get("default")
+    ]
+    assert text == ["project_name", "package_name", "description", "owner"]
+    for name in text:
+        assert "Ctrl-U clears the default" in str(questions()[name]["help"]), name
+
+
+# One answer per message each validator can give (the test below counts its
+# `return` statements), and the words that state the rule.
+RULES: dict[str, list[tuple[str, str]]] = {
+    "project_name": [
+        ("", "must not be empty"),
+        ("two\nlines", "must be one line"),
+        (" padded", "must not start or end with spaces"),
+        ("x" * 81, "must be at most 80 characters"),
+        ("---", "must contain a letter or a digit"),
+        ("../evil", "must be a name, not a file path"),
+    ],
+    "package_name": [
+        ("Acme", "must use only a-z, 0-9 and _"),
+        ("a" * 51, "must be at most 50 characters"),
+        ("class", "must not be a Python keyword"),
+        ("json", "must not shadow stdlib module"),
+    ],
+    "description": [
+        ("   ", "must not be empty"),
+        ("a\rb", "must be one line"),
+        ("Bills. ", "must not start or end with spaces"),
+        ("y" * 201, "must be at most 200 characters"),
+    ],
+    "owner": [("acme", "must be a GitHub handle")],
+    "design_link": [
+        ("https://example.com/\t", "must be one line"),
+        ("https://example.com/" + "a" * 300, "must be at most 300 characters"),
+        ("https://example.com/a b", "must contain no spaces"),
+        ("javascript:alert(1)", "must start with http:// or https://"),
+        ("https://user:secret@example.com", "must have no user name or password"),
+        ("https://-example.com", "must have a host name"),
+        ("https://example.com/Café", "must be URL-safe ASCII"),
+    ],
+}
+
+
+def validator(name: str) -> Callable[[str], str]:
+    """The ``*_problem`` function that copier.yml calls for question ``name``."""
+    match = re.fullmatch(r"\{\{ \w+ \| (\w+) \}\}", str(questions()[name]["validator"]))
+    assert match, name
+    return getattr(lifecycle, match.group(1))
+
+
+def messages_in_source(function: str) -> int:
+    """How many non-empty messages ``function`` in extensions/lifecycle.py can return."""
+    tree = ast.parse((ROOT / "extensions" / "lifecycle.py").read_text())
+    body = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+    returns = [node for node in ast.walk(body) if isinstance(node, ast.Return)]
+    return sum(not (isinstance(r.value, ast.Constant) and r.value.value == "") for r in returns)
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_every_validation_message_states_its_rule_where_a_terminal_shows_it(name: str) -> None:
+    """The rule is in a message's first 60 characters, and on an 80-column line.
+
+    Copier prints the message after "Validation error for question 'NAME': " on
+    one line cut at the terminal's width, so the rule must come first.
+    """
+    check = validator(name)
+    messages = set()
+    for answer, rule in RULES[name]:
+        message = check(answer)
+        messages.add(message)
+        assert rule in message[:60], (answer, message)
+        shown = (VALIDATION_PREFIX.format(name=name) + message)[:NARROW]
+        assert rule in shown, f"at {NARROW} columns only {shown!r} shows"
+    assert len(messages) == messages_in_source(check.__name__), "a message has no case here"
+
+
+@pytest.mark.slow  # a real copier session in a pty
+def test_at_80_columns_every_hint_and_rule_shows(tmp_path: Path) -> None:
+    """What a user sees on an 80-column terminal: the Ctrl-U hint, a whole rule, the size."""
+    destination = tmp_path / "project"
+    session = Questionnaire(destination, columns=NARROW)
+    session.answer("What kind of project", ENTER)
+    session.answer("Project name", "")
+    help_row = f"{QUESTION} {questions()['project_name']['help']}"
+    assert help_row in session.settle()
+    session.child.send(CLEAR + "../evil" + ENTER)
+    session.expect("Validation error")
+    rule = "Validation error for question 'project_name': must be a name, not a file path"
+    assert any(row.startswith(rule) for row in session.settle()), session.visible()
+    session.child.send(CLEAR + "Payments Gateway" + ENTER)
+    for help_start in ("Python import name", "One sentence", "Owning team", "Does the work"):
+        session.answer(help_start, ENTER)
+    session.answer("Size rubric 1/3", ENTER)
+    session.answer("Size rubric 2/3", DOWN + ENTER)  # moderate: the rubric recommends medium
+    session.answer("Size rubric 3/3", ENTER)
+    session.answer("The rubric recommends", "")
+    size_row = f"{QUESTION} The rubric recommends medium. Project size (how much process"
+    assert any(row.startswith(size_row) for row in session.settle()), session.visible()
+    session.child.send(ENTER)
+    session.enter_to_the_end()
+
+    recorded = answers(destination)
+    assert recorded["project_name"] == "Payments Gateway"  # Ctrl-U cleared the default
+    assert recorded["package_name"] == "payments_gateway"
+    assert recorded["project_size"] == "medium"
