@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from . import update_harness as harness
-from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, uv
+from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, team_owned_paths, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -160,11 +160,11 @@ def test_map_records_rubric_recommendation_and_choice(
 
 @pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
 def test_ownership_table_matches_copier_settings(projects, size: str, ui: bool) -> None:
-    """The table tells the truth: user-owned rows are exactly copier's skip list."""
+    """The table tells the truth: user-owned rows are exactly the team-owned paths."""
     project = projects["service", size, ui]
     table = sections((project / "docs" / "lifecycle.md").read_text())["Who owns which file"]
     rows = dict(re.findall(r"^\| `([^`]+)` \| (process|user) \|", table, flags=re.M))
-    skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
+    skipped = team_owned_paths()
     for path, owner in rows.items():
         if path.endswith("/"):  # a folder: copier skips it as `folder/**`
             assert (project / path).is_dir(), path

@@ -11,7 +11,7 @@ import pathspec
 import pytest
 import yaml
 
-from .conftest import ROOT, TEST_ANSWERS, editable_copy, git, run
+from .conftest import TEST_ANSWERS, editable_copy, git, run, team_owned_paths
 from .update_harness import AddText, build_template_repo
 
 
@@ -131,8 +131,7 @@ def rendered_files(project: Path) -> set[str]:
 
 
 def user_owned(paths: set[str]) -> set[str]:
-    skip = yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"]
-    spec = pathspec.PathSpec.from_lines("gitignore", skip)  # as copier matches it
+    spec = pathspec.PathSpec.from_lines("gitignore", team_owned_paths())  # as copier matches it
     return {path for path in paths if spec.match_file(path)}
 
 
