@@ -16,9 +16,10 @@ Public surface (filters, for ``copier.yml`` messages):
 * ``conflicted_files``: paths copier left with conflict markers (unmerged in git).
 * ``delivered_beside``: ``PATH.from-template`` files the update wrote next to a
   team's own file (``migrations/keep_team_files.py``).
-* ``kept_documents`` / ``missing_documents``: team-owned documents the answers no
-  longer call for but that exist (an update never deletes them), and documents the
-  answers call for that the project lacks (an update never creates them).
+* ``kept_documents``: team-owned documents the answers no longer call for but
+  that exist (an update never deletes them).
+* ``new_documents``: ``{{ src | new_documents(dst) }}``, team-owned documents the
+  update created because the repository had none at that path.
 
 Standard library, Jinja2 and PyYAML (a dependency of copier) only. Every
 filter returns a plain value and swallows its own failures: a message must never
@@ -128,21 +129,24 @@ def delivered_beside(dst_path: object) -> list[str]:
 
 
 def team_owned(src_path: object) -> list[str]:
-    """The template's team-owned paths: what its ``_exclude`` leaves out on update only.
-
-    One list, in ``copier.yml``; read here so the message never repeats it.
+    """The template's team-owned paths: ``_skip_if_exists`` plus what ``_exclude`` keeps out
+    of updates only (the code skeleton), as the template at ``src_path`` lists them.
     """
     try:
         config = yaml.safe_load((Path(os.fspath(src_path)) / "copier.yml").read_text())  # type: ignore[arg-type]
+        entries = config.get("_exclude") or []
         plain = Environment()
-        paths = {"copy": set(), "update": set()}
-        for operation, found in paths.items():
-            for entry in config.get("_exclude") or []:
-                rendered = plain.from_string(entry).render(_copier_operation=operation)
-                found.update(line.strip() for line in rendered.splitlines() if line.strip())
+        found: dict[str, set[str]] = {"copy": set(), "update": set()}
+        for operation, paths in found.items():
+            # The old version's render, which sees every entry in `_copier_conf.exclude`.
+            context = {"_copier_operation": operation, "_copier_conf": {"exclude": entries}}
+            for entry in entries:
+                rendered = plain.from_string(entry).render(context)
+                paths.update(line.strip() for line in rendered.splitlines() if line.strip())
+        owned = set(config.get("_skip_if_exists") or []) | (found["update"] - found["copy"])
     except Exception:  # a message must never break an update
         return []
-    return sorted(paths["update"] - paths["copy"])
+    return sorted(owned)
 
 
 def rendered_paths(context: Context) -> set[str]:
@@ -187,11 +191,13 @@ def kept_documents(context: Context, dst_path: object) -> list[str]:
     return [path for path, exists, rendered in found if exists and not rendered]
 
 
-@pass_context
-def missing_documents(context: Context, dst_path: object) -> list[str]:
-    """Team documents the answers call for that the project does not have."""
-    found = documents(context, dst_path)
-    return [path for path, exists, rendered in found if rendered and not exists]
+def new_documents(src_path: object, dst_path: object) -> list[str]:
+    """Team documents this update created (untracked): the repository had none there."""
+    single = [path for path in team_owned(src_path) if not any(c in path for c in "*?[")]
+    if not single:
+        return []
+    listed = git(dst_path, "ls-files", "--others", "--exclude-standard", "--", *single)
+    return sorted((listed or "").split())
 
 
 class UpdateExtension(Extension):
@@ -205,5 +211,5 @@ class UpdateExtension(Extension):
             conflicted_files=conflicted_files,
             delivered_beside=delivered_beside,
             kept_documents=kept_documents,
-            missing_documents=missing_documents,
+            new_documents=new_documents,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 import yaml
 
 from .conftest import ROOT, team_owned_paths
@@ -48,10 +49,26 @@ def test_copy_and_recopy_keep_the_same_team_files_except_the_code_skeleton() -> 
     assert set(copier_yml()["_skip_if_exists"]) == CONTRACT_TEAM_OWNED - CODE_SKELETON
 
 
-def test_team_owned_paths_are_excluded_from_updates_only() -> None:
-    """A new repository gets every file; an update renders none of the team's."""
+def excluded(operation: str, old_render: bool) -> set[str]:
+    """What `_exclude` renders to; ``old_render``: in the old version's render of an update,
+    where copier passes the new version's `_exclude` entries as `_copier_conf.exclude`."""
     entries = copier_yml()["_exclude"]
-    assert len(entries) == 1 and '_copier_operation == "update"' in entries[0]
+    conf = {"exclude": entries if old_render else []}
+    rendered = "\n".join(
+        jinja2.Environment()
+        .from_string(entry)
+        .render(_copier_operation=operation, _copier_conf=conf)
+        for entry in entries
+    )
+    return {line.strip() for line in rendered.splitlines() if line.strip()}
+
+
+def test_exclusions_apply_to_updates_only() -> None:
+    """A new repository gets every file; an update never renders src/ or tests/, and
+    the old version's render (what copier compares against) has no team-owned file."""
+    assert excluded("copy", old_render=False) == set()
+    assert excluded("update", old_render=False) == CODE_SKELETON
+    assert excluded("update", old_render=True) == CONTRACT_TEAM_OWNED
 
 
 def test_readme_ownership_table_lists_every_team_owned_path() -> None:
