@@ -369,8 +369,9 @@ def test_generated_project_checks_its_own_markdown(synced_project) -> None:
     project = synced_project("service", "large")
     workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
     command = "mdformat --check README.md docs .github"
-    assert f"uv run {command}" in workflow
-    run([uv(), "run", "--quiet", *command.split()], cwd=project)
+    tools = "uv run --with-requirements tools/requirements.txt"
+    assert f"{tools} {command}" in workflow
+    run([uv(), *tools.split()[1:], "--quiet", *command.split()], cwd=project)
 
 
 def test_markdown_tool_is_in_both_dev_groups() -> None:
