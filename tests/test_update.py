@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import SIZES
+from .conftest import SIZES, team_owned_paths, uv
 from .update_harness import (
     CONFLICT_START,
     GIT_IDENTITY,
@@ -43,7 +43,9 @@ from .update_harness import (
     MoveFile,
     TemplateRepo,
     UserEdit,
+    build_history_repo,
     build_template_repo,
+    ci_commands,
     commit_all,
     conflicted,
     copier,
@@ -479,3 +481,102 @@ def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
     assert not (project / ".github/workflows/ci.yml").exists()
     assert not (project / ".github/workflows/checks.yml").exists()
     assert "you had deleted .github/workflows/ci.yml" in output.stderr
+
+
+# ------------------------------------------------------------------ history
+# Real earlier commits of this repository, as teams got them: the first with
+# update support (no docs site, a settings-only service) and the one that
+# added the service skeleton and the docs site.
+HISTORY = {"0.1.0": "5edff5f", "0.2.0": "f274545"}
+NEW = "9.0.0"  # the working tree, above any real release
+
+TEAM_WORK = (
+    UserEdit("README.md", "\n## Runbook\n\nPage the on-call engineer before every deploy.\n"),
+    UserEdit("docs/shaping.md", "\nFinance closes the books on the 3rd working day.\n"),
+    UserEdit("docs/test-plan.md", "\n- [ ] An invoice downloads as a PDF.\n"),
+    UserEdit(
+        "src/{package}/client.py",
+        '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
+        new_file=True,
+    ),
+    UserEdit(
+        "tests/unit/test_client.py",
+        "from importlib import import_module\n\n\n"
+        "def test_timeout_is_short() -> None:\n"
+        '    assert import_module("{package}.client").TIMEOUT_SECONDS < 10\n',
+        new_file=True,
+    ),
+    UserEdit(
+        ".github/workflows/deploy.yml",
+        "name: Deploy\non: workflow_dispatch\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo deploy\n",
+        new_file=True,
+    ),
+)
+
+
+@pytest.fixture(scope="session")
+def history_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_history_repo(tmp_path_factory.mktemp("history") / "lifecycle", HISTORY, NEW)
+
+
+def data(answers: dict[str, str]) -> list[str]:
+    return [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+
+
+def team_files(project: Path) -> dict[str, bytes]:
+    """Every team-owned file the project has, with its content."""
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitignore", team_owned_paths())
+    return {
+        name: (project / name).read_bytes()
+        for name in generated_files(project)
+        if spec.match_file(name)
+    }
+
+
+@pytest.mark.parametrize(
+    ("tag", "answers", "changed"),
+    [
+        ("0.1.0", {"project_size": "medium"}, {}),
+        # An old version without any protection, and every answer change at once.
+        (
+            "0.2.0",
+            {"project_size": "large", "has_ui": "true"},
+            {"project_size": "small", "has_ui": "false", "project_kind": "library"},
+        ),
+    ],
+)
+def test_a_repository_from_real_history_updates_and_passes_its_own_checks(
+    history_repo: Path, tmp_path: Path, tag: str, answers: dict[str, str], changed: dict[str, str]
+) -> None:
+    project = tmp_path / "acme-billing"
+    copier("copy", "--trust", "--defaults", "--vcs-ref", tag, "--data", "project_name=Acme Billing",
+           *data(answers), str(history_repo), str(project), cwd=tmp_path)  # fmt: skip
+    sh(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, f"Start from the lifecycle template {tag}")
+    for edit in TEAM_WORK:
+        edit.apply(project, package_of(project))
+    commit_all(project, "Our own work")
+    team = team_files(project)
+
+    output = update(project, "--vcs-ref", NEW, *data(changed))
+    message = output.stdout + output.stderr
+
+    # Not one team-owned file changed or went missing, whatever the answers.
+    for name, content in team.items():
+        assert (project / name).read_bytes() == content, name
+    assert f"moved from lifecycle template {tag} to {NEW}" in message
+    assert "## 1.0.0" in message  # the CHANGELOG entries in between, as text
+    if changed:
+        kept = message.split("Kept:", 1)[1].split("\n\n", 1)[0]
+        for document in ("docs/design.md", "docs/roadmap.md", "docs/rfcs/0001-initial-design.md"):
+            assert f"\n  {document}" in kept, document
+    # No conflicts, nothing left beside, and the project's own checks all pass
+    # (every command of its CI workflow, as CI runs them), with no hand edit.
+    assert "Conflicts: none." in message
+    commit_all(project, "Update to the lifecycle template")
+    for script in ci_commands(project):
+        sh(["bash", "-euo", "pipefail", "-c", script], project)
+    sh([uv(), "run", "--quiet", "ruff", "format", "--check", "."], project)
