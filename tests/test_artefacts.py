@@ -452,7 +452,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     files are left exactly as the team wrote them, even when the size grows.
     """
     template = tmp_path / "template"
-    for part in ("copier.yml", "extensions", "template"):
+    for part in ("copier.yml", "extensions", "migrations", "template"):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, template / part, ignore=shutil.ignore_patterns("__pycache__"))
