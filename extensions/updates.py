@@ -1,43 +1,56 @@
-"""Jinja extension for the update messages.
+"""Jinja extension for the update message: what an update did, read from git and the template.
 
 Copier does not put the version a project is updated *from* into the render
 context: by the time ``_message_after_update`` is rendered, ``_commit`` and
 ``_copier_answers`` already hold the new version. ``copier update`` refuses to
 run on a dirty worktree and never commits, so the project's ``HEAD`` still
-holds the answers file as it was before the update. The filter below reads the
-old version from there.
+holds the answers file as it was before the update: the filters below read the
+old version from there, and the project's worktree for what the update left.
 
-Public surface:
+Public surface (filters, for ``copier.yml`` messages):
 
-* filter ``committed_answer``: ``{{ _copier_conf.dst_path | committed_answer("_commit") }}``
-  is the value of an answer in the answers file committed at ``HEAD``, or
-  ``"unknown"`` when it cannot be read (not a git repository, no commit yet).
+* ``committed_answer``: ``{{ _copier_conf.dst_path | committed_answer("_commit") }}``
+  is an answer in the answers file committed at ``HEAD``, or ``"unknown"``.
+* ``changelog_between``: ``{{ src | changelog_between(old, new) }}`` is the text
+  of the template's CHANGELOG.md entries newer than ``old`` up to ``new``.
+* ``conflicted_files``: paths copier left with conflict markers (unmerged in git).
+* ``delivered_beside``: ``PATH.from-template`` files the update wrote next to a
+  team's own file (``migrations/keep_team_files.py``).
+* ``kept_documents``: team-owned documents the answers no longer call for but
+  that exist (an update never deletes them).
+* ``new_documents``: ``{{ src | new_documents(dst) }}``, team-owned documents the
+  update created because the repository had none at that path.
 
-Standard library and Jinja2 only (PyYAML is avoided: the answers file's
-top-level ``key: value`` lines are all we need).
+Standard library, Jinja2 and PyYAML (a dependency of copier) only. Every
+filter returns a plain value and swallows its own failures: a message must never
+break an update.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
 
-from jinja2 import Environment
+import yaml
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
+from packaging.version import InvalidVersion, Version
 
 UNKNOWN = "unknown"
+BESIDE_SUFFIX = ".from-template"
+TEMPLATE_SUFFIX = ".jinja"
+VERSION_HEADING = re.compile(r"^## v?(\d\S*)")
 
 
-def committed_answer(dst_path: object, key: str, answers_file: str = ".copier-answers.yml") -> str:
-    """Return ``key`` from the answers file as committed at ``HEAD`` in ``dst_path``.
-
-    ``git show HEAD:./FILE`` is relative to ``dst_path``, so a project inside a
-    bigger repository works too. Any failure gives ``UNKNOWN``: a message must
-    never break an update.
-    """
+def git(dst_path: object, *args: str) -> str | None:
+    """Output of ``git ARGS`` in ``dst_path``, or None on any failure."""
     try:
-        shown = subprocess.run(
-            ["git", "show", f"HEAD:./{answers_file}"],
+        done = subprocess.run(
+            ["git", *args],
             cwd=os.fspath(dst_path),  # type: ignore[arg-type]
             capture_output=True,
             text=True,
@@ -45,19 +58,158 @@ def committed_answer(dst_path: object, key: str, answers_file: str = ".copier-an
             timeout=30,
         )
     except (OSError, subprocess.SubprocessError, TypeError):
-        return UNKNOWN
-    if shown.returncode != 0:
-        return UNKNOWN
-    for line in shown.stdout.splitlines():
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def committed_answer(dst_path: object, key: str, answers_file: str = ".copier-answers.yml") -> str:
+    """Return ``key`` from the answers file as committed at ``HEAD`` in ``dst_path``.
+
+    ``git show HEAD:./FILE`` is relative to ``dst_path``, so a project inside a
+    bigger repository works too. Any failure gives ``UNKNOWN``.
+    """
+    shown = git(dst_path, "show", f"HEAD:./{answers_file}")
+    for line in (shown or "").splitlines():
         name, sep, value = line.partition(":")
         if sep and name == key:
             return value.strip().strip("'\"") or UNKNOWN
     return UNKNOWN
 
 
+def as_version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def changelog_between(src_path: object, old: str, new: str) -> str:
+    """The CHANGELOG.md entries of the template at ``src_path`` after ``old``, up to ``new``.
+
+    An entry is a ``## VERSION`` heading and its text. ``## Unreleased`` counts
+    when ``new`` is past the newest versioned entry (an update to an untagged
+    commit). An unreadable ``old`` (no version recorded) includes every entry.
+    """
+    try:
+        text = (Path(os.fspath(src_path)) / "CHANGELOG.md").read_text(encoding="utf-8")  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+    low, high = as_version(old), as_version(new)
+    entries: list[tuple[Version | None, list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            match = VERSION_HEADING.match(line)
+            entries.append((as_version(match.group(1)) if match else None, [line]))
+        elif entries:
+            entries[-1][1].append(line)
+    newest = max((v for v, _ in entries if v is not None), default=None)
+    chosen = []
+    for version, lines in entries:
+        if version is None:
+            wanted = lines[0].strip() == "## Unreleased" and (
+                high is None or newest is None or high > newest
+            )
+        else:
+            wanted = (low is None or version > low) and (high is None or version <= high)
+        if wanted:
+            chosen.append("\n".join(lines).strip())
+    return "\n\n".join(chosen)
+
+
+def conflicted_files(dst_path: object) -> list[str]:
+    """Files copier left with conflict markers: it records them as unmerged in git."""
+    listed = git(dst_path, "diff", "--name-only", "--diff-filter=U")
+    return sorted(set((listed or "").split()))
+
+
+def delivered_beside(dst_path: object) -> list[str]:
+    """Untracked ``*.from-template`` files: the template's version next to a team's file."""
+    listed = git(dst_path, "ls-files", "--others", "--exclude-standard", f"*{BESIDE_SUFFIX}")
+    return sorted((listed or "").split())
+
+
+def team_owned(src_path: object) -> list[str]:
+    """The template's team-owned paths: ``_skip_if_exists`` plus what ``_exclude`` keeps out
+    of updates only (the code skeleton), as the template at ``src_path`` lists them.
+    """
+    try:
+        config = yaml.safe_load((Path(os.fspath(src_path)) / "copier.yml").read_text())  # type: ignore[arg-type]
+        entries = config.get("_exclude") or []
+        plain = Environment()
+        found: dict[str, set[str]] = {"copy": set(), "update": set()}
+        for operation, paths in found.items():
+            # The old version's render, which sees every entry in `_copier_conf.exclude`.
+            context = {"_copier_operation": operation, "_copier_conf": {"exclude": entries}}
+            for entry in entries:
+                rendered = plain.from_string(entry).render(context)
+                paths.update(line.strip() for line in rendered.splitlines() if line.strip())
+        owned = set(config.get("_skip_if_exists") or []) | (found["update"] - found["copy"])
+    except Exception:  # a message must never break an update
+        return []
+    return sorted(owned)
+
+
+def rendered_paths(context: Context) -> set[str]:
+    """Every project path the template renders with the answers in ``context``.
+
+    Copier's own rule: the ``.jinja`` suffix is dropped, each path part is
+    rendered, and a part that renders empty leaves the file out.
+    """
+    conf = context.get("_copier_conf")
+    src = Path(os.fspath(conf["src_path"]))
+    config = yaml.safe_load((src / "copier.yml").read_text())
+    root = src / config.get("_subdirectory", "")
+    variables = context.get_all()
+    paths = set()
+    for file in (p for p in root.rglob("*") if p.is_file()):
+        parts = list(PurePosixPath(file.relative_to(root).as_posix()).parts)
+        parts[-1] = parts[-1].removesuffix(TEMPLATE_SUFFIX)
+        rendered = [context.environment.from_string(part).render(variables) for part in parts]
+        if all(rendered):
+            paths.add("/".join(rendered))
+    return paths
+
+
+def documents(context: Context, dst_path: object) -> Iterator[tuple[str, bool, bool]]:
+    """(path, exists, rendered) for each team-owned path that names one file."""
+    conf = context.get("_copier_conf")
+    try:
+        rendered = rendered_paths(context)
+        owned = team_owned(conf["src_path"])
+    except Exception:  # a message must never break an update
+        return
+    for path in owned:
+        if not any(char in path for char in "*?["):
+            exists = (Path(os.fspath(dst_path)) / path).is_file()  # type: ignore[arg-type]
+            yield path, exists, path in rendered
+
+
+@pass_context
+def kept_documents(context: Context, dst_path: object) -> list[str]:
+    """Team documents that exist although the answers no longer call for them."""
+    found = documents(context, dst_path)
+    return [path for path, exists, rendered in found if exists and not rendered]
+
+
+def new_documents(src_path: object, dst_path: object) -> list[str]:
+    """Team documents this update created (untracked): the repository had none there."""
+    single = [path for path in team_owned(src_path) if not any(c in path for c in "*?[")]
+    if not single:
+        return []
+    listed = git(dst_path, "ls-files", "--others", "--exclude-standard", "--", *single)
+    return sorted((listed or "").split())
+
+
 class UpdateExtension(Extension):
-    """Register ``committed_answer`` for ``copier.yml`` messages."""
+    """Register the update message's filters for ``copier.yml``."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.filters["committed_answer"] = committed_answer
+        environment.filters.update(
+            committed_answer=committed_answer,
+            changelog_between=changelog_between,
+            conflicted_files=conflicted_files,
+            delivered_beside=delivered_beside,
+            kept_documents=kept_documents,
+            new_documents=new_documents,
+        )

@@ -7,6 +7,7 @@ from any folder tests this template, not whatever is in the current folder.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -16,6 +17,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def team_owned_paths() -> set[str]:
+    """The team-owned paths: what copier.yml `_exclude` leaves out of updates only.
+
+    Read by the update message's own code (extensions/updates.py), so tests
+    and message agree on the one list.
+    """
+    spec = importlib.util.spec_from_file_location("updates", ROOT / "extensions" / "updates.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return set(module.team_owned(ROOT))
+
+
 KINDS = ("service", "library")
 SIZES = ("small", "medium", "large")
 

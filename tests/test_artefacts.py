@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from . import update_harness as harness
-from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, uv
+from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, team_owned_paths, uv
 from .test_lifecycle_extension import lifecycle
 from .test_process import PROCESS, STAGES
 
@@ -160,11 +160,11 @@ def test_map_records_rubric_recommendation_and_choice(
 
 @pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
 def test_ownership_table_matches_copier_settings(projects, size: str, ui: bool) -> None:
-    """The table tells the truth: user-owned rows are exactly copier's skip list."""
+    """The table tells the truth: user-owned rows are exactly the team-owned paths."""
     project = projects["service", size, ui]
     table = sections((project / "docs" / "lifecycle.md").read_text())["Who owns which file"]
     rows = dict(re.findall(r"^\| `([^`]+)` \| (process|user) \|", table, flags=re.M))
-    skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
+    skipped = team_owned_paths()
     for path, owner in rows.items():
         if path.endswith("/"):  # a folder: copier skips it as `folder/**`
             assert (project / path).is_dir(), path
@@ -369,8 +369,9 @@ def test_generated_project_checks_its_own_markdown(synced_project) -> None:
     project = synced_project("service", "large")
     workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
     command = "mdformat --check README.md docs .github"
-    assert f"uv run {command}" in workflow
-    run([uv(), "run", "--quiet", *command.split()], cwd=project)
+    tools = "uv run --with-requirements tools/requirements.txt"
+    assert f"{tools} {command}" in workflow
+    run([uv(), *tools.split()[1:], "--quiet", *command.split()], cwd=project)
 
 
 def test_markdown_tool_is_in_both_dev_groups() -> None:
@@ -451,7 +452,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     files are left exactly as the team wrote them, even when the size grows.
     """
     template = tmp_path / "template"
-    for part in ("copier.yml", "extensions", "template"):
+    for part in ("copier.yml", "extensions", "migrations", "template"):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, template / part, ignore=shutil.ignore_patterns("__pycache__"))

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SIZES, TEST_ANSWERS, run
+from .conftest import KINDS, ROOT, SIZES, TEST_ANSWERS, run, uv
 from .test_lifecycle_extension import lifecycle
 
 pytestmark = pytest.mark.slow
@@ -106,10 +106,8 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
     project = synced_project(kind, size)
     out = tmp_path / "html"
     # Exactly the command the README and CI give.
-    run(
-        [str(project / ".venv" / "bin" / "sphinx-build"), "-W", "-b", "html", "docs", str(out)],
-        cwd=project,
-    )
+    tools = ["run", "--with-requirements", "tools/requirements.txt"]
+    run([uv(), *tools, "sphinx-build", "-W", "-b", "html", "docs", str(out)], cwd=project)
     index = (out / "index.html").read_text()
     pages = sorted(project.glob("docs/*.md")) + sorted(project.glob("docs/rfcs/*.md"))
     for page in pages:

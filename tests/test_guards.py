@@ -11,7 +11,7 @@ import pathspec
 import pytest
 import yaml
 
-from .conftest import ROOT, TEST_ANSWERS, editable_copy, git, run
+from .conftest import TEST_ANSWERS, editable_copy, git, run, team_owned_paths
 from .update_harness import AddText, build_template_repo
 
 
@@ -49,9 +49,20 @@ def test_conflict_markers_fail(project: Path) -> None:
     )
     result = guard(project)
     assert result.returncode == 1
-    assert "README.md:" in result.stdout
-    assert "conflict marker '<<<<<<< before updating'" in result.stdout
-    assert "conflict marker '>>>>>>> after updating'" in result.stdout
+    lines = result.stdout.splitlines()
+    first = len((project / "README.md").read_text().splitlines()) - 4
+    assert f"README.md: conflict markers on lines {first}, {first + 4}; resolve them" in lines
+    assert len([line for line in lines if line.startswith("README.md")]) == 1
+
+
+def test_template_version_beside_a_team_file_fails_until_merged(project: Path) -> None:
+    (project / "docs" / "lifecycle.md.from-template").write_text("# Lifecycle\n")
+    result = guard(project)
+    assert result.returncode == 1
+    assert (
+        "docs/lifecycle.md.from-template: the template's version of docs/lifecycle.md; "
+        "merge it in, then delete it"
+    ) in result.stdout
 
 
 def test_rej_file_fails_even_untracked(project: Path) -> None:
@@ -131,8 +142,7 @@ def rendered_files(project: Path) -> set[str]:
 
 
 def user_owned(paths: set[str]) -> set[str]:
-    skip = yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"]
-    spec = pathspec.PathSpec.from_lines("gitignore", skip)  # as copier matches it
+    spec = pathspec.PathSpec.from_lines("gitignore", team_owned_paths())  # as copier matches it
     return {path for path in paths if spec.match_file(path)}
 
 
@@ -209,4 +219,4 @@ def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects, tmp_path: Path
     command = [*hook["entry"].split(), "notes.md", "README.md"]
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert result.returncode == 1
-    assert "notes.md:1: conflict marker" in result.stdout
+    assert "notes.md: conflict markers on lines 1;" in result.stdout

@@ -13,7 +13,7 @@ import jinja2
 import pytest
 import yaml
 
-from .conftest import ROOT, SIZES
+from .conftest import ROOT, SIZES, team_owned_paths
 from .test_lifecycle_extension import lifecycle
 
 STAGES = (
@@ -138,8 +138,8 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
 
 
 def test_user_owned_artefacts_are_skipped_by_copier_update() -> None:
-    """The contract: user-owned files are in `_skip_if_exists`, process-owned ones are not."""
-    skipped = set(yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"])
+    """The contract: user-owned files are team-owned (`_exclude` on update), process-owned not."""
+    skipped = team_owned_paths()
     user = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "user"}
     process = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "process"}
     assert user <= skipped

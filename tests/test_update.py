@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import SIZES
+from .conftest import SIZES, team_owned_paths, uv
 from .update_harness import (
     CONFLICT_START,
     GIT_IDENTITY,
@@ -43,16 +43,23 @@ from .update_harness import (
     MoveFile,
     TemplateRepo,
     UserEdit,
+    build_history_repo,
     build_template_repo,
+    ci_commands,
     commit_all,
     conflicted,
     copier,
     generated_files,
+    insert_text,
     render,
     sh,
 )
 
+V2_CHANGELOG = "## 2.0.0\n\n### Process changes\n- Docstrings are required in src/ (ruff rule D).\n"
+
 PROCESS_CHANGES = (
+    # The release's own CHANGELOG entry: the update message shows its text.
+    AddText("CHANGELOG.md", "\n" + V2_CHANGELOG, after="[RELEASING.md](RELEASING.md)."),
     # A new rule in a process-owned file the team also edited (elsewhere).
     AddText(
         "template/ruff.toml",
@@ -304,7 +311,7 @@ def test_answers_file_is_at_v2_and_message_names_both_versions(updated, size) ->
     assert answers["_commit"] == "v2.0.0"
     assert answers["project_size"] == size
     assert "moved from lifecycle template v1.0.0 to v2.0.0." in output
-    assert "read the entries after v1.0.0 in CHANGELOG.md" in output
+    assert "CHANGELOG.md, versions after v1.0.0):\n\n## 2.0.0\n" in output
 
 
 def test_updated_project_still_passes_ruff(updated) -> None:
@@ -364,8 +371,13 @@ def test_recopy_keeps_user_owned_files_and_resets_process_owned_ones(
 ) -> None:
     """README "Updating": recopy re-renders from scratch with the recorded answers."""
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    settings = project / "src/acme_billing/settings.py"
+    template_settings = settings.read_text()
+    settings.write_text(template_settings + "# our own setting\n")
     before = edit_and_commit(project)
     result = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+    # README "Updating": recopy writes the skeleton's files over the team's.
+    assert settings.read_text() == template_settings
     assert "Copying from template version 2.0.0" in result.stderr
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2.0.0"
     # User-owned: kept as the team left them.
@@ -450,23 +462,103 @@ def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_
     assert not (project / ".pre-commit-config.yaml").exists()
 
 
-def test_changing_an_answer_deletes_files_the_new_answers_do_not_render(
-    template_repo, tmp_path: Path
-) -> None:
-    """README "Updating": a file the new rendering lacks is deleted, edits included.
-
-    Documented because it is the one way an update removes a user-owned file;
-    git keeps the team's version.
-    """
+def test_changing_the_kind_never_touches_the_code(template_repo, tmp_path: Path) -> None:
+    """service -> library: the code skeleton is created once; src/ and tests/ stay as they are."""
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     settings = project / "src/acme_billing/settings.py"
     settings.write_text(settings.read_text() + "# our own setting\n")
     commit_all(project, "Our own work")
+    team = team_files(project)
     update(project, "--data", "project_kind=library")
-    assert not settings.exists()
-    assert (project / "src/acme_billing/core.py").is_file()
-    kept = sh(["git", "show", "HEAD:src/acme_billing/settings.py"], project).stdout
-    assert "# our own setting" in kept
+    assert answer(project, "project_kind") == "library"
+    for name, content in team.items():
+        assert (project / name).read_bytes() == content, name
+    assert not (project / "src/acme_billing/core.py").exists()  # new repositories only
+    assert not (project / "tests/unit/test_core.py").exists()
+    assert sh(["git", "status", "--porcelain", "--", "src", "tests"], project).stdout == ""
+
+
+@pytest.mark.parametrize("kind", ["service", "library"])
+def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
+    template_repo, tmp_path: Path, kind: str
+) -> None:
+    """large with a UI -> small without: the RFC, roadmap and design note stay, as written."""
+    answers = {**ANSWERS, "project_kind": kind, "project_size": "large", "has_ui": "true"}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    documents = ("docs/rfcs/0001-initial-design.md", "docs/roadmap.md", "docs/design.md")
+    for name in documents:
+        insert_text(project / name, "\nStatus: Accepted by the architecture review.\n", None)
+    commit_all(project, "Our decisions")
+    team = team_files(project)
+    output = update(project, "--data", "project_size=small", "--data", "has_ui=false")
+    assert (answer(project, "project_size"), answer(project, "has_ui")) == ("small", False)
+    for name, content in team.items():
+        assert (project / name).read_bytes() == content, name
+    kept = (output.stdout + output.stderr).split("Kept:", 1)[1].split("\n\n", 1)[0]
+    assert "never\ndeletes a document your team owns" in kept
+    assert sorted(line.strip() for line in kept.splitlines()[2:]) == sorted(documents)
+    # The process-owned epic form belongs to medium and large: it goes.
+    assert not (project / ".github/ISSUE_TEMPLATE/epic.md").exists()
+
+
+def test_a_larger_size_creates_the_documents_it_calls_for(template_repo, tmp_path: Path) -> None:
+    answers = {**ANSWERS, "project_size": "small"}
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    insert_text(project / "docs/shaping.md", "\nFinance closes the books on the 3rd.\n", None)
+    commit_all(project, "Our shaping")
+    shaping = (project / "docs/shaping.md").read_bytes()
+    output = update(project, "--data", "project_size=large")
+    fresh = render(template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing",
+                   {**answers, "project_size": "large"})  # fmt: skip
+    for name in ("docs/rfcs/0001-initial-design.md", "docs/roadmap.md"):
+        assert (project / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert (project / "docs/shaping.md").read_bytes() == shaping
+    created = (output.stdout + output.stderr).split("New documents", 1)[1].split("\n\n", 1)[0]
+    assert "docs/roadmap.md" in created and "docs/rfcs/0001-initial-design.md" in created
+
+
+def test_a_new_template_file_where_the_team_has_its_own(template_repo, tmp_path: Path) -> None:
+    """v2 adds .github/SUPPORT.md; this team already wrote one: theirs stays, v2's goes beside."""
+    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    ours = "# Support\n\nCall the billing on-call phone.\n"
+    (project / ".github/SUPPORT.md").write_text(ours)
+    commit_all(project, "Our support page")
+    output = update(project)
+    message = output.stdout + output.stderr
+    assert (project / ".github/SUPPORT.md").read_text() == ours
+    beside = project / ".github/SUPPORT.md.from-template"
+    assert beside.read_text() == (template_repo.path / "template/.github/SUPPORT.md").read_text()
+    assert "the template's version is beside each one" in message
+    assert "\n  .github/SUPPORT.md.from-template\n" in message
+    assert not conflicted((project / ".github/SUPPORT.md").read_text())
+    assert ".github/SUPPORT.md" not in sh(["git", "diff", "--name-only", "HEAD"], project).stdout
+    guard = sh([sys.executable, "tools/check_leftovers.py"], project, check=False)
+    assert guard.returncode == 1
+    assert guard.stdout.splitlines()[0] == (
+        ".github/SUPPORT.md.from-template: the template's version of .github/SUPPORT.md; "
+        "merge it in, then delete it"
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_message_shows_changelog_conflicts_and_versions(updated, size) -> None:
+    _, _, output, _ = updated[size]
+    assert V2_CHANGELOG.strip() in output  # the entry's own text
+    assert "## 1.0.0" not in output  # the version the project came from is not repeated
+    conflicts = output.split("Conflicts:", 1)[1].split("\n\n", 1)[0]
+    assert conflicts.splitlines()[-1] == "  .gitignore"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_leftovers_names_each_conflicted_file_once(updated, size) -> None:
+    """Copier records a conflicted file in three index stages; the guard says it once."""
+    project, _, _, _ = updated[size]
+    stages = sh(["git", "ls-files", "--stage", "--", ".gitignore"], project).stdout.splitlines()
+    assert len(stages) == 3
+    guard = sh([sys.executable, "tools/check_leftovers.py"], project, check=False)
+    assert guard.returncode == 1
+    lines = [line for line in guard.stdout.splitlines() if line.startswith(".gitignore")]
+    assert len(lines) == 1 and "conflict markers on lines" in lines[0]
 
 
 def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
@@ -479,3 +571,102 @@ def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
     assert not (project / ".github/workflows/ci.yml").exists()
     assert not (project / ".github/workflows/checks.yml").exists()
     assert "you had deleted .github/workflows/ci.yml" in output.stderr
+
+
+# ------------------------------------------------------------------ history
+# Real earlier commits of this repository, as teams got them: the first with
+# update support (no docs site, a settings-only service) and the one that
+# added the service skeleton and the docs site.
+HISTORY = {"0.1.0": "5edff5f", "0.2.0": "f274545"}
+NEW = "9.0.0"  # the working tree, above any real release
+
+TEAM_WORK = (
+    UserEdit("README.md", "\n## Runbook\n\nPage the on-call engineer before every deploy.\n"),
+    UserEdit("docs/shaping.md", "\nFinance closes the books on the 3rd working day.\n"),
+    UserEdit("docs/test-plan.md", "\n- [ ] An invoice downloads as a PDF.\n"),
+    UserEdit(
+        "src/{package}/client.py",
+        '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
+        new_file=True,
+    ),
+    UserEdit(
+        "tests/unit/test_client.py",
+        "from importlib import import_module\n\n\n"
+        "def test_timeout_is_short() -> None:\n"
+        '    assert import_module("{package}.client").TIMEOUT_SECONDS < 10\n',
+        new_file=True,
+    ),
+    UserEdit(
+        ".github/workflows/deploy.yml",
+        "name: Deploy\non: workflow_dispatch\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo deploy\n",
+        new_file=True,
+    ),
+)
+
+
+@pytest.fixture(scope="session")
+def history_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_history_repo(tmp_path_factory.mktemp("history") / "lifecycle", HISTORY, NEW)
+
+
+def data(answers: dict[str, str]) -> list[str]:
+    return [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+
+
+def team_files(project: Path) -> dict[str, bytes]:
+    """Every team-owned file the project has, with its content."""
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitignore", team_owned_paths())
+    return {
+        name: (project / name).read_bytes()
+        for name in generated_files(project)
+        if spec.match_file(name)
+    }
+
+
+@pytest.mark.parametrize(
+    ("tag", "answers", "changed"),
+    [
+        ("0.1.0", {"project_size": "medium"}, {}),
+        # An old version without any protection, and every answer change at once.
+        (
+            "0.2.0",
+            {"project_size": "large", "has_ui": "true"},
+            {"project_size": "small", "has_ui": "false", "project_kind": "library"},
+        ),
+    ],
+)
+def test_a_repository_from_real_history_updates_and_passes_its_own_checks(
+    history_repo: Path, tmp_path: Path, tag: str, answers: dict[str, str], changed: dict[str, str]
+) -> None:
+    project = tmp_path / "acme-billing"
+    copier("copy", "--trust", "--defaults", "--vcs-ref", tag, "--data", "project_name=Acme Billing",
+           *data(answers), str(history_repo), str(project), cwd=tmp_path)  # fmt: skip
+    sh(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, f"Start from the lifecycle template {tag}")
+    for edit in TEAM_WORK:
+        edit.apply(project, package_of(project))
+    commit_all(project, "Our own work")
+    team = team_files(project)
+
+    output = update(project, "--vcs-ref", NEW, *data(changed))
+    message = output.stdout + output.stderr
+
+    # Not one team-owned file changed or went missing, whatever the answers.
+    for name, content in team.items():
+        assert (project / name).read_bytes() == content, name
+    assert f"moved from lifecycle template {tag} to {NEW}" in message
+    assert "## 1.0.0" in message  # the CHANGELOG entries in between, as text
+    if changed:
+        kept = message.split("Kept:", 1)[1].split("\n\n", 1)[0]
+        for document in ("docs/design.md", "docs/roadmap.md", "docs/rfcs/0001-initial-design.md"):
+            assert f"\n  {document}" in kept, document
+    # No conflicts, nothing left beside, and the project's own checks all pass
+    # (every command of its CI workflow, as CI runs them), with no hand edit.
+    assert "Conflicts: none." in message
+    commit_all(project, "Update to the lifecycle template")
+    for script in ci_commands(project):
+        sh(["bash", "-euo", "pipefail", "-c", script], project)
+    sh([uv(), "run", "--quiet", "ruff", "format", "--check", "."], project)

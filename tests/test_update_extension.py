@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 from pathlib import Path
 
 import jinja2
@@ -40,3 +41,57 @@ def test_registered_as_a_jinja_filter(tmp_path: Path) -> None:
     env = jinja2.Environment(extensions=[updates.UpdateExtension])
     rendered = env.from_string('{{ dst | committed_answer("_commit") }}').render(dst=tmp_path)
     assert rendered == UNKNOWN
+
+
+CHANGELOG = """# Process changelog
+
+Intro.
+
+## Unreleased
+
+- Next thing.
+
+## 1.1.0
+
+### Process changes
+- Second.
+
+## 1.0.0 (2026-11-30)
+
+### Process changes
+- First.
+"""
+
+
+def test_changelog_between_gives_the_entries_after_old_up_to_new(tmp_path: Path) -> None:
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG)
+    between = updates.changelog_between
+    assert between(tmp_path, "v1.0.0", "v1.1.0") == "## 1.1.0\n\n### Process changes\n- Second."
+    assert between(tmp_path, "1.1.0", "1.1.0") == ""
+    everything = between(tmp_path, UNKNOWN, "1.1.0")
+    assert "- First." in everything and "- Second." in everything
+    assert "Next thing" not in everything
+    # An update to an untagged commit after the newest release includes Unreleased.
+    assert "- Next thing." in between(tmp_path, "1.1.0", "1.1.0.post3.dev0+g1234abc")
+    assert between(tmp_path / "missing", "1.0.0", "1.1.0") == ""
+
+
+def test_team_owned_is_the_skip_list_and_the_update_only_exclusions() -> None:
+    owned = set(updates.team_owned(ROOT))
+    assert {"README.md", "docs/roadmap.md", "src/**", "tests/**"} <= owned
+    assert "docs/lifecycle.md" not in owned
+    assert updates.team_owned(ROOT / "missing") == []
+
+
+def test_conflicted_and_beside_files_come_from_git(tmp_path: Path) -> None:
+    sh(["git", "init", "-q"], tmp_path)
+    (tmp_path / "a.md").write_text("a\n")
+    commit_all(tmp_path, "start")
+    blob = sh(["git", "hash-object", "-w", "a.md"], tmp_path).stdout.strip()
+    index = "".join(f"100644 {blob} {stage}\ta.md\n" for stage in (1, 2, 3))
+    subprocess.run(["git", "update-index", "--index-info"], cwd=tmp_path, input="0 " + "0" * 40
+                   + "\ta.md\n" + index, text=True, check=True)  # fmt: skip
+    (tmp_path / "b.md.from-template").write_text("b\n")
+    assert updates.conflicted_files(tmp_path) == ["a.md"]
+    assert updates.delivered_beside(tmp_path) == ["b.md.from-template"]
+    assert updates.conflicted_files(tmp_path / "missing") == []

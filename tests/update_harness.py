@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from copier import run_copy
 
-from .conftest import GIT_IDENTITY, SIZES, copy_working_tree
+from .conftest import GIT_IDENTITY, ROOT, SIZES, copy_working_tree
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
@@ -291,3 +292,33 @@ def generated_files(project: Path) -> list[str]:
 
 def conflicted(text: str) -> bool:
     return bool(CONFLICT_MARKER.search(text))
+
+
+# ------------------------------------------------------------------ history
+def build_history_repo(dest: Path, old: Mapping[str, str], new: str) -> Path:
+    """A clone of this repository: real earlier commits tagged, the working tree as ``new``.
+
+    ``old`` maps a PEP 440 tag to a commit of this repository's history, so
+    projects made from what teams really got can be updated to this tree.
+    """
+    sh(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(dest)], ROOT)
+    for tag, commit in old.items():
+        sh(["git", "tag", tag, commit], dest)
+    sh(["git", "rm", "-rq", "--", "."], dest)  # files this tree deleted stay deleted
+    copy_working_tree(dest)
+    sh(["git", "add", "-A"], dest)
+    # Empty when the working tree is all committed: the tag still marks it.
+    sh(["git", "commit", "-q", "--no-verify", "--allow-empty", "-m", f"Template {new}"], dest)
+    sh(["git", "tag", new], dest)
+    return dest
+
+
+def ci_commands(project: Path) -> list[str]:
+    """Every ``run:`` script of the project's CI workflow, in job order (the checks CI runs)."""
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    return [
+        step["run"]
+        for job in workflow["jobs"].values()
+        for step in job.get("steps", [])
+        if "run" in step
+    ]

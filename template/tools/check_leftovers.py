@@ -6,8 +6,13 @@ An update that meets your own edits leaves git conflict markers in the file
 accident and silently break docs or code, so pre-commit and CI run this check.
 Owned by the lifecycle template; it needs only the standard library.
 
+Where the template added a file at a path where you keep your own, the update
+leaves yours alone and writes the template's version beside it as
+``PATH.from-template``: merge what you want into yours, then delete it.
+
 Usage: ``python3 tools/check_leftovers.py [FILE ...]`` (no files: every file
-git tracks, plus untracked ``*.rej`` files).
+git tracks, plus untracked ``*.rej`` and ``*.from-template`` files). Each file is
+reported once, even while git holds it in several conflict stages.
 """
 
 from __future__ import annotations
@@ -29,16 +34,21 @@ def git_files() -> list[str]:
         capture_output=True,
         check=True,
     ).stdout
-    return [name for name in output.decode().split("\0") if name]
+    # An unmerged file is listed once per conflict stage: keep the first.
+    return list(dict.fromkeys(name for name in output.decode().split("\0") if name))
 
 
 def problems(paths: Iterable[str]) -> list[str]:
-    """Return one message per leftover found in ``paths``."""
+    """Return one message per file with a leftover in ``paths``."""
     found = []
-    for name in paths:
+    for name in dict.fromkeys(paths):
         path = Path(name)
         if path.suffix == ".rej":
             found.append(f"{name}: rejected update hunk; apply it by hand, then delete the file")
+            continue
+        if name.endswith(".from-template"):
+            kept = name.removesuffix(".from-template")
+            found.append(f"{name}: the template's version of {kept}; merge it in, then delete it")
             continue
         try:
             data = path.read_bytes()
@@ -46,9 +56,14 @@ def problems(paths: Iterable[str]) -> list[str]:
             continue
         if b"\0" in data[:8192]:
             continue  # binary
-        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-            if line.startswith(MARKERS) or line == MARKERS[0].strip():
-                found.append(f"{name}:{number}: conflict marker {line[:40]!r}; resolve it")
+        lines = data.decode("utf-8", "replace").splitlines()
+        numbers = [
+            str(number)
+            for number, line in enumerate(lines, 1)
+            if line.startswith(MARKERS) or line == MARKERS[0].strip()
+        ]
+        if numbers:
+            found.append(f"{name}: conflict markers on lines {', '.join(numbers)}; resolve them")
     return found
 
 
