@@ -231,16 +231,17 @@ def test_ci_lint_job_passes_in_the_synced_project(
     git("init", "--quiet", cwd=project)  # CI checks out a git repository
     git("add", "-A", cwd=project)
     lint_job = load(project, "ci.yml")["jobs"]["lint"]
-    commands = [
-        line.strip()
-        for step in lint_job["steps"]
-        if "run" in step and not step["run"].startswith("uv sync")
-        for line in step["run"].splitlines()
-        if line.strip()
+    scripts = [
+        step["run"] for step in lint_job["steps"] if "run" in step and "uv sync" not in step["run"]
     ]
-    assert any("zizmor" in command for command in commands)
-    for command in commands:
+    assert any("zizmor" in script and "mypy" in script for script in scripts)
+    for script in scripts:
+        # As GitHub runs a `run:` block: the whole script, in bash, stopping at the first error.
         result = subprocess.run(
-            command, shell=True, cwd=project, capture_output=True, text=True, check=False
+            ["bash", "-eo", "pipefail", "-c", script],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, f"{script}:\n{result.stdout}\n{result.stderr}"
