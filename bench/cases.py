@@ -79,9 +79,9 @@ def update_case(name: str, master: Path, changed_file: str, env: dict[str, str])
     """``copier update --trust --defaults`` from v1 to v2 on a clone of ``master``.
 
     ``changed_file`` is the project path v2 appends ``V2_LINE`` to. The check
-    also counts the project's files, so an update that deleted team files fails.
+    also looks for every file of ``master``: an update that deleted team files fails.
     """
-    files_before = len(project_files(master))
+    files_before = project_files(master)
 
     def prepare(folder: Path) -> None:
         run(["cp", "-a", str(master), str(folder / PROJECT)], folder, env)
@@ -96,8 +96,9 @@ def update_case(name: str, master: Path, changed_file: str, env: dict[str, str])
             raise BenchError(f"{name}: the project did not move to v2")
         if V2_LINE not in (project / changed_file).read_text(encoding="utf-8"):
             raise BenchError(f"{name}: the v2 change is missing from {changed_file}")
-        if len(project_files(project)) < files_before:
-            raise BenchError(f"{name}: the update removed files from the project")
+        lost = [path for path in files_before if not (project / path).exists()]
+        if lost:
+            raise BenchError(f"{name}: the update removed files from the project: {lost[:3]}")
 
     return Case(name, command, check, env, prepare)
 
