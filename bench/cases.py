@@ -11,6 +11,7 @@ only look changed because they were copied.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -119,9 +120,15 @@ def lifecycle_project(template: Path, dest: Path, env: dict[str, str]) -> Path |
     tool = project / LIFECYCLE_TOOL
     if not tool.is_file():
         return f"not built yet (no {LIFECYCLE_TOOL})"
-    usage = run(["python3", LIFECYCLE_TOOL, "--help"], project, env).stdout
-    if "check" not in usage or "new" not in usage:
-        return f"not built yet ({LIFECYCLE_TOOL} has no check or new)"
+    for command in ("new", "check"):
+        asked = subprocess.run(
+            ["python3", LIFECYCLE_TOOL, command, "--help"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+        )
+        if asked.returncode != 0:  # argparse: 2 for an unknown subcommand
+            return f"not built yet ({LIFECYCLE_TOOL} has no `{command}`)"
     work = project / "docs" / "work"
 
     def made() -> int:
