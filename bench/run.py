@@ -95,6 +95,7 @@ def update_master(
     if count:
         templates.write_team_files(project, roots, count)
     cases.commit_all(project, env, "Start from template v1")
+    run(["git", "gc", "-q"], project, env)  # packed, like a team's repository
     return project
 
 

@@ -16,6 +16,7 @@ appended line) so that ``copier update`` does real work.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -114,12 +115,12 @@ def build_our_template(dest: Path, env: dict[str, str], source: Path = ROOT) -> 
 
 
 def project_files(project: Path) -> list[str]:
-    """Relative paths of every file in a generated project, ``.git`` left out."""
-    return sorted(
-        p.relative_to(project).as_posix()
-        for p in project.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(project).parts
-    )
+    """Relative paths of every file in a generated project, ``.git`` never entered."""
+    found = []
+    for folder, dirs, files in os.walk(project):
+        dirs[:] = [name for name in dirs if name != ".git"]
+        found += [(Path(folder) / name).relative_to(project).as_posix() for name in files]
+    return sorted(found)
 
 
 def write_team_files(project: Path, roots: Sequence[str], total: int) -> list[Path]:

@@ -31,7 +31,8 @@ def isolated_env(workdir: Path) -> dict[str, str]:
     """Environment for every command: empty copier settings, a throw-away git identity.
 
     A user's copier ``trust`` list or defaults, or their global git hooks and
-    signing, would otherwise change what is timed. ``PYTHONDONTWRITEBYTECODE``
+    signing, would otherwise change what is timed; git's automatic gc, started
+    in the background by a large commit, would slow whatever runs next. ``PYTHONDONTWRITEBYTECODE``
     is dropped because users' Python keeps compiled modules: without them every
     run compiles copier from source, adding about 0.9 s to both sides of every
     ratio and making the template look cheaper than users see it.
@@ -43,7 +44,8 @@ def isolated_env(workdir: Path) -> dict[str, str]:
     gitconfig.write_text(
         "[user]\n\tname = Benchmark\n\temail = bench@example.invalid\n"
         "[init]\n\tdefaultBranch = main\n"
-        "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
+        "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n"
+        "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n",
         encoding="utf-8",
     )
     env = {
