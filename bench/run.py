@@ -165,10 +165,11 @@ def goal_rows(
     for goal, top, bottom in RATIO_GOALS:
         row = GoalRow(Goal(goal.label.format(n=f"{args.team_files:,}"), goal.limit))
         for variant, made in setup.by_variant.items():
-            missing = "skipped (--no-scale)"
-            row.measured[variant] = (
-                paired_ratio(made[top], made[bottom]) if top in made else missing
-            )
+            if top not in made:
+                row.measured[variant] = "skipped (--no-scale)"
+                continue
+            row.measured[variant] = paired_ratio(made[top], made[bottom])
+            row.cpu[variant] = paired_ratio(made[top], made[bottom], cpu=True)
         rows.append(row)
     fixed: list[tuple[Goal, Figure]] = [(LIFECYCLE, lifecycle)]
     for goal, flag, pytest_args in SUITES:
@@ -228,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "goals": [
                     {"goal": r.goal.label, "limit": r.goal.limit, **r.measured} for r in rows
                 ],
-                "samples": {c.name: [t.wall for t in c.timings] for c in timed},
+                "samples": {c.name: [(t.wall, t.cpu) for t in c.timings] for c in timed},
             },
         )
     except BenchError as error:

@@ -143,13 +143,15 @@ class Case:
         return statistics.median(t.wall for t in self.timings)
 
 
-def paired_ratio(top: Case, bottom: Case) -> float:
-    """Median over rounds of ``top / bottom`` within the same round.
+def paired_ratio(top: Case, bottom: Case, cpu: bool = False) -> float:
+    """Median over rounds of ``top / bottom`` within the same round, wall or CPU seconds.
 
     Both sides of one round ran minutes apart at most, so a burst of load from
     other work moves both; the median of paired ratios discards such rounds.
     """
     pairs = zip(top.timings, bottom.timings, strict=True)
+    if cpu:
+        return statistics.median(t.cpu / b.cpu for t, b in pairs)
     return statistics.median(t.wall / b.wall for t, b in pairs)
 
 

@@ -29,7 +29,7 @@ def test_verdict_is_an_upper_bound() -> None:
 
 def test_goals_table_puts_the_variants_side_by_side() -> None:
     rows = [
-        report.GoalRow(report.Goal("copy", 1.1), {"stock": 1.2, "patched": 1.05}),
+        report.GoalRow(report.Goal("copy", 1.1), {"stock": 1.2, "patched": 1.05}, {"stock": 1.15}),
         report.GoalRow(report.Goal("check", 0.5, "s"), {"stock": "not built yet"}),
     ]
     lines = report.goals_table(rows, ["stock", "patched"]).splitlines()
@@ -37,7 +37,7 @@ def test_goals_table_puts_the_variants_side_by_side() -> None:
     assert [cell.strip() for cell in lines[2].split("|")[1:-1]] == [
         "copy",
         "<= 1.10x",
-        "1.20x",
+        "1.20x (CPU 1.15x)",
         "MISS",
         "1.05x",
         "PASS",
