@@ -44,10 +44,12 @@ TRIVIAL_FILES: dict[str, str] = {
 TRIVIAL_CHANGED_FILE = "template/README.md.jinja"
 
 # Our file that v2 changes: the first that exists wins, so the bench does not
-# break when another change renames a process document.
+# break when another change renames a process document. Process-owned only: an
+# update leaves team-owned files (README.md, say) alone, so the change would not land.
 OUR_CHANGED_FILE_CANDIDATES: tuple[str, ...] = (
     "template/docs/lifecycle.md.jinja",
-    "template/README.md.jinja",
+    "template/docs/release-checklist.md.jinja",
+    "template/.github/PULL_REQUEST_TEMPLATE.md.jinja",
 )
 
 
