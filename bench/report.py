@@ -72,7 +72,7 @@ def goals_table(rows: Sequence[GoalRow], variants: Sequence[str]) -> str:
         header += [variant, "verdict"]
     body = []
     for row in rows:
-        limit = "-" if row.goal.limit is None else f"<= {show(row.goal.limit, row.goal.unit)}"
+        limit = "-" if row.goal.limit is None else f"≤ {show(row.goal.limit, row.goal.unit)}"
         line = [row.goal.label, limit]
         for variant in variants:
             value = row.measured.get(variant, "not timed")

@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = list(variants)
         print(
             f"\nLoad average {load[0]:.1f} before, {load[1]:.1f} after the timings; "
-            f"the floor has {setup.floor_files} plain files.\n"
+            f"the floor writes the {setup.floor_files} files of a large project.\n"
         )
         print(report.goals_table(rows, names))
         medians = {

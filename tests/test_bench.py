@@ -36,7 +36,7 @@ def test_goals_table_puts_the_variants_side_by_side() -> None:
     assert len({len(line) for line in lines}) == 1  # aligned Markdown
     assert [cell.strip() for cell in lines[2].split("|")[1:-1]] == [
         "copy",
-        "<= 1.10x",
+        "≤ 1.10x",
         "1.20x (CPU 1.15x)",
         "MISS",
         "1.05x",
