@@ -32,10 +32,12 @@ def isolated_env(workdir: Path) -> dict[str, str]:
 
     A user's copier ``trust`` list or defaults, or their global git hooks and
     signing, would otherwise change what is timed; git's automatic gc, started
-    in the background by a large commit, would slow whatever runs next. ``PYTHONDONTWRITEBYTECODE``
-    is dropped because users' Python keeps compiled modules: without them every
-    run compiles copier from source, adding about 0.9 s to both sides of every
-    ratio and making the template look cheaper than users see it.
+    in the background by a large commit, would slow whatever runs next.
+    ``PYTHONDONTWRITEBYTECODE`` is dropped because users' Python keeps compiled
+    modules: without them every run compiles copier from source, adding about
+    0.9 s to both sides of every ratio and making the template look cheaper than
+    users see it. A caller's ``PYTHONPATH`` is dropped because it would decide
+    which copier runs; the patched variant sets its own.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     settings = workdir / "copier-settings.yml"
