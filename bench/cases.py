@@ -43,21 +43,27 @@ def _answers(project: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def copy_command(
+    template: Path, dest: Path, data: dict[str, str], ref: str | None = None
+) -> list[str]:
+    """``copier copy --trust --defaults`` of ``template`` at ``ref``; as users run it without."""
+    options = ["--trust", "--defaults", *(["--vcs-ref", ref] if ref else []), *data_options(data)]
+    return [*copier_cli(), "copy", *options, str(template), str(dest)]
+
+
 def copy_project(
-    template: Path, dest: Path, env: dict[str, str], data: dict[str, str], ref: str = "v2"
+    template: Path, dest: Path, env: dict[str, str], data: dict[str, str], ref: str | None = None
 ) -> Path:
-    """``copier copy`` of ``template`` at ``ref`` into ``dest``, untimed."""
-    cmd = [*copier_cli(), "copy", "--trust", "--defaults", "--vcs-ref", ref, *data_options(data)]
-    run([*cmd, str(template), str(dest)], dest.parent, env)
+    """A copy of ``template`` at ``ref`` (default: the latest tag) in ``dest``, untimed."""
+    run(copy_command(template, dest, data, ref), dest.parent, env)
     return dest
 
 
 def copy_case(name: str, template: Path, env: dict[str, str], data: dict[str, str]) -> Case:
-    """``copier copy --trust --defaults`` of the latest tag into a fresh folder."""
+    """A copy of the latest tag into a fresh folder, checked against its answers."""
 
     def command(folder: Path) -> tuple[list[str], Path]:
-        cmd = [*copier_cli(), "copy", "--trust", "--defaults", *data_options(data)]
-        return [*cmd, str(template), str(folder / PROJECT)], folder
+        return copy_command(template, folder / PROJECT, data), folder
 
     def check(folder: Path) -> None:
         answers = _answers(folder / PROJECT)
