@@ -123,6 +123,11 @@ def lifecycle_project(template: Path, dest: Path, env: dict[str, str]) -> Path |
     with the tool's own ``new``, as a team would.
     """
     project = copy_project(template, dest, env, {"project_size": "large"})
+    return add_pieces_of_work(project, env)
+
+
+def add_pieces_of_work(project: Path, env: dict[str, str]) -> Path | str:
+    """``project`` with ``PIECES_OF_WORK`` pieces of work made by its tool, or why not."""
     tool = project / LIFECYCLE_TOOL
     if not tool.is_file():
         return f"not built yet (no {LIFECYCLE_TOOL})"

@@ -139,6 +139,38 @@ def test_update_check_rejects_an_update_that_lost_files(tmp_path: Path) -> None:
     case.check(tmp_path / "sample")
 
 
+FAKE_TOOL = """import sys, pathlib
+command = sys.argv[1]
+if "--help" in sys.argv:
+    sys.exit(0 if command in ("new", "check") else 2)
+work = pathlib.Path("docs/work")
+if command == "new":
+    (work / f"{len(list(work.glob('*'))) + 1:04d}-piece").mkdir(parents=True)
+elif command == "check":
+    print(f"{len(list(work.iterdir()))} pieces, 1 finding")
+    sys.exit(1 if len(sys.argv) == 2 else 1 / 0)
+"""
+
+
+def test_lifecycle_check_is_timed_only_with_a_tool_that_has_new_and_check(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    project = tmp_path / "project"
+    assert cases.add_pieces_of_work(project, env) == "not built yet (no tools/lifecycle.py)"
+    (project / "tools").mkdir(parents=True)
+    (project / "tools" / "lifecycle.py").write_text("import sys; sys.exit(2)\n", encoding="utf-8")
+    assert "has no `new`" in str(cases.add_pieces_of_work(project, env))
+
+    (project / "tools" / "lifecycle.py").write_text(FAKE_TOOL, encoding="utf-8")
+    assert cases.add_pieces_of_work(project, env) == project
+    assert len(list((project / "docs" / "work").iterdir())) == cases.PIECES_OF_WORK
+    check = cases.lifecycle_check_case(project, env)
+    check.sample(tmp_path / "sample")  # exit code 1, findings: a full check
+    crash = cases.lifecycle_check_case(project, env)
+    crash.command = lambda _f: (["python3", cases.LIFECYCLE_TOOL, "check", "x"], project)
+    with pytest.raises(timing.BenchError, match="exit code 1"):
+        crash.sample(tmp_path / "crash")  # a traceback is never a figure
+
+
 def test_patch_applies_cleanly_and_the_copy_is_what_subprocesses_import(tmp_path: Path) -> None:
     env = timing.isolated_env(tmp_path / "env")
     patched = build_patched_copier(tmp_path / "patched", env)
