@@ -1,113 +1,227 @@
-"""bench/run.py works: its building blocks, and one short run end to end.
+"""The bench's pieces measure what they claim; nothing here asserts anything about speed.
 
-These tests prove the benchmark measures what it claims (real copies and
-updates that are checked); they never assert anything about speed.
+Fast tests build the pieces without copier; the slow ones run copier once or
+twice (never the full bench) to prove the floor matches a real project, the
+patched copy is the one imported, and one round of ``main`` reports every goal.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from bench import cases, report, run, templates, timing
+from bench.patched_copier import PATCH, build_patched_copier, with_patched_copier
 
-_spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-sys.modules["bench_run"] = bench
-_spec.loader.exec_module(bench)
+from .conftest import ROOT
 
 
 def test_verdict_is_an_upper_bound() -> None:
-    assert bench.verdict(1.3, 1.3) == "PASS"
-    assert bench.verdict(1.31, 1.3) == "MISS"
-    assert bench.verdict(9.0, None) == "-"
+    assert report.verdict(1.3, 1.3) == "PASS"
+    assert report.verdict(1.31, 1.3) == "MISS"
+    assert report.verdict(9.0, None) == "-"
+    assert report.verdict("not built yet", 0.5) == "-"
 
 
-def test_table_is_markdown_with_aligned_columns() -> None:
-    table = bench.format_table([["copy large", "1.00 s"]], ["case", "ours"])
-    lines = table.splitlines()
-    assert lines[0].startswith("| case")
-    assert set(lines[1].replace("|", "").replace(" ", "")) == {"-"}
-    assert len({len(line) for line in lines}) == 1
+def test_goals_table_puts_the_variants_side_by_side() -> None:
+    rows = [
+        report.GoalRow(report.Goal("copy", 1.1), {"stock": 1.2, "patched": 1.05}, {"stock": 1.15}),
+        report.GoalRow(report.Goal("check", 0.5, "s"), {"stock": "not built yet"}),
+    ]
+    lines = report.goals_table(rows, ["stock", "patched"]).splitlines()
+    assert len({len(line) for line in lines}) == 1  # aligned Markdown
+    assert [cell.strip() for cell in lines[2].split("|")[1:-1]] == [
+        "copy",
+        "≤ 1.10x",
+        "1.20x (CPU 1.15x)",
+        "MISS",
+        "1.05x",
+        "PASS",
+    ]
+    assert "not built yet" in lines[3] and "not timed" in lines[3]
 
 
-def test_arguments_are_validated() -> None:
-    args = bench.parse_args(["--rounds", "1", "--sizes", "small, large", "--no-suite"])
-    assert (args.rounds, args.sizes, args.no_suite) == (1, ["small", "large"], True)
-    with pytest.raises(SystemExit):
-        bench.parse_args(["--sizes", "huge"])
-    with pytest.raises(SystemExit):
-        bench.parse_args(["--rounds", "0"])
+def test_a_failing_command_stops_the_bench(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path)
+    with pytest.raises(timing.BenchError, match="exit code 3"):
+        timing.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, env)
+    # An accepted exit code does not excuse a crash.
+    with pytest.raises(timing.BenchError, match="exit code 1"):
+        timing.timed([sys.executable, "-c", "1/0"], tmp_path, env, ok_codes=(0, 1))
 
 
-def test_a_failing_command_stops_the_benchmark(tmp_path: Path) -> None:
-    env = bench.isolated_env(tmp_path)
-    with pytest.raises(bench.BenchError, match="exit code"):
-        bench.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, env)
+def test_isolated_env_keeps_bytecode_and_drops_a_callers_pythonpath(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
+    env = timing.isolated_env(tmp_path)
+    assert "PYTHONDONTWRITEBYTECODE" not in env and "PYTHONPATH" not in env
+    assert Path(env["COPIER_SETTINGS_PATH"]).read_text(encoding="utf-8") == "{}\n"
 
 
-def test_timing_counts_the_child_process_cpu(tmp_path: Path) -> None:
-    env = bench.isolated_env(tmp_path)
-    busy = "total = sum(i * i for i in range(2_000_000))"
-    timing = bench.timed([sys.executable, "-c", busy], tmp_path, env)
-    assert timing.cpu > 0
-    assert timing.wall > 0
+def test_ratios_are_paired_within_rounds() -> None:
+    def case(walls: list[float]) -> timing.Case:
+        made = timing.Case("c", lambda f: ([], f), lambda f: None, {})
+        made.timings = [timing.Timing(w, w) for w in walls]
+        return made
+
+    # Round 2 ran under load on both sides: pairing cancels it.
+    assert timing.paired_ratio(case([2.0, 8.0, 2.2]), case([1.0, 4.0, 1.0])) == 2.0
 
 
-def test_our_template_repo_is_the_working_tree_without_ignored_files(tmp_path: Path) -> None:
-    env = bench.isolated_env(tmp_path / "env")
-    repo = bench.build_our_template(tmp_path / "ours", env)
-    tags = subprocess.run(
-        ["git", "tag"], cwd=repo, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert tags == ["v1", "v2"]
-    assert (repo / "copier.yml").read_bytes() == (ROOT / "copier.yml").read_bytes()
-    assert not (repo / ".venv").exists()
-    changed = repo / bench.process_file(repo)
-    assert changed.read_text(encoding="utf-8").rstrip().endswith(bench.V2_LINE)
+def test_measure_interleaves_cases_and_drops_warmup(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    order: list[str] = []
+
+    def make(name: str) -> timing.Case:
+        def command(folder: Path) -> tuple[list[str], Path]:
+            order.append(name)
+            return [sys.executable, "-c", "pass"], folder
+
+        return timing.Case(name, command, lambda f: None, env)
+
+    made = [make("a"), make("b")]
+    timing.measure(made, rounds=2, warmup=1, workdir=tmp_path, log=lambda line: None)
+    assert order == ["a", "b"] * 3
+    assert [len(c.timings) for c in made] == [2, 2]
 
 
 def test_floor_template_has_a_plain_file_at_each_project_path(tmp_path: Path) -> None:
-    env = bench.isolated_env(tmp_path / "env")
+    env = timing.isolated_env(tmp_path / "env")
     paths = ["README.md", ".copier-answers.yml", "docs/lifecycle.md", ".github/CODEOWNERS"]
-    repo = bench.build_trivial_template(tmp_path / "floor", env, paths)
-    files = {p.relative_to(repo).as_posix() for p in repo.rglob("*") if ".git" not in p.parts}
+    repo = templates.build_trivial_template(tmp_path / "floor", env, paths)
     plain = {"template/docs/lifecycle.md", "template/.github/CODEOWNERS"}
-    assert plain <= files  # README.md and the answers file are the trivial template's own
-    assert {f for f in files if (repo / f).is_file()} == plain | set(bench.TRIVIAL_FILES)
+    assert set(templates.project_files(repo)) == plain | set(templates.TRIVIAL_FILES)
     for name in plain:
         assert "{" not in (repo / name).read_text(encoding="utf-8")
 
 
+def test_our_template_repo_is_the_working_tree_tagged_twice(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    repo = templates.build_our_template(tmp_path / "ours", env)
+    tags = timing.run(["git", "tag"], repo, env).stdout.split()
+    assert tags == ["v1", "v2"]
+    assert (repo / "copier.yml").read_bytes() == (ROOT / "copier.yml").read_bytes()
+    assert not (repo / ".venv").exists()
+    changed = repo / templates.our_changed_file(repo)
+    assert changed.read_text(encoding="utf-8").rstrip().endswith(templates.V2_LINE)
+
+
+def test_scale_generator_writes_the_requested_files(tmp_path: Path) -> None:
+    written = templates.write_team_files(tmp_path, ("src", "tests"), 1001)
+    assert len(written) == len(set(written)) == 1001
+    on_disk = templates.project_files(tmp_path)
+    assert len(on_disk) == 1001
+    assert sum(name.startswith("src/") for name in on_disk) == 501
+    assert sum(name.startswith("tests/") for name in on_disk) == 500
+    assert max(len(list(p.iterdir())) for p in tmp_path.glob("*/team_code/*")) <= 100
+
+
+def test_update_check_rejects_an_update_that_lost_files(tmp_path: Path) -> None:
+    master = tmp_path / "master"
+    (master / "src").mkdir(parents=True)
+    (master / "src" / "team.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (master / "README.md").write_text("# demo\n", encoding="utf-8")
+    case = cases.update_case("update", master, "README.md", {})
+    project = tmp_path / "sample" / cases.PROJECT
+    project.mkdir(parents=True)
+    (project / templates.ANSWERS_FILE).write_text("_commit: v2\n", encoding="utf-8")
+    (project / "README.md").write_text(f"# demo\n{templates.V2_LINE}\n", encoding="utf-8")
+    with pytest.raises(timing.BenchError, match="removed files"):
+        case.check(tmp_path / "sample")
+    (project / "src").mkdir()
+    (project / "src" / "team.py").write_text("VALUE = 1\n", encoding="utf-8")
+    case.check(tmp_path / "sample")
+
+
+FAKE_TOOL = """import sys, pathlib
+command = sys.argv[1]
+if "--help" in sys.argv:
+    sys.exit(0 if command in ("new", "check") else 2)
+work = pathlib.Path("docs/work")
+if command == "new":
+    (work / f"{len(list(work.glob('*'))) + 1:04d}-piece").mkdir(parents=True)
+elif command == "check":
+    print(f"{len(list(work.iterdir()))} pieces, 1 finding")
+    sys.exit(1 if len(sys.argv) == 2 else 1 / 0)
+"""
+
+
+def test_lifecycle_check_is_timed_only_with_a_tool_that_has_new_and_check(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    project = tmp_path / "project"
+    assert cases.add_pieces_of_work(project, env) == "not built yet (no tools/lifecycle.py)"
+    (project / "tools").mkdir(parents=True)
+    (project / "tools" / "lifecycle.py").write_text("import sys; sys.exit(2)\n", encoding="utf-8")
+    assert "has no `new`" in str(cases.add_pieces_of_work(project, env))
+
+    (project / "tools" / "lifecycle.py").write_text(FAKE_TOOL, encoding="utf-8")
+    assert cases.add_pieces_of_work(project, env) == project
+    assert len(list((project / "docs" / "work").iterdir())) == cases.PIECES_OF_WORK
+    check = cases.lifecycle_check_case(project, env)
+    check.sample(tmp_path / "sample")  # exit code 1, findings: a full check
+    crash = cases.lifecycle_check_case(project, env)
+    crash.command = lambda _f: (["python3", cases.LIFECYCLE_TOOL, "check", "x"], project)
+    with pytest.raises(timing.BenchError, match="exit code 1"):
+        crash.sample(tmp_path / "crash")  # a traceback is never a figure
+
+
+def test_patch_applies_cleanly_and_the_copy_is_what_subprocesses_import(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    patched = build_patched_copier(tmp_path / "patched", env)
+    assert not list(patched.rglob("*.rej")) and not list(patched.rglob("*.orig"))
+    probe = "import copier._main as m; print(m.__file__, hasattr(m.Worker, '_dst_git_file_mode'))"
+    out = timing.run([sys.executable, "-c", probe], tmp_path, with_patched_copier(env, patched))
+    assert out.stdout.split() == [str(patched / "copier" / "_main.py"), "True"]
+    stock = timing.run([sys.executable, "-c", probe], tmp_path, env).stdout.split()
+    assert stock[1] == "False"  # the installed copier is left as it is
+    assert "+++ b/copier/_main.py" in PATCH.read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
-def test_one_round_end_to_end(tmp_path: Path) -> None:
-    """One timed round, small copy and update and the floor: every command runs and is checked."""
-    env = bench.isolated_env(tmp_path / "env")
-    comparisons = bench.build_comparisons(tmp_path, env, ["small"], "small")
-    lines: list[str] = []
-    bench.measure(comparisons, rounds=1, warmup=0, workdir=tmp_path, env=env, log=lines.append)
+def test_upstream_test_fails_on_stock_copier_and_passes_on_the_patched_one(
+    tmp_path: Path,
+) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    patched = build_patched_copier(tmp_path / "patched", env)
+    test = ROOT / "bench" / "upstream" / "test_per_file_cost.py"
+    cmd = [sys.executable, "-m", "pytest", "-q", "-n0", "-p", "no:cacheprovider", str(test)]
+    cmd += [f"--rootdir={test.parent}", f"--basetemp={tmp_path / 'pt'}"]
 
-    labels = [comp.label for comp in comparisons]
-    assert labels[:2] == ["copy small", "update v1->v2 (small)"]
-    listed = [p for p in (tmp_path / "listing" / "p").rglob("*") if p.is_file()]
-    assert len(listed) > 30  # a small project: the floor has as many files
-    assert labels[2:] == [f"floor {op} ({len(listed)} plain files)" for op in ("copy", "update")]
-    for comp in comparisons:
-        assert len(comp.ours.samples) == len(comp.trivial.samples) == 1
-        assert comp.ratio > 0
-        assert len(comp.paired_ratios) == 1
-    assert len(lines) == 8
-    table = bench.comparison_table(comparisons)
-    assert "update v1->v2 (small)" in table
-    assert "PASS" in table or "MISS" in table
+    def outcome(run_env: dict[str, str]) -> str:
+        result = subprocess.run(cmd, env=run_env, capture_output=True, text=True, check=False)
+        return result.stdout.strip().splitlines()[-1]
 
-    # The check behind every sample rejects a copy that ignored its answers.
-    trivial = tmp_path / "trivial-template"
-    wrong = bench.copy_case("trivial with size", trivial, env, {"project_size": "large"})
-    with pytest.raises(bench.BenchError, match="project_size=large missing"):
-        wrong.sample(tmp_path / "wrong", env)
+    assert outcome(with_patched_copier(env, patched)).startswith("3 passed")
+    assert outcome(env).startswith("2 failed, 1 passed")
+
+
+@pytest.mark.slow
+def test_floor_has_the_file_list_of_a_large_project(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    ours = templates.build_our_template(tmp_path / "ours", env)
+    project = cases.copy_project(ours, tmp_path / "large", env, {"project_size": "large"})
+    listing = templates.project_files(project)
+    floor = templates.build_trivial_template(tmp_path / "floor", env, listing)
+    floor_copy = cases.copy_project(floor, tmp_path / "floor-copy", env, {})
+    assert templates.project_files(floor_copy) == listing
+    assert len(listing) > 30
+
+
+@pytest.mark.slow
+def test_one_round_reports_every_goal(tmp_path: Path) -> None:
+    out = tmp_path / "latest.json"
+    args = ["--rounds", "1", "--warmup", "0", "--team-files", "20", "--json", str(out)]
+    assert run.main([*args, "--no-patch"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    goals = {row["goal"]: row for row in data["goals"]}
+    assert len(goals) == len(run.RATIO_GOALS) + 1 + len(run.SUITES)
+    stock = next(key for key in data["goals"][0] if key.startswith("copier "))
+    for goal, _top, _bottom in run.RATIO_GOALS:
+        assert isinstance(goals[goal.label.format(n="20")][stock], float)
+    assert all(len(samples) == 1 for samples in data["samples"].values())

@@ -1,0 +1,1 @@
+"""The bench: what the lifecycle template costs its users (see docs/benchmarks.md)."""
