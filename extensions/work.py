@@ -90,10 +90,9 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
         "sizes": list(lifecycle.SIZES),
         "ratings": dict(lifecycle.RATINGS),
         "rubric": [
-            {"flag": item["flag"], "question": item["question"], "text": item["text"],
-             "choices": dict(item["choices"])}
+            {key: item[key] for key in ("flag", "question", "text", "choices")}
             for item in process["size_rubric"]
-        ],  # fmt: skip
+        ],
         "statuses": [
             {"name": item["text"], "meaning": item["meaning"], "settled": bool(item.get("settled"))}
             for item in process["work_statuses"]

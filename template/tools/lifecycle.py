@@ -297,8 +297,10 @@ def render_index(process: Process, entries: Sequence[Entry]) -> str:
         "(or rate it with `--scope`, `--impact` and `--risk`); see the lifecycle map, "
         "[lifecycle.md](../lifecycle.md).",
         "",
-        "The tool rebuilds this table from the front matter of each piece's documents: "
-        "change a status there, not here.",
+        "- **Who:** `tools/lifecycle.py` rebuilds this table from the front matter of each "
+        "piece's documents: change a status there, not here.",
+        "- **When:** every time a piece of work starts.",
+        "- **Done when:** every folder in `docs/work/` has a row.",
         "",
         "| Number | Title | Size | Status | Owner | Stage |",
         "| -- | -- | -- | -- | -- | -- |",
