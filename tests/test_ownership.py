@@ -15,6 +15,10 @@ CONTRACT_USER_OWNED = {
     "src/**",
     "tests/**",
     "docs/work/**",
+    # Where repositories made before docs/work/ keep their first piece's documents.
+    "docs/shaping.md",
+    "docs/rfcs/0001-initial-design.md",
+    "docs/design.md",
     "docs/roadmap.md",
     "docs/test-plan.md",
     "docs/production-readiness.md",
