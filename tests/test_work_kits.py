@@ -114,3 +114,43 @@ def test_the_project_checks_still_pass_after_new(
     for page in project.glob("docs/work/*/*.md"):
         assert (tmp_path / page.relative_to(project / "docs").with_suffix(".html")).is_file()
     run([str(tools / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+
+
+# ------------------------------------------------------------------ the docs
+def test_lifecycle_map_opens_with_start_here_and_a_true_example(
+    kind_size_projects, tmp_path: Path
+) -> None:
+    """The worked example in docs/lifecycle.md is what the command really prints."""
+    shared = kind_size_projects["service", "small"]
+    text = (shared / "docs" / "lifecycle.md").read_text()
+    assert re.findall(r"^## .+$", text, flags=re.M)[0] == "## Start here"
+    start = text.split("## Start here\n", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"```sh\n(python3 tools/lifecycle\.py new .+)\n```", start)
+    printed = re.search(r"```text\n(.+?)\n```", start, flags=re.S)
+    assert command and printed
+    for old in ("docs/shaping.md", "docs/rfcs/0001-initial-design.md", "docs/design.md"):
+        assert f"`{old}`" in start  # how a repository made before maps onto the flow
+    project = Path(shutil.copytree(shared, tmp_path / "p"))
+    # The example is the repository's second piece of work.
+    args = re.findall(r'"[^"]+"|\S+', command.group(1))[2:]
+    out = run([sys.executable, "tools/lifecycle.py", *(a.strip('"') for a in args)], cwd=project)
+    expected = printed.group(1).splitlines()
+    assert out.stdout.splitlines()[:-1] == expected[:-1]
+    assert out.stdout.splitlines()[-1].startswith(expected[-1].removesuffix(" ..."))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_new_work_issue_form_asks_the_rubric(kind_size_projects, size: str) -> None:
+    import yaml
+
+    project = kind_size_projects["library", size]
+    form = yaml.safe_load((project / ".github/ISSUE_TEMPLATE/new-work.yml").read_text())
+    process = json.loads((project / ".lifecycle" / "process.json").read_text())
+    dropdowns = [item for item in form["body"] if item["type"] == "dropdown"]
+    assert [item["id"] for item in dropdowns] == ["scope", "impact", "risk"]
+    for dropdown, question in zip(dropdowns, process["rubric"], strict=True):
+        assert question["text"] in dropdown["attributes"]["label"]
+        assert dropdown["attributes"]["options"] == list(question["choices"].values())
+        assert dropdown["validations"]["required"] is True
+    intro = form["body"][0]["attributes"]["value"]
+    assert "python3 tools/lifecycle.py new" in intro and "--scope" in intro
