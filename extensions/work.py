@@ -21,6 +21,7 @@ Standard library, Jinja2 and PyYAML only, like ``lifecycle.py`` beside it.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import sys
 from functools import cache
@@ -35,25 +36,32 @@ from jinja2.runtime import Context
 HERE = Path(__file__).resolve().parent
 TOOL_FILE = HERE.parent / "template" / "tools" / "lifecycle.py"
 """The tool every generated repository ships; its renderer is the only one."""
+_LOADS = itertools.count()
 
 
 def _load(name: str, path: Path) -> ModuleType:
-    """Import a module by path once (registered, so its dataclasses resolve)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
+    """Import a module by path, afresh.
+
+    Copier re-imports this file for each template version it renders (an
+    update renders two), so each import loads the files beside it, never a
+    module another version left in ``sys.modules``; the unique name lets its
+    dataclasses resolve.
+    """
+    spec = importlib.util.spec_from_file_location(f"{name}_{next(_LOADS)}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
+@cache
 def tool() -> ModuleType:
-    """The shipped ``tools/lifecycle.py``."""
+    """The shipped ``tools/lifecycle.py`` of this template version."""
     return _load("lifecycle_template_tool", TOOL_FILE)
 
 
+@cache
 def _process_module() -> ModuleType:
     return _load("lifecycle_template_process", HERE / "lifecycle.py")
 
@@ -179,19 +187,9 @@ def work_document(context: Context, file: str) -> str:
 @pass_context
 def work_index(context: Context) -> str:
     """``docs/work/index.md`` with the first piece of work, as the tool writes it."""
-    work = _first_work(context)
     process = process_data(*_answers(context))
-    shipped = tool()
-    entry = shipped.Entry(
-        folder=first_work_folder(context),
-        title=work.title,
-        size=work.size,
-        status=work.status,
-        owner=work.owner,
-        stage=process["kit"][0]["stage"],
-        first=shipped.kit(process, work.size, work.has_ui)[0]["file"],
-    )
-    return str(shipped.render_index(process, [entry]))
+    entry = tool().starting_entry(process, first_work_folder(context), _first_work(context))
+    return str(tool().render_index(process, [entry]))
 
 
 class WorkExtension(Extension):

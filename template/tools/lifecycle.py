@@ -316,6 +316,20 @@ def render_index(process: Process, entries: Sequence[Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def starting_entry(process: Process, folder: str, work: Work) -> Entry:
+    """Return the index row of a piece of work that is just starting, at its first stage."""
+    first = kit(process, work.size, work.has_ui)[0]
+    return Entry(
+        folder=folder,
+        title=work.title,
+        size=work.size,
+        status=work.status,
+        owner=work.owner,
+        stage=first["stage"],
+        first=first["file"],
+    )
+
+
 # ------------------------------------------------------------------ the command
 def work_folders(root: Path) -> list[Path]:
     """Return the folders of the existing pieces of work, in number order."""
@@ -348,17 +362,7 @@ def plan_new(root: Path, process: Process, work: Work) -> tuple[Path, dict[Path,
         for doc in kit(process, work.size, work.has_ui)
     }
     entries = [read_entry(process, existing) for existing in folders]
-    entries.append(
-        Entry(
-            folder=folder.name,
-            title=work.title,
-            size=work.size,
-            status=work.status,
-            owner=work.owner,
-            stage=process["kit"][0]["stage"],
-            first=next(iter(files)).name,
-        )
-    )
+    entries.append(starting_entry(process, folder.name, work))
     files[root / INDEX_FILE] = render_index(process, entries)
     return folder, files
 
