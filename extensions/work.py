@@ -88,10 +88,6 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
             for item in process[key]
         ]
 
-    stages: list[str] = []
-    for item in process["artefacts"] + process["work_kit"]:
-        if item["stage"] not in stages:
-            stages.append(item["stage"])
     return {
         "schema": 1,
         "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
@@ -121,14 +117,7 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
             }
             for doc in process["work_kit"]
         ],
-        "stages": sorted(stages, key=_stage_order(process)),
     }
-
-
-def _stage_order(process: dict[str, Any]) -> Any:
-    """Sort stages as the artefacts list them (it is in handbook order)."""
-    order = [item["stage"] for item in process["artefacts"]]
-    return lambda stage: order.index(stage) if stage in order else len(order)
 
 
 def _answers(context: Context) -> tuple[str, str, str, str, bool]:
