@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from itertools import product
@@ -271,12 +272,30 @@ def test_a_repository_without_process_data_is_told_what_to_do(tmp_path: Path, ca
     assert not any(tmp_path.iterdir())
 
 
-def test_the_command_line_runs_as_a_script(repo: Path) -> None:
+def interpreter(version: str) -> str:
+    """A working ``python3.X`` on this machine, or skip."""
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for found in [shutil.which(f"python{version}"), *map(str, pyenv)]:
+        if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+            return found
+    pytest.skip(f"no Python {version} here")
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_the_command_line_runs_as_a_script(repo: Path, version: str) -> None:
     """`python3 tools/lifecycle.py` from the repository root, standard library only."""
     (repo / "tools").mkdir()
     (repo / "tools" / "lifecycle.py").write_text(TOOL_PATH.read_text())
     result = subprocess.run(
-        [sys.executable, "-I", "tools/lifecycle.py", "new", "Carrier cache", "--size", "small"],
+        [
+            interpreter(version),
+            "-I",
+            "tools/lifecycle.py",
+            "new",
+            "Carrier cache",
+            "--size",
+            "small",
+        ],
         cwd=repo,
         capture_output=True,
         text=True,
