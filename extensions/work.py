@@ -147,6 +147,7 @@ def _first_work(context: Context) -> Any:
         created=shipped.today(),
         has_ui=has_ui,
         design_link=link,
+        status=process_data(*_answers(context))["statuses"][0]["name"],
     )
 
 

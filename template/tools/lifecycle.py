@@ -97,7 +97,7 @@ def load_process(root: Path) -> dict[str, Any]:
     path = root / PROCESS_FILE
     if not path.is_file():
         raise UsageError(
-            f"{PROCESS_FILE} not found under {root}: run the tool from the repository root, "
+            f"{PROCESS_FILE} not found under {root}: give the repository root with --root, "
             "or bring the repository up to date with `copier update`."
         )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -427,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             owner=owner,
             created=today(),
             has_ui=options.ui,
+            status=process["statuses"][0]["name"],
         )
         folder, written = new(options.root, process, work)
     except UsageError as problem:
