@@ -242,14 +242,20 @@ def render_document(process: Process, doc: Mapping[str, Any], work: Work) -> str
     note = doc.get("size_notes", {}).get(work.size)
     if note:
         parts.append(f"{note}\n")
-    for section in doc["sections"]:
-        if not applies(process, section, work.size, work.has_ui):
-            continue
-        body = section["text"]
-        if work.design_link and section.get("lists_design_link"):
-            body = f"- All designs: <{work.design_link}>\n{body}"
-        parts.append(f"## {section['title']}\n\n{body}\n")
+    parts += [
+        render_section(section, work)
+        for section in doc["sections"]
+        if applies(process, section, work.size, work.has_ui)
+    ]
     return "\n".join(parts)
+
+
+def render_section(section: Mapping[str, Any], work: Work) -> str:
+    """Return one ``## title`` section with its prompt (``sync`` will insert missing ones)."""
+    body = section["text"]
+    if work.design_link and section.get("lists_design_link"):
+        body = f"- All designs: <{work.design_link}>\n{body}"
+    return f"## {section['title']}\n\n{body}\n"
 
 
 def stage_of(process: Process, docs: Sequence[tuple[str, str]]) -> tuple[str, str]:
