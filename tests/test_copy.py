@@ -195,12 +195,13 @@ def test_a_ui_project_records_the_design_link(render) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert {key for key in answers if not key.startswith("_")} == ANSWERS_API | {"design_link"}
     assert answers["design_link"] == link
-    assert f"- All designs: <{link}>\n" in (project / "docs/design.md").read_text()
+    first = project / "docs" / "work" / "0001-acme-billing"  # the first piece of work
+    assert f"- All designs: <{link}>\n" in (first / "design.md").read_text()
 
     default = render(has_ui=True)
     answers = yaml.safe_load((default / ".copier-answers.yml").read_text())
     assert answers["design_link"] == ""
-    design = (default / "docs" / "design.md").read_text()
+    design = (default / "docs" / "work" / "0001-acme-billing" / "design.md").read_text()
     assert "All designs" not in design
     assert "- _TODO: a link to each wireframe or mock-up" in design
 
@@ -211,7 +212,7 @@ def test_a_design_link_without_a_ui_is_not_recorded_or_rendered(render) -> None:
     project = render(has_ui=False, design_link=link)
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert "design_link" not in answers
-    assert not (project / "docs" / "design.md").exists()
+    assert not list(project.glob("docs/work/*/design.md"))
     for path in project.rglob("*"):
         if path.is_file():
             assert link not in path.read_text(errors="replace"), path

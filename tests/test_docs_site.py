@@ -109,9 +109,9 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
     tools = ["run", "--with-requirements", "tools/requirements.txt"]
     run([uv(), *tools, "sphinx-build", "-W", "-b", "html", "docs", str(out)], cwd=project)
     index = (out / "index.html").read_text()
-    pages = sorted(project.glob("docs/*.md")) + sorted(project.glob("docs/rfcs/*.md"))
+    pages = [*sorted(project.glob("docs/*.md")), project / "docs" / "work" / "index.md"]
     for page in pages:
-        if page.name == "index.md":
+        if page == project / "docs" / "index.md":
             continue
         target = page.relative_to(project / "docs").with_suffix(".html").as_posix()
         assert (out / target).is_file()
@@ -130,6 +130,10 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
     assert sidebar_links(index) == expected
     assert f"Copyright &#169; {HOLDER}" in index
     assert_offline_site(out)
+    kit = sorted(project.glob("docs/work/0001-*/*.md"))
+    assert kit, "the first piece of work has documents"
+    for page in kit:  # in the site, through the index of pieces of work
+        assert (out / page.relative_to(project / "docs").with_suffix(".html")).is_file(), page
     api = (out / "reference" / "api.html").read_text()
     package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
     for name in API_NAMES[kind]:
@@ -200,11 +204,11 @@ def test_the_design_note_with_a_design_link_builds(synced_project, render, tmp_p
     with_ui = render(project_kind="service", has_ui=True, design_link=link)
     project = synced_project("service", "small")  # its environment has the docs tools
     source = copy_docs(project, tmp_path)
-    shutil.copy(with_ui / "docs" / "design.md", source / "design.md")
+    first = "work/0001-acme-billing"
+    shutil.copy(with_ui / "docs" / first / "design.md", source / first / "design.md")
     shutil.copy(project / "README.md", tmp_path / "README.md")  # conf.py reads its title
     build(project, source, tmp_path / "html")
-    assert 'href="design.html"' in (tmp_path / "html" / "index.html").read_text()
-    page = (tmp_path / "html" / "design.html").read_text()
+    page = (tmp_path / "html" / first / "design.html").read_text()
     assert f'href="{html.escape(link)}"' in page
 
 

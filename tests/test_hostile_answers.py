@@ -284,7 +284,8 @@ def check_accepted(template: Path, parent: Path, data: dict[str, object]) -> Pat
     if "package_name" in data:
         assert (project / "src" / data["package_name"] / "__init__.py").is_file()
     if "design_link" in data:
-        design = (project / "docs" / "design.md").read_text()
+        (design_file,) = project.glob("docs/work/0001-*/design.md")
+        design = design_file.read_text()
         section = design.split("## Wireframes and mock-ups\n", 1)[1].split("\n## ", 1)[0]
         if data["design_link"]:  # a Markdown autolink, exactly as given
             assert section.startswith(f"\n- All designs: <{data['design_link']}>\n"), section

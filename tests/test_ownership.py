@@ -15,6 +15,8 @@ CONTRACT_TEAM_OWNED = {
     "LICENSE",
     "src/**",
     "tests/**",
+    "docs/work/**",
+    # Where repositories made before docs/work/ keep their first piece's documents.
     "docs/shaping.md",
     "docs/rfcs/0001-initial-design.md",
     "docs/design.md",
@@ -64,10 +66,12 @@ def excluded(operation: str, old_render: bool) -> set[str]:
 
 
 def test_exclusions_apply_to_updates_only() -> None:
-    """A new repository gets every file; an update never renders src/ or tests/, and
-    the old version's render (what copier compares against) has no team-owned file."""
+    """A new repository gets every file; an update never renders src/, tests/ or the
+    pieces of work, and the old version's render (what copier compares against) has no
+    team-owned file."""
     assert excluded("copy", old_render=False) == set()
-    assert excluded("update", old_render=False) == CODE_SKELETON | {"docs/reference/api.md"}
+    made_once = CODE_SKELETON | {"docs/reference/api.md", "docs/work/**"}
+    assert excluded("update", old_render=False) == made_once
     assert excluded("update", old_render=True) == CONTRACT_TEAM_OWNED
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import pathspec
 import pytest
 import yaml
 
@@ -87,11 +88,11 @@ def test_sections_have_unique_titles(key: str) -> None:
 
 
 def test_has_ui_items_only_with_ui() -> None:
-    ui_only = {item["text"] for item in PROCESS["artefacts"] if item.get("has_ui")}
+    ui_only = {item["text"] for item in PROCESS["work_kit"] if item.get("has_ui")}
     assert "Design note" in ui_only
     for size in SIZES:
-        assert not ui_only & set(texts("artefacts", size, has_ui=False))
-        assert ui_only <= set(texts("artefacts", size, has_ui=True))
+        assert not ui_only & set(texts("work_kit", size, has_ui=False))
+        assert ui_only <= set(texts("work_kit", size, has_ui=True))
 
 
 def test_returned_items_are_copies() -> None:
@@ -129,18 +130,24 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
     for item in PROCESS["artefacts"]:
         assert item["stage"] in STAGES, item
         assert item["ownership"] in ("process", "user"), item
+    for item in PROCESS["work_kit"]:
+        assert item["stage"] in STAGES, item
     for size in SIZES:
         for has_ui in (False, True):
-            stages = {i["stage"] for i in lifecycle.process_items("artefacts", size, has_ui)}
+            stages = {
+                i["stage"]
+                for key in ("artefacts", "work_kit")
+                for i in lifecycle.process_items(key, size, has_ui)
+            }
             # Design is linked from the architecture artefacts when there is no UI.
             expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}
             assert stages == expected, (size, has_ui)
 
 
 def test_user_owned_artefacts_are_skipped_by_copier_update() -> None:
-    """The contract: user-owned files are team-owned (`_exclude` on update), process-owned not."""
-    skipped = team_owned_paths()
-    user = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "user"}
-    process = {i["path"] for i in PROCESS["artefacts"] if i["ownership"] == "process"}
-    assert user <= skipped
-    assert not process & skipped
+    """The contract: user-owned files are in `_skip_if_exists`, process-owned ones are not."""
+    owned = team_owned_paths()  # `_skip_if_exists` and what updates leave out
+    skipped = pathspec.PathSpec.from_lines("gitignore", owned).match_file  # as copier matches
+    for item in PROCESS["artefacts"] + PROCESS["tooling"]:
+        path = item["path"] + ("any-file" if item["path"].endswith("/") else "")
+        assert skipped(path) is (item["ownership"] == "user"), item["path"]

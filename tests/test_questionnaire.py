@@ -256,7 +256,7 @@ def test_enter_at_every_question_gives_the_defaults_project(tmp_path: Path, has_
     assert answers(asked)["project_kind"] == "service"
     assert answers(asked)["has_ui"] is has_ui
     assert tree(asked) == tree(expected)
-    assert (asked / "docs" / "design.md").is_file() is has_ui
+    assert (asked / "docs" / "work" / "0001-acme-billing" / "design.md").is_file() is has_ui
 
 
 @pytest.mark.slow  # a real copier session in a pty
@@ -300,7 +300,7 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     assert recorded["has_ui"] is True
     assert recorded["design_link"] == DESIGN_LINK
     assert (destination / "src" / "billing_core" / "__init__.py").is_file()
-    design = (destination / "docs" / "design.md").read_text()
+    design = (destination / "docs" / "work" / "0001-billing-cafe" / "design.md").read_text()
     assert f"- All designs: <{DESIGN_LINK}>\n" in design
 
 

@@ -18,7 +18,7 @@ lifecycle documents exist::
 
     UserEdit("docs/test-plan.md", "| 2026-11-27 | checkout | pass | @ana |",
              after="## Execution log"),
-    UserEdit("docs/rfcs/0001-initial-design.md", "We chose Postgres.", after="## Decision",
+    UserEdit("docs/work/0001-acme-billing/rfc.md", "We chose Postgres.", after="## Decision",
              sizes=("medium", "large")),
 """
 
@@ -144,7 +144,11 @@ USER_EDITS = (
     ),
     UserEdit("ruff.toml", '"scripts/**" = ["T201"]'),
     UserEdit(".gitignore", "/local-data/", conflicts=True),
-    UserEdit("docs/shaping.md", "Finance closes the books on the 3rd working day.", after="## "),
+    UserEdit(
+        "docs/work/0001-acme-billing/shaping.md",
+        "Finance closes the books on the 3rd working day.",
+        after="## ",
+    ),
     UserEdit(
         "docs/test-plan.md", "- [ ] An invoice downloads as a PDF.", after="## Smoke checklist"
     ),
@@ -155,7 +159,7 @@ USER_EDITS = (
         sizes=("medium", "large"),
     ),
     UserEdit(
-        "docs/rfcs/0001-initial-design.md",
+        "docs/work/0001-acme-billing/rfc.md",
         "We keep the ledger in Postgres and publish invoice events.",
         after="## Summary",
         sizes=("medium", "large"),

@@ -1,0 +1,196 @@
+"""Jinja globals for pieces of work: the data file and the first piece, made by the shipped tool.
+
+Every generated repository gets ``tools/lifecycle.py``, which starts each piece
+of work from ``.lifecycle/process.json``. So that ``copier copy`` makes the
+repository's first piece of work exactly as the tool makes the fiftieth, this
+module builds that data from ``extensions/process.yml`` and renders the first
+piece with the tool's own functions, loaded from ``template/tools/lifecycle.py``:
+section prompts become Markdown in one place only.
+
+Public surface (globals that read the answers from the template context):
+
+* ``work_process_json()``: the contents of ``.lifecycle/process.json``.
+* ``first_work_folder()``: ``0001-<slug of the project name>``.
+* ``work_has(file)``: whether the first piece's kit has ``file`` (file names).
+* ``work_document(file)``: a document of the first piece of work.
+* ``work_index()``: ``docs/work/index.md`` listing the first piece.
+
+Standard library, Jinja2 and PyYAML only, like ``lifecycle.py`` beside it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+
+HERE = Path(__file__).resolve().parent
+TOOL_FILE = HERE.parent / "template" / "tools" / "lifecycle.py"
+"""The tool every generated repository ships; its renderer is the only one."""
+_LOADS = itertools.count()
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    """Import a module by path, afresh.
+
+    Copier re-imports this file for each template version it renders (an
+    update renders two), so each import loads the files beside it, never a
+    module another version left in ``sys.modules``; the unique name lets its
+    dataclasses resolve.
+    """
+    spec = importlib.util.spec_from_file_location(f"{name}_{next(_LOADS)}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache
+def tool() -> ModuleType:
+    """The shipped ``tools/lifecycle.py`` of this template version."""
+    return _load("lifecycle_template_tool", TOOL_FILE)
+
+
+@cache
+def _process_module() -> ModuleType:
+    return _load("lifecycle_template_process", HERE / "lifecycle.py")
+
+
+@cache
+def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> dict[str, Any]:
+    """The process for this repository, for every size: what ``.lifecycle/process.json`` holds.
+
+    Sizes are not filtered here: each piece of work has its own size, so the
+    tool needs every item with its ``min_size``.
+    """
+    lifecycle = _process_module()
+    process = lifecycle.load_process()
+
+    def sections(key: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "title": item["title"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+                "lists_design_link": bool(item.get("lists_design_link", False)),
+                "text": item["text"],
+            }
+            for item in process[key]
+        ]
+
+    return {
+        "schema": 1,
+        "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
+        "sizes": list(lifecycle.SIZES),
+        "ratings": dict(lifecycle.RATINGS),
+        "rubric": [
+            {key: item[key] for key in ("flag", "question", "text", "choices")}
+            for item in process["size_rubric"]
+        ],
+        "statuses": [
+            {"name": item["text"], "meaning": item["meaning"], "settled": bool(item.get("settled"))}
+            for item in process["work_statuses"]
+        ],
+        "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "kit": [
+            {
+                "file": doc["file"],
+                "text": doc["text"],
+                "stage": doc["stage"],
+                "min_size": doc["min_size"],
+                "has_ui": bool(doc.get("has_ui", False)),
+                "who": doc["who"],
+                "when": doc["when"],
+                "done": doc["done"],
+                "size_notes": dict(doc.get("size_notes") or {}),
+                "sections": sections(doc["sections"]),
+            }
+            for doc in process["work_kit"]
+        ],
+    }
+
+
+def _answers(context: Context) -> tuple[str, str, str, str, bool]:
+    return (
+        str(context["project_name"]),
+        str(context["project_kind"]),
+        str(context["owner"]),
+        str(context["project_size"]),
+        bool(context["has_ui"]),
+    )
+
+
+@pass_context
+def work_process_json(context: Context) -> str:
+    """The text of ``.lifecycle/process.json``: stable, readable JSON."""
+    return json.dumps(process_data(*_answers(context)), indent=2, ensure_ascii=False) + "\n"
+
+
+def _first_work(context: Context) -> Any:
+    name, _kind, owner, size, has_ui = _answers(context)
+    link = str(context.get("design_link") or "") if has_ui else ""
+    shipped = tool()
+    return shipped.Work(
+        title=shipped.clean_title(name),
+        size=size,
+        owner=owner,
+        created=shipped.today(),
+        has_ui=has_ui,
+        design_link=link,
+        status=process_data(*_answers(context))["statuses"][0]["name"],
+    )
+
+
+@pass_context
+def first_work_folder(context: Context) -> str:
+    """``0001-<slug>``: the folder of the repository's first piece of work."""
+    return f"0001-{tool().slug(_first_work(context).title)}"
+
+
+@pass_context
+def work_has(context: Context, file: str) -> bool:
+    """Whether the first piece of work's kit (its size, its UI answer) has ``file``."""
+    work = _first_work(context)
+    process = process_data(*_answers(context))
+    return file in [doc["file"] for doc in tool().kit(process, work.size, work.has_ui)]
+
+
+@pass_context
+def work_document(context: Context, file: str) -> str:
+    """A document of the first piece of work, rendered by the shipped tool."""
+    work = _first_work(context)
+    process = process_data(*_answers(context))
+    doc = next(doc for doc in process["kit"] if doc["file"] == file)
+    return str(tool().render_document(process, doc, work))
+
+
+@pass_context
+def work_index(context: Context) -> str:
+    """``docs/work/index.md`` with the first piece of work, as the tool writes it."""
+    process = process_data(*_answers(context))
+    entry = tool().starting_entry(process, first_work_folder(context), _first_work(context))
+    return str(tool().render_index(process, [entry]))
+
+
+class WorkExtension(Extension):
+    """Register the globals above on copier's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals.update(
+            work_process_json=work_process_json,
+            first_work_folder=first_work_folder,
+            work_has=work_has,
+            work_document=work_document,
+            work_index=work_index,
+        )

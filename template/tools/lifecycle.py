@@ -1,0 +1,471 @@
+"""Start a piece of work with the lifecycle kit of its own size.
+
+Every piece of work (a task, a feature, a project) runs the lifecycle, sized on
+its own: ``new`` makes ``docs/work/NNNN-slug/`` with that size's documents and
+lists it in ``docs/work/index.md``. What the kit holds (documents, sections,
+front matter, statuses, the size rubric) is read from ``.lifecycle/process.json``,
+which ``copier update`` keeps current, so the next piece of work always starts
+from the template's latest process. Documents already written are the team's:
+this tool never rewrites them. ``copier copy`` makes the repository's first
+piece of work with the functions below, so there is one way to start work.
+
+Owned by the lifecycle template; standard library only (Python 3.11+).
+
+Usage::
+
+    python3 tools/lifecycle.py new "Carrier cache" --size medium [--ui]
+    python3 tools/lifecycle.py new "Carrier cache" --scope low --impact moderate --risk high
+
+The rubric flags recommend a size as the questionnaire does (the highest
+rating wins); ``--size`` overrides the recommendation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+PROCESS_FILE = Path(".lifecycle") / "process.json"
+WORK_FOLDER = Path("docs") / "work"
+INDEX_FILE = WORK_FOLDER / "index.md"
+MAX_TITLE_LENGTH = 80
+MAX_SLUG_LENGTH = 40
+TITLE_PUNCTUATION = frozenset(" -.,'\"():&?!+=/")
+"""Characters a title may use besides letters and digits.
+
+Each of them shows as typed in a Markdown heading or table cell and is left
+alone by mdformat, so a title never needs escaping anywhere it is written.
+"""
+SIZES = ("small", "medium", "large")
+"""The sizes the command line offers; the process data says what each one gets."""
+RATINGS = ("low", "moderate", "high")
+RUBRIC_FLAGS = {
+    "scope": "effort and people",
+    "impact": "who notices, what data",
+    "risk": "reversibility, unknowns",
+}
+OWNER = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?")
+FOLDER = re.compile(r"^(?P<number>[0-9]{4})-(?P<slug>[a-z0-9-]+)$")
+FRONT_MATTER_LINE = re.compile(r"^(?P<key>[a-z_]+):(?: (?P<value>.*))?$")
+
+Process = Mapping[str, Any]
+"""The contents of ``.lifecycle/process.json`` (see ``extensions/process.yml``)."""
+
+
+class UsageError(Exception):
+    """A bad argument: the message names it and the rule it breaks."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """One piece of work, as its documents' front matter records it."""
+
+    title: str
+    size: str
+    owner: str
+    created: str
+    has_ui: bool = False
+    design_link: str = ""
+    status: str = "draft"
+
+
+@dataclass
+class Entry:
+    """A row of the index: one folder under ``docs/work/``."""
+
+    folder: str
+    title: str
+    size: str
+    status: str
+    owner: str
+    stage: str
+    first: str = "shaping.md"
+
+
+# ------------------------------------------------------------------ process data
+def load_process(root: Path) -> dict[str, Any]:
+    """Read the process data copier rendered into this repository."""
+    path = root / PROCESS_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"{PROCESS_FILE} not found under {root}: give the repository root with --root, "
+            "or bring the repository up to date with `copier update`."
+        )
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def size_at_least(process: Process, size: str, minimum: str) -> bool:
+    """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets."""
+    sizes: list[str] = process["sizes"]
+    return sizes.index(size) >= sizes.index(minimum)
+
+
+def applies(process: Process, item: Mapping[str, Any], size: str, has_ui: bool) -> bool:
+    """Whether a kit document or section belongs to a piece of this size and UI answer."""
+    return size_at_least(process, size, item["min_size"]) and (
+        has_ui or not item.get("has_ui", False)
+    )
+
+
+def kit(process: Process, size: str, has_ui: bool) -> list[dict[str, Any]]:
+    """Return the documents a piece of work of ``size`` gets, in stage order."""
+    return [doc for doc in process["kit"] if applies(process, doc, size, has_ui)]
+
+
+def recommend_size(process: Process, ratings: Iterable[str]) -> str:
+    """Return the size the most severe rating recommends, as the questionnaire does."""
+    sizes: list[str] = process["sizes"]
+    implied = [sizes.index(process["ratings"][rating]) for rating in ratings]
+    return sizes[max(implied, default=0)]
+
+
+# ------------------------------------------------------------------ titles
+def title_problem(title: str) -> str:
+    """Return the rule a title breaks, or ``""`` when it is fine."""
+    if not title.strip():
+        return "title must not be empty."
+    if title != " ".join(title.split()):
+        return "title must be one line, without leading, trailing or double spaces."
+    if len(title) > MAX_TITLE_LENGTH:
+        return f"title must be at most {MAX_TITLE_LENGTH} characters."
+    if not any(char.isalnum() for char in title):
+        return "title must contain a letter or digit."
+    bad = sorted({char for char in title if not (char.isalnum() or char in TITLE_PUNCTUATION)})
+    if bad:
+        allowed = "".join(sorted(TITLE_PUNCTUATION - {" "}))
+        return (
+            f"title may use letters, digits, spaces and {allowed} only; "
+            f"it contains {''.join(bad)!r}."
+        )
+    return ""
+
+
+def clean_title(text: str, fallback: str = "First piece of work") -> str:
+    """Return the nearest valid title to ``text``: other characters become spaces.
+
+    The repository's first piece of work is named after the project, whose
+    name may hold anything a person types (``ops_*beta*``).
+    """
+    kept = "".join(c if c.isalnum() or c in TITLE_PUNCTUATION else " " for c in text)
+    title = " ".join(kept.split())[:MAX_TITLE_LENGTH].strip()
+    return title if title and not title_problem(title) else fallback
+
+
+def slug(title: str) -> str:
+    """Return a title's folder name part: ASCII letters, digits and single hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(words) > MAX_SLUG_LENGTH:
+        words = words[:MAX_SLUG_LENGTH].rsplit("-", 1)[0]
+    return words or "work"
+
+
+# ------------------------------------------------------------------ front matter
+def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
+    """Return the YAML block every document of a piece of work starts with."""
+    values: dict[str, str | Sequence[str]] = {
+        "title": json.dumps(work.title, ensure_ascii=False),
+        "size": work.size,
+        "status": work.status,
+        "owner": json.dumps(work.owner, ensure_ascii=False),
+        "created": work.created,
+        "links": [json.dumps(link, ensure_ascii=False) for link in links],
+    }
+    lines = ["---"]
+    for name in process["front_matter"]:
+        value = values[name]
+        if isinstance(value, str):
+            lines.append(f"{name}: {value}")
+        else:
+            lines.append(f"{name}:" if value else f"{name}: []")
+            lines.extend(f"  - {item}" for item in value)
+    return "\n".join([*lines, "---"]) + "\n"
+
+
+def _scalar(text: str) -> str:
+    """Read a front matter value: JSON-style double quotes (as written here) or plain."""
+    text = text.strip()
+    if text.startswith('"'):
+        value = json.loads(text)
+        return str(value)
+    return text.strip("'")
+
+
+def read_front_matter(text: str) -> dict[str, str | list[str]]:
+    """Parse the front matter ``front_matter`` writes: ``key: value`` and ``- item`` lines.
+
+    Enough YAML for the documents this tool makes and for hand edits that keep
+    their shape; anything else gives an empty mapping rather than a crash.
+    """
+    lines = text.splitlines()
+    if not lines or lines[0] != "---" or "---" not in lines[1:]:
+        return {}
+    found: dict[str, str | list[str]] = {}
+    key = ""
+    for line in lines[1 : lines.index("---", 1)]:
+        item = line.strip()
+        if item.startswith("- ") and isinstance(found.get(key), list):
+            found[key].append(_scalar(item[2:]))  # type: ignore[union-attr]
+            continue
+        match = FRONT_MATTER_LINE.match(line)
+        if match is None:
+            continue
+        key, value = match["key"], (match["value"] or "").strip()
+        found[key] = [] if value in ("", "[]") else _scalar(value)
+    return found
+
+
+# ------------------------------------------------------------------ rendering
+def render_document(process: Process, doc: Mapping[str, Any], work: Work) -> str:
+    """One document of a piece of work: front matter, who/when/done, then its sections.
+
+    This is the only place section prompts become Markdown, for ``new`` and for
+    the first piece of work ``copier copy`` makes.
+    """
+    siblings = [other["file"] for other in kit(process, work.size, work.has_ui)]
+    links = [name for name in siblings if name != doc["file"]]
+    parts = [
+        front_matter(process, work, links),
+        f"# {doc['text']}: {work.title}\n",
+        f"- **Who:** {doc['who']}\n- **When:** {doc['when']}\n- **Done when:** {doc['done']}\n",
+    ]
+    note = doc.get("size_notes", {}).get(work.size)
+    if note:
+        parts.append(f"{note}\n")
+    parts += [
+        render_section(section, work)
+        for section in doc["sections"]
+        if applies(process, section, work.size, work.has_ui)
+    ]
+    return "\n".join(parts)
+
+
+def render_section(section: Mapping[str, Any], work: Work) -> str:
+    """Return one ``## title`` section with its prompt (``sync`` will insert missing ones)."""
+    body = section["text"]
+    if work.design_link and section.get("lists_design_link"):
+        body = f"- All designs: <{work.design_link}>\n{body}"
+    return f"## {section['title']}\n\n{body}\n"
+
+
+def stage_of(process: Process, docs: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """Return a piece of work's stage and status from its documents' (file, status) pairs.
+
+    A piece of work is at the stage of its first document, in kit order, that
+    is not settled yet; "Done" when every document is settled.
+    """
+    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    for name, status in docs:
+        if status not in settled:
+            return stages.get(name, "Unknown"), status
+    return "Done", docs[-1][1] if docs else "draft"
+
+
+def read_entry(process: Process, folder: Path) -> Entry:
+    """Return the index row of one folder, from the front matter of its documents."""
+    order = [doc["file"] for doc in process["kit"]]
+    present = sorted(
+        (path for path in folder.glob("*.md") if path.name in order),
+        key=lambda path: order.index(path.name),
+    )
+    matters = [(path.name, read_front_matter(path.read_text(encoding="utf-8"))) for path in present]
+    first = matters[0][1] if matters else {}
+    stage, status = stage_of(process, [(name, str(m.get("status", ""))) for name, m in matters])
+    return Entry(
+        folder=folder.name,
+        title=str(first.get("title", folder.name)),
+        size=str(first.get("size", "")),
+        status=status,
+        owner=str(first.get("owner", "")),
+        stage=stage,
+        first=matters[0][0] if matters else "",
+    )
+
+
+def render_index(process: Process, entries: Sequence[Entry]) -> str:
+    """``docs/work/index.md``: every piece of work, rebuilt from the documents' front matter."""
+    lines = [
+        "# Pieces of work",
+        "",
+        "Every piece of work runs the lifecycle with a kit of its own size. "
+        'Start one with `python3 tools/lifecycle.py new "Title" --size small` '
+        "(or rate it with `--scope`, `--impact` and `--risk`); see the lifecycle map, "
+        "[lifecycle.md](../lifecycle.md).",
+        "",
+        "- **Who:** `tools/lifecycle.py` rebuilds this table from the front matter of each "
+        "piece's documents: change a status there, not here.",
+        "- **When:** every time a piece of work starts.",
+        "- **Done when:** every folder in `docs/work/` has a row.",
+        "",
+        "| Number | Title | Size | Status | Owner | Stage |",
+        "| -- | -- | -- | -- | -- | -- |",
+    ]
+    for entry in entries:
+        number = entry.folder[:4]
+        link = f"[{number}]({entry.folder}/{entry.first})" if entry.first else number
+        lines.append(
+            f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
+            f"{entry.owner} | {entry.stage} |"
+        )
+    lines += ["", "```{toctree}", ":hidden:", ":glob:", "", "*/*", "```"]
+    return "\n".join(lines) + "\n"
+
+
+def starting_entry(process: Process, folder: str, work: Work) -> Entry:
+    """Return the index row of a piece of work that is just starting, at its first stage."""
+    first = kit(process, work.size, work.has_ui)[0]
+    return Entry(
+        folder=folder,
+        title=work.title,
+        size=work.size,
+        status=work.status,
+        owner=work.owner,
+        stage=first["stage"],
+        first=first["file"],
+    )
+
+
+# ------------------------------------------------------------------ the command
+def work_folders(root: Path) -> list[Path]:
+    """Return the folders of the existing pieces of work, in number order."""
+    base = root / WORK_FOLDER
+    if not base.is_dir():
+        return []
+    return sorted(path for path in base.iterdir() if path.is_dir() and FOLDER.match(path.name))
+
+
+def plan_new(root: Path, process: Process, work: Work) -> tuple[Path, dict[Path, str]]:
+    """Return the folder and every file ``new`` writes, checked before any is written."""
+    problem = title_problem(work.title)
+    if problem:
+        raise UsageError(problem)
+    folders = work_folders(root)
+    wanted = slug(work.title)
+    for folder in folders:
+        entry = read_entry(process, folder)
+        same_title = entry.title.casefold() == work.title.casefold()
+        match = FOLDER.match(folder.name)
+        if same_title or (match and match["slug"] == wanted and wanted != "work"):
+            raise UsageError(
+                f"title {work.title!r} clashes with {WORK_FOLDER.as_posix()}/{folder.name}: "
+                "each piece of work needs its own title."
+            )
+    numbers = [int(folder.name[:4]) for folder in folders]
+    folder = root / WORK_FOLDER / f"{max(numbers, default=0) + 1:04d}-{wanted}"
+    files = {
+        folder / doc["file"]: render_document(process, doc, work)
+        for doc in kit(process, work.size, work.has_ui)
+    }
+    entries = [read_entry(process, existing) for existing in folders]
+    entries.append(starting_entry(process, folder.name, work))
+    files[root / INDEX_FILE] = render_index(process, entries)
+    return folder, files
+
+
+def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
+    """Create a piece of work's folder and kit, and refresh the index; return what was written."""
+    folder, files = plan_new(root, process, work)
+    folder.mkdir(parents=True)
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    return folder, list(files)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line naming it, and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line instead of the usage text plus the message."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Build the command line; ``check`` and ``sync`` will join ``new`` as subcommands."""
+    top = _Parser(prog="lifecycle.py", description="Run the lifecycle for each piece of work.")
+    top.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent,
+        help="the repository root (default: the folder above tools/)",
+    )
+    commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    start = commands.add_parser("new", help="start a piece of work with the kit of its size")
+    start.add_argument("title", help="what the work is called, e.g. 'Carrier cache'")
+    start.add_argument("--size", choices=SIZES, help="the size; overrides the rubric")
+    start.add_argument("--ui", action="store_true", help="the work changes what users see")
+    for flag, question in RUBRIC_FLAGS.items():
+        start.add_argument(f"--{flag}", choices=RATINGS, help=f"size rubric: {question}")
+    start.add_argument(
+        "--owner", help="GitHub handle answerable for the work (default: the repo's)"
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (2 for a bad argument)."""
+    options = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
+    try:
+        process = load_process(options.root)
+        if options.size is None and not ratings:
+            raise UsageError(
+                "--size: give --size small|medium|large, or rate the work with "
+                "--scope, --impact and --risk (low|moderate|high)."
+            )
+        recommended = recommend_size(process, ratings)
+        owner = options.owner or process["project"]["owner"]
+        if not OWNER.fullmatch(owner):
+            raise UsageError(f"--owner must be a GitHub handle such as @org/team; got {owner!r}.")
+        work = Work(
+            title=options.title,
+            size=options.size or recommended,
+            owner=owner,
+            created=today(),
+            has_ui=options.ui,
+            status=process["statuses"][0]["name"],
+        )
+        folder, written = new(options.root, process, work)
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    report(options.root, process, work, recommended if ratings else "", folder, written)
+    return 0
+
+
+def today() -> str:
+    """Today's date, or the one ``SOURCE_DATE_EPOCH`` fixes (reproducible output)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
+    return datetime.date.today().isoformat()
+
+
+def report(
+    root: Path, process: Process, work: Work, recommended: str, folder: Path, written: list[Path]
+) -> None:
+    """Say what was created and what to do first."""
+    relative = folder.relative_to(root).as_posix()
+    why = f" (the rubric recommends {recommended})" if recommended else ""
+    print(f"Started {relative}/: a {work.size} piece of work{why}.")
+    for path in written:
+        print(f"  {'updated' if path.name == 'index.md' else 'created'} {path.relative_to(root)}")
+    first = kit(process, work.size, work.has_ui)[0]
+    print(
+        f"First: fill in {relative}/{first['file']} ({first['text']}); {first['who']} "
+        f"Done when {first['done']}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""template/tools/lifecycle.py, the command every generated repository ships.
+
+Imported by path, like the repository runs it, with the process data built
+from extensions/process.yml by extensions/work.py (what copier renders into
+``.lifecycle/process.json``). Projects rendered by copier are tested in
+test_work_kits.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from itertools import product
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from .conftest import ROOT, SIZES
+from .test_lifecycle_extension import lifecycle
+
+TOOL_PATH = ROOT / "template" / "tools" / "lifecycle.py"
+
+
+def load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+tool = load("lifecycle_tool_under_test", TOOL_PATH)
+work_extension = load("work_extension_under_test", ROOT / "extensions" / "work.py")
+PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository with nothing but the process data, as copier renders it."""
+    (tmp_path / ".lifecycle").mkdir()
+    (tmp_path / ".lifecycle" / "process.json").write_text(json.dumps(PROCESS))
+    return tmp_path
+
+
+def new(repo: Path, *args: str) -> int:
+    return int(tool.main(["--root", str(repo), "new", *args]))
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def headings(text: str) -> list[str]:
+    return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+
+
+# ------------------------------------------------------------------ sizing
+@pytest.mark.parametrize("ratings", list(product(lifecycle.RATINGS, repeat=3)))
+def test_rubric_recommends_exactly_as_the_questionnaire(ratings: tuple[str, ...]) -> None:
+    assert tool.recommend_size(PROCESS, ratings) == lifecycle.recommend_size(ratings)
+
+
+def test_rubric_flags_recommend_and_size_overrides(repo: Path, capsys) -> None:
+    assert new(repo, "Carrier cache", "--scope", "low", "--impact", "moderate") == 0
+    assert "a medium piece of work (the rubric recommends medium)" in capsys.readouterr().out
+    assert (repo / "docs/work/0001-carrier-cache/rfc.md").is_file()
+    assert new(repo, "Label printing", "--risk", "high", "--size", "small") == 0
+    assert "a small piece of work (the rubric recommends large)" in capsys.readouterr().out
+    assert not (repo / "docs/work/0002-label-printing/rfc.md").exists()
+
+
+def test_copier_and_the_tool_share_the_rubric_wording() -> None:
+    """The issue form and --help read process.yml; copier.yml asks the same choices."""
+    import yaml
+
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    for item in PROCESS["rubric"]:
+        choices = questions[item["question"]]["choices"]
+        assert {value: label for label, value in choices.items()} == item["choices"]
+
+
+# ------------------------------------------------------------------ the kit
+@pytest.mark.parametrize("ui", [False, True])
+def test_kits_grow_strictly_with_size(ui: bool) -> None:
+    def kit(size: str) -> set[tuple[str, str]]:
+        work = tool.Work(title="X", size=size, owner="@a", created="2026-01-01", has_ui=ui)
+        return {
+            (doc["file"], heading)
+            for doc in tool.kit(PROCESS, size, ui)
+            for heading in headings(tool.render_document(PROCESS, doc, work))
+        }
+
+    small, medium, large = (kit(size) for size in SIZES)
+    assert small < medium < large
+    assert {name for name, _ in small} == {"shaping.md", "test-cases.md"} | (
+        {"design.md"} if ui else set()
+    )
+    assert {name for name, _ in medium} == {name for name, _ in small} | {"rfc.md", "rollout.md"}
+
+
+def test_new_writes_the_kit_the_index_and_says_what_to_do_first(repo: Path, capsys) -> None:
+    assert new(repo, "Carrier cache", "--size", "medium", "--ui", "--owner", "@acme/ship") == 0
+    out = capsys.readouterr().out
+    folder = repo / "docs/work/0001-carrier-cache"
+    expected = ["shaping.md", "rfc.md", "design.md", "test-cases.md", "rollout.md"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+    for name in expected:
+        assert f"created docs/work/0001-carrier-cache/{name}" in out
+        text = (folder / name).read_text()
+        matter = tool.read_front_matter(text)
+        assert list(matter) == ["title", "size", "status", "owner", "created", "links"]
+        assert matter["title"] == "Carrier cache"
+        assert matter["size"] == "medium"
+        assert matter["status"] == "draft"
+        assert matter["owner"] == "@acme/ship"
+        assert matter["created"] == tool.today()
+        assert matter["links"] == [other for other in expected if other != name]
+        assert "- **Who:**" in text and "- **Done when:**" in text and "_TODO" in text
+    assert out.splitlines()[-1].startswith(
+        "First: fill in docs/work/0001-carrier-cache/shaping.md (Shaping note)"
+    )
+    index = (repo / "docs/work/index.md").read_text()
+    row = "| [0001](0001-carrier-cache/shaping.md) | Carrier cache | medium | draft | @acme/ship |"
+    assert f"{row} Project shaping |" in index
+
+
+def test_the_index_lists_every_piece_with_its_stage(repo: Path) -> None:
+    assert new(repo, "First thing", "--size", "small") == 0
+    assert new(repo, "Second thing", "--size", "large") == 0
+    # The team accepts the second piece's shaping note: it moves to architecture.
+    shaping = repo / "docs/work/0002-second-thing/shaping.md"
+    shaping.write_text(shaping.read_text().replace("status: draft", "status: accepted", 1))
+    assert new(repo, "Third thing", "--scope", "moderate") == 0
+    rows = [line for line in (repo / "docs/work/index.md").read_text().splitlines()
+            if line.startswith("| [")]  # fmt: skip
+    assert [row.split(" | ")[1] for row in rows] == ["First thing", "Second thing", "Third thing"]
+    assert rows[1].endswith("| large | draft | @acme/billing | Architecture |")
+    assert rows[2].startswith("| [0003](0003-third-thing/shaping.md) | Third thing | medium |")
+
+
+def test_stage_is_done_when_every_document_is_settled() -> None:
+    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "accepted")]) == (
+        "Done",
+        "accepted",
+    )
+    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "review")]) == (
+        "Validate",
+        "review",
+    )
+
+
+def test_front_matter_round_trips_any_title_and_owner() -> None:
+    work = tool.Work(title='Say "hi" (v2): 100% / R&D', size="large", owner="@o/t-1",
+                     created="2026-01-02")  # fmt: skip
+    text = tool.front_matter(PROCESS, work, ["a.md", "b c.md"])
+    assert tool.read_front_matter(text + "# Body\n") == {
+        "title": work.title,
+        "size": "large",
+        "status": "draft",
+        "owner": "@o/t-1",
+        "created": "2026-01-02",
+        "links": ["a.md", "b c.md"],
+    }
+    assert tool.read_front_matter("# No front matter\n") == {}
+
+
+def test_rendered_documents_are_formatted_markdown(repo: Path) -> None:
+    """mdformat, with the generated project's settings, leaves every kit document alone."""
+    (repo / ".mdformat.toml").write_text((ROOT / "template" / ".mdformat.toml").read_text())
+    title = 'Ship labels: v2 (R&D) - 1.5 / "fast", why? yes! a+b=c Ünïcödé 日本'
+    assert new(repo, title, "--size", "large", "--ui") == 0
+    files = sorted(str(p) for p in (repo / "docs").rglob("*.md"))
+    assert len(files) == 6
+    result = subprocess.run([sys.executable, "-m", "mdformat", "--check", *files],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (repo / "docs/work").glob("0001-*")] == [
+        "0001-ship-labels-v2-r-d-1-5-fast-why-yes-a-b"
+    ]
+
+
+# ------------------------------------------------------------------ titles
+@pytest.mark.parametrize(
+    ("title", "rule"),
+    [
+        ("", "title must not be empty."),
+        ("  padded", "without leading, trailing or double spaces"),
+        ("two\nlines", "title must be one line"),
+        ("x" * 81, "at most 80 characters"),
+        ("---", "title must contain a letter or digit."),
+        ("ops_*beta*", "it contains '*_'"),
+        ("a `code` [link] <tag> #1 ~x~ \\", "letters, digits, spaces and"),
+    ],
+)
+def test_bad_titles_name_the_rule(title: str, rule: str) -> None:
+    assert rule in tool.title_problem(title)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("Acme Billing", "Acme Billing"),
+        ("ops_*beta*", "ops beta"),
+        ("{{ 7*7 }}", "7 7"),
+        ("Café Crème", "Café Crème"),
+        ("***", "First piece of work"),
+    ],
+)
+def test_project_names_become_valid_titles(name: str, title: str) -> None:
+    assert tool.clean_title(name) == title
+    assert tool.title_problem(title) == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Carrier cache", "carrier-cache"),
+        ("Café Crème", "cafe-creme"),
+        ("日本", "work"),
+        (
+            "A very long title that goes on and on past forty",
+            "a-very-long-title-that-goes-on-and-on",
+        ),
+    ],
+)
+def test_slugs_are_ascii_folder_names(title: str, slug: str) -> None:
+    assert tool.slug(title) == slug
+
+
+# ------------------------------------------------------------------ refusals
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Carrier Cache", "--size", "small"], "title 'Carrier Cache' clashes with"),
+        (["carrier-cache!", "--size", "small"], "clashes with docs/work/0001-carrier-cache"),
+        (["Other", "--size", "huge"], "argument --size: invalid choice: 'huge'"),
+        (["Other", "--risk", "extreme"], "argument --risk: invalid choice: 'extreme'"),
+        (["Other"], "--size: give --size small|medium|large, or rate the work"),
+        (["Other", "--size", "small", "--colour"], "unrecognized arguments: --colour"),
+        (["Other *x*", "--size", "small"], "title may use letters, digits, spaces"),
+        (["Other", "--size", "small", "--owner", "bob"], "--owner must be a GitHub handle"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line_and_write_nothing(
+    repo: Path, capsys, args: list[str], message: str
+) -> None:
+    assert new(repo, "Carrier cache", "--size", "small") == 0
+    capsys.readouterr()
+    before = tree(repo)
+    try:
+        status = new(repo, *args)
+    except SystemExit as exit_:  # argparse's own refusals
+        status = int(str(exit_.code))
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert message in captured.err
+    assert tree(repo) == before
+
+
+def test_a_repository_without_process_data_is_told_what_to_do(tmp_path: Path, capsys) -> None:
+    assert new(tmp_path, "Carrier cache", "--size", "small") == 2
+    assert ".lifecycle/process.json not found" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def interpreter(version: str) -> str:
+    """A working ``python3.X`` on this machine, or skip."""
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for found in [shutil.which(f"python{version}"), *map(str, pyenv)]:
+        if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+            return found
+    pytest.skip(f"no Python {version} here")
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_the_command_line_runs_as_a_script(repo: Path, version: str) -> None:
+    """`python3 tools/lifecycle.py` from the repository root, standard library only."""
+    (repo / "tools").mkdir()
+    (repo / "tools" / "lifecycle.py").write_text(TOOL_PATH.read_text())
+    result = subprocess.run(
+        [
+            interpreter(version),
+            "-I",
+            "tools/lifecycle.py",
+            "new",
+            "Carrier cache",
+            "--size",
+            "small",
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (repo / "docs/work/0001-carrier-cache/shaping.md").is_file()
+
+
+# ------------------------------------------------------------------ code quality
+@pytest.mark.slow  # mypy takes a few seconds
+def test_the_tool_passes_ruff_with_the_generated_rules_and_mypy_strict() -> None:
+    config = str(ROOT / "template" / "ruff.toml")
+    for args in (["check"], ["format", "--check"]):
+        command = [sys.executable, "-m", "ruff", *args, "--no-cache", "--config", config]
+        result = subprocess.run([*command, str(TOOL_PATH)], capture_output=True, text=True,
+                                check=False)  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(TOOL_PATH)]
+    result = subprocess.run(mypy, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
