@@ -124,6 +124,7 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
     rfcs = [f"rfcs/{page.stem}.html" for page in sorted(project.glob("docs/rfcs/*.md"))]
     expected = [
         *stage_order(size),
+        "work/index.html",
         *(r for r in rfcs if r not in TEMPLATE_PAGES),
         "reference/api.html",
     ]
