@@ -26,7 +26,7 @@ from .conftest import (
     uv,
 )
 
-# The documented answers API (README "Answers reference"). A new question must
+# The documented answers API (README "Answers"). A new question must
 # be added here and to the README, so the API never changes by accident.
 ANSWERS_API = {
     "project_name",
