@@ -26,7 +26,7 @@ from .conftest import (
     uv,
 )
 
-# The documented answers API (README "Answers reference"). A new question must
+# The documented answers API (README "Answers"). A new question must
 # be added here and to the README, so the API never changes by accident.
 ANSWERS_API = {
     "project_name",
@@ -305,10 +305,10 @@ def test_after_copy_message_gives_the_readme_commands(render) -> None:
     first_commit = next(i for i, c in enumerate(commands) if c.startswith("git init"))
     assert first_commit > 1  # after `uv sync`, so uv.lock is in the first commit
     update = commands[-1]
-    assert update.startswith("uvx --from 'copier>=9.4,<10' --with copier-template-extensions ")
+    assert update.startswith("uvx --from 'copier>=9.6,<10' --with copier-template-extensions ")
     assert update.endswith("copier update --trust --defaults")
     readme = (ROOT / "README.md").read_text()
-    assert "uvx --from 'copier>=9.4,<10' --with copier-template-extensions copier copy" in readme
+    assert "uvx --from 'copier>=9.6,<10' --with copier-template-extensions copier copy" in readme
     for kind in KINDS:
         generated = (render(project_kind=kind) / "README.md").read_text()
         setup = generated.split("## Development setup", 1)[1].split("\n## ", 1)[0]

@@ -66,7 +66,7 @@ def test_ci_runs_exactly_the_readme_whole_suite_command() -> None:
 def test_quick_start_is_two_commands_install_then_copy() -> None:
     install, copy = console_blocks("Quick start")[0]
     assert install == whole_suite_command().removesuffix(" && uv run --locked pytest")
-    assert copy.startswith("uvx --from 'copier>=9.4,<10' --with copier-template-extensions ")
+    assert copy.startswith("uvx --from 'copier>=9.6,<10' --with copier-template-extensions ")
     assert "pip install" not in install
 
 

@@ -373,14 +373,14 @@ def test_random_line_edits_survive_an_update(template_repo, tmp_path: Path, seed
 def test_recopy_keeps_user_owned_files_and_resets_process_owned_ones(
     template_repo, tmp_path: Path
 ) -> None:
-    """README "Updating": recopy re-renders from scratch with the recorded answers."""
+    """docs/how-to/updating.md: recopy re-renders from scratch with the recorded answers."""
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     settings = project / "src/acme_billing/settings.py"
     template_settings = settings.read_text()
     settings.write_text(template_settings + "# our own setting\n")
     before = edit_and_commit(project)
     result = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
-    # README "Updating": recopy writes the skeleton's files over the team's.
+    # docs/how-to/updating.md: recopy writes the skeleton's files over the team's.
     assert settings.read_text() == template_settings
     assert "Copying from template version 2.0.0" in result.stderr
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2.0.0"

@@ -17,7 +17,7 @@ For that workflow it writes ``key=value`` lines to ``$GITHUB_OUTPUT`` when set:
 ``behind``, ``current`` and ``version`` always, plus ``branch`` and
 ``conflicts`` with ``--apply``. Owned by the lifecycle
 template; it needs only the standard library, git and copier (``uvx --from
-'copier>=9.4,<10' --with copier-template-extensions copier`` in CI).
+'copier>=9.6,<10' --with copier-template-extensions copier`` in CI).
 
 Usage: ``python3 tools/template_status.py [--apply] [--copier CMD] [--summary FILE]``
 """
