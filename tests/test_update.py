@@ -140,7 +140,7 @@ USER_EDITS = (
     UserEdit(
         ".github/workflows/ci.yml",
         "      - name: Audit licences\n        run: uv run python -m pip list\n",
-        after="run: uv sync",
+        after="persist-credentials: false",
     ),
     UserEdit("ruff.toml", '"scripts/**" = ["T201"]'),
     UserEdit(".gitignore", "/local-data/", conflicts=True),
@@ -489,7 +489,8 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
     """large with a UI -> small without: the RFC, roadmap and design note stay, as written."""
     answers = {**ANSWERS, "project_kind": kind, "project_size": "large", "has_ui": "true"}
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
-    documents = ("docs/rfcs/0001-initial-design.md", "docs/roadmap.md", "docs/design.md")
+    first = "docs/work/0001-acme-billing"  # the first piece of work, sized large, with a UI
+    documents = (f"{first}/rfc.md", "docs/roadmap.md", f"{first}/design.md")
     for name in documents:
         insert_text(project / name, "\nStatus: Accepted by the architecture review.\n", None)
     commit_all(project, "Our decisions")
@@ -500,7 +501,9 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
         assert (project / name).read_bytes() == content, name
     kept = (output.stdout + output.stderr).split("Kept:", 1)[1].split("\n\n", 1)[0]
     assert "never\ndeletes a document your team owns" in kept
-    assert sorted(line.strip() for line in kept.splitlines()[2:]) == sorted(documents)
+    # Pieces of work keep their own size whatever the repository's: an update never
+    # renders docs/work/, so only repository-level documents are "kept".
+    assert sorted(line.strip() for line in kept.splitlines()[2:]) == ["docs/roadmap.md"]
     # The process-owned epic form belongs to medium and large: it goes.
     assert not (project / ".github/ISSUE_TEMPLATE/epic.md").exists()
 
@@ -508,17 +511,20 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
 def test_a_larger_size_creates_the_documents_it_calls_for(template_repo, tmp_path: Path) -> None:
     answers = {**ANSWERS, "project_size": "small"}
     project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
-    insert_text(project / "docs/shaping.md", "\nFinance closes the books on the 3rd.\n", None)
+    shaping_note = project / "docs/work/0001-acme-billing/shaping.md"
+    insert_text(shaping_note, "\nFinance closes the books on the 3rd.\n", None)
     commit_all(project, "Our shaping")
-    shaping = (project / "docs/shaping.md").read_bytes()
+    shaping = shaping_note.read_bytes()
     output = update(project, "--data", "project_size=large")
     fresh = render(template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing",
                    {**answers, "project_size": "large"})  # fmt: skip
-    for name in ("docs/rfcs/0001-initial-design.md", "docs/roadmap.md"):
-        assert (project / name).read_bytes() == (fresh / name).read_bytes(), name
-    assert (project / "docs/shaping.md").read_bytes() == shaping
+    name = "docs/roadmap.md"  # a repository-level document that large calls for
+    assert (project / name).read_bytes() == (fresh / name).read_bytes(), name
+    # The first piece of work keeps its own size: no RFC appears in it, nothing changes.
+    assert shaping_note.read_bytes() == shaping
+    assert not (shaping_note.parent / "rfc.md").exists()
     created = (output.stdout + output.stderr).split("New documents", 1)[1].split("\n\n", 1)[0]
-    assert "docs/roadmap.md" in created and "docs/rfcs/0001-initial-design.md" in created
+    assert "docs/roadmap.md" in created and "docs/work" not in created
 
 
 def test_a_new_template_file_where_the_team_has_its_own(template_repo, tmp_path: Path) -> None:
