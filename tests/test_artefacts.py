@@ -26,7 +26,7 @@ import yaml
 
 from . import update_harness as harness
 from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, team_owned_paths, uv
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import process
 from .test_process import PROCESS, STAGES
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -93,7 +93,7 @@ def internal_links(path: Path, project: Path) -> list[Path]:
 
 def artefact_files(project: Path, size: str, ui: bool) -> list[str]:
     """The artefacts process.yml promises for this project; each must exist."""
-    paths = [item["path"] for item in lifecycle.process_items("artefacts", size, ui)]
+    paths = [item["path"] for item in process.process_items("artefacts", size, ui)]
     for path in paths:
         assert (project / path).is_file(), path
     return paths
@@ -228,10 +228,10 @@ def test_rendered_lists_come_from_process_yml(projects, size: str, ui: bool) -> 
     project = projects["service", size, ui]
 
     def items(key: str) -> list[str]:
-        return [i["text"] for i in lifecycle.process_items(key, size, ui)]
+        return [i["text"] for i in process.process_items(key, size, ui)]
 
     def titles(key: str) -> list[str]:
-        return [i["title"] for i in lifecycle.process_items(key, size, ui)]
+        return [i["title"] for i in process.process_items(key, size, ui)]
 
     assert checklist(project / "docs/release-checklist.md", "Items") == items("release_checklist")
     release_issue = project / ".github/ISSUE_TEMPLATE/release.md"
@@ -242,9 +242,9 @@ def test_rendered_lists_come_from_process_yml(projects, size: str, ui: bool) -> 
     pr = project / ".github/PULL_REQUEST_TEMPLATE.md"
     assert checklist(pr, "Lifecycle checklist") == items("pull_request_checklist")
     assert headings(project / "docs/test-plan.md") == titles("test_plan_sections")
-    for doc in lifecycle.process_items("work_kit", size, ui):
+    for doc in process.process_items("work_kit", size, ui):
         assert headings(project / FIRST / doc["file"]) == titles(doc["sections"]), doc["file"]
-    assert len(kit_files(project)) == len(lifecycle.process_items("work_kit", size, ui))
+    assert len(kit_files(project)) == len(process.process_items("work_kit", size, ui))
     fields = re.findall(
         r"^\| (.+?) \| _TODO_ \|$",
         (project / "docs/infrastructure-request.md").read_text(),
@@ -296,7 +296,7 @@ def test_placeholders_are_recognisable(projects, kind: str, size: str, ui: bool)
         for line in text.splitlines():
             for match in re.finditer(r"TODO", line):
                 assert line[match.start() - 1] == "_", f"{path}: {line}"
-    for item in lifecycle.process_items("artefacts", size, ui):
+    for item in process.process_items("artefacts", size, ui):
         path = project / item["path"]
         assert path.is_file(), item["path"]
         # The index of pieces of work is data the tool writes, not a document to fill in.
@@ -509,7 +509,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert not (project / "docs" / "roadmap.md").exists()
     copier("update", "--data", "project_size=large", cwd=project)
     assert (project / "docs" / "roadmap.md").is_file()
-    large_items = [i["text"] for i in lifecycle.process_items("release_checklist", "large")]
+    large_items = [i["text"] for i in process.process_items("release_checklist", "large")]
     assert set(large_items) < set(checklist(checklist_file, "Items"))
     assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
     assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()

@@ -44,6 +44,9 @@ ANSWERS_API = {
 }
 # Answers asked and recorded only under a condition (copier.yml `when`).
 CONDITIONAL_API = {"design_link": "has_ui"}
+# Computed answers (copier.yml `when: false`): in the render context, never asked
+# nor recorded, so they are no part of the answers API.
+COMPUTED = {"recommended_size"}
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 
 
@@ -181,7 +184,9 @@ def test_shared_renders_use_copier_defaults() -> None:
 def test_conditional_answers_match_copier_yml() -> None:
     spec = yaml.safe_load((ROOT / "copier.yml").read_text())
     questions = {name for name in spec if not name.startswith("_")}
-    assert questions == ANSWERS_API | set(CONDITIONAL_API)
+    assert questions == ANSWERS_API | set(CONDITIONAL_API) | COMPUTED
+    for name in COMPUTED:
+        assert spec[name]["when"] is False, name
     for name, condition in CONDITIONAL_API.items():
         assert spec[name]["when"] == f"{{{{ {condition} }}}}", name
     for name in ANSWERS_API:

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from .conftest import KINDS, ROOT, SIZES, TEST_ANSWERS, run, uv
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import process
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def stage_order(size: str, has_ui: bool = False) -> list[str]:
     """
     pages = [
         item["path"][len("docs/") :].replace(".md", ".html")
-        for item in lifecycle.process_items("artefacts", size, has_ui)
+        for item in process.process_items("artefacts", size, has_ui)
         if re.fullmatch(r"docs/[^/]+\.md", item["path"]) and item["path"] != "docs/lifecycle.md"
     ]
     return ["lifecycle.html", *pages]
@@ -278,7 +278,7 @@ def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_u
         documents = re.findall(r'^        doc\d+_\w+[\(\[]"([^"]+)"[\)\]]$', block, re.MULTILINE)
         expected = [
             item["text"]
-            for item in lifecycle.process_items("artefacts", size, has_ui)
+            for item in process.process_items("artefacts", size, has_ui)
             if item["stage"] == stage
         ]
         if expected or stage != "Design":
