@@ -25,7 +25,17 @@ import pytest
 import yaml
 
 from . import update_harness as harness
-from .conftest import KINDS, ROOT, SIZES, editable_copy, git, run, team_owned_paths, uv
+from .conftest import (
+    KINDS,
+    ROOT,
+    SIZES,
+    copier_cli,
+    editable_copy,
+    git,
+    run,
+    team_owned_paths,
+    uv,
+)
 from .extension_modules import process
 from .test_process import PROCESS, STAGES
 
@@ -456,9 +466,9 @@ def test_snapshots_are_one_file_per_size() -> None:
 
 
 # ------------------------------------------------------------ copier update
-def copier(*args: str, cwd: Path) -> None:
+def copier_trusted(*args: str, cwd: Path) -> None:
     """The copier command line with `--trust --defaults`, as the lifecycle docs give it."""
-    harness.copier(*args, "--trust", "--defaults", cwd=cwd)
+    copier_cli(*args, "--trust", "--defaults", cwd=cwd)
 
 
 @pytest.mark.slow
@@ -481,7 +491,9 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     git("tag", "v1.0.0", cwd=template)
 
     project = tmp_path / "project"
-    copier("copy", "--data", "project_size=medium", str(template), str(project), cwd=tmp_path)
+    copier_trusted(
+        "copy", "--data", "project_size=medium", str(template), str(project), cwd=tmp_path
+    )
     git("init", "-q", cwd=project)
     harness.commit_all(project, "start")
     checklist_file = project / "docs" / "release-checklist.md"
@@ -501,7 +513,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     harness.commit_all(template, "v1.1: one new release item")
     git("tag", "v1.1.0", cwd=template)
 
-    copier("update", cwd=project)
+    copier_trusted("update", cwd=project)
     assert checklist(checklist_file, "Items")[0] == new_item
     assert "Team note: we release on Tuesdays." in checklist_file.read_text()
     release_issue = project / ".github" / "ISSUE_TEMPLATE" / "release.md"
@@ -510,7 +522,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
 
     harness.commit_all(project, "update to v1.1.0")
     assert not (project / "docs" / "roadmap.md").exists()
-    copier("update", "--data", "project_size=large", cwd=project)
+    copier_trusted("update", "--data", "project_size=large", cwd=project)
     assert (project / "docs" / "roadmap.md").is_file()
     large_items = [i["text"] for i in process.process_items("release_checklist", "large")]
     assert set(large_items) < set(checklist(checklist_file, "Items"))
@@ -523,7 +535,7 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     link = "https://miro.com/app/board/uXjVN1a2b3c=/"
     command = "copier update --trust --defaults --data has_ui=true --data design_link=URL"
     assert f"`{command}`" in lifecycle_text
-    copier("update", "--data", "has_ui=true", "--data", f"design_link={link}", cwd=project)
+    copier_trusted("update", "--data", "has_ui=true", "--data", f"design_link={link}", cwd=project)
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["design_link"] == link
     # The first piece of work is the team's: an update never adds documents to it.
     assert not list((project / "docs" / "work").glob("*/design.md"))
