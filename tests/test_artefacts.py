@@ -503,9 +503,9 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     harness.commit_all(project, "team edits")
 
     new_item = "Feature flags for this release are listed with their default values."
-    process = template / "extensions" / "process.yml"
-    process.write_text(
-        process.read_text().replace(
+    process_yml = template / "extensions" / "process.yml"
+    process_yml.write_text(
+        process_yml.read_text().replace(
             "release_checklist:\n",
             f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
         )

@@ -267,8 +267,8 @@ def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_u
     diagram = stage_diagram(text)
     assert text.index("```mermaid") < text.index("\n## ")  # before the first section
     assert diagram.startswith("flowchart TD\n")
-    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
-    stages = list(dict.fromkeys(item["stage"] for item in process["artefacts"]))
+    lists = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    stages = list(dict.fromkeys(item["stage"] for item in lists["artefacts"]))
     drawn = re.findall(r'^    subgraph stage(\d+)\["\d+\. ([^"]+)"\]$', diagram, re.MULTILINE)
     assert [name for _, name in drawn] == stages
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
@@ -357,8 +357,8 @@ def test_a_reader_sees_drawn_diagrams_and_the_stage_order_offline(
 
     assert len(drawn_diagrams(index)) == 1, "the overview diagram is not drawn"
     [stages] = drawn_diagrams(lifecycle_page)
-    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
-    for number, stage in enumerate(dict.fromkeys(i["stage"] for i in process["artefacts"]), 1):
+    lists = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    for number, stage in enumerate(dict.fromkeys(i["stage"] for i in lists["artefacts"]), 1):
         assert f"{number}. {stage}" in stages, f"stage {stage} is not in the drawn diagram"
     assert sidebar_links(index) == [
         *stage_order("medium"),
