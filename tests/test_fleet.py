@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -55,7 +56,7 @@ CHANGES = (
 
 
 @dataclass
-class Run:
+class ToolRun:
     """One run of the tool: its result, the outputs it wrote and the body file."""
 
     result: subprocess.CompletedProcess[str]
@@ -63,12 +64,29 @@ class Run:
     body: str
 
 
+class AppliedProject(NamedTuple):
+    """A project the tool ran on with --apply, and the commit its main had before."""
+
+    project: Path
+    main_before: str
+    applied: ToolRun
+
+
+class CurrentProject(NamedTuple):
+    """A project already current, its HEAD before, and the tool's check and --apply runs."""
+
+    project: Path
+    head_before: str
+    checked: ToolRun
+    applied: ToolRun
+
+
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
     return build_template_repo(tmp_path_factory.mktemp("fleet") / "lifecycle", CHANGES)
 
 
-def status(project: Path, *args: str) -> Run:
+def status(project: Path, *args: str) -> ToolRun:
     """Run the project's own tool as the workflow does, with a fresh $GITHUB_OUTPUT."""
     outputs, body = project.parent / "github-output", project.parent / "pull-request.md"
     for path in (outputs, body):
@@ -83,7 +101,7 @@ def status(project: Path, *args: str) -> Run:
     written = dict(
         line.split("=", 1) for line in outputs.read_text().splitlines()
     ) if outputs.exists() else {}  # fmt: skip
-    return Run(result, written, body.read_text() if body.exists() else "")
+    return ToolRun(result, written, body.read_text() if body.exists() else "")
 
 
 def head(project: Path, ref: str = "HEAD") -> str:
@@ -95,12 +113,12 @@ def show(project: Path, ref: str, path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def behind(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
-    """A project one version behind, updated with --apply: (project, main before, run)."""
+def behind(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> AppliedProject:
+    """A project one version behind, updated with --apply."""
     project = copy_project(template_repo.path, template_repo.v1,
                      tmp_path_factory.mktemp("behind") / "acme-billing", ANSWERS)  # fmt: skip
     main = head(project)
-    return project, main, status(project, "--apply")
+    return AppliedProject(project, main, status(project, "--apply"))
 
 
 @pytest.fixture(scope="module")
@@ -115,17 +133,19 @@ def conflicting(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="module")
-def current(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
-    """A project already at the latest version: (project, HEAD before, check run, apply run)."""
+def current(
+    template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory
+) -> CurrentProject:
+    """A project already at the latest version."""
     project = copy_project(template_repo.path, template_repo.v2,
                      tmp_path_factory.mktemp("current") / "acme-billing", ANSWERS)  # fmt: skip
     before = head(project)
-    return project, before, status(project), status(project, "--apply")
+    return CurrentProject(project, before, status(project), status(project, "--apply"))
 
 
 # ------------------------------------------------------------------ --apply
 def test_apply_updates_on_a_new_branch_and_leaves_main_alone(behind) -> None:
-    project, main, step = behind
+    project, main, step = behind.project, behind.main_before, behind.applied
     assert step.result.returncode == 0, step.result.stderr
     assert head(project, "main") == main
     assert "*.sqlite3" not in show(project, "main", ".gitignore")
@@ -139,7 +159,7 @@ def test_apply_updates_on_a_new_branch_and_leaves_main_alone(behind) -> None:
 
 
 def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> None:
-    _, _, step = behind
+    step = behind.applied
     body = step.body
     assert "from lifecycle template version 1.0.0 to 2.0.0" in body
     assert "## Process changes between 1.0.0 and 2.0.0" in body
@@ -153,7 +173,7 @@ def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> Non
 
 
 def test_apply_outputs_for_a_clean_update(behind) -> None:
-    _, _, step = behind
+    step = behind.applied
     assert step.outputs == {
         "behind": "true",
         "current": "1.0.0",
@@ -180,7 +200,7 @@ def test_apply_lists_conflicted_files_and_says_so(conflicting) -> None:
 
 
 def test_current_repo_is_reported_and_nothing_is_created(current) -> None:
-    project, before, check, applied = current
+    project, before, check, applied = current  # a CurrentProject
     for step in (check, applied):
         assert step.result.returncode == 0, step.result.stderr
         assert step.outputs["behind"] == "false"
@@ -313,7 +333,7 @@ def runs(condition: str, job: dict, jobs: dict, outputs: dict[str, dict[str, str
     return result
 
 
-def decisions(check: Run, apply: Run) -> dict[str, bool]:
+def decisions(check: ToolRun, apply: ToolRun) -> dict[str, bool]:
     """Which of the update job's steps run, given the tool's real outputs (a push succeeds)."""
     jobs = workflow()["jobs"]
     outputs = {"check": check.outputs, "apply": apply.outputs}
@@ -345,7 +365,7 @@ def test_workflow_labels_a_conflicted_update(conflicting, template_repo, tmp_pat
 
 
 def test_workflow_stays_idle_when_current(current) -> None:
-    _, _, check, applied = current
+    check, applied = current.checked, current.applied
     taken = decisions(check, applied)
     assert not taken["update job"]
     assert not any(taken.values())
