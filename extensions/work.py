@@ -15,7 +15,7 @@ Public surface (globals that read the answers from the template context):
 * ``work_document(file)``: a document of the first piece of work.
 * ``work_index()``: ``docs/work/index.md`` listing the first piece.
 
-Standard library, Jinja2 and PyYAML only, like ``lifecycle.py`` beside it.
+Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def tool() -> ModuleType:
 
 @cache
 def _process_module() -> ModuleType:
-    return _load("lifecycle_template_process", HERE / "lifecycle.py")
+    return _load("lifecycle_template_process", HERE / "process.py")
 
 
 @cache
@@ -73,8 +73,8 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
     Sizes are not filtered here: each piece of work has its own size, so the
     tool needs every item with its ``min_size``.
     """
-    lifecycle = _process_module()
-    process = lifecycle.load_process()
+    process_module = _process_module()
+    process = process_module.load_process()
 
     def sections(key: str) -> list[dict[str, Any]]:
         return [
@@ -91,8 +91,8 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
     return {
         "schema": 1,
         "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
-        "sizes": list(lifecycle.SIZES),
-        "ratings": dict(lifecycle.RATINGS),
+        "sizes": list(process_module.sizes.SIZES),
+        "ratings": dict(process_module.sizes.RATINGS),
         "rubric": [
             {key: item[key] for key in ("flag", "question", "text", "choices")}
             for item in process["size_rubric"]

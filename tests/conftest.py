@@ -11,6 +11,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -54,15 +55,29 @@ def _offline_toolchain() -> Iterator[None]:
         os.environ["UV_PYTHON_DOWNLOADS"] = previous
 
 
-def run(cmd: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    """Run a command and fail the test with its output when it fails."""
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)
-    if result.returncode != 0:
+def run(
+    cmd: list[str], cwd: Path, *, check: bool = True, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """Run a command, output captured; fail the test with its output when ``check`` and it fails.
+
+    The one subprocess runner of the tests. Unless ``env`` says otherwise, git
+    gets the throwaway identity and no user or system configuration
+    (``GIT_IDENTITY``), so tests pass on a machine where git was never set up.
+    """
+    kwargs.setdefault("env", {**os.environ, **GIT_IDENTITY})
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    if check and result.returncode != 0:
         pytest.fail(
             f"{' '.join(cmd)} failed in {cwd} with {result.returncode}:\n"
             f"{result.stdout}\n{result.stderr}"
         )
     return result
+
+
+def copier_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The real copier command line, as a team runs it; stdin closed, so it never waits."""
+    command = [sys.executable, "-m", "copier", *args]
+    return run(command, cwd, check=check, stdin=subprocess.DEVNULL)
 
 
 GIT_IDENTITY = {
@@ -80,7 +95,7 @@ GIT_IDENTITY = {
 def git(*args: str, cwd: Path) -> str:
     """Run git with the test identity on a fresh ``main`` branch; return its output."""
     command = ["git", "-c", "init.defaultBranch=main", *args]
-    return run(command, cwd=cwd, env={**os.environ, **GIT_IDENTITY}).stdout
+    return run(command, cwd=cwd).stdout
 
 
 TEST_ANSWERS = {"project_name": "Acme Billing", "owner": "@acme/billing"}

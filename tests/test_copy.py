@@ -19,6 +19,7 @@ from .conftest import (
     ROOT,
     SHARED_DEFAULTS,
     SIZES,
+    copier_cli,
     copy_working_tree,
     editable_copy,
     git,
@@ -44,18 +45,10 @@ ANSWERS_API = {
 }
 # Answers asked and recorded only under a condition (copier.yml `when`).
 CONDITIONAL_API = {"design_link": "has_ui"}
+# Computed answers (copier.yml `when: false`): in the render context, never asked
+# nor recorded, so they are no part of the answers API.
+COMPUTED = {"recommended_size"}
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
-
-
-def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real copier command line, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "copier", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def ruff(*args: str, cwd: Path) -> None:
@@ -181,7 +174,9 @@ def test_shared_renders_use_copier_defaults() -> None:
 def test_conditional_answers_match_copier_yml() -> None:
     spec = yaml.safe_load((ROOT / "copier.yml").read_text())
     questions = {name for name in spec if not name.startswith("_")}
-    assert questions == ANSWERS_API | set(CONDITIONAL_API)
+    assert questions == ANSWERS_API | set(CONDITIONAL_API) | COMPUTED
+    for name in COMPUTED:
+        assert spec[name]["when"] is False, name
     for name, condition in CONDITIONAL_API.items():
         assert spec[name]["when"] == f"{{{{ {condition} }}}}", name
     for name in ANSWERS_API:
@@ -242,7 +237,8 @@ def test_license_file_matches_answer(render, license_id: str, first_words: str) 
 
 @pytest.mark.slow  # the copier command line
 def test_missing_trust_is_explained(template_folder: Path, tmp_path: Path) -> None:
-    result = copier_cli("copy", "--defaults", str(template_folder), "acme-billing", cwd=tmp_path)
+    command = ["copy", "--defaults", str(template_folder), "acme-billing"]
+    result = copier_cli(*command, cwd=tmp_path, check=False)
     assert result.returncode == 4
     assert "unsafe" in result.stderr
     assert not (tmp_path / "acme-billing").exists()

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from .conftest import ROOT, git
+from .conftest import ROOT, copier_cli, git
 
 PAGES = sorted(
     [
@@ -196,17 +196,6 @@ def test_copier_range_search_reads_what_people_write() -> None:
     assert COPIER_RANGE.findall(text) == [">=9.6,<10", ">= 9.5, < 10", "==9.4.1"]
 
 
-def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copier", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
 @pytest.mark.slow  # the copier command line, twice
 def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path: Path) -> None:
     """docs/how-to/adopting.md: your team files are kept, other clashing files are
@@ -222,7 +211,7 @@ def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     command = ["copy", "--trust", "--defaults", "--data", "package_name=acme", str(ROOT), "."]
-    stopped = copier_cli(*command, cwd=tmp_path)
+    stopped = copier_cli(*command, cwd=tmp_path, check=False)
     assert stopped.returncode != 0
     assert "Interactive session required" in stopped.stderr
     assert (tmp_path / "src/acme/app.py").read_text() == mine["src/acme/app.py"]

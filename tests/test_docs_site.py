@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from .conftest import KINDS, ROOT, SIZES, TEST_ANSWERS, run, uv
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import process
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def stage_order(size: str, has_ui: bool = False) -> list[str]:
     """
     pages = [
         item["path"][len("docs/") :].replace(".md", ".html")
-        for item in lifecycle.process_items("artefacts", size, has_ui)
+        for item in process.process_items("artefacts", size, has_ui)
         if re.fullmatch(r"docs/[^/]+\.md", item["path"]) and item["path"] != "docs/lifecycle.md"
     ]
     return ["lifecycle.html", *pages]
@@ -268,8 +268,8 @@ def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_u
     diagram = stage_diagram(text)
     assert text.index("```mermaid") < text.index("\n## ")  # before the first section
     assert diagram.startswith("flowchart TD\n")
-    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
-    stages = list(dict.fromkeys(item["stage"] for item in process["artefacts"]))
+    lists = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    stages = list(dict.fromkeys(item["stage"] for item in lists["artefacts"]))
     drawn = re.findall(r'^    subgraph stage(\d+)\["\d+\. ([^"]+)"\]$', diagram, re.MULTILINE)
     assert [name for _, name in drawn] == stages
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
@@ -279,7 +279,7 @@ def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_u
         documents = re.findall(r'^        doc\d+_\w+[\(\[]"([^"]+)"[\)\]]$', block, re.MULTILINE)
         expected = [
             item["text"]
-            for item in lifecycle.process_items("artefacts", size, has_ui)
+            for item in process.process_items("artefacts", size, has_ui)
             if item["stage"] == stage
         ]
         if expected or stage != "Design":
@@ -358,8 +358,8 @@ def test_a_reader_sees_drawn_diagrams_and_the_stage_order_offline(
 
     assert len(drawn_diagrams(index)) == 1, "the overview diagram is not drawn"
     [stages] = drawn_diagrams(lifecycle_page)
-    process = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
-    for number, stage in enumerate(dict.fromkeys(i["stage"] for i in process["artefacts"]), 1):
+    lists = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    for number, stage in enumerate(dict.fromkeys(i["stage"] for i in lists["artefacts"]), 1):
         assert f"{number}. {stage}" in stages, f"stage {stage} is not in the drawn diagram"
     assert sidebar_links(index) == [
         *stage_order("medium"),

@@ -15,23 +15,21 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
 
-from .conftest import KINDS, ROOT, SIZES
+from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, copier_cli, run
 from .update_harness import (
-    GIT_IDENTITY,
     AddText,
     TemplateRepo,
     add_migration,
     build_template_repo,
     commit_all,
     conflicted,
-    copier,
+    copy_project,
     generated_files,
-    render,
-    sh,
 )
 
 pytestmark = pytest.mark.slow
@@ -58,7 +56,7 @@ CHANGES = (
 
 
 @dataclass
-class Run:
+class ToolRun:
     """One run of the tool: its result, the outputs it wrote and the body file."""
 
     result: subprocess.CompletedProcess[str]
@@ -66,12 +64,29 @@ class Run:
     body: str
 
 
+class AppliedProject(NamedTuple):
+    """A project the tool ran on with --apply, and the commit its main had before."""
+
+    project: Path
+    main_before: str
+    applied: ToolRun
+
+
+class CurrentProject(NamedTuple):
+    """A project already current, its HEAD before, and the tool's check and --apply runs."""
+
+    project: Path
+    head_before: str
+    checked: ToolRun
+    applied: ToolRun
+
+
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
     return build_template_repo(tmp_path_factory.mktemp("fleet") / "lifecycle", CHANGES)
 
 
-def status(project: Path, *args: str) -> Run:
+def status(project: Path, *args: str) -> ToolRun:
     """Run the project's own tool as the workflow does, with a fresh $GITHUB_OUTPUT."""
     outputs, body = project.parent / "github-output", project.parent / "pull-request.md"
     for path in (outputs, body):
@@ -86,30 +101,30 @@ def status(project: Path, *args: str) -> Run:
     written = dict(
         line.split("=", 1) for line in outputs.read_text().splitlines()
     ) if outputs.exists() else {}  # fmt: skip
-    return Run(result, written, body.read_text() if body.exists() else "")
+    return ToolRun(result, written, body.read_text() if body.exists() else "")
 
 
 def head(project: Path, ref: str = "HEAD") -> str:
-    return sh(["git", "rev-parse", ref], project).stdout.strip()
+    return run(["git", "rev-parse", ref], project).stdout.strip()
 
 
 def show(project: Path, ref: str, path: str) -> str:
-    return sh(["git", "show", f"{ref}:{path}"], project).stdout
+    return run(["git", "show", f"{ref}:{path}"], project).stdout
 
 
 @pytest.fixture(scope="module")
-def behind(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
-    """A project one version behind, updated with --apply: (project, main before, run)."""
-    project = render(template_repo.path, template_repo.v1,
+def behind(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> AppliedProject:
+    """A project one version behind, updated with --apply."""
+    project = copy_project(template_repo.path, template_repo.v1,
                      tmp_path_factory.mktemp("behind") / "acme-billing", ANSWERS)  # fmt: skip
     main = head(project)
-    return project, main, status(project, "--apply")
+    return AppliedProject(project, main, status(project, "--apply"))
 
 
 @pytest.fixture(scope="module")
 def conflicting(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
     """A project one version behind whose team edited the line the template changes."""
-    project = render(template_repo.path, template_repo.v1,
+    project = copy_project(template_repo.path, template_repo.v1,
                      tmp_path_factory.mktemp("conflict") / "acme-billing", ANSWERS)  # fmt: skip
     with (project / ".gitignore").open("a") as gitignore:
         gitignore.write("/local-data/\n")
@@ -118,32 +133,34 @@ def conflicting(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="module")
-def current(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory):
-    """A project already at the latest version: (project, HEAD before, check run, apply run)."""
-    project = render(template_repo.path, template_repo.v2,
+def current(
+    template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory
+) -> CurrentProject:
+    """A project already at the latest version."""
+    project = copy_project(template_repo.path, template_repo.v2,
                      tmp_path_factory.mktemp("current") / "acme-billing", ANSWERS)  # fmt: skip
     before = head(project)
-    return project, before, status(project), status(project, "--apply")
+    return CurrentProject(project, before, status(project), status(project, "--apply"))
 
 
 # ------------------------------------------------------------------ --apply
 def test_apply_updates_on_a_new_branch_and_leaves_main_alone(behind) -> None:
-    project, main, run = behind
-    assert run.result.returncode == 0, run.result.stderr
+    project, main, step = behind.project, behind.main_before, behind.applied
+    assert step.result.returncode == 0, step.result.stderr
     assert head(project, "main") == main
     assert "*.sqlite3" not in show(project, "main", ".gitignore")
-    assert sh(["git", "branch", "--show-current"], project).stdout.strip() == BRANCH
+    assert run(["git", "branch", "--show-current"], project).stdout.strip() == BRANCH
     assert "*.sqlite3" in show(project, BRANCH, ".gitignore").splitlines()
     assert "_commit: v2.0.0" in show(project, BRANCH, ".copier-answers.yml")
     assert head(project, f"{BRANCH}~1") == main  # one commit on top of main
-    subject = sh(["git", "log", "-1", "--format=%s", BRANCH], project).stdout.strip()
+    subject = run(["git", "log", "-1", "--format=%s", BRANCH], project).stdout.strip()
     assert subject == "Update to lifecycle template 2.0.0"
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
 
 
 def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> None:
-    _, _, run = behind
-    body = run.body
+    step = behind.applied
+    body = step.body
     assert "from lifecycle template version 1.0.0 to 2.0.0" in body
     assert "## Process changes between 1.0.0 and 2.0.0" in body
     assert "- Release checklist: confirm the rollback plan." in body
@@ -152,12 +169,12 @@ def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> Non
     assert "Unreleased" not in body
     assert "None: every template change merged cleanly" in body
     assert f"git switch {BRANCH}" in body
-    assert run.result.stdout.strip() == body.strip()
+    assert step.result.stdout.strip() == body.strip()
 
 
 def test_apply_outputs_for_a_clean_update(behind) -> None:
-    _, _, run = behind
-    assert run.outputs == {
+    step = behind.applied
+    assert step.outputs == {
         "behind": "true",
         "current": "1.0.0",
         "version": "2.0.0",
@@ -167,58 +184,58 @@ def test_apply_outputs_for_a_clean_update(behind) -> None:
 
 
 def test_apply_lists_conflicted_files_and_says_so(conflicting) -> None:
-    project, run = conflicting
-    assert run.result.returncode == 0, run.result.stderr
-    assert run.outputs["conflicts"] == "true"
-    assert run.outputs["behind"] == "true"
-    assert "- `.gitignore`" in run.body
-    assert "None: every template change" not in run.body
+    project, step = conflicting
+    assert step.result.returncode == 0, step.result.stderr
+    assert step.outputs["conflicts"] == "true"
+    assert step.outputs["behind"] == "true"
+    assert "- `.gitignore`" in step.body
+    assert "None: every template change" not in step.body
     committed = show(project, BRANCH, ".gitignore")
     assert conflicted(committed)  # committed as found, for the team to resolve in the PR
     assert "/local-data/" in committed and "*.sqlite3" in committed
     assert "/local-data/" in show(project, "main", ".gitignore")
     assert "*.sqlite3" not in show(project, "main", ".gitignore")
-    subject = sh(["git", "log", "-1", "--format=%s", BRANCH], project).stdout.strip()
+    subject = run(["git", "log", "-1", "--format=%s", BRANCH], project).stdout.strip()
     assert subject == "Update to lifecycle template 2.0.0 (with conflicts to resolve)"
 
 
 def test_current_repo_is_reported_and_nothing_is_created(current) -> None:
-    project, before, check, applied = current
-    for run in (check, applied):
-        assert run.result.returncode == 0, run.result.stderr
-        assert run.outputs["behind"] == "false"
-        assert run.outputs["version"] == "2.0.0"
+    project, before, check, applied = current  # a CurrentProject
+    for step in (check, applied):
+        assert step.result.returncode == 0, step.result.stderr
+        assert step.outputs["behind"] == "false"
+        assert step.outputs["version"] == "2.0.0"
     assert check.outputs == {"behind": "false", "current": "2.0.0", "version": "2.0.0"}
     assert applied.outputs["conflicts"] == "false" and applied.outputs["branch"] == ""
     assert head(project) == before
-    assert sh(["git", "branch", "--list", "template-update/*"], project).stdout == ""
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
 
 
 def test_check_mode_outputs_say_behind(template_repo, tmp_path: Path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     before = head(project)
-    run = status(project)
-    assert run.outputs == {"behind": "true", "current": "1.0.0", "version": "2.0.0"}
+    step = status(project)
+    assert step.outputs == {"behind": "true", "current": "1.0.0", "version": "2.0.0"}
     assert head(project) == before
-    assert sh(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+    assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
 
 
 def test_apply_refuses_a_dirty_tree_and_an_existing_branch(template_repo, tmp_path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     (project / "notes.txt").write_text("work in progress\n")
-    run = status(project, "--apply")
-    assert run.result.returncode == 1
-    assert run.result.stderr.strip().count("\n") == 0  # one line
-    assert "uncommitted or untracked files" in run.result.stderr
-    assert run.outputs == {}
-    assert sh(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+    step = status(project, "--apply")
+    assert step.result.returncode == 1
+    assert step.result.stderr.strip().count("\n") == 0  # one line
+    assert "uncommitted or untracked files" in step.result.stderr
+    assert step.outputs == {}
+    assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
     (project / "notes.txt").unlink()
-    sh(["git", "branch", BRANCH], project)
-    run = status(project, "--apply")
-    assert run.result.returncode == 1
-    assert f"branch {BRANCH} already exists" in run.result.stderr
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    run(["git", "branch", BRANCH], project)
+    step = status(project, "--apply")
+    assert step.result.returncode == 1
+    assert f"branch {BRANCH} already exists" in step.result.stderr
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
 
 
 @dataclass(frozen=True)
@@ -232,16 +249,16 @@ class FailingMigration:
 
 def test_apply_puts_everything_back_when_copier_fails(tmp_path: Path) -> None:
     broken = build_template_repo(tmp_path / "lifecycle", [*CHANGES, FailingMigration()])
-    project = render(broken.path, broken.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(broken.path, broken.v1, tmp_path / "acme-billing", ANSWERS)
     before = head(project)
-    run = status(project, "--apply")
-    assert run.result.returncode == 1
-    assert "copier update failed; nothing changed" in run.result.stderr
-    assert run.outputs == {}
-    assert sh(["git", "branch", "--show-current"], project).stdout.strip() == "main"
+    step = status(project, "--apply")
+    assert step.result.returncode == 1
+    assert "copier update failed; nothing changed" in step.result.stderr
+    assert step.outputs == {}
+    assert run(["git", "branch", "--show-current"], project).stdout.strip() == "main"
     assert head(project) == before
-    assert sh(["git", "status", "--porcelain", "--ignored"], project).stdout == ""
-    assert sh(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+    assert run(["git", "status", "--porcelain", "--ignored"], project).stdout == ""
+    assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
 
 
 # ----------------------------------------------------------------- workflow
@@ -316,7 +333,7 @@ def runs(condition: str, job: dict, jobs: dict, outputs: dict[str, dict[str, str
     return result
 
 
-def decisions(check: Run, apply: Run) -> dict[str, bool]:
+def decisions(check: ToolRun, apply: ToolRun) -> dict[str, bool]:
     """Which of the update job's steps run, given the tool's real outputs (a push succeeds)."""
     jobs = workflow()["jobs"]
     outputs = {"check": check.outputs, "apply": apply.outputs}
@@ -331,7 +348,7 @@ def decisions(check: Run, apply: Run) -> dict[str, bool]:
 
 
 def test_workflow_opens_a_pull_request_when_behind(behind, template_repo, tmp_path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     taken = decisions(status(project), behind[2])
     assert taken["update job"]
     assert taken["Push the branch unless someone already worked on it"]
@@ -341,14 +358,14 @@ def test_workflow_opens_a_pull_request_when_behind(behind, template_repo, tmp_pa
 
 
 def test_workflow_labels_a_conflicted_update(conflicting, template_repo, tmp_path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     taken = decisions(status(project), conflicting[1])
     assert taken["Label the pull request as needing conflict resolution"]
     assert not taken["Drop the conflict label after a clean refresh"]
 
 
 def test_workflow_stays_idle_when_current(current) -> None:
-    _, _, check, applied = current
+    check, applied = current.checked, current.applied
     taken = decisions(check, applied)
     assert not taken["update job"]
     assert not any(taken.values())
@@ -378,7 +395,7 @@ def test_workflow_permissions_are_per_job_and_least() -> None:
 def renovate_update(project: Path, version: str, trust: bool = True):
     """The command Renovate's copier manager runs (``--trust`` only with ``allowScripts``)."""
     trusted = ["--trust"] if trust else []
-    return copier("update", "--skip-answered", "--defaults", *trusted,
+    return copier_cli("update", "--skip-answered", "--defaults", *trusted,
                   "--answers-file", ".copier-answers.yml", "--vcs-ref", version,
                   cwd=project, check=False)  # fmt: skip
 
@@ -387,31 +404,31 @@ def renovate_update(project: Path, version: str, trust: bool = True):
 @pytest.mark.parametrize("size", SIZES)
 def test_renovate_command_updates_cleanly(template_repo, tmp_path, kind, size) -> None:
     answers = {**ANSWERS, "project_kind": kind, "project_size": size}
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     result = renovate_update(project, template_repo.v2)
     assert result.returncode == 0, result.stderr
     assert "_commit: v2.0.0" in (project / ".copier-answers.yml").read_text()
     assert "*.sqlite3" in (project / ".gitignore").read_text().splitlines()
     checklist = (project / "docs" / "release-checklist.md").read_text()
     assert "The rollback plan was tried on the release candidate." in checklist
-    unmerged = sh(["git", "diff", "--name-only", "--diff-filter=U"], project).stdout
+    unmerged = run(["git", "diff", "--name-only", "--diff-filter=U"], project).stdout
     assert unmerged == ""  # nothing for Renovate to flag as conflicted
     for name in generated_files(project):
         assert not conflicted((project / name).read_text()), name
     # The project's own checks still pass on what Renovate would commit.
-    sh([sys.executable, "tools/check_leftovers.py"], project)
-    sh([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
-    sh([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
-    sh([sys.executable, "-m", "mdformat", "--check", "README.md", "docs", ".github"], project)
+    run([sys.executable, "tools/check_leftovers.py"], project)
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs", ".github"], project)
 
 
 def test_renovate_without_allow_scripts_changes_nothing(template_repo, tmp_path) -> None:
     """Without --trust copier refuses the template: the preset's trust setting is needed."""
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     result = renovate_update(project, template_repo.v2, trust=False)
     assert result.returncode != 0
     assert "unsafe" in result.stderr.lower()
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
 
 
 def test_renovate_preset_lets_copier_trust_the_template() -> None:
@@ -430,7 +447,7 @@ def push_step(project: Path, remote: Path) -> tuple[str, subprocess.CompletedPro
     step = next(s for s in workflow()["jobs"]["update"]["steps"] if s.get("id") == "push")
     output = project.parent / "push-output"
     output.unlink(missing_ok=True)
-    sh(["git", "fetch", "--quiet", "--prune", "origin"], project)
+    run(["git", "fetch", "--quiet", "--prune", "origin"], project)
     env = {
         **os.environ,
         **GIT_IDENTITY,
@@ -451,24 +468,24 @@ def push_step(project: Path, remote: Path) -> tuple[str, subprocess.CompletedPro
 
 
 def remote_branch(remote: Path) -> str:
-    return sh(["git", "rev-parse", f"refs/heads/{BRANCH}"], remote).stdout.strip()
+    return run(["git", "rev-parse", f"refs/heads/{BRANCH}"], remote).stdout.strip()
 
 
 def reapply(project: Path) -> None:
     """Next week's run: a fresh checkout of main, the update made again."""
-    sh(["git", "switch", "--quiet", "main"], project)
-    sh(["git", "branch", "--quiet", "-D", BRANCH], project)
-    sh(["git", "commit", "--quiet", "--allow-empty", "-m", "Main moved on"], project)
-    sh(["git", "push", "--quiet", "origin", "main"], project)
+    run(["git", "switch", "--quiet", "main"], project)
+    run(["git", "branch", "--quiet", "-D", BRANCH], project)
+    run(["git", "commit", "--quiet", "--allow-empty", "-m", "Main moved on"], project)
+    run(["git", "push", "--quiet", "origin", "main"], project)
     assert status(project, "--apply").result.returncode == 0
 
 
 def test_push_step_never_overwrites_a_branch_people_worked_on(template_repo, tmp_path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     remote = tmp_path / "remote.git"
-    sh(["git", "init", "--quiet", "--bare", "-b", "main", str(remote)], tmp_path)
-    sh(["git", "remote", "add", "origin", str(remote)], project)
-    sh(["git", "push", "--quiet", "origin", "main"], project)
+    run(["git", "init", "--quiet", "--bare", "-b", "main", str(remote)], tmp_path)
+    run(["git", "remote", "add", "origin", str(remote)], project)
+    run(["git", "push", "--quiet", "origin", "main"], project)
     assert status(project, "--apply").result.returncode == 0
 
     # First run: no branch yet, so it is created.
@@ -484,7 +501,7 @@ def test_push_step_never_overwrites_a_branch_people_worked_on(template_repo, tmp
     human = {**os.environ, **GIT_IDENTITY, "GIT_COMMITTER_EMAIL": "ana@example.invalid"}
     subprocess.run(["git", "commit", "--quiet", "--allow-empty", "-m", "Resolve by hand"],
                    cwd=project, env=human, check=True)  # fmt: skip
-    sh(["git", "push", "--quiet", "origin", BRANCH], project)
+    run(["git", "push", "--quiet", "origin", BRANCH], project)
     resolved = remote_branch(remote)
     reapply(project)
     outputs, result = push_step(project, remote)

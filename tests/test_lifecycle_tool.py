@@ -20,7 +20,7 @@ from types import ModuleType
 import pytest
 
 from .conftest import ROOT, SIZES
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import sizes
 
 TOOL_PATH = ROOT / "template" / "tools" / "lifecycle.py"
 
@@ -62,9 +62,9 @@ def headings(text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ sizing
-@pytest.mark.parametrize("ratings", list(product(lifecycle.RATINGS, repeat=3)))
+@pytest.mark.parametrize("ratings", list(product(sizes.RATINGS, repeat=3)))
 def test_rubric_recommends_exactly_as_the_questionnaire(ratings: tuple[str, ...]) -> None:
-    assert tool.recommend_size(PROCESS, ratings) == lifecycle.recommend_size(ratings)
+    assert tool.recommend_size(PROCESS, ratings) == sizes.recommend_size(ratings)
 
 
 def test_rubric_flags_recommend_and_size_overrides(repo: Path, capsys) -> None:

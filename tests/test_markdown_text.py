@@ -27,8 +27,8 @@ from mdformat._util import build_mdit
 from mdformat.renderer import MDRenderer
 
 from .conftest import ROOT
+from .extension_modules import markdown_text
 from .test_hostile_answers import ACCEPTED
-from .test_lifecycle_extension import lifecycle
 
 OPTIONS = tomllib.loads((ROOT / "template" / ".mdformat.toml").read_text())
 EXTENSIONS = set(mdformat.plugins.PARSER_EXTENSIONS)  # what the mdformat CLI enables
@@ -134,7 +134,7 @@ def test_answers_survive_mdformat_and_read_back_as_typed(place: str) -> None:
     around, expected_blocks = PLACES[place]
     problems = []
     for value in VALUES:
-        text = lifecycle.markdown_text(value, place)
+        text = markdown_text.markdown_text(value, place)
         document = around.format(text)
         formatted = mdformat.text(document, options=OPTIONS, extensions=EXTENSIONS)
         if formatted != document:
@@ -159,9 +159,9 @@ def test_answers_survive_mdformat_and_read_back_as_typed(place: str) -> None:
 def test_ordinary_text_is_unchanged() -> None:
     for value in ("Acme Billing", "Bills customers every month.", "@acme/billing", "snake_case"):
         for place in PLACES:
-            assert lifecycle.markdown_text(value, place) == value
+            assert markdown_text.markdown_text(value, place) == value
 
 
 def test_unknown_place_is_refused() -> None:
     with pytest.raises(ValueError, match="inline, heading or paragraph"):
-        lifecycle.markdown_text("x", "table")
+        markdown_text.markdown_text("x", "table")

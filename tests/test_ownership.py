@@ -1,54 +1,41 @@
-"""The ownership model is written down once in copier.yml and documented to match."""
+"""File ownership is written down in copier.yml, and everything else is checked against it.
+
+copier.yml states it twice, because copier needs it twice and the file must
+stay plain YAML and Jinja that older template versions can render:
+`_skip_if_exists` (copy and recopy keep the team's file) and the team-owned
+block of `_exclude` (the old version's render in an update leaves it out).
+These tests hold the two lists equal, and hold every other place that names
+team-owned paths (the update message's `team_owned`, the README table,
+RELEASING.md; process.yml in tests/test_process.py) to them: no literal copy
+of the list lives here.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import jinja2
+import pathspec
 import yaml
 
 from .conftest import ROOT, team_owned_paths
+from .update_harness import add_migration
 
-# The team-owned paths: the lifecycle documents a team fills in, its code, and the
-# documentation site's pages (docs/conf.py stays process-owned).
-CONTRACT_TEAM_OWNED = {
-    "README.md",
-    "pyproject.toml",
-    "LICENSE",
-    "src/**",
-    "tests/**",
-    "docs/work/**",
-    # Where repositories made before docs/work/ keep their first piece's documents.
-    "docs/shaping.md",
-    "docs/rfcs/0001-initial-design.md",
-    "docs/design.md",
-    "docs/roadmap.md",
-    "docs/test-plan.md",
-    "docs/production-readiness.md",
-    "docs/infrastructure-request.md",
-    "docs/index.md",
-    "docs/reference/api.md",
-}
-# Kept out of `_skip_if_exists`: as skip patterns they cost one `git apply
-# --exclude` per team file on every update; `_exclude` already keeps updates out.
 CODE_SKELETON = {"src/**", "tests/**"}
+"""Team-owned but kept out of `_skip_if_exists`: as skip patterns they would cost one
+`git apply --exclude` per team file on every update; `_exclude` already keeps updates out."""
+MADE_ONCE = CODE_SKELETON | {"docs/reference/api.md", "docs/work"}
+"""What `copier copy` renders and `copier update` never does (README: "Never touched")."""
 
 
 def copier_yml() -> dict:
     return yaml.safe_load((ROOT / "copier.yml").read_text())
 
 
-def updating_section() -> str:
-    readme = (ROOT / "README.md").read_text()
-    start = readme.index("## Updating\n")
-    return readme[start : readme.index("\n## ", start + 1)]
-
-
-def test_team_owned_files_are_exactly_the_contract() -> None:
-    assert team_owned_paths() == CONTRACT_TEAM_OWNED
-
-
-def test_copy_and_recopy_keep_the_same_team_files_except_the_code_skeleton() -> None:
-    """`_skip_if_exists` is the team-owned list without src/** and tests/**."""
-    assert set(copier_yml()["_skip_if_exists"]) == CONTRACT_TEAM_OWNED - CODE_SKELETON
+def skip_if_exists() -> set[str]:
+    return set(copier_yml()["_skip_if_exists"])
 
 
 def excluded(operation: str, old_render: bool) -> set[str]:
@@ -65,24 +52,105 @@ def excluded(operation: str, old_render: bool) -> set[str]:
     return {line.strip() for line in rendered.splitlines() if line.strip()}
 
 
+def team_owned_spec() -> pathspec.PathSpec:
+    """The team-owned paths as copier matches them (gitignore patterns)."""
+    return pathspec.PathSpec.from_lines("gitignore", team_owned_paths())
+
+
 def test_exclusions_apply_to_updates_only() -> None:
-    """A new repository gets every file; an update never renders src/, tests/ or the
-    pieces of work, and the old version's render (what copier compares against) has no
-    team-owned file."""
+    """A new repository gets every file; an update never renders the skeleton, its API
+    page or the pieces of work."""
     assert excluded("copy", old_render=False) == set()
-    made_once = CODE_SKELETON | {"docs/reference/api.md", "docs/work"}
-    assert excluded("update", old_render=False) == made_once
-    assert excluded("update", old_render=True) == CONTRACT_TEAM_OWNED | {"docs/work"}
+    assert excluded("copy", old_render=True) == set()
+    assert excluded("update", old_render=False) == MADE_ONCE
 
 
-def test_readme_ownership_table_lists_every_team_owned_path() -> None:
-    section = updating_section()
-    missing = [path for path in sorted(team_owned_paths()) if f"`{path}`" not in section]
-    assert not missing, f"README 'Updating' table lacks {missing}"
+def test_the_old_render_leaves_out_exactly_the_skipped_files() -> None:
+    """The team-owned block of `_exclude` lists `_skip_if_exists`, no more, no less: a path
+    missing there is deleted by the first update whose new version stops rendering it."""
+    block = excluded("update", old_render=True) - excluded("update", old_render=False)
+    assert block == skip_if_exists() - MADE_ONCE
+    assert excluded("update", old_render=True) == skip_if_exists() | MADE_ONCE
+
+
+def test_the_update_message_reads_the_same_team_owned_paths() -> None:
+    """extensions/updates.py `team_owned` (the message's "never changes" list)."""
+    assert team_owned_paths() == skip_if_exists() | CODE_SKELETON
+    assert not skip_if_exists() & CODE_SKELETON
+
+
+def readme_ownership_rows() -> dict[str, set[str]]:
+    """The README's "Updating" table: owner ("you", "the template", "copier") -> paths."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("## Updating\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    rows: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            paths = {path for path in re.findall(r"`([^`\s]+)`", cells[0])}
+            rows.setdefault(cells[1], set()).update(paths)
+    return rows
+
+
+def test_readme_table_lists_exactly_the_team_owned_paths() -> None:
+    rows = readme_ownership_rows()
+    assert rows["you"] == team_owned_paths(), "README 'Updating' table, rows owned by you"
+    owned = team_owned_spec()
+    for owner in ("the template", "copier"):
+        wrongly = sorted(path for path in rows[owner] if owned.match_file(path))
+        assert not wrongly, f"README lists team-owned {wrongly} as owned by {owner}"
+
+
+def releasing_paths(kind: str) -> set[str]:
+    """The paths RELEASING.md names in its "**Process-owned** (...)" or "**Team-owned** (...)"."""
+    text = (ROOT / "RELEASING.md").read_text()
+    match = re.search(rf"^- \*\*{kind}\*\* \((.*?)\):", text, flags=re.M | re.S)
+    assert match, kind
+    return set(re.findall(r"`([^`\s]+)`", match.group(1))) - {"copier.yml"}
+
+
+def test_releasing_names_team_and_process_owned_files_as_copier_yml_does() -> None:
+    owned = team_owned_spec()
+    # Besides paths, the bullet names the settings and "the filled-in documents under docs/".
+    team = releasing_paths("Team-owned") - {"_skip_if_exists", "_exclude", "docs/"}
+    assert team and team <= team_owned_paths(), team - team_owned_paths()
+    process = releasing_paths("Process-owned")
+    assert process, "RELEASING.md names process-owned files"
+    assert not [path for path in process if owned.match_file(path)]
+
+
+def shell_string_migrations(migrations: list[object]) -> list[object]:
+    """The `_migrations` entries whose command is not a list: copier runs those through a
+    shell, where an answer could run commands."""
+    commands = [entry["command"] if isinstance(entry, dict) else entry for entry in migrations]
+    return [entry for entry, command in zip(migrations, commands, strict=True)
+            if not isinstance(command, list)]  # fmt: skip
 
 
 def test_migrations_never_use_a_shell_string() -> None:
-    migrations = copier_yml().get("_migrations") or []
-    for migration in migrations:
-        command = migration["command"] if isinstance(migration, dict) else migration
-        assert isinstance(command, list), migration
+    migrations = copier_yml()["_migrations"]
+    assert migrations, "copier.yml has migrations to check"
+    assert shell_string_migrations(migrations) == []
+
+
+def test_a_shell_string_migration_is_caught() -> None:
+    shell = {"version": "v2.0.0", "command": "python3 move.py {{ project_name }}"}
+    listed = {"version": "v2.0.0", "command": ["python3", "move.py"]}
+    assert shell_string_migrations([listed, shell, "echo hi"]) == [shell, "echo hi"]
+
+
+def test_the_update_tests_migration_is_list_form_and_changes_nothing_else(tmp_path: Path) -> None:
+    """The harness's v2 move migration (tests/update_harness.py) is what RELEASING.md asks for."""
+    copier_yml_copy = Path(shutil.copy(ROOT / "copier.yml", tmp_path / "copier.yml"))
+    command = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/move_file.py",
+               "a \"quoted\" path.md", "b.md"]  # fmt: skip
+    add_migration(copier_yml_copy, "v2.0.0", command)
+    before, after = copier_yml(), yaml.safe_load(copier_yml_copy.read_text())
+    added = {"version": "v2.0.0", "command": command, "when": "{{ _stage == 'after' }}"}
+    assert added in after["_migrations"]
+    assert [entry for entry in after["_migrations"] if entry != added] == before["_migrations"]
+    assert shell_string_migrations(after["_migrations"]) == []
+    assert {k: v for k, v in after.items() if k != "_migrations"} == {
+        k: v for k, v in before.items() if k != "_migrations"
+    }

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, SIZES, team_owned_paths
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import EXTENSIONS, process
 
 STAGES = (
     "Project shaping",
@@ -33,14 +33,12 @@ PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
 
 
 def texts(key: str, size: str, has_ui: bool = False) -> list[str]:
-    return [item["text"] for item in lifecycle.process_items(key, size, has_ui)]
+    return [item["text"] for item in process.process_items(key, size, has_ui)]
 
 
 @pytest.fixture
 def env() -> jinja2.Environment:
-    return jinja2.Environment(
-        extensions=[lifecycle.LifecycleExtension], undefined=jinja2.StrictUndefined
-    )
+    return jinja2.Environment(extensions=EXTENSIONS, undefined=jinja2.StrictUndefined)
 
 
 def test_process_items_in_jinja(env) -> None:
@@ -72,7 +70,7 @@ def test_required_lists_strictly_grow(key: str) -> None:
 
 
 def test_large_rfc_has_at_least_eight_sections() -> None:
-    titles = [item["title"] for item in lifecycle.process_items("rfc_sections", "large")]
+    titles = [item["title"] for item in process.process_items("rfc_sections", "large")]
     assert len(titles) >= 8
     assert len(set(titles)) == len(titles)
     for needed in ("Summary", "Motivation", "Proposal", "Security and privacy", "Open questions"):
@@ -96,18 +94,16 @@ def test_has_ui_items_only_with_ui() -> None:
 
 
 def test_returned_items_are_copies() -> None:
-    items = lifecycle.process_items("release_checklist", "small")
+    items = process.process_items("release_checklist", "small")
     items[0]["text"] = "changed by a template"
-    assert (
-        lifecycle.process_items("release_checklist", "small")[0]["text"] != "changed by a template"
-    )
+    assert process.process_items("release_checklist", "small")[0]["text"] != "changed by a template"
 
 
 def test_unknown_list_or_size_is_an_error(env) -> None:
     with pytest.raises(KeyError, match="unknown process list 'release_checklst'"):
         env.from_string('{{ process_items("release_checklst", "small") }}').render()
     with pytest.raises(ValueError, match="unknown size 'huge'"):
-        lifecycle.process_items("release_checklist", "huge")
+        process.process_items("release_checklist", "huge")
 
 
 @pytest.mark.parametrize(
@@ -123,7 +119,7 @@ def test_broken_process_file_fails_loudly(tmp_path: Path, content: str, message:
     broken = tmp_path / "process.yml"
     broken.write_text(content)
     with pytest.raises(ValueError, match=message):
-        lifecycle.load_process(broken)
+        process.load_process(broken)
 
 
 def test_every_stage_has_an_artefact_for_every_size() -> None:
@@ -137,7 +133,7 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
             stages = {
                 i["stage"]
                 for key in ("artefacts", "work_kit")
-                for i in lifecycle.process_items(key, size, has_ui)
+                for i in process.process_items(key, size, has_ui)
             }
             # Design is linked from the architecture artefacts when there is no UI.
             expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, run
-from .test_lifecycle_extension import lifecycle
+from .extension_modules import answers as answer_rules
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -48,9 +48,13 @@ COPIER_ENV = {
 
 
 def questions() -> dict[str, dict]:
-    """The questions in copier.yml, in the order they are asked."""
+    """The questions in copier.yml, in the order they are asked (computed answers left out)."""
     spec = yaml.safe_load((ROOT / "copier.yml").read_text())
-    return {name: value for name, value in spec.items() if not name.startswith("_")}
+    return {
+        name: value
+        for name, value in spec.items()
+        if not name.startswith("_") and value.get("when") is not False  # computed answers
+    }
 
 
 class Screen:
@@ -447,13 +451,14 @@ def test_readme_shows_the_questionnaire_in_order() -> None:
 
 
 def test_every_question_has_help_and_every_free_text_answer_a_validator() -> None:
-    """Help on every question; each validator is one call of a unit-tested rule."""
+    """Help on every question; each validator is one call of a unit-tested rule named
+    after its question (``project_name_problem`` for ``project_name``)."""
     for name, spec in questions().items():
         assert str(spec.get("help", "")).strip(), f"{name} has no help"
         assert "default" in spec, f"{name} has no default"
         if spec.get("type") == "str" and "choices" not in spec:
             validator = str(spec.get("validator"))
-            assert re.fullmatch(rf"\{{\{{ {name} \| [a-z]+_problem \}}\}}", validator), name
+            assert validator == f"{{{{ {name} | {name}_problem }}}}", name
 
 
 NARROW = 80
@@ -481,7 +486,7 @@ def test_every_question_line_fits_an_80_column_terminal() -> None:
 
 def test_the_size_question_starts_with_the_recommendation() -> None:
     assert str(questions()["project_size"]["help"]).startswith(
-        "The rubric recommends {{ [size_scope, size_impact, size_risk] | recommend_size }}."
+        "The rubric recommends {{ recommended_size }}."
     )
 
 
@@ -537,12 +542,12 @@ def validator(name: str) -> Callable[[str], str]:
     """The ``*_problem`` function that copier.yml calls for question ``name``."""
     match = re.fullmatch(r"\{\{ \w+ \| (\w+) \}\}", str(questions()[name]["validator"]))
     assert match, name
-    return getattr(lifecycle, match.group(1))
+    return getattr(answer_rules, match.group(1))
 
 
 def messages_in_source(function: str) -> int:
-    """How many non-empty messages ``function`` in extensions/lifecycle.py can return."""
-    tree = ast.parse((ROOT / "extensions" / "lifecycle.py").read_text())
+    """How many non-empty messages ``function`` in extensions/answers.py can return."""
+    tree = ast.parse((ROOT / "extensions" / "answers.py").read_text())
     body = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
     returns = [node for node in ast.walk(body) if isinstance(node, ast.Return)]
     return sum(not (isinstance(r.value, ast.Constant) and r.value.value == "") for r in returns)

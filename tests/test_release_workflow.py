@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import ROOT
-from .update_harness import commit_all, sh
+from .conftest import ROOT, run
+from .update_harness import commit_all
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
@@ -68,11 +68,11 @@ def test_changelog_has_a_released_version_below_unreleased() -> None:
 
 def test_tags_the_newest_version_once_with_its_entry_as_notes(tmp_path: Path) -> None:
     origin, repo = tmp_path / "origin.git", tmp_path / "repo"
-    sh(["git", "init", "-q", "--bare", str(origin)], tmp_path)
-    sh(["git", "init", "-q", "-b", "main", str(repo)], tmp_path)
+    run(["git", "init", "-q", "--bare", str(origin)], tmp_path)
+    run(["git", "init", "-q", "-b", "main", str(repo)], tmp_path)
     (repo / "CHANGELOG.md").write_text((ROOT / "CHANGELOG.md").read_text())
     commit_all(repo, "A release")
-    sh(["git", "remote", "add", "origin", str(origin)], repo)
+    run(["git", "remote", "add", "origin", str(origin)], repo)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     gh = bin_dir / "gh"
@@ -85,10 +85,10 @@ def test_tags_the_newest_version_once_with_its_entry_as_notes(tmp_path: Path) ->
     run_step(step("version", "Read the newest"), repo, {**env, "GITHUB_OUTPUT": str(found)})
     assert outputs(found) == {"version": version, "tag": f"v{version}", "release": "true"}
 
-    head = sh(["git", "rev-parse", "HEAD"], repo).stdout.strip()
+    head = run(["git", "rev-parse", "HEAD"], repo).stdout.strip()
     run_step(step("tag", "Tag the commit"), repo,
              {**env, "TAG": f"v{version}", "VERSION": version, "GITHUB_SHA": head})  # fmt: skip
-    tagged = sh(["git", "rev-parse", f"v{version}^{{commit}}"], origin).stdout.strip()
+    tagged = run(["git", "rev-parse", f"v{version}^{{commit}}"], origin).stdout.strip()
     assert tagged == head
     assert (tmp_path / "gh").read_text().split()[:3] == ["release", "create", f"v{version}"]
     notes = (tmp_path / "gh.notes").read_text()

@@ -33,10 +33,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import SIZES, team_owned_paths, uv
+from .conftest import GIT_IDENTITY, SIZES, copier_cli, run, team_owned_paths, uv
 from .update_harness import (
     CONFLICT_START,
-    GIT_IDENTITY,
     AddFile,
     AddText,
     Expect,
@@ -48,11 +47,9 @@ from .update_harness import (
     ci_commands,
     commit_all,
     conflicted,
-    copier,
+    copy_project,
     generated_files,
     insert_text,
-    render,
-    sh,
 )
 
 V2_CHANGELOG = "## 2.0.0\n\n### Process changes\n- Docstrings are required in src/ (ruff rule D).\n"
@@ -179,8 +176,9 @@ ANSWERS = {"project_name": "Acme Billing", "project_kind": "service"}
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _no_git_identity() -> Iterator[None]:
-    """Copier's own git calls must not need a configured git either."""
+def _throwaway_git_identity() -> Iterator[None]:
+    """Give copier's in-process git calls the tests' throwaway identity and no git config,
+    as ``run`` gives every subprocess: nothing depends on this machine's git setup."""
     saved = {key: os.environ.get(key) for key in GIT_IDENTITY}
     os.environ.update(GIT_IDENTITY)
     yield
@@ -219,7 +217,7 @@ def edit_and_commit(project: Path) -> dict[str, str]:
 
 
 def update(project: Path, *args: str, check: bool = True):
-    return copier("update", "--trust", "--defaults", "--conflict", "inline", *args,
+    return copier_cli("update", "--trust", "--defaults", "--conflict", "inline", *args,
                   cwd=project, check=check)  # fmt: skip
 
 
@@ -230,10 +228,10 @@ def updated(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactor
     for size in SIZES:
         base = tmp_path_factory.mktemp(f"update-{size}")
         answers = {**ANSWERS, "project_size": size}
-        project = render(template_repo.path, template_repo.v1, base / "acme-billing", answers)
+        project = copy_project(template_repo.path, template_repo.v1, base / "acme-billing", answers)
         before = edit_and_commit(project)
         output = update(project)
-        fresh = render(template_repo.path, template_repo.v2, base / "fresh" / "acme-billing",
+        fresh = copy_project(template_repo.path, template_repo.v2, base / "fresh" / "acme-billing",
                        answers)  # fmt: skip
         results[size] = (project, before, output.stdout + output.stderr, fresh)
     return results
@@ -292,7 +290,7 @@ def test_conflicts_only_where_both_sides_changed_the_same_lines(updated, size) -
 
 
 def _untracked(project: Path) -> list[str]:
-    out = sh(["git", "ls-files", "--others", "--exclude-standard", "-z"], project).stdout
+    out = run(["git", "ls-files", "--others", "--exclude-standard", "-z"], project).stdout
     return [name for name in out.split("\0") if name]
 
 
@@ -320,8 +318,8 @@ def test_answers_file_is_at_v2_and_message_names_both_versions(updated, size) ->
 
 def test_updated_project_still_passes_ruff(updated) -> None:
     project, _, _, _ = updated["small"]
-    sh([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
-    sh([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
 
 
 # ------------------------------------------------------------- random edits
@@ -355,7 +353,7 @@ def test_random_line_edits_survive_an_update(template_repo, tmp_path: Path, seed
     size = SIZES[seed % len(SIZES)]
     kind = rng.choice(["service", "library"])
     answers = {**ANSWERS, "project_kind": kind, "project_size": size}
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     made = random_edits(project, rng, count=25)
     commit_all(project, "Random edits")
     update(project)
@@ -374,12 +372,12 @@ def test_recopy_keeps_user_owned_files_and_resets_process_owned_ones(
     template_repo, tmp_path: Path
 ) -> None:
     """docs/how-to/updating.md: recopy re-renders from scratch with the recorded answers."""
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     settings = project / "src/acme_billing/settings.py"
     template_settings = settings.read_text()
     settings.write_text(template_settings + "# our own setting\n")
     before = edit_and_commit(project)
-    result = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+    result = copier_cli("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
     # docs/how-to/updating.md: recopy writes the skeleton's files over the team's.
     assert settings.read_text() == template_settings
     assert "Copying from template version 2.0.0" in result.stderr
@@ -398,17 +396,17 @@ def test_recopy_keeps_user_owned_files_and_resets_process_owned_ones(
 
 
 def test_downgrade_is_refused_and_leaves_the_project_alone(template_repo, tmp_path: Path) -> None:
-    project = render(template_repo.path, template_repo.v2, tmp_path / "acme-billing", ANSWERS)
-    head = sh(["git", "rev-parse", "HEAD"], project).stdout
+    project = copy_project(template_repo.path, template_repo.v2, tmp_path / "acme-billing", ANSWERS)
+    head = run(["git", "rev-parse", "HEAD"], project).stdout
     result = update(project, "--vcs-ref", template_repo.v1, check=False)
     assert result.returncode != 0
     assert "Downgrades are not supported" in result.stderr
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
-    assert sh(["git", "rev-parse", "HEAD"], project).stdout == head
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "rev-parse", "HEAD"], project).stdout == head
 
 
 def test_update_refuses_a_dirty_worktree(template_repo, tmp_path: Path) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     (project / "ruff.toml").write_text("# uncommitted\n")
     result = update(project, check=False)
     assert result.returncode != 0
@@ -422,13 +420,13 @@ def test_untouched_project_updates_to_exactly_a_fresh_copy(template_repo, tmp_pa
     Except in user-owned files the template changed: those stay as v1 made them.
     """
     answers = {**ANSWERS, "project_size": "medium", "project_kind": "library"}
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     kept = {
         expect.path: (project / expect.path).read_bytes()
         for expect in template_repo.fresh_only("medium")
     }
     update(project)
-    fresh = render(
+    fresh = copy_project(
         template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing", answers
     )
     on_disk = sorted(
@@ -448,7 +446,7 @@ def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_
     A deleted user-owned file comes back (copier recreates `_skip_if_exists`
     files); a deleted process-owned file stays deleted.
     """
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     workflow = project / ".github/workflows/ci.yml"
     workflow.write_text(
         workflow.read_text() + "      - name: Our smoke test\n        run: make smoke\n"
@@ -468,7 +466,7 @@ def test_overlapping_edits_in_a_moved_file_and_deleted_files(template_repo, tmp_
 
 def test_changing_the_kind_never_touches_the_code(template_repo, tmp_path: Path) -> None:
     """service -> library: the code skeleton is created once; src/ and tests/ stay as they are."""
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     settings = project / "src/acme_billing/settings.py"
     settings.write_text(settings.read_text() + "# our own setting\n")
     commit_all(project, "Our own work")
@@ -479,7 +477,7 @@ def test_changing_the_kind_never_touches_the_code(template_repo, tmp_path: Path)
         assert (project / name).read_bytes() == content, name
     assert not (project / "src/acme_billing/core.py").exists()  # new repositories only
     assert not (project / "tests/unit/test_core.py").exists()
-    assert sh(["git", "status", "--porcelain", "--", "src", "tests"], project).stdout == ""
+    assert run(["git", "status", "--porcelain", "--", "src", "tests"], project).stdout == ""
 
 
 @pytest.mark.parametrize("kind", ["service", "library"])
@@ -488,7 +486,7 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
 ) -> None:
     """large with a UI -> small without: the RFC, roadmap and design note stay, as written."""
     answers = {**ANSWERS, "project_kind": kind, "project_size": "large", "has_ui": "true"}
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     first = "docs/work/0001-acme-billing"  # the first piece of work, sized large, with a UI
     documents = (f"{first}/rfc.md", "docs/roadmap.md", f"{first}/design.md")
     for name in documents:
@@ -510,13 +508,13 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
 
 def test_a_larger_size_creates_the_documents_it_calls_for(template_repo, tmp_path: Path) -> None:
     answers = {**ANSWERS, "project_size": "small"}
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
     shaping_note = project / "docs/work/0001-acme-billing/shaping.md"
     insert_text(shaping_note, "\nFinance closes the books on the 3rd.\n", None)
     commit_all(project, "Our shaping")
     shaping = shaping_note.read_bytes()
     output = update(project, "--data", "project_size=large")
-    fresh = render(template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing",
+    fresh = copy_project(template_repo.path, template_repo.v2, tmp_path / "fresh" / "acme-billing",
                    {**answers, "project_size": "large"})  # fmt: skip
     name = "docs/roadmap.md"  # a repository-level document that large calls for
     assert (project / name).read_bytes() == (fresh / name).read_bytes(), name
@@ -529,7 +527,7 @@ def test_a_larger_size_creates_the_documents_it_calls_for(template_repo, tmp_pat
 
 def test_a_new_template_file_where_the_team_has_its_own(template_repo, tmp_path: Path) -> None:
     """v2 adds .github/SUPPORT.md; this team already wrote one: theirs stays, v2's goes beside."""
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     ours = "# Support\n\nCall the billing on-call phone.\n"
     (project / ".github/SUPPORT.md").write_text(ours)
     commit_all(project, "Our support page")
@@ -541,8 +539,8 @@ def test_a_new_template_file_where_the_team_has_its_own(template_repo, tmp_path:
     assert "the template's version is beside each one" in message
     assert "\n  .github/SUPPORT.md.from-template\n" in message
     assert not conflicted((project / ".github/SUPPORT.md").read_text())
-    assert ".github/SUPPORT.md" not in sh(["git", "diff", "--name-only", "HEAD"], project).stdout
-    guard = sh([sys.executable, "tools/check_leftovers.py"], project, check=False)
+    assert ".github/SUPPORT.md" not in run(["git", "diff", "--name-only", "HEAD"], project).stdout
+    guard = run([sys.executable, "tools/check_leftovers.py"], project, check=False)
     assert guard.returncode == 1
     assert guard.stdout.splitlines()[0] == (
         ".github/SUPPORT.md.from-template: the template's version of .github/SUPPORT.md; "
@@ -563,9 +561,9 @@ def test_message_shows_changelog_conflicts_and_versions(updated, size) -> None:
 def test_check_leftovers_names_each_conflicted_file_once(updated, size) -> None:
     """Copier records a conflicted file in three index stages; the guard says it once."""
     project, _, _, _ = updated[size]
-    stages = sh(["git", "ls-files", "--stage", "--", ".gitignore"], project).stdout.splitlines()
+    stages = run(["git", "ls-files", "--stage", "--", ".gitignore"], project).stdout.splitlines()
     assert len(stages) == 3
-    guard = sh([sys.executable, "tools/check_leftovers.py"], project, check=False)
+    guard = run([sys.executable, "tools/check_leftovers.py"], project, check=False)
     assert guard.returncode == 1
     lines = [line for line in guard.stdout.splitlines() if line.startswith(".gitignore")]
     assert len(lines) == 1 and "conflict markers on lines" in lines[0]
@@ -574,7 +572,7 @@ def test_check_leftovers_names_each_conflicted_file_once(updated, size) -> None:
 def test_a_deleted_file_stays_deleted_when_the_template_moves_it(
     template_repo, tmp_path: Path
 ) -> None:
-    project = render(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
     (project / ".github/workflows/ci.yml").unlink()
     commit_all(project, "We run CI elsewhere")
     output = update(project)
@@ -652,9 +650,10 @@ def test_a_repository_from_real_history_updates_and_passes_its_own_checks(
     history_repo: Path, tmp_path: Path, tag: str, answers: dict[str, str], changed: dict[str, str]
 ) -> None:
     project = tmp_path / "acme-billing"
-    copier("copy", "--trust", "--defaults", "--vcs-ref", tag, "--data", "project_name=Acme Billing",
-           *data(answers), str(history_repo), str(project), cwd=tmp_path)  # fmt: skip
-    sh(["git", "init", "-q", "-b", "main"], project)
+    copier_cli("copy", "--trust", "--defaults", "--vcs-ref", tag,
+               "--data", "project_name=Acme Billing", *data(answers), str(history_repo),
+               str(project), cwd=tmp_path)  # fmt: skip
+    run(["git", "init", "-q", "-b", "main"], project)
     commit_all(project, f"Start from the lifecycle template {tag}")
     for edit in TEAM_WORK:
         edit.apply(project, package_of(project))
@@ -678,5 +677,5 @@ def test_a_repository_from_real_history_updates_and_passes_its_own_checks(
     assert "Conflicts: none." in message
     commit_all(project, "Update to the lifecycle template")
     for script in ci_commands(project):
-        sh(["bash", "-euo", "pipefail", "-c", script], project)
-    sh([uv(), "run", "--quiet", "ruff", "format", "--check", "."], project)
+        run(["bash", "-euo", "pipefail", "-c", script], project)
+    run([uv(), "run", "--quiet", "ruff", "format", "--check", "."], project)

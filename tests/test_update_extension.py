@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jinja2
 
-from .conftest import ROOT
-from .update_harness import commit_all, sh
+from .conftest import ROOT, run
+from .update_harness import commit_all
 
 # Loaded by path, as copier loads it.
 _spec = importlib.util.spec_from_file_location("updates", ROOT / "extensions" / "updates.py")
@@ -20,7 +20,7 @@ committed_answer, UNKNOWN = updates.committed_answer, updates.UNKNOWN
 
 
 def test_reads_the_committed_answer_not_the_worktree(tmp_path: Path) -> None:
-    sh(["git", "init", "-q"], tmp_path)
+    run(["git", "init", "-q"], tmp_path)
     answers = tmp_path / ".copier-answers.yml"
     answers.write_text("_commit: v1.2.0\n_src_path: /templates/lifecycle\nproject_name: x\n")
     commit_all(tmp_path, "v1.2.0")
@@ -32,7 +32,7 @@ def test_reads_the_committed_answer_not_the_worktree(tmp_path: Path) -> None:
 
 def test_unknown_outside_git_or_before_the_first_commit(tmp_path: Path) -> None:
     assert committed_answer(tmp_path, "_commit") == UNKNOWN
-    sh(["git", "init", "-q"], tmp_path)
+    run(["git", "init", "-q"], tmp_path)
     assert committed_answer(tmp_path, "_commit") == UNKNOWN
     assert committed_answer(tmp_path / "missing-dir", "_commit") == UNKNOWN
 
@@ -84,10 +84,10 @@ def test_team_owned_is_the_skip_list_and_the_update_only_exclusions() -> None:
 
 
 def test_conflicted_and_beside_files_come_from_git(tmp_path: Path) -> None:
-    sh(["git", "init", "-q"], tmp_path)
+    run(["git", "init", "-q"], tmp_path)
     (tmp_path / "a.md").write_text("a\n")
     commit_all(tmp_path, "start")
-    blob = sh(["git", "hash-object", "-w", "a.md"], tmp_path).stdout.strip()
+    blob = run(["git", "hash-object", "-w", "a.md"], tmp_path).stdout.strip()
     index = "".join(f"100644 {blob} {stage}\ta.md\n" for stage in (1, 2, 3))
     subprocess.run(["git", "update-index", "--index-info"], cwd=tmp_path, input="0 " + "0" * 40
                    + "\ta.md\n" + index, text=True, check=True)  # fmt: skip

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_working_tree, run
-from .update_harness import commit_all, copier, render, sh
+from .conftest import ROOT, copier_cli, copy_working_tree, run
+from .update_harness import commit_all, copy_project
 
 PREVIOUS = "acc0a4e"
 """The last commit of the template before pieces of work (main when this was built)."""
@@ -33,20 +33,20 @@ pytestmark = pytest.mark.slow  # two template versions, a copy and an update
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository with v1.0.0 = ``PREVIOUS`` and v2.0.0 = this working tree."""
     dest = tmp_path_factory.mktemp("versions") / "lifecycle"
-    sh(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(dest)], ROOT)
-    sh(["git", "checkout", "--quiet", "-B", "main", PREVIOUS], dest)
-    sh(["git", "tag", "v1.0.0"], dest)
-    sh(["git", "rm", "-r", "--quiet", "."], dest)
+    run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(dest)], ROOT)
+    run(["git", "checkout", "--quiet", "-B", "main", PREVIOUS], dest)
+    run(["git", "tag", "v1.0.0"], dest)
+    run(["git", "rm", "-r", "--quiet", "."], dest)
     copy_working_tree(dest)
     commit_all(dest, "Template v2.0.0: pieces of work")
-    sh(["git", "tag", "v2.0.0"], dest)
+    run(["git", "tag", "v2.0.0"], dest)
     return dest
 
 
 def old_project(template: Path, dest: Path) -> tuple[Path, dict[str, str]]:
     """A v1 project whose team wrote into its shaping note, first RFC and design note."""
     answers = {"project_name": "Acme Billing", "project_size": "medium", "has_ui": "true"}
-    project = render(template, "v1.0.0", dest, answers)
+    project = copy_project(template, "v1.0.0", dest, answers)
     for path in OLD_DOCUMENTS:
         assert (project / path).is_file(), f"v1 made {path}"
         with (project / path).open("a") as document:
@@ -56,7 +56,7 @@ def old_project(template: Path, dest: Path) -> tuple[Path, dict[str, str]]:
 
 
 def update(project: Path) -> None:
-    copier("update", "--trust", "--defaults", "--conflict", "inline", cwd=project)
+    copier_cli("update", "--trust", "--defaults", "--conflict", "inline", cwd=project)
 
 
 def test_an_old_repository_gains_the_command_and_its_site_still_builds(

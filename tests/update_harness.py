@@ -12,10 +12,7 @@ the tests also pass on a machine where git has never been configured.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,39 +20,16 @@ from pathlib import Path
 import yaml
 from copier import run_copy
 
-from .conftest import GIT_IDENTITY, ROOT, SIZES, copy_working_tree
+from .conftest import ROOT, SIZES, copy_working_tree, run
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
 MIGRATION_SCRIPT = "migrations/move_file.py"
 
 
-def sh(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``cmd`` with the test git identity; raise with its output if ``check`` fails."""
-    result = subprocess.run(
-        cmd,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **GIT_IDENTITY},
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(cmd)} failed in {cwd} with {result.returncode}:\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-    return result
-
-
-def copier(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The real copier command line, as a team runs it."""
-    return sh([sys.executable, "-m", "copier", *args], cwd=cwd, check=check)
-
-
 def commit_all(repo: Path, message: str) -> None:
-    sh(["git", "add", "-A"], repo)
-    sh(["git", "commit", "-q", "--no-verify", "-m", message], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "--no-verify", "-m", message], repo)
 
 
 # ------------------------------------------------------------ process changes
@@ -213,14 +187,14 @@ def build_template_repo(
     """v1 = this working tree; v2 = v1 plus ``changes``; both tagged in a new repo at ``dest``."""
     dest.mkdir(parents=True)
     copy_working_tree(dest)
-    sh(["git", "init", "-q", "-b", "main"], dest)
+    run(["git", "init", "-q", "-b", "main"], dest)
     commit_all(dest, f"Template {v1}")
-    sh(["git", "tag", v1], dest)
+    run(["git", "tag", v1], dest)
     changes = tuple(changes)
     for change in changes:
         change.apply(dest)
     commit_all(dest, f"Template {v2}")
-    sh(["git", "tag", v2], dest)
+    run(["git", "tag", v2], dest)
     return TemplateRepo(path=dest, v1=v1, v2=v2, changes=changes)
 
 
@@ -262,7 +236,7 @@ class UserEdit:
             insert_text(target, self.written(package), self.after)
 
 
-def render(template: Path, ref: str, dest: Path, answers: Mapping[str, str]) -> Path:
+def copy_project(template: Path, ref: str, dest: Path, answers: Mapping[str, str]) -> Path:
     """``copier copy`` one version into ``dest`` and commit it like a team would.
 
     Copier's Python API in-process: the same code path as the command line
@@ -279,14 +253,14 @@ def render(template: Path, ref: str, dest: Path, answers: Mapping[str, str]) -> 
         unsafe=True,
         quiet=True,
     )
-    sh(["git", "init", "-q", "-b", "main"], dest)
+    run(["git", "init", "-q", "-b", "main"], dest)
     commit_all(dest, f"Start from the lifecycle template {ref}")
     return dest
 
 
 def generated_files(project: Path) -> list[str]:
     """Project files tracked by git, as posix paths."""
-    listed = sh(["git", "ls-files", "-z"], project).stdout
+    listed = run(["git", "ls-files", "-z"], project).stdout
     return sorted(name for name in listed.split("\0") if name)
 
 
@@ -301,15 +275,15 @@ def build_history_repo(dest: Path, old: Mapping[str, str], new: str) -> Path:
     ``old`` maps a PEP 440 tag to a commit of this repository's history, so
     projects made from what teams really got can be updated to this tree.
     """
-    sh(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(dest)], ROOT)
+    run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(dest)], ROOT)
     for tag, commit in old.items():
-        sh(["git", "tag", tag, commit], dest)
-    sh(["git", "rm", "-rq", "--", "."], dest)  # files this tree deleted stay deleted
+        run(["git", "tag", tag, commit], dest)
+    run(["git", "rm", "-rq", "--", "."], dest)  # files this tree deleted stay deleted
     copy_working_tree(dest)
-    sh(["git", "add", "-A"], dest)
+    run(["git", "add", "-A"], dest)
     # Empty when the working tree is all committed: the tag still marks it.
-    sh(["git", "commit", "-q", "--no-verify", "--allow-empty", "-m", f"Template {new}"], dest)
-    sh(["git", "tag", new], dest)
+    run(["git", "commit", "-q", "--no-verify", "--allow-empty", "-m", f"Template {new}"], dest)
+    run(["git", "tag", new], dest)
     return dest
 
 

@@ -1,76 +1,28 @@
-"""The size and naming rules in extensions/lifecycle.py, tested with plain Jinja2."""
+"""The answer rules in extensions/answers.py, tested with plain Jinja2."""
 
 from __future__ import annotations
 
-import importlib.util
 import keyword
-import sys
-from itertools import product
 
 import jinja2
 import mdformat
 import pytest
 
-from .conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("lifecycle", ROOT / "extensions" / "lifecycle.py")
-assert _spec is not None and _spec.loader is not None
-lifecycle = importlib.util.module_from_spec(_spec)
-sys.modules["lifecycle"] = lifecycle
-_spec.loader.exec_module(lifecycle)
+from .extension_modules import answers
 
 
 @pytest.fixture
 def env() -> jinja2.Environment:
     return jinja2.Environment(
-        extensions=[lifecycle.LifecycleExtension], undefined=jinja2.StrictUndefined
+        extensions=[answers.AnswersExtension], undefined=jinja2.StrictUndefined
     )
-
-
-@pytest.mark.parametrize("ratings", list(product(lifecycle.RATINGS, repeat=3)))
-def test_recommendation_is_the_most_severe_rating(ratings) -> None:
-    expected = max((lifecycle.RATINGS[r] for r in ratings), key=lifecycle.SIZES.index)
-    assert lifecycle.recommend_size(ratings) == expected
-
-
-def test_recommendation_examples() -> None:
-    assert lifecycle.recommend_size(["low", "low", "low"]) == "small"
-    assert lifecycle.recommend_size(["low", "moderate", "low"]) == "medium"
-    assert lifecycle.recommend_size(["moderate", "low", "high"]) == "large"
-
-
-def test_unknown_rating_is_an_error_not_a_smaller_size() -> None:
-    with pytest.raises(ValueError, match="unknown rating 'hgih'"):
-        lifecycle.recommend_size(["low", "hgih"])
-
-
-def test_rubric_names_match_the_questionnaire() -> None:
-    import yaml
-
-    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
-    for name in lifecycle.RUBRIC:
-        assert set(questions[name]["choices"].values()) == set(lifecycle.RATINGS)
-    assert "recommend_size" in questions["project_size"]["default"]
-
-
-@pytest.mark.parametrize(("size", "minimum"), list(product(lifecycle.SIZES, repeat=2)))
-def test_at_least_in_jinja(env, size: str, minimum: str) -> None:
-    template = env.from_string("{{ size is at_least(minimum) }}")
-    expected = lifecycle.SIZES.index(size) >= lifecycle.SIZES.index(minimum)
-    assert template.render(size=size, minimum=minimum) == str(expected)
-
-
-def test_at_least_rejects_unknown_sizes(env) -> None:
-    with pytest.raises(ValueError, match="unknown size 'huge'"):
-        env.from_string("{{ 'huge' is at_least('small') }}").render()
 
 
 def test_filters_in_jinja(env) -> None:
     rendered = env.from_string(
-        "{{ ['low', 'high'] | recommend_size }} {{ 'Café Crème' | package_name }} "
-        "{{ 'say \"hi\"' | quoted }}"
+        "{{ 'Café Crème' | to_package_name }} {{ 'say \"hi\"' | quoted }}"
     ).render()
-    assert rendered == 'large cafe_creme "say \\"hi\\""'
+    assert rendered == 'cafe_creme "say \\"hi\\""'
 
 
 @pytest.mark.parametrize(
@@ -84,13 +36,13 @@ def test_filters_in_jinja(env) -> None:
         ("class", "class_app"),
         ("json", "json_app"),
         ("  --weird__name--  ", "weird_name"),
-        ("x" * 200, "x" * lifecycle.MAX_PACKAGE_LENGTH),
+        ("x" * 200, "x" * answers.MAX_PACKAGE_LENGTH),
     ],
 )
 def test_package_name_is_derived_and_always_valid(project_name: str, package: str) -> None:
-    derived = lifecycle.package_name(project_name)
+    derived = answers.to_package_name(project_name)
     assert derived == package
-    assert lifecycle.package_problem(derived) == ""
+    assert answers.package_name_problem(derived) == ""
     assert derived.isidentifier() and not keyword.iskeyword(derived)
 
 
@@ -113,7 +65,7 @@ def test_package_name_is_derived_and_always_valid(project_name: str, package: st
     ],
 )
 def test_bad_project_names_name_the_rule(value: str, rule: str) -> None:
-    problem = lifecycle.name_problem(value)
+    problem = answers.project_name_problem(value)
     assert problem.startswith("must ")
     assert rule in problem
 
@@ -133,7 +85,7 @@ def test_bad_project_names_name_the_rule(value: str, rule: str) -> None:
     ],
 )
 def test_good_project_names_pass(value: str) -> None:
-    assert lifecycle.name_problem(value) == ""
+    assert answers.project_name_problem(value) == ""
 
 
 @pytest.mark.parametrize(
@@ -149,7 +101,7 @@ def test_good_project_names_pass(value: str) -> None:
     ],
 )
 def test_bad_package_names_name_the_rule(value: str, rule: str) -> None:
-    problem = lifecycle.package_problem(value)
+    problem = answers.package_name_problem(value)
     assert problem.startswith("must ")
     assert rule in problem
 
@@ -167,7 +119,7 @@ def test_bad_package_names_name_the_rule(value: str, rule: str) -> None:
     ],
 )
 def test_owner_must_be_a_github_handle(value: str, ok: bool) -> None:
-    problem = lifecycle.owner_problem(value)
+    problem = answers.owner_problem(value)
     assert (problem == "") is ok
     if not ok:
         assert problem.startswith("must ")
@@ -185,7 +137,7 @@ def test_owner_must_be_a_github_handle(value: str, ok: bool) -> None:
     ],
 )
 def test_bad_descriptions_name_the_rule(value: str, rule: str) -> None:
-    problem = lifecycle.description_problem(value)
+    problem = answers.description_problem(value)
     assert problem.startswith("must ")
     assert rule in problem
 
@@ -200,11 +152,11 @@ def test_bad_descriptions_name_the_rule(value: str, rule: str) -> None:
         "https://drive.example.com/drive/folders/1a-B_c~d?usp=sharing;x=(1)*2,'3'!$",
         "https://example.com/@team/boards",
         "https://localhost",
-        "https://example.com/" + "a" * (lifecycle.MAX_LINK_LENGTH - len("https://example.com/")),
+        "https://example.com/" + "a" * (answers.MAX_LINK_LENGTH - len("https://example.com/")),
     ],
 )
 def test_good_design_links_pass(value: str) -> None:
-    assert lifecycle.link_problem(value) == ""
+    assert answers.design_link_problem(value) == ""
     if value:
         assert markdown_formatted(f"- All designs: <{value}>\n")
 
@@ -221,11 +173,11 @@ def test_every_accepted_link_character_stays_as_it_is_in_markdown() -> None:
     for code in range(0x20, 0x250):
         link = f"https://example.com/a{chr(code)}b"
         line = f"- All designs: <{link}>\n"
-        if lifecycle.link_problem(link) == "":
+        if answers.design_link_problem(link) == "":
             accepted.append(chr(code))
             assert markdown_formatted(line), link
         else:
-            assert lifecycle.link_problem(link).startswith("must ")
+            assert answers.design_link_problem(link).startswith("must ")
     assert set("-._~:/?#@!$&'()*+,;=") <= set(accepted)
     assert not set(accepted) & set(' <>"`{}|^[]é')
 
@@ -240,7 +192,7 @@ def test_every_accepted_link_character_stays_as_it_is_in_markdown() -> None:
         ("https://example.com/\r", "one line"),
         ("https://example.com/\t", "one line"),
         ("https://exa\u200bmple.com", "one line"),
-        ("https://example.com/" + "a" * lifecycle.MAX_LINK_LENGTH, "at most 300"),
+        ("https://example.com/" + "a" * answers.MAX_LINK_LENGTH, "at most 300"),
         ("javascript:alert(1)", "http:// or https://"),
         ("JavaScript://example.com/%0Aalert(1)", "http:// or https://"),
         ("file:///etc/passwd", "http:// or https://"),
@@ -266,12 +218,12 @@ def test_every_accepted_link_character_stays_as_it_is_in_markdown() -> None:
     ],
 )
 def test_bad_design_links_name_the_rule(value: str, rule: str) -> None:
-    problem = lifecycle.link_problem(value)
+    problem = answers.design_link_problem(value)
     assert problem.startswith("must ")
     assert rule in problem
 
 
-def test_link_problem_in_jinja(env) -> None:
-    template = env.from_string("{{ link | link_problem }}")
+def test_design_link_problem_in_jinja(env) -> None:
+    template = env.from_string("{{ link | design_link_problem }}")
     assert template.render(link="https://miro.com/app/board/x=/") == ""
     assert "http:// or https://" in template.render(link="javascript:alert(1)")
