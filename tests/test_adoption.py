@@ -124,7 +124,7 @@ def assert_adopted_without_touching(repo: Path, before: dict[str, bytes]) -> set
     return added
 
 
-def kit_and_update(template: Path, repo: Path) -> None:
+def kit_and_update(template: Path, repo: Path) -> str:
     """Commit the adoption, start a piece of work, then an immediate update changes nothing."""
     commit_all(repo, "Adopt the lifecycle process")
     kit = subprocess.run(
@@ -135,16 +135,18 @@ def kit_and_update(template: Path, repo: Path) -> None:
     assert (repo / "docs/work/0002-try-the-kit/shaping.md").is_file()
     commit_all(repo, "Start a piece of work")
     committed = snapshot(repo)
-    copier("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    update = copier("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
     status = sh(["git", "status", "--porcelain"], repo).stdout
     assert status == "", f"an immediate update changed files:\n{status}"
     assert snapshot(repo) == committed
+    return update.stdout + update.stderr
 
 
 # ------------------------------------------------------------------ a made-up repository
 @pytest.mark.slow  # the real copier CLI, three times
 def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
-    """`when` sees the destination: a new folder is not asked; a project folder is."""
+    """`when` sees the destination: a new folder is not asked; a project folder is, and a
+    repository that already uses another copier template keeps that template's answers."""
     template = tagged_template(tmp_path / "template")
     copier("copy", "--trust", "--defaults", str(template), "fresh", cwd=tmp_path)
     fresh = yaml.safe_load((tmp_path / "fresh/.copier-answers.yml").read_text())
@@ -163,6 +165,9 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     (repo / "docs").mkdir()
     (repo / "docs/index.md").write_text("# Our docs\n")
     (repo / "CHANGELOG.md").write_text("# Changes\n")
+    # Layered on another copier template, which keeps the default answers file.
+    other_answers = "_commit: v3.1.0\n_src_path: gh:acme/python-base\nlicense: MIT\n"
+    (repo / ".copier-answers.yml").write_text(other_answers)
     before = make_repo(repo)
     result = adopt_into(template, repo)
     assert "No file your repository already had was changed" in result.stdout + result.stderr
@@ -172,7 +177,10 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert answers["existing_repo"] is True
     assert (answers["project_name"], answers["package_name"]) == ("acme-widgets", "acme_widgets")
     assert "acme-widgets" in (repo / "docs/lifecycle.md").read_text()
-    kit_and_update(template, repo)
+    output = kit_and_update(template, repo)
+    # The update read our answers file, not the other template's.
+    assert '"acme-widgets" moved from lifecycle template v1.0.0 to v1.0.0' in output, output
+    assert (repo / ".copier-answers.yml").read_text() == other_answers
 
 
 # ------------------------------------------------------------------ real projects from PyPI
