@@ -173,6 +173,9 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert "No file your repository already had was changed" in result.stdout + result.stderr
     added = assert_adopted_without_touching(repo, before)
     assert ".github/ISSUE_TEMPLATE/new-work.yml" in added  # the repository had none
+    # The weekly update workflow reads .copier-answers.yml: here, the other template's.
+    assert ".github/workflows/template-update.yml" not in added
+    assert ".github/workflows/test-plan.yml" in added
     answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
     assert answers["existing_repo"] is True
     assert (answers["project_name"], answers["package_name"]) == ("acme-widgets", "acme_widgets")
