@@ -11,6 +11,8 @@ missing or unreadable file gives the empty answer):
 * ``holds_project``: the folder has ``pyproject.toml``, ``setup.py`` or ``src/``.
 * ``existing_project_name``: ``[project] name`` from its ``pyproject.toml`` (or
   ``[metadata] name`` from ``setup.cfg``, where older projects keep it), or "".
+* ``existing_repo_problem``: the rule an ``existing_repo`` answer breaks, or "":
+  it cannot change once recorded in the destination's answers file.
 * ``existing_package``: its import package (``src/<pkg>/`` or a top-level
   ``<pkg>/__init__.py`` matching the project name), or "".
 
@@ -96,6 +98,30 @@ def existing_package(dst_path: object) -> str:
     return ""
 
 
+def existing_repo_problem(answer: object, dst_path: object, answers_file: object) -> str:
+    """Refuse to flip ``existing_repo`` in a repository that already recorded it.
+
+    Why: an update renders the old answers to see what the team changed, and
+    copier deletes a file the old render has and the new one lacks. Turning
+    adoption on later would delete the template's CI and tooling files; turning it
+    off would write a skeleton over an adopted repository's own files.
+    """
+    folder = _folder(dst_path)
+    if folder is None or isinstance(answers_file, Undefined) or not str(answers_file):
+        return ""
+    try:
+        text = (folder / str(answers_file)).read_text(encoding="utf-8")
+    except OSError:
+        return ""  # a first copy: anything goes
+    recorded = re.search(r"^existing_repo:\s*true\s*$", text, flags=re.MULTILINE) is not None
+    if bool(answer) != recorded:
+        return (
+            f"cannot change after the first copy (recorded: {str(recorded).lower()}); "
+            "copy into a fresh branch instead."
+        )
+    return ""
+
+
 class AdoptionExtension(Extension):
     """Register the filters above on copier's Jinja environment."""
 
@@ -105,4 +131,5 @@ class AdoptionExtension(Extension):
             holds_project=holds_project,
             existing_project_name=existing_project_name,
             existing_package=existing_package,
+            existing_repo_problem=existing_repo_problem,
         )

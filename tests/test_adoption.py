@@ -66,6 +66,18 @@ def test_filters_read_the_existing_project(tmp_path: Path) -> None:
     assert adopt.existing_package(tmp_path) == "zeta"
 
 
+def test_existing_repo_cannot_change_once_recorded(tmp_path: Path) -> None:
+    """An update that flipped it would delete CI files, or write a skeleton over theirs."""
+    answers = tmp_path / ".copier-answers.lifecycle.yml"
+    assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""  # first copy
+    answers.write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""
+    assert "cannot change" in adopt.existing_repo_problem(False, tmp_path, answers.name)
+    answers.write_text("_commit: v1.0.0\n")  # made before the answer existed: a new project
+    assert adopt.existing_repo_problem(False, tmp_path, answers.name) == ""
+    assert "recorded: false" in adopt.existing_repo_problem(True, tmp_path, answers.name)
+
+
 def test_filters_outside_copier_give_the_empty_answer() -> None:
     """Rendered without `_copier_conf` (tests, an old environment): no error, no project."""
     environment = jinja2.Environment(extensions=[AdoptionExtension])
@@ -240,3 +252,23 @@ def test_adopting_a_real_project_changes_none_of_its_files(
         assert ours <= {".github/workflows/test-plan.yml", ".github/workflows/template-update.yml"}
         assert (repo / "docs/conf.py").read_bytes() == before["docs/conf.py"]
     kit_and_update(template, repo)
+
+
+@pytest.mark.slow  # the real copier CLI, twice
+def test_an_update_cannot_turn_adoption_on_in_a_generated_repository(tmp_path: Path) -> None:
+    """Flipping the answer would make the update delete the template's CI and tooling."""
+    template = tagged_template(tmp_path / "template")
+    copier("copy", "--trust", "--defaults", str(template), "acme", cwd=tmp_path)
+    project = tmp_path / "acme"
+    sh(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, "Start")
+    before = snapshot(project)
+    result = copier(
+        "update", "--trust", "--defaults", "--data", "existing_repo=true", cwd=project, check=False
+    )
+    assert result.returncode != 0
+    assert (
+        "existing_repo" in result.stderr and "cannot change after the first copy" in result.stderr
+    )
+    assert snapshot(project) == before
+    assert sh(["git", "status", "--porcelain"], project).stdout == ""
