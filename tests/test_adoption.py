@@ -187,7 +187,11 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert ".github/ISSUE_TEMPLATE/new-work.yml" in added  # the repository had none
     # The weekly update workflow reads .copier-answers.yml: here, the other template's.
     assert ".github/workflows/template-update.yml" not in added
-    assert ".github/workflows/test-plan.yml" in added
+    # The reminder workflow under a name no workflow of theirs has, same content.
+    assert ".github/workflows/test-plan.yml" not in added
+    reminder = (repo / ".github/workflows/lifecycle-test-plan.yml").read_text()
+    assert reminder.startswith("# Opens an issue asking the team to run the manual test plan")
+    assert "name: Manual test plan" in reminder and "cron:" in reminder
     answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
     assert answers["existing_repo"] is True
     assert (answers["project_name"], answers["package_name"]) == ("acme-widgets", "acme_widgets")
@@ -249,7 +253,7 @@ def test_adopting_a_real_project_changes_none_of_its_files(
     if (repo / ".github/workflows").is_dir() and project == "pluggy":
         # Their own workflows stay; ours come in only where no file of theirs has the name.
         ours = {p for p in added if p.startswith(".github/workflows/")}
-        assert ours <= {".github/workflows/test-plan.yml", ".github/workflows/template-update.yml"}
+        assert ours == {".github/workflows/lifecycle-test-plan.yml"}
         assert (repo / "docs/conf.py").read_bytes() == before["docs/conf.py"]
     kit_and_update(template, repo)
 

@@ -58,7 +58,7 @@ ADOPTED_REPO_KEEPS = {
     ".github/PULL_REQUEST_TEMPLATE.md",
     ".github/ISSUE_TEMPLATE/*",
     ".github/CODEOWNERS",
-    ".github/workflows/*",
+    ".github/workflows/template-update.yml",
     "tools/requirements.txt",
     "docs/release-checklist.md",
     "docs/lifecycle.md",
@@ -68,7 +68,7 @@ ADOPTED_REPO_NEVER = {
     "src/**", "tests/**", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
     "docs/index.md", "docs/reference/api.md", ".gitignore", ".pre-commit-config.yaml",
     ".mdformat.toml", "ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
-    ".github/workflows/release.yml",
+    ".github/workflows/release.yml", ".github/workflows/test-plan.yml",
 }  # fmt: skip
 
 
