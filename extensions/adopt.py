@@ -9,6 +9,8 @@ Public surface (filters; each takes the destination path and never fails, so a
 missing or unreadable file gives the empty answer):
 
 * ``holds_project``: the folder has ``pyproject.toml``, ``setup.py`` or ``src/``.
+* ``asks_existing_repo``: whether to ask ``existing_repo``: a project is there,
+  and it is not a repository the template made (whose answers file lacks it).
 * ``existing_project_name``: ``[project] name`` from its ``pyproject.toml`` (or
   ``[metadata] name`` from ``setup.cfg``, where older projects keep it), or "".
 * ``existing_repo_problem``: the rule an ``existing_repo`` answer breaks, or "":
@@ -45,6 +47,29 @@ def holds_project(dst_path: object) -> bool:
     """Whether copier is writing into a folder that already holds a Python project."""
     folder = _folder(dst_path)
     return folder is not None and any((folder / name).exists() for name in PROJECT_MARKERS)
+
+
+def _recorded_adoption(folder: Path, answers_file: object) -> bool | None:
+    """``existing_repo`` as the destination's answers file records it; None without one."""
+    if isinstance(answers_file, Undefined) or not str(answers_file):
+        return None
+    try:
+        text = (folder / str(answers_file)).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return re.search(r"^existing_repo:\s*true\s*$", text, flags=re.MULTILINE) is not None
+
+
+def asks_existing_repo(dst_path: object, answers_file: object) -> bool:
+    """Ask only where a project is and it is not one the template made.
+
+    A repository the template made already holds a project at every update; asking
+    there would add a new answer to its answers file on each first update.
+    """
+    folder = _folder(dst_path)
+    if folder is None or not holds_project(folder):
+        return False
+    return _recorded_adoption(folder, answers_file) is not False
 
 
 def existing_project_name(dst_path: object) -> str:
@@ -107,14 +132,8 @@ def existing_repo_problem(answer: object, dst_path: object, answers_file: object
     off would write a skeleton over an adopted repository's own files.
     """
     folder = _folder(dst_path)
-    if folder is None or isinstance(answers_file, Undefined) or not str(answers_file):
-        return ""
-    try:
-        text = (folder / str(answers_file)).read_text(encoding="utf-8")
-    except OSError:
-        return ""  # a first copy: anything goes
-    recorded = re.search(r"^existing_repo:\s*true\s*$", text, flags=re.MULTILINE) is not None
-    if bool(answer) != recorded:
+    recorded = None if folder is None else _recorded_adoption(folder, answers_file)
+    if recorded is not None and bool(answer) != recorded:  # None: a first copy
         return (
             f"cannot change after the first copy (recorded: {str(recorded).lower()}); "
             "copy into a fresh branch instead."
@@ -129,6 +148,7 @@ class AdoptionExtension(Extension):
         super().__init__(environment)
         environment.filters.update(
             holds_project=holds_project,
+            asks_existing_repo=asks_existing_repo,
             existing_project_name=existing_project_name,
             existing_package=existing_package,
             existing_repo_problem=existing_repo_problem,

@@ -66,6 +66,17 @@ def test_filters_read_the_existing_project(tmp_path: Path) -> None:
     assert adopt.existing_package(tmp_path) == "zeta"
 
 
+def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
+    answers = ".copier-answers.yml"
+    assert not adopt.asks_existing_repo(tmp_path, answers)  # a new folder
+    (tmp_path / "setup.py").write_text("")
+    assert adopt.asks_existing_repo(tmp_path, answers)  # someone's project
+    (tmp_path / answers).write_text("_commit: v1.0.0\nproject_name: x\n")
+    assert not adopt.asks_existing_repo(tmp_path, answers)  # the template made it
+    (tmp_path / answers).write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    assert adopt.asks_existing_repo(tmp_path, answers)  # adopted: recorded again
+
+
 def test_existing_repo_cannot_change_once_recorded(tmp_path: Path) -> None:
     """An update that flipped it would delete CI files, or write a skeleton over theirs."""
     answers = tmp_path / ".copier-answers.lifecycle.yml"

@@ -46,7 +46,7 @@ ANSWERS_API = {
 CONDITIONAL_API = {
     "design_link": "has_ui",
     # Asked only where the destination already holds a project (tests/test_adoption.py).
-    "existing_repo": "_copier_conf.dst_path | holds_project",
+    "existing_repo": "_copier_conf.dst_path | asks_existing_repo(_copier_conf.answers_file)",
 }
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 
