@@ -143,7 +143,10 @@ def team_owned(src_path: object) -> list[str]:
             for entry in entries:
                 rendered = plain.from_string(entry).render(context)
                 paths.update(line.strip() for line in rendered.splitlines() if line.strip())
-        owned = set(config.get("_skip_if_exists") or []) | (found["update"] - found["copy"])
+        # Templated entries are the adopted repositories' own files (existing_repo), not
+        # documents every repository's team fills in.
+        skipped = {path for path in config.get("_skip_if_exists") or [] if "{" not in path}
+        owned = skipped | (found["update"] - found["copy"])
         # A folder left out of updates whole (``docs/work``) is listed once, as ``docs/work/**``.
         owned -= {path for path in owned if f"{path}/**" in owned}
     except Exception:  # a message must never break an update

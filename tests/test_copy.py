@@ -44,7 +44,11 @@ ANSWERS_API = {
     "license",
 }
 # Answers asked and recorded only under a condition (copier.yml `when`).
-CONDITIONAL_API = {"design_link": "has_ui"}
+CONDITIONAL_API = {
+    "design_link": "has_ui",
+    # Asked only where the destination already holds a project (tests/test_adoption.py).
+    "existing_repo": "_copier_conf.dst_path | asks_existing_repo(_copier_conf.answers_file)",
+}
 # Computed answers (copier.yml `when: false`): in the render context, never asked
 # nor recorded, so they are no part of the answers API.
 COMPUTED = {"recommended_size"}
@@ -295,7 +299,8 @@ def message_commands(message: str) -> list[str]:
 def test_after_copy_message_gives_the_readme_commands(render) -> None:
     """Each step the message gives (but cd and the first commit) is the README's, verbatim."""
     spec = yaml.safe_load((ROOT / "copier.yml").read_text())
-    commands = message_commands(spec["_message_after_copy"])
+    # A new project's message: the part after the adoption message (existing_repo).
+    commands = message_commands(spec["_message_after_copy"].split("{%- else %}", 1)[1])
     assert commands[0].startswith("cd ")
     assert commands[1] == "uv sync --all-groups"  # the docs group too: the docs build needs it
     first_commit = next(i for i, c in enumerate(commands) if c.startswith("git init"))

@@ -198,8 +198,8 @@ def test_copier_range_search_reads_what_people_write() -> None:
 
 @pytest.mark.slow  # the copier command line, twice
 def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path: Path) -> None:
-    """docs/how-to/adopting.md: your team files are kept, other clashing files are
-    replaced with `--overwrite`, and without it `--defaults` stops part way."""
+    """docs/how-to/adopting.md: without `existing_repo`, clashing files are replaced
+    with `--overwrite`, and without it `--defaults` stops part way."""
     mine = {
         "README.md": "# Acme\n",
         "pyproject.toml": '[project]\nname = "acme"\n',
@@ -222,4 +222,6 @@ def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path:
     kept = {name for name, text in mine.items() if (tmp_path / name).read_text() == text}
     assert kept == {"README.md", "pyproject.toml"}
     page = (ROOT / "docs" / "how-to" / "adopting.md").read_text()
-    assert "**Not supported yet.**" in page and "Interactive session required" in page
+    assert "Interactive session required" in page and "`--overwrite`" in page
+    # The procedure it gives instead is tested in tests/test_adoption.py.
+    assert "--data existing_repo=true --answers-file .copier-answers.lifecycle.yml" in page

@@ -35,7 +35,48 @@ def copier_yml() -> dict:
 
 
 def skip_if_exists() -> set[str]:
-    return set(copier_yml()["_skip_if_exists"])
+    """The plain `_skip_if_exists` paths; templated ones depend on `existing_repo`."""
+    return {path for path in copier_yml()["_skip_if_exists"] if "{" not in path}
+
+
+# Files with common names an adopted repository (existing_repo) may keep its own
+# version of: theirs is never changed, ours is written only where they have none.
+ADOPTED_REPO_KEEPS = {
+    ".github/PULL_REQUEST_TEMPLATE.md",
+    ".github/ISSUE_TEMPLATE/*",
+    ".github/CODEOWNERS",
+    ".github/workflows/template-update.yml",
+    "tools/requirements.txt",
+    "docs/release-checklist.md",
+    "docs/lifecycle.md",
+}
+# What an adopted repository never gets, on copy or update: code, packaging, site, tooling.
+ADOPTED_REPO_NEVER = {
+    "src/**", "tests/**", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
+    "docs/index.md", "docs/reference/api.md", ".gitignore", ".pre-commit-config.yaml",
+    ".mdformat.toml", "ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
+    ".github/workflows/release.yml", ".github/workflows/test-plan.yml",
+}  # fmt: skip
+
+
+def test_adopted_repositories_keep_their_files() -> None:
+    """Copier renders each `_skip_if_exists` entry as one pattern, with the answers."""
+    for existing_repo, expected in ((True, ADOPTED_REPO_KEEPS), (False, set())):
+        templated = [path for path in copier_yml()["_skip_if_exists"] if "{" in path]
+        rendered = {
+            jinja2.Environment().from_string(path).render(existing_repo=existing_repo)
+            for path in templated
+        } - {""}
+        assert rendered == expected
+        for operation in ("copy", "update"):
+            entries = copier_yml()["_exclude"]
+            context = {"_copier_operation": operation, "_copier_conf": {"exclude": []}}
+            lines = "\n".join(
+                jinja2.Environment().from_string(entry).render(context, existing_repo=existing_repo)
+                for entry in entries
+            ).splitlines()
+            never = ADOPTED_REPO_NEVER if existing_repo else set()
+            assert never <= {line.strip() for line in lines}, operation
 
 
 def excluded(operation: str, old_render: bool) -> set[str]:

@@ -24,6 +24,7 @@ import yaml
 
 from .conftest import ROOT, run
 from .extension_modules import answers as answer_rules
+from .test_adoption import AdoptionExtension
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -220,7 +221,10 @@ def is_asked(name: str, data: dict[str, object]) -> bool:
     """Whether copier asks (and records) question ``name`` given the other answers."""
     when = questions()[name].get("when", True)
     if isinstance(when, str):
-        when = jinja2.Environment().from_string(when).render(**data).strip().lower() == "true"
+        environment = jinja2.Environment(extensions=[AdoptionExtension])
+        # Outside copier there is no destination: `existing_repo` is not asked.
+        context = {"_copier_conf": {}, **data}
+        when = environment.from_string(when).render(context).strip().lower() == "true"
     return bool(when)
 
 
@@ -351,6 +355,9 @@ def test_select_and_confirm_questions_are_driven_with_keys(tmp_path: Path) -> No
         for name, spec in questions().items()
         if "choices" in spec or spec.get("type") == "bool" or spec.get("multiselect")
     }
+    # existing_repo is asked only where the folder already holds a project
+    # (tests/test_adoption.py); this session starts in a new folder.
+    keyed -= {"existing_repo"}
     assert keyed == set(KEYED), "every select, confirm and multiselect question is driven"
 
     destination = tmp_path / "project"
