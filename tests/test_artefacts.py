@@ -93,7 +93,8 @@ def internal_links(path: Path, project: Path) -> list[Path]:
 
 def artefact_files(project: Path, size: str, ui: bool) -> list[str]:
     """The artefacts process.yml promises for this project; each must exist."""
-    paths = [item["path"] for item in lifecycle.process_items("artefacts", size, ui)]
+    kind = "library" if "core.py" in {p.name for p in project.glob("src/*/*.py")} else "service"
+    paths = [item["path"] for item in lifecycle.process_items("artefacts", size, ui, kind)]
     for path in paths:
         assert (project / path).is_file(), path
     return paths
@@ -228,10 +229,10 @@ def test_rendered_lists_come_from_process_yml(projects, size: str, ui: bool) -> 
     project = projects["service", size, ui]
 
     def items(key: str) -> list[str]:
-        return [i["text"] for i in lifecycle.process_items(key, size, ui)]
+        return [i["text"] for i in lifecycle.process_items(key, size, ui, "service")]
 
     def titles(key: str) -> list[str]:
-        return [i["title"] for i in lifecycle.process_items(key, size, ui)]
+        return [i["title"] for i in lifecycle.process_items(key, size, ui, "service")]
 
     assert checklist(project / "docs/release-checklist.md", "Items") == items("release_checklist")
     release_issue = project / ".github/ISSUE_TEMPLATE/release.md"
@@ -296,7 +297,7 @@ def test_placeholders_are_recognisable(projects, kind: str, size: str, ui: bool)
         for line in text.splitlines():
             for match in re.finditer(r"TODO", line):
                 assert line[match.start() - 1] == "_", f"{path}: {line}"
-    for item in lifecycle.process_items("artefacts", size, ui):
+    for item in lifecycle.process_items("artefacts", size, ui, kind):
         path = project / item["path"]
         assert path.is_file(), item["path"]
         # The index of pieces of work is data the tool writes, not a document to fill in.
@@ -492,7 +493,8 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     process.write_text(
         process.read_text().replace(
             "release_checklist:\n",
-            f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
+            f"release_checklist:\n  - text: {new_item}\n"
+            "    phase: candidate\n    min_size: small\n",
         )
     )
     harness.commit_all(template, "v1.1: one new release item")
@@ -509,7 +511,8 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert not (project / "docs" / "roadmap.md").exists()
     copier("update", "--data", "project_size=large", cwd=project)
     assert (project / "docs" / "roadmap.md").is_file()
-    large_items = [i["text"] for i in lifecycle.process_items("release_checklist", "large")]
+    large = lifecycle.process_items("release_checklist", "large", kind="service")
+    large_items = [i["text"] for i in large]
     assert set(large_items) < set(checklist(checklist_file, "Items"))
     assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
     assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
@@ -530,3 +533,84 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     run([sys.executable, "tools/lifecycle.py", "new", "Checkout redesign", "--size", "small",
          "--ui"], cwd=project)  # fmt: skip
     assert (project / "docs" / "work" / "0002-checkout-redesign" / "design.md").is_file()
+
+
+# ------------------------------------------------------- kind, rubric, on-call
+SERVICE_ONLY = re.compile(r"deploy|canary|pre-production|support staff|production", re.I)
+"""Words of a service's release that a library's release documents must not use."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_library_releases_by_publishing_not_deploying(projects, size: str) -> None:
+    project = projects["library", size, True]
+    release_docs = [
+        "docs/release-checklist.md",
+        "docs/test-plan.md",
+        ".github/ISSUE_TEMPLATE/release.md",
+        *(p for p in kit_files(project) if p.endswith("test-cases.md")),
+    ]
+    for path in release_docs:
+        found = SERVICE_ONLY.findall((project / path).read_text())
+        assert not found, f"{path} mentions {found}"
+    checklist_doc = sections((project / "docs/release-checklist.md").read_text())
+    for policy in ("Versioning", "Deprecation policy", "Publishing to PyPI"):
+        assert policy in checklist_doc, policy
+    items = " ".join(checklist(project / ".github/ISSUE_TEMPLATE/release.md", "Checklist"))
+    for gate in ("semantic versioning", "deprecated first", "PyPI", "depend on this library"):
+        assert gate in items, gate
+    assert "### Publish\n" in (project / "docs/release-checklist.md").read_text()
+    assert not (project / "docs/runbook.md").exists()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_service_has_a_runbook_for_on_call_and_incidents(projects, size: str) -> None:
+    project = projects["service", size, False]
+    runbook = project / "docs/runbook.md"
+    assert runbook.is_file() == (size != "small")
+    text = (project / "docs/release-checklist.md").read_text()
+    assert "### Rollout\n" in text and "### Publish\n" not in text
+    if size == "small":
+        return
+    found = headings(runbook)
+    for needed in ("On-call", "Alerts", "Rollback", "Incident response", "Post-incident review"):
+        assert needed in found, needed
+    # Every runbook section a release item names exists.
+    for item in checklist(project / "docs/release-checklist.md", "Items"):
+        for title in re.findall(r"docs/runbook\.md, ([A-Za-z -]+)\)", item):
+            assert title in found, item
+
+
+def test_release_issue_version_matches_the_release_workflow(projects) -> None:
+    """The issue is titled with the tag the workflow accepts: v + the pyproject version."""
+    project = projects["library", "large", False]
+    front = (project / ".github/ISSUE_TEMPLATE/release.md").read_text().split("---")[1]
+    assert yaml.safe_load(front)["title"] == "Release vX.Y.Z"
+    workflow = (project / ".github/workflows/release.yml").read_text()
+    assert 'if [ "v$version" != "$GITHUB_REF_NAME" ]' in workflow
+    assert yaml.safe_load(workflow)[True] == {"push": {"tags": ["v*"]}}  # YAML reads `on` as True
+    body = (project / ".github/ISSUE_TEMPLATE/release.md").read_text()
+    assert "| Release manager | _TODO: @handle_ |" in body  # the large sign-off table is here
+
+
+def test_rubric_answers_add_their_items_at_a_fixed_size(render) -> None:
+    calm = render(**ANSWERS, project_size="medium")
+    risky = render(**ANSWERS, project_size="medium", size_risk="high", size_impact="high",
+                   size_scope="high")  # fmt: skip
+    rehearsal = "The rollback has been rehearsed in pre-production."
+    assert rehearsal not in checklist(calm / "docs/release-checklist.md", "Items")
+    assert rehearsal in checklist(risky / "docs/release-checklist.md", "Items")
+    readiness = [checklist(p / "docs/production-readiness.md", "Checklist") for p in (calm, risky)]
+    assert not any("privacy and data review" in i for i in readiness[0])
+    assert any("privacy and data review" in i for i in readiness[1])
+    assert not (calm / "docs/roadmap.md").exists()
+    assert (risky / "docs/roadmap.md").is_file()
+    assert "(roadmap.md)" in (risky / "docs/lifecycle.md").read_text()
+
+
+def test_ui_projects_test_and_release_accessibility(projects) -> None:
+    for size in SIZES:
+        with_ui, without = projects["service", size, True], projects["service", size, False]
+        assert "Accessibility" in headings(with_ui / "docs/test-plan.md")
+        assert "Accessibility" not in headings(without / "docs/test-plan.md")
+        items = checklist(with_ui / "docs/release-checklist.md", "Items")
+        assert any("accessibility" in item for item in items), size

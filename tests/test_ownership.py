@@ -24,6 +24,7 @@ CONTRACT_TEAM_OWNED = {
     "docs/test-plan.md",
     "docs/production-readiness.md",
     "docs/infrastructure-request.md",
+    "docs/runbook.md",
     "docs/index.md",
     "docs/reference/api.md",
 }
