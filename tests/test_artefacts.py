@@ -614,3 +614,33 @@ def test_ui_projects_test_and_release_accessibility(projects) -> None:
         assert "Accessibility" not in headings(without / "docs/test-plan.md")
         items = checklist(with_ui / "docs/release-checklist.md", "Items")
         assert any("accessibility" in item for item in items), size
+
+
+def test_handbook_duties_have_a_place(projects) -> None:
+    """Timely reviews, RFCs shared beyond the team, and when a design note replaces the RFC."""
+    project = projects["service", "medium", True]
+    pr = sections((project / ".github/PULL_REQUEST_TEMPLATE.md").read_text())
+    assert "within one working day" in pr["Review"]
+    rfc = (project / FIRST / "rfc.md").read_text()
+    assert "outside the owning team" in sections(rfc)["Review"]
+    assert "announcement or discussion" in sections(rfc)["Review"]
+    lifecycle_md = (project / "docs/lifecycle.md").read_text()
+    assert "design note may stand in for the RFC" in lifecycle_md
+    assert "within one working day" in sections(lifecycle_md)["Implementation"]
+
+
+def test_who_when_done_are_written_once(projects) -> None:
+    """The map shows each kit document's lines exactly as the document does."""
+    project = projects["service", "large", True]
+    lifecycle_md = (project / "docs/lifecycle.md").read_text()
+    for name in ("shaping.md", "rfc.md", "design.md"):
+        lines = re.findall(r"^- \*\*(?:Who|When|Done when):\*\* .+$",
+                           (project / FIRST / name).read_text(), flags=re.M)  # fmt: skip
+        assert len(lines) == 3
+        for line in lines:
+            assert line in lifecycle_md, (name, line)
+
+
+def test_sections_added_by_size_keep_reading_order(projects) -> None:
+    found = headings(projects["service", "large", False] / FIRST / "shaping.md")
+    assert found.index("Appetite") < found.index("Done when") < found.index("Success metrics")
