@@ -560,6 +560,9 @@ def test_a_library_releases_by_publishing_not_deploying(projects, size: str) -> 
         assert gate in items, gate
     assert "### Publish\n" in (project / "docs/release-checklist.md").read_text()
     assert not (project / "docs/runbook.md").exists()
+    readiness = " ".join(checklist(project / "docs/production-readiness.md", "Checklist"))
+    assert "supported Python versions" in readiness
+    assert "status route" not in readiness and "Monitoring alerts" not in readiness
 
 
 @pytest.mark.parametrize("size", SIZES)
