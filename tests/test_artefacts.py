@@ -647,3 +647,20 @@ def test_who_when_done_are_written_once(projects) -> None:
 def test_sections_added_by_size_keep_reading_order(projects) -> None:
     found = headings(projects["service", "large", False] / FIRST / "shaping.md")
     assert found.index("Appetite") < found.index("Done when") < found.index("Success metrics")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_test_plan_cadence_and_roles_come_from_one_place(projects, size: str) -> None:
+    project = projects["library", size, False]
+    cadence = lifecycle.process_items("test_plan_cadence", size)[-1]
+    who = cadence["who"].replace("{owner}", ANSWERS["owner"])
+    plan = (project / "docs/test-plan.md").read_text()
+    validate = sections((project / "docs/lifecycle.md").read_text())["Validate"]
+    workflow = (project / ".github/workflows/test-plan.yml").read_text()
+    for text in (plan, validate):
+        assert cadence["text"] in text and cadence["run"] in text and who in text
+    assert f'cron: "{cadence["cron"]}"' in workflow
+    assert f"Run {cadence['run']} in" in workflow and who in workflow
+    if size == "small":  # a small plan has no cases: nobody is asked to run them
+        assert "Test cases" not in headings(project / "docs/test-plan.md")
+        assert "every test case" not in plan + workflow and "every case" not in workflow
