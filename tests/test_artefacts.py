@@ -664,3 +664,18 @@ def test_test_plan_cadence_and_roles_come_from_one_place(projects, size: str) ->
     if size == "small":  # a small plan has no cases: nobody is asked to run them
         assert "Test cases" not in headings(project / "docs/test-plan.md")
         assert "every test case" not in plan + workflow and "every case" not in workflow
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_place_a_checklist_names_exists(projects, kind: str, size: str, ui: bool) -> None:
+    """A file or `(file, Section)` an item names is in the project, so the item can be done."""
+    project = projects[kind, size, ui]
+    items = checklist(project / "docs/release-checklist.md", "Items")
+    items += checklist(project / "docs/production-readiness.md", "Checklist")
+    items += checklist(project / ".github/PULL_REQUEST_TEMPLATE.md", "Lifecycle checklist")
+    assert items
+    for item in items:
+        for path in re.findall(r"\b(docs/[\w./-]+\.md)\b", item):
+            assert (project / path).is_file(), (path, item)
+        for path, title in re.findall(r"\((docs/[\w./-]+\.md), ([A-Z][\w -]+)\)", item):
+            assert title in headings(project / path), (path, title, item)
