@@ -10,8 +10,10 @@ document, the artefacts of each stage) lives only in ``process.yml``, so a
 process change is one edit in that file; this module reads and checks it once
 and hands each template the items a project gets.
 
-* global ``process_items(key, size, has_ui=False)``: the items of one list
-  that a project of ``size`` gets, in file order.
+* global ``process_items(key, size, has_ui=False, kind=None, ratings=None)``:
+  the items of one list that a project of ``size`` gets, in file order.
+* global ``project_items(key)``: the same for the project being rendered,
+  filtered by its size, UI, kind and rubric answers.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from types import ModuleType
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 PROCESS_FILE = Path(__file__).with_name("process.yml")
 """The data file with every list whose items depend on the project size."""
@@ -44,6 +47,13 @@ def _load_sizes() -> ModuleType:
 
 sizes = _load_sizes()
 SIZES: tuple[str, ...] = sizes.SIZES
+RATINGS: dict[str, str] = sizes.RATINGS
+
+KINDS: tuple[str, ...] = ("service", "library")
+"""Project kinds. An item with ``kind`` set reaches only projects of that kind."""
+
+RUBRIC_FLAGS: dict[str, str] = {"scope": "size_scope", "impact": "size_impact", "risk": "size_risk"}
+"""Each rubric flag of an item's ``added_by``, with the ``copier.yml`` question that answers it."""
 
 
 @cache
@@ -68,30 +78,71 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
                 raise ValueError(f"{where} needs a non-empty 'text'")
             if item.get("min_size") not in SIZES:
                 raise ValueError(f"{where} has min_size {item.get('min_size')!r}; use {SIZES}")
+            if item.get("kind", KINDS[0]) not in KINDS:
+                raise ValueError(f"{where} has kind {item.get('kind')!r}; use {KINDS}")
+            for flag, rating in (item.get("added_by") or {}).items():
+                if flag not in RUBRIC_FLAGS or rating not in RATINGS:
+                    raise ValueError(f"{where} has added_by {flag}: {rating}; use {RUBRIC_FLAGS}")
     return data
 
 
-def process_items(key: str, size: str, has_ui: bool = False) -> list[dict[str, Any]]:
+def _added_by_rating(item: dict[str, Any], ratings: dict[str, str] | None) -> bool:
+    """Whether one of the project's rubric answers brings the item whatever the size.
+
+    A high risk earns a rollback rehearsal even in a project sized medium: the
+    answer names a danger that the chosen size does not make go away.
+    """
+    wanted = item.get("added_by") or {}
+    return bool(ratings) and any(ratings.get(flag) == rating for flag, rating in wanted.items())
+
+
+def process_items(
+    key: str,
+    size: str,
+    has_ui: bool = False,
+    kind: str | None = None,
+    ratings: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Return the items of list ``key`` that a ``size`` project gets, in order.
 
-    An item is kept when ``size`` is at least its ``min_size``, so each list
-    only grows from small to large; items with ``has_ui: true`` are kept only
-    when ``has_ui`` is true. Unknown keys raise, so a typo in a template is a
-    render error rather than an empty checklist.
+    An item is kept when ``size`` is at least its ``min_size``, or when one of
+    ``ratings`` (rubric flag to answer, such as ``{"risk": "high"}``) matches
+    its ``added_by``; items with ``has_ui: true`` are kept only when
+    ``has_ui`` is true; items with a ``kind`` only for that kind (``kind=None``
+    keeps every kind). Unknown keys raise, so a typo in a template is a render
+    error rather than an empty checklist.
     """
     process = load_process()
     if key not in process:
         raise KeyError(f"unknown process list {key!r}; expected one of {sorted(process)}")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
     return [
         dict(item)
         for item in process[key]
-        if sizes.size_at_least(size, item["min_size"]) and (has_ui or not item.get("has_ui", False))
+        if (sizes.size_at_least(size, item["min_size"]) or _added_by_rating(item, ratings))
+        and (has_ui or not item.get("has_ui", False))
+        and (kind is None or item.get("kind", kind) == kind)
     ]
 
 
+@pass_context
+def project_items(context: Context, key: str) -> list[dict[str, Any]]:
+    """The items of list ``key`` for the project being rendered (size, UI, kind, rubric)."""
+    ratings = {flag: str(context.get(question, "")) for flag, question in RUBRIC_FLAGS.items()}
+    return process_items(
+        key,
+        str(context["project_size"]),
+        bool(context.get("has_ui", False)),
+        str(context["project_kind"]),
+        ratings,
+    )
+
+
 class ProcessExtension(Extension):
-    """Register the ``process_items`` global."""
+    """Register the ``process_items`` and ``project_items`` globals."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["process_items"] = process_items
+        environment.globals["project_items"] = project_items

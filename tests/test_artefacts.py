@@ -103,7 +103,8 @@ def internal_links(path: Path, project: Path) -> list[Path]:
 
 def artefact_files(project: Path, size: str, ui: bool) -> list[str]:
     """The artefacts process.yml promises for this project; each must exist."""
-    paths = [item["path"] for item in process.process_items("artefacts", size, ui)]
+    kind = "library" if "core.py" in {p.name for p in project.glob("src/*/*.py")} else "service"
+    paths = [item["path"] for item in process.process_items("artefacts", size, ui, kind)]
     for path in paths:
         assert (project / path).is_file(), path
     return paths
@@ -238,10 +239,10 @@ def test_rendered_lists_come_from_process_yml(projects, size: str, ui: bool) -> 
     project = projects["service", size, ui]
 
     def items(key: str) -> list[str]:
-        return [i["text"] for i in process.process_items(key, size, ui)]
+        return [i["text"] for i in process.process_items(key, size, ui, "service")]
 
     def titles(key: str) -> list[str]:
-        return [i["title"] for i in process.process_items(key, size, ui)]
+        return [i["title"] for i in process.process_items(key, size, ui, "service")]
 
     assert checklist(project / "docs/release-checklist.md", "Items") == items("release_checklist")
     release_issue = project / ".github/ISSUE_TEMPLATE/release.md"
@@ -306,7 +307,7 @@ def test_placeholders_are_recognisable(projects, kind: str, size: str, ui: bool)
         for line in text.splitlines():
             for match in re.finditer(r"TODO", line):
                 assert line[match.start() - 1] == "_", f"{path}: {line}"
-    for item in process.process_items("artefacts", size, ui):
+    for item in process.process_items("artefacts", size, ui, kind):
         path = project / item["path"]
         assert path.is_file(), item["path"]
         # The index of pieces of work is data the tool writes, not a document to fill in.
@@ -507,7 +508,8 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     process_yml.write_text(
         process_yml.read_text().replace(
             "release_checklist:\n",
-            f"release_checklist:\n  - text: {new_item}\n    min_size: small\n",
+            f"release_checklist:\n  - text: {new_item}\n"
+            "    phase: candidate\n    min_size: small\n",
         )
     )
     harness.commit_all(template, "v1.1: one new release item")
@@ -524,7 +526,8 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     assert not (project / "docs" / "roadmap.md").exists()
     copier_trusted("update", "--data", "project_size=large", cwd=project)
     assert (project / "docs" / "roadmap.md").is_file()
-    large_items = [i["text"] for i in process.process_items("release_checklist", "large")]
+    large = process.process_items("release_checklist", "large", kind="service")
+    large_items = [i["text"] for i in large]
     assert set(large_items) < set(checklist(checklist_file, "Items"))
     assert plan.read_text() == "# Manual test plan\n\nOur own plan.\n"
     assert "Chosen size: **large**" in (project / "docs" / "lifecycle.md").read_text()
@@ -545,3 +548,149 @@ def test_one_process_edit_reaches_an_existing_project(tmp_path: Path) -> None:
     run([sys.executable, "tools/lifecycle.py", "new", "Checkout redesign", "--size", "small",
          "--ui"], cwd=project)  # fmt: skip
     assert (project / "docs" / "work" / "0002-checkout-redesign" / "design.md").is_file()
+
+
+# ------------------------------------------------------- kind, rubric, on-call
+SERVICE_ONLY = re.compile(r"deploy|canary|pre-production|support staff|production", re.I)
+"""Words of a service's release that a library's release documents must not use."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_library_releases_by_publishing_not_deploying(projects, size: str) -> None:
+    project = projects["library", size, True]
+    release_docs = [
+        "docs/release-checklist.md",
+        "docs/test-plan.md",
+        ".github/ISSUE_TEMPLATE/release.md",
+        *(p for p in kit_files(project) if p.endswith("test-cases.md")),
+    ]
+    for path in release_docs:
+        found = SERVICE_ONLY.findall((project / path).read_text())
+        assert not found, f"{path} mentions {found}"
+    checklist_doc = sections((project / "docs/release-checklist.md").read_text())
+    for policy in ("Versioning", "Deprecation policy", "Publishing to PyPI"):
+        assert policy in checklist_doc, policy
+    items = " ".join(checklist(project / ".github/ISSUE_TEMPLATE/release.md", "Checklist"))
+    for gate in ("semantic versioning", "deprecated first", "PyPI", "depend on this library"):
+        assert gate in items, gate
+    assert "### Publish\n" in (project / "docs/release-checklist.md").read_text()
+    assert not (project / "docs/runbook.md").exists()
+    readiness = " ".join(checklist(project / "docs/production-readiness.md", "Checklist"))
+    assert "supported Python versions" in readiness
+    assert "status route" not in readiness and "Monitoring alerts" not in readiness
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_service_has_a_runbook_for_on_call_and_incidents(projects, size: str) -> None:
+    project = projects["service", size, False]
+    runbook = project / "docs/runbook.md"
+    assert runbook.is_file() == (size != "small")
+    text = (project / "docs/release-checklist.md").read_text()
+    assert "### Rollout\n" in text and "### Publish\n" not in text
+    if size == "small":
+        return
+    found = headings(runbook)
+    for needed in ("On-call", "Alerts", "Rollback", "Incident response", "Post-incident review"):
+        assert needed in found, needed
+    # Every runbook section a release item names exists.
+    for item in checklist(project / "docs/release-checklist.md", "Items"):
+        for title in re.findall(r"docs/runbook\.md, ([A-Za-z -]+)\)", item):
+            assert title in found, item
+
+
+def test_release_issue_version_matches_the_release_workflow(projects) -> None:
+    """The issue is titled with the tag the workflow accepts: v + the pyproject version."""
+    project = projects["library", "large", False]
+    front = (project / ".github/ISSUE_TEMPLATE/release.md").read_text().split("---")[1]
+    assert yaml.safe_load(front)["title"] == "Release vX.Y.Z"
+    workflow = (project / ".github/workflows/release.yml").read_text()
+    assert 'if [ "v$version" != "$GITHUB_REF_NAME" ]' in workflow
+    assert yaml.safe_load(workflow)[True] == {"push": {"tags": ["v*"]}}  # YAML reads `on` as True
+    body = (project / ".github/ISSUE_TEMPLATE/release.md").read_text()
+    assert "| Release manager | _TODO: @handle_ |" in body  # the large sign-off table is here
+
+
+def test_rubric_answers_add_their_items_at_a_fixed_size(render) -> None:
+    calm = render(**ANSWERS, project_size="medium")
+    risky = render(**ANSWERS, project_size="medium", size_risk="high", size_impact="high",
+                   size_scope="high")  # fmt: skip
+    rehearsal = "The rollback has been rehearsed in pre-production."
+    assert rehearsal not in checklist(calm / "docs/release-checklist.md", "Items")
+    assert rehearsal in checklist(risky / "docs/release-checklist.md", "Items")
+    readiness = [checklist(p / "docs/production-readiness.md", "Checklist") for p in (calm, risky)]
+    assert not any("privacy and data review" in i for i in readiness[0])
+    assert any("privacy and data review" in i for i in readiness[1])
+    assert not (calm / "docs/roadmap.md").exists()
+    assert (risky / "docs/roadmap.md").is_file()
+    assert "(roadmap.md)" in (risky / "docs/lifecycle.md").read_text()
+
+
+def test_ui_projects_test_and_release_accessibility(projects) -> None:
+    for size in SIZES:
+        with_ui, without = projects["service", size, True], projects["service", size, False]
+        assert "Accessibility" in headings(with_ui / "docs/test-plan.md")
+        assert "Accessibility" not in headings(without / "docs/test-plan.md")
+        items = checklist(with_ui / "docs/release-checklist.md", "Items")
+        assert any("accessibility" in item for item in items), size
+
+
+def test_handbook_duties_have_a_place(projects) -> None:
+    """Timely reviews, RFCs shared beyond the team, and when a design note replaces the RFC."""
+    project = projects["service", "medium", True]
+    pr = sections((project / ".github/PULL_REQUEST_TEMPLATE.md").read_text())
+    assert "within one working day" in pr["Review"]
+    rfc = (project / FIRST / "rfc.md").read_text()
+    assert "outside the owning team" in sections(rfc)["Review"]
+    assert "announcement or discussion" in sections(rfc)["Review"]
+    lifecycle_md = (project / "docs/lifecycle.md").read_text()
+    assert "design note may stand in for the RFC" in lifecycle_md
+    assert "within one working day" in sections(lifecycle_md)["Implementation"]
+
+
+def test_who_when_done_are_written_once(projects) -> None:
+    """The map shows each kit document's lines exactly as the document does."""
+    project = projects["service", "large", True]
+    lifecycle_md = (project / "docs/lifecycle.md").read_text()
+    for name in ("shaping.md", "rfc.md", "design.md"):
+        lines = re.findall(r"^- \*\*(?:Who|When|Done when):\*\* .+$",
+                           (project / FIRST / name).read_text(), flags=re.M)  # fmt: skip
+        assert len(lines) == 3
+        for line in lines:
+            assert line in lifecycle_md, (name, line)
+
+
+def test_sections_added_by_size_keep_reading_order(projects) -> None:
+    found = headings(projects["service", "large", False] / FIRST / "shaping.md")
+    assert found.index("Appetite") < found.index("Done when") < found.index("Success metrics")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_test_plan_cadence_and_roles_come_from_one_place(projects, size: str) -> None:
+    project = projects["library", size, False]
+    cadence = process.process_items("test_plan_cadence", size)[-1]
+    who = cadence["who"].replace("{owner}", ANSWERS["owner"])
+    plan = (project / "docs/test-plan.md").read_text()
+    validate = sections((project / "docs/lifecycle.md").read_text())["Validate"]
+    workflow = (project / ".github/workflows/test-plan.yml").read_text()
+    for text in (plan, validate):
+        assert cadence["text"] in text and cadence["run"] in text and who in text
+    assert f'cron: "{cadence["cron"]}"' in workflow
+    assert f"Run {cadence['run']} in" in workflow and who in workflow
+    if size == "small":  # a small plan has no cases: nobody is asked to run them
+        assert "Test cases" not in headings(project / "docs/test-plan.md")
+        assert "every test case" not in plan + workflow and "every case" not in workflow
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_place_a_checklist_names_exists(projects, kind: str, size: str, ui: bool) -> None:
+    """A file or `(file, Section)` an item names is in the project, so the item can be done."""
+    project = projects[kind, size, ui]
+    items = checklist(project / "docs/release-checklist.md", "Items")
+    items += checklist(project / "docs/production-readiness.md", "Checklist")
+    items += checklist(project / ".github/PULL_REQUEST_TEMPLATE.md", "Lifecycle checklist")
+    assert items
+    for item in items:
+        for path in re.findall(r"\b(docs/[\w./-]+\.md)\b", item):
+            assert (project / path).is_file(), (path, item)
+        for path, title in re.findall(r"\((docs/[\w./-]+\.md), ([A-Z][\w -]+)\)", item):
+            assert title in headings(project / path), (path, title, item)

@@ -66,7 +66,7 @@ HOLDER = TEST_ANSWERS["owner"].lstrip("@").split("/")[0]
 """The copyright holder LICENSE names for the test answers (the owner's organisation)."""
 
 
-def stage_order(size: str, has_ui: bool = False) -> list[str]:
+def stage_order(size: str, has_ui: bool = False, kind: str = "service") -> list[str]:
     """The lifecycle pages in the order the sidebar must list them.
 
     The map comes first, then each document of ``docs/`` in the order of the
@@ -74,7 +74,7 @@ def stage_order(size: str, has_ui: bool = False) -> list[str]:
     """
     pages = [
         item["path"][len("docs/") :].replace(".md", ".html")
-        for item in process.process_items("artefacts", size, has_ui)
+        for item in process.process_items("artefacts", size, has_ui, kind)
         if re.fullmatch(r"docs/[^/]+\.md", item["path"]) and item["path"] != "docs/lifecycle.md"
     ]
     return ["lifecycle.html", *pages]
@@ -123,7 +123,7 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
     assert 'class="mermaid"' in (out / "lifecycle.html").read_text()  # the stages
     rfcs = [f"rfcs/{page.stem}.html" for page in sorted(project.glob("docs/rfcs/*.md"))]
     expected = [
-        *stage_order(size),
+        *stage_order(size, kind=kind),
         "work/index.html",
         *(r for r in rfcs if r not in TEMPLATE_PAGES),
         "reference/api.html",
@@ -279,7 +279,7 @@ def test_lifecycle_opens_with_the_stages_and_their_documents(render, size, has_u
         documents = re.findall(r'^        doc\d+_\w+[\(\[]"([^"]+)"[\)\]]$', block, re.MULTILINE)
         expected = [
             item["text"]
-            for item in process.process_items("artefacts", size, has_ui)
+            for item in process.process_items("artefacts", size, has_ui, "library")
             if item["stage"] == stage
         ]
         if expected or stage != "Design":

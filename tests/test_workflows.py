@@ -120,10 +120,21 @@ def test_release_runs_on_version_tags_and_repeats_ci(kind_size_projects, size: s
     assert jobs["checks"]["uses"] == "./.github/workflows/ci.yml"
     assert "workflow_call" in triggers(load(kind_size_projects["library", size], "ci.yml"))
     assert jobs["build"]["needs"] == "checks"
-    assert jobs["release"]["needs"] == "build"
+    # A library publishes to PyPI first, then makes the GitHub release.
+    assert jobs["publish"]["needs"] == "build"
+    assert jobs["release"]["needs"] == "publish"
     assert workflow["permissions"] == {}
     assert jobs["checks"]["permissions"] == jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["release"]["permissions"] == {"contents": "write"}
+    # Trusted publishing: only the publish job may mint an OIDC token, in the pypi environment.
+    assert jobs["publish"]["permissions"] == {"id-token": "write"}
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    publish = jobs["publish"]["steps"][-1]["uses"]
+    assert re.fullmatch(r"pypa/gh-action-pypi-publish@[0-9a-f]{40}", publish)
+    for name, job in jobs.items():
+        assert name == "publish" or "id-token" not in job.get("permissions", {}), name
+    service = load(kind_size_projects["service", size], "release.yml")["jobs"]
+    assert "publish" not in service and service["release"]["needs"] == "build"
     # A tag-triggered build never restores a cache a pull request could have written.
     setup_uv = next(s for s in jobs["build"]["steps"] if "setup-uv" in s.get("uses", ""))
     assert setup_uv["with"]["enable-cache"] is False
