@@ -66,6 +66,10 @@ def _process_module() -> ModuleType:
     return _load("lifecycle_template_process", HERE / "lifecycle.py")
 
 
+REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
+"""Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
+
+
 @cache
 def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> dict[str, Any]:
     """The process for this repository, for every size: what ``.lifecycle/process.json`` holds.
@@ -102,6 +106,19 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "documents": [
+            {
+                "path": item["path"],
+                "text": item["text"],
+                "stage": item["stage"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+                "sections": sections(REPOSITORY_SECTIONS[item["path"]])
+                if item["path"] in REPOSITORY_SECTIONS
+                else [],
+            }
+            for item in process["artefacts"]
+        ],
         "kit": [
             {
                 "file": doc["file"],

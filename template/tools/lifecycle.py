@@ -382,6 +382,388 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     return folder, list(files)
 
 
+# ------------------------------------------------------------------ check
+# The check model follows scientific-python's repo-review: every check has a
+# stable code in a family per lifecycle stage, a one-sentence rule and a link
+# to its section of docs/lifecycle.md; a check whose prerequisite failed is
+# skipped, not failed again; a team waives a check with a reason. It is built
+# on the standard library rather than as a repo-review plugin because a plugin
+# needs repo-review (and its dependencies) installed in every team's
+# environment, CI job and pre-commit hook; ``python3 tools/lifecycle.py check``
+# runs offline with nothing but the Python the repository already has.
+WAIVERS_FILE = Path(".lifecycle") / "waivers.toml"
+LIFECYCLE_PAGE = "docs/lifecycle.md"
+STAGE_FAMILIES = {
+    "Project shaping": "SHP",
+    "Architecture": "ARC",
+    "Design": "DSG",
+    "Planning": "PLN",
+    "Implementation": "IMP",
+    "Validate": "VAL",
+    "Document": "DOC",
+    "Deliver to production": "DLV",
+}
+"""The code prefix of each stage's checks; anything else is ``LC`` (the tool itself)."""
+CHECKS = {
+    "00": "The repository-level document the process requires for this repository's size exists.",
+    "01": "Each document the kit of a piece of work's size requires exists.",
+    "02": "The document has every section the process requires for its size.",
+    "03": "The document's front matter status is one of the process's statuses.",
+    "04": "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
+    "05": "A piece of work marked done (medium and large) has its RFC accepted.",
+    "06": "A piece of work's front matter size is one of the process's sizes.",
+}
+"""The rule of each check, by the number after the family prefix."""
+WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
+PLACEHOLDER = "_TODO"
+HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+PASS, FAIL, SKIP, WAIVED = "pass", "fail", "skip", "waived"
+
+
+@dataclass
+class Result:
+    """The outcome of one check on one file."""
+
+    code: str
+    stage: str
+    file: str
+    rule: str
+    url: str
+    outcome: str
+    detail: str = ""
+    line: int = 0
+
+
+def family(stage: str) -> str:
+    """Return the code prefix of a stage's checks."""
+    return STAGE_FAMILIES.get(stage, "LC")
+
+
+def stage_url(stage: str) -> str:
+    """Return the section of ``docs/lifecycle.md`` that explains a stage (GitHub-style anchor)."""
+    anchor = re.sub(r"[^a-z0-9]+", "-", stage.lower()).strip("-")
+    return f"{LIFECYCLE_PAGE}#{anchor}"
+
+
+def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Return (line index, level, title) of every Markdown heading outside code fences."""
+    found: list[tuple[int, int, str]] = []
+    fenced = False
+    for index, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        match = None if fenced else HEADING.match(line)
+        if match:
+            found.append((index, len(match["hashes"]), match["title"]))
+    return found
+
+
+def section_bodies(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Map each ``## title`` to the (start, end) line indexes of its heading and body."""
+    marks = [(index, level, title) for index, level, title in headings(lines) if level <= 2]
+    bodies: dict[str, tuple[int, int]] = {}
+    for position, (index, level, title) in enumerate(marks):
+        end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
+        if level == 2:
+            bodies.setdefault(title, (index, end))
+    return bodies
+
+
+def required_sections(
+    process: Process, sections: Sequence[Mapping[str, Any]], size: str, has_ui: bool
+) -> list[Mapping[str, Any]]:
+    """Return the sections a document of this size and UI answer must have, in reading order."""
+    return [section for section in sections if applies(process, section, size, has_ui)]
+
+
+class Checker:
+    """Collects results; a helper per check keeps codes, rules and links in one place."""
+
+    def __init__(self) -> None:
+        """Start with no results."""
+        self.results: list[Result] = []
+
+    def add(
+        self, number: str, stage: str, file: str, ok: bool | None, detail: str = "", line: int = 0
+    ) -> bool:
+        """Record check ``number`` of ``stage`` on ``file``; ``ok=None`` means skipped."""
+        outcome = SKIP if ok is None else PASS if ok else FAIL
+        self.results.append(
+            Result(
+                code=f"{family(stage)}{number}",
+                stage=stage,
+                file=file,
+                rule=CHECKS[number],
+                url=stage_url(stage),
+                outcome=outcome,
+                detail=detail,
+                line=line,
+            )
+        )
+        return bool(ok)
+
+
+def check_sections(
+    checker: Checker,
+    process: Process,
+    stage: str,
+    relative: str,
+    lines: Sequence[str],
+    sections: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """Check a document's required sections; return the titles it lacks."""
+    bodies = section_bodies(lines)
+    missing = [section["title"] for section in sections if section["title"] not in bodies]
+    detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
+    checker.add(
+        "02", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
+    )
+    return missing
+
+
+def placeholder_line(
+    lines: Sequence[str], bodies: Mapping[str, tuple[int, int]], titles: Sequence[str]
+) -> tuple[str, int]:
+    """Return the first required section holding a placeholder, and its 1-based line."""
+    for title in titles:
+        start, end = bodies.get(title, (0, 0))
+        for index in range(start, end):
+            if PLACEHOLDER in lines[index]:
+                return title, index + 1
+    return "", 0
+
+
+def check_piece(checker: Checker, root: Path, process: Process, folder: Path) -> None:
+    """Check one piece of work: its kit's documents, sections, statuses and done-ness."""
+    texts = {
+        path.name: path.read_text(encoding="utf-8")
+        for path in folder.glob("*.md")
+        if path.is_file()
+    }
+    matters = {name: read_front_matter(text) for name, text in texts.items()}
+    relative = folder.relative_to(root).as_posix()
+    order = [doc["file"] for doc in process["kit"]]
+    known = [name for name in order if name in matters]
+    size = str(matters[known[0]].get("size", "")) if known else ""
+    first_stage = process["kit"][0]["stage"]
+    where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
+    if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
+        return
+    has_ui = "design.md" in matters
+    statuses = {status["name"] for status in process["statuses"]}
+    required = kit(process, size, has_ui)
+    status_of: dict[str, str] = {}
+    section_lines: dict[str, tuple[list[str], list[str]]] = {}
+    for doc in required:
+        path, stage = f"{relative}/{doc['file']}", doc["stage"]
+        if not checker.add("01", stage, path, doc["file"] in texts, "file not found"):
+            checker.add("02", stage, path, None, "skipped: the document does not exist")
+            checker.add("03", stage, path, None, "skipped: the document does not exist")
+            continue
+        lines = texts[doc["file"]].splitlines()
+        titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
+        check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
+        status = str(matters[doc["file"]].get("status", ""))
+        status_of[doc["file"]] = status
+        checker.add("03", stage, path, status in statuses, f"status {status!r}")
+        section_lines[doc["file"]] = (lines, titles)
+    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    done = (
+        bool(status_of)
+        and "done" in status_of.values()
+        and all(status in settled for status in status_of.values())
+    )
+    if not done:
+        return
+    for doc in required:
+        if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
+            continue
+        lines, titles = section_lines[doc["file"]]
+        title, line = placeholder_line(lines, section_bodies(lines), titles)
+        detail = f"placeholder left in '## {title}'" if title else ""
+        checker.add("04", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
+    rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
+    if rfc is not None and "rfc.md" in status_of:
+        status = status_of["rfc.md"]
+        ok = status in ("accepted", "done")
+        checker.add("05", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+
+
+def check_repository(checker: Checker, root: Path, process: Process) -> None:
+    """Check the repository-level documents of the repository's size."""
+    project = process["project"]
+    for doc in process.get("documents", []):
+        if not applies(process, doc, project["size"], project["has_ui"]):
+            continue
+        path = root / doc["path"]
+        if not checker.add("00", doc["stage"], doc["path"], path.is_file(), "file not found"):
+            if doc["sections"]:
+                checker.add(
+                    "02", doc["stage"], doc["path"], None, "skipped: the file does not exist"
+                )
+            continue
+        sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
+        if sections:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
+
+
+def read_waivers(root: Path) -> list[dict[str, str]]:
+    """Read the team's ``[[waiver]]`` tables: ``code``, optional ``file``, ``reason``."""
+    path = root / WAIVERS_FILE
+    if not path.is_file():
+        return []
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as problem:
+        raise UsageError(f"{WAIVERS_FILE}: not valid TOML ({problem}).") from problem
+    waivers = data.get("waiver", [])
+    if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
+        raise UsageError(f"{WAIVERS_FILE}: waivers are [[waiver]] tables with code and reason.")
+    return [{key: str(value) for key, value in waiver.items()} for waiver in waivers]
+
+
+def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> None:
+    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones."""
+    for number, waiver in enumerate(waivers, start=1):
+        reason = waiver.get("reason", "").strip()
+        label = f"waiver {number} ({waiver.get('code', '?')})"
+        checker.results.append(
+            Result(
+                code="LC001",
+                stage="Lifecycle check",
+                file=WAIVERS_FILE.as_posix(),
+                rule=WAIVER_RULE,
+                url=f"{LIFECYCLE_PAGE}#waivers",
+                outcome=PASS if reason else FAIL,
+                detail="" if reason else f"{label} has no reason",
+            )
+        )
+        if not reason:
+            continue
+        for result in checker.results:
+            same_file = waiver.get("file", result.file) == result.file
+            if result.outcome == FAIL and result.code == waiver.get("code") and same_file:
+                result.outcome = WAIVED
+                result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
+
+
+def check(root: Path, process: Process) -> list[Result]:
+    """Run every check on the repository at ``root``; return every result, in order."""
+    checker = Checker()
+    check_repository(checker, root, process)
+    for folder in work_folders(root):
+        check_piece(checker, root, process, folder)
+    apply_waivers(checker, read_waivers(root))
+    return checker.results
+
+
+def format_results(results: Sequence[Result], form: str) -> str:
+    """Render results as ``text`` (failures), ``markdown`` (a table) or ``json`` (all)."""
+    counts = {outcome: 0 for outcome in (PASS, FAIL, SKIP, WAIVED)}
+    for result in results:
+        counts[result.outcome] += 1
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+    shown = [result for result in results if result.outcome in (FAIL, WAIVED)]
+    if form == "json":
+        payload = {"summary": counts, "results": [result.__dict__ for result in results]}
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    if form == "markdown":
+        lines = ["## Lifecycle check", "", f"{len(results)} checks: {summary}.", ""]
+        if shown:
+            lines += ["| Code | Stage | File | Rule | Detail |", "| -- | -- | -- | -- | -- |"]
+            for r in shown:
+                where = f"{r.file}:{r.line}" if r.line else r.file
+                detail = r.detail.replace("|", "\\|")
+                lines.append(
+                    f"| [{r.code}]({r.url}) | {r.stage} | `{where}` | {r.rule} | {detail} |"
+                )
+        else:
+            lines.append("Every lifecycle check passes.")
+        return "\n".join(lines)
+    lines = []
+    for r in shown:
+        where = f"{r.file}:{r.line}" if r.line else r.file
+        mark = "WAIVED" if r.outcome == WAIVED else "FAIL"
+        lines.append(f"{mark} {r.code} [{r.stage}] {where}: {r.rule} ({r.detail}) See {r.url}")
+    lines.append(f"{len(results)} checks: {summary}.")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ sync
+def sync_lines(
+    lines: list[str], sections: Sequence[Mapping[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Insert each missing section after the one before it in the process; return lines, titles.
+
+    Lines are only inserted: every existing line stays, in order, unchanged.
+    """
+    added: list[str] = []
+    for position, section in enumerate(sections):
+        bodies = section_bodies(lines)
+        if section["title"] in bodies:
+            continue
+        before = [s["title"] for s in sections[:position] if s["title"] in bodies]
+        if before:
+            at = bodies[before[-1]][1]
+        else:
+            starts = sorted(start for start, _ in bodies.values())
+            at = starts[0] if starts else len(lines)
+        block = render_section(section, Work("", "", "", "")).rstrip("\n").split("\n")
+        if at > 0 and lines[at - 1].strip():
+            block.insert(0, "")
+        if at < len(lines):
+            block.append("")
+        lines[at:at] = block
+        added.append(section["title"])
+    return lines, added
+
+
+def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Add a document's missing sections in place; return their titles."""
+    text = path.read_text(encoding="utf-8")
+    lines, added = sync_lines(text.splitlines(), sections)
+    if added:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return added
+
+
+def sync(root: Path, process: Process) -> list[tuple[str, str]]:
+    """Add every required section a team document lacks; return (file, section) pairs added."""
+    added: list[tuple[str, str]] = []
+    project = process["project"]
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        if (
+            doc["sections"]
+            and path.is_file()
+            and applies(process, doc, project["size"], project["has_ui"])
+        ):
+            sections = required_sections(
+                process, doc["sections"], project["size"], project["has_ui"]
+            )
+            added += [(doc["path"], title) for title in sync_file(path, sections)]
+    for folder in work_folders(root):
+        present = {path.name: path for path in folder.glob("*.md")}
+        first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
+        if first is None:
+            continue
+        size = str(read_front_matter(first.read_text(encoding="utf-8")).get("size", ""))
+        if size not in process["sizes"]:
+            continue
+        has_ui = "design.md" in present
+        for doc in kit(process, size, has_ui):
+            if doc["file"] in present:
+                sections = required_sections(process, doc["sections"], size, has_ui)
+                relative = present[doc["file"]].relative_to(root).as_posix()
+                added += [(relative, t) for t in sync_file(present[doc["file"]], sections)]
+    return added
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -391,7 +773,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    """Build the command line; ``check`` and ``sync`` will join ``new`` as subcommands."""
+    """Build the command line: ``new``, ``check`` and ``sync``."""
     top = _Parser(prog="lifecycle.py", description="Run the lifecycle for each piece of work.")
     top.add_argument(
         "--root",
@@ -409,12 +791,21 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--owner", help="GitHub handle answerable for the work (default: the repo's)"
     )
+    checking = commands.add_parser("check", help="report the lifecycle duties that are open")
+    checking.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="report format"
+    )
+    commands.add_parser("sync", help="add the sections the process now requires, as placeholders")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a bad argument)."""
     options = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if options.command == "check":
+        return run_check(options.root, options.format)
+    if options.command == "sync":
+        return run_sync(options.root)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
     try:
         process = load_process(options.root)
@@ -440,6 +831,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
     report(options.root, process, work, recommended if ratings else "", folder, written)
+    return 0
+
+
+def run_check(root: Path, form: str) -> int:
+    """Print the report; exit 1 when a check fails (waived and skipped ones do not)."""
+    try:
+        results = check(root, load_process(root))
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    print(format_results(results, form))
+    return 1 if any(result.outcome == FAIL for result in results) else 0
+
+
+def run_sync(root: Path) -> int:
+    """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
+    try:
+        added = sync(root, load_process(root))
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    for file, title in added:
+        print(f"  added '## {title}' to {file}")
+    print(f"sync: added {len(added)} section(s)." if added else "sync: nothing to add.")
     return 0
 
 
