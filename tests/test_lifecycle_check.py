@@ -1,0 +1,293 @@
+"""``tools/lifecycle.py check`` and ``sync``: lifecycle duties as findings, sections kept current.
+
+Unit tests import the shipped tool by path with the process data
+extensions/work.py builds (as test_lifecycle_tool.py does); the others run the
+command in projects rendered by copier, and across a real ``copier update``
+that changes the repository's size.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import KINDS, SIZES, copy_working_tree
+from .test_lifecycle_tool import tool, work_extension
+from .update_harness import commit_all, copier, render, sh
+
+PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
+LARGE = work_extension.process_data("Acme Billing", "service", "@acme/billing", "large", False)
+
+
+def make_repo(root: Path, process: dict[str, object]) -> Path:
+    """A repository holding the process data and every repository-level document it needs."""
+    (root / ".lifecycle").mkdir(parents=True)
+    (root / ".lifecycle" / "process.json").write_text(json.dumps(process))
+    project = process["project"]
+    assert isinstance(project, dict)
+    for doc in process["documents"]:  # type: ignore[attr-defined]
+        path = root / doc["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sections = tool.required_sections(process, doc["sections"], project["size"], False)
+        body = "".join(tool.render_section(s, tool.Work("", "", "", "")) + "\n" for s in sections)
+        path.write_text(f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", PROCESS)
+
+
+def start(repo: Path, title: str, size: str, *extra: str) -> Path:
+    assert tool.main(["--root", str(repo), "new", title, "--size", size, *extra]) == 0
+    return sorted((repo / "docs" / "work").glob("0*"))[-1]
+
+
+def failures(repo: Path) -> list[object]:
+    return [r for r in tool.check(repo, tool.load_process(repo)) if r.outcome == "fail"]
+
+
+def set_status(folder: Path, status: str) -> None:
+    for path in folder.glob("*.md"):
+        lines = path.read_text().splitlines(keepends=True)
+        index = next(i for i, line in enumerate(lines) if line.startswith("status: "))
+        lines[index] = f"status: {status}\n"
+        path.write_text("".join(lines))
+
+
+def fill_placeholders(folder: Path) -> None:
+    for path in folder.glob("*.md"):
+        path.write_text(path.read_text().replace("_TODO", "Written"))
+
+
+# ------------------------------------------------------------------ check
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("ui", [False, True])
+def test_a_fresh_piece_of_work_passes(repo: Path, size: str, ui: bool) -> None:
+    start(repo, "Carrier cache", size, *(["--ui"] if ui else []))
+    results = tool.check(repo, tool.load_process(repo))
+    assert results and all(r.outcome == "pass" for r in results), results
+
+
+def test_a_missing_section_names_the_file_and_the_section(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    rfc = folder / "rfc.md"
+    rfc.write_text(rfc.read_text().replace("## Alternatives considered\n", "## Other ideas\n"))
+    [finding] = failures(repo)
+    assert finding.code == "ARC02"
+    assert finding.file == "docs/work/0001-carrier-cache/rfc.md"
+    assert "'## Alternatives considered'" in finding.detail
+    assert finding.url == "docs/lifecycle.md#architecture"
+
+
+def test_a_missing_document_skips_the_checks_that_need_it(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    (folder / "rollout.md").unlink()
+    results = [r for r in tool.check(repo, PROCESS) if r.file.endswith("rollout.md")]
+    assert [(r.code, r.outcome) for r in results] == [
+        ("DLV01", "fail"),
+        ("DLV02", "skip"),
+        ("DLV03", "skip"),
+    ]
+
+
+def test_an_unknown_status_or_size_fails(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    set_status(folder, "wip")
+    assert {f.code for f in failures(repo)} == {"SHP03", "VAL03"}
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("size: small", "size: huge"))
+    assert [f.code for f in failures(repo)] == ["SHP06"]
+
+
+def test_a_repository_document_must_exist_with_its_sections(repo: Path) -> None:
+    (repo / "docs" / "release-checklist.md").unlink()
+    plan = repo / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text().replace("## When to run it\n", ""))
+    found = {(f.code, f.file) for f in failures(repo)}
+    assert found == {("DLV00", "docs/release-checklist.md"), ("VAL02", "docs/test-plan.md")}
+
+
+def test_a_done_piece_has_no_placeholder_and_an_accepted_rfc(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    set_status(folder, "done")
+    found = failures(repo)
+    assert {f.code for f in found} == {"SHP04", "ARC04", "VAL04", "DLV04"}
+    assert all(f.line > 0 and "placeholder left in '## " in f.detail for f in found)
+    fill_placeholders(folder)
+    assert failures(repo) == []
+    rfc = folder / "rfc.md"
+    rfc.write_text(rfc.read_text().replace("status: done", "status: dropped"))
+    assert [f.code for f in failures(repo)] == ["ARC05"]
+    rfc.write_text(rfc.read_text().replace("status: dropped", "status: accepted"))
+    assert failures(repo) == []
+
+
+def test_a_piece_in_progress_may_keep_its_placeholders(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    (folder / "shaping.md").write_text((folder / "shaping.md").read_text().replace("draft", "done"))
+    assert failures(repo) == []
+
+
+def test_the_command_exits_1_on_a_failure_and_every_format_reads(repo: Path, capsys) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    assert tool.main(["--root", str(repo), "check"]) == 0
+    capsys.readouterr()
+    set_status(folder, "wip")
+    assert tool.main(["--root", str(repo), "check", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["fail"] == 2
+    failed = [r for r in report["results"] if r["outcome"] == "fail"]
+    assert {r["code"] for r in failed} == {"SHP03", "VAL03"}
+    assert all(r["rule"] and r["url"].startswith("docs/lifecycle.md#") for r in failed)
+    assert tool.main(["--root", str(repo), "check", "--format", "markdown"]) == 1
+    markdown = capsys.readouterr().out
+    assert "| Code | Stage | File | Rule | Detail |" in markdown
+    assert "[SHP03](docs/lifecycle.md#project-shaping)" in markdown
+    assert tool.main(["--root", str(repo), "check"]) == 1
+    text = capsys.readouterr().out
+    assert "FAIL SHP03 [Project shaping] docs/work/0001-carrier-cache/shaping.md" in text
+
+
+def test_a_waiver_with_a_reason_is_shown_and_one_without_is_a_finding(repo: Path, capsys) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    set_status(folder, "wip")
+    waivers = repo / ".lifecycle" / "waivers.toml"
+    waivers.write_text(
+        '[[waiver]]\ncode = "SHP03"\nreason = "Imported from the old tracker"\n\n'
+        '[[waiver]]\ncode = "VAL03"\nfile = "docs/work/0001-carrier-cache/test-cases.md"\n'
+    )
+    assert [(f.code, f.detail) for f in failures(repo)] == [
+        ("VAL03", "status 'wip'"),
+        ("LC001", "waiver 2 (VAL03) has no reason"),
+    ]
+    waivers.write_text(waivers.read_text() + 'reason = "Same"\n')
+    assert failures(repo) == []
+    assert tool.main(["--root", str(repo), "check"]) == 0
+    assert "waived: Imported from the old tracker" in capsys.readouterr().out
+
+
+def test_a_waiver_for_another_file_does_not_apply(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    set_status(folder, "wip")
+    (repo / ".lifecycle" / "waivers.toml").write_text(
+        '[[waiver]]\ncode = "SHP03"\nfile = "docs/elsewhere.md"\nreason = "Not this one"\n'
+    )
+    assert {f.code for f in failures(repo)} == {"SHP03", "VAL03"}
+
+
+def test_check_runs_in_half_a_second_on_fifty_pieces(repo: Path) -> None:
+    for number in range(50):
+        start(repo, f"Piece {number}", SIZES[number % 3])
+    import time
+
+    began = time.perf_counter()
+    results = tool.check(repo, tool.load_process(repo))
+    assert time.perf_counter() - began < 0.5
+    assert len(results) > 500 and all(r.outcome == "pass" for r in results)
+
+
+# ------------------------------------------------------------------ sync
+def test_sync_adds_missing_sections_in_reading_order_and_keeps_every_line(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    rfc = folder / "rfc.md"
+    original = rfc.read_text()
+    edited = original.replace("## Alternatives considered\n", "## Other ideas\n")
+    edited = edited.replace("## Summary\n", "## Summary\n\nOur own line.\n")
+    rfc.write_text(edited)
+    assert tool.sync(repo, PROCESS) == [
+        ("docs/work/0001-carrier-cache/rfc.md", "Alternatives considered")
+    ]
+    synced = rfc.read_text()
+    team = edited.splitlines()
+    kept = iter(synced.splitlines())
+    assert all(line in kept for line in team), "every team line, in order"
+    titles = [t for _, level, t in tool.headings(synced.splitlines()) if level == 2]
+    required = [s["title"] for s in tool.kit(PROCESS, "medium", False)[1]["sections"]]
+    added_at = titles.index("Alternatives considered")
+    assert titles[added_at - 1] == required[required.index("Alternatives considered") - 1]
+    assert failures(repo) == []
+    assert tool.sync(repo, PROCESS) == []
+    assert rfc.read_text() == synced
+
+
+def test_sync_prints_what_it_added(repo: Path, capsys) -> None:
+    plan = repo / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text().replace("## Smoke checklist\n", "## Smoke\n"))
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "added '## Smoke checklist' to docs/test-plan.md" in capsys.readouterr().out
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "sync: nothing to add." in capsys.readouterr().out
+
+
+def test_sync_puts_a_first_section_before_the_others() -> None:
+    lines = ["# Title", "", "Intro.", "", "## B", "", "b"]
+    sections = [{"title": "A", "text": "_TODO: a._"}, {"title": "B", "text": "b"}]
+    synced, added = tool.sync_lines(list(lines), sections)
+    assert added == ["A"]
+    assert synced == ["# Title", "", "Intro.", "", "## A", "", "_TODO: a._", "", "## B", "", "b"]
+
+
+def test_headings_inside_code_fences_are_not_sections() -> None:
+    lines = ["## A", "```", "## B", "```"]
+    assert list(tool.section_bodies(lines)) == ["A"]
+
+
+# ------------------------------------------------------------------ rendered projects
+def run_check(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "tools/lifecycle.py", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("ui", [False, True])
+def test_fresh_projects_pass_check(render, kind: str, size: str, ui: bool) -> None:
+    project = render(project_kind=kind, project_size=size, has_ui=ui)
+    result = run_check(project, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 fail" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    template.mkdir()
+    copy_working_tree(template)
+    sh(["git", "init", "-q", "-b", "main"], template)
+    commit_all(template, "Template v1.0.0")
+    sh(["git", "tag", "v1.0.0"], template)
+    answers = {"project_name": "Acme Billing", "project_size": "small"}
+    project = render(template, "v1.0.0", tmp_path / "project", answers)
+    plan = project / "docs" / "test-plan.md"
+    team_line = "Run it on the staging cluster, never on production.\n"
+    plan.write_text(
+        plan.read_text().replace("## Smoke checklist\n", f"{team_line}\n## Smoke checklist\n")
+    )
+    commit_all(project, "The team writes its test plan")
+    before = plan.read_text()
+    copier("update", "--trust", "--defaults", "--data", "project_size=large", cwd=project)
+    assert plan.read_text() == before, "copier leaves the team's plan alone"
+    result = run_check(project, "check")
+    assert result.returncode == 1
+    assert "VAL02 [Validate] docs/test-plan.md" in result.stdout
+    assert "'## Execution log'" in result.stdout
+    synced = run_check(project, "sync")
+    assert (
+        synced.returncode == 0 and "added '## Execution log' to docs/test-plan.md" in synced.stdout
+    )
+    after = plan.read_text().splitlines()
+    kept = iter(after)
+    assert all(line in kept for line in before.splitlines()), "no team line lost or moved"
+    final = run_check(project, "check")
+    assert final.returncode == 0, final.stdout
