@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import KINDS, SIZES, copy_working_tree
+from .conftest import KINDS, ROOT, SIZES, copy_working_tree
 from .test_lifecycle_tool import tool, work_extension
 from .update_harness import commit_all, copier, render, sh
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
-LARGE = work_extension.process_data("Acme Billing", "service", "@acme/billing", "large", False)
+TEMPLATE = ROOT / "template"
 
 
 def make_repo(root: Path, process: dict[str, object]) -> Path:
@@ -190,6 +190,54 @@ def test_check_runs_in_half_a_second_on_fifty_pieces(repo: Path) -> None:
     results = tool.check(repo, tool.load_process(repo))
     assert time.perf_counter() - began < 0.5
     assert len(results) > 500 and all(r.outcome == "pass" for r in results)
+
+
+MEDIUM = work_extension.process_data("Acme Billing", "service", "@acme/billing", "medium", False)
+DAY = 86400
+START = 1_767_225_600  # 2026-01-01
+
+
+def log_run(plan: Path, date: str) -> None:
+    header = "| -- | -- | -- | -- | -- | -- |\n"
+    row = f"| {date} | abc1234 | staging | @ana | pass | none |\n"
+    plan.write_text(plan.read_text().replace(header, header + row, 1))
+
+
+def test_the_test_plan_runs_within_its_cadence(tmp_path: Path, monkeypatch) -> None:
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    start(repo, "Carrier cache", "small")
+    assert failures(repo) == []
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 100 * DAY))
+    [finding] = failures(repo)
+    assert (finding.code, finding.file) == ("VAL07", "docs/test-plan.md")
+    assert "no run logged since work started on 2026-01-01, 100 days ago" in finding.detail
+    assert "every quarter" in finding.detail
+    plan = repo / "docs" / "test-plan.md"
+    log_run(plan, "2026-03-20")
+    assert failures(repo) == []
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
+    [finding] = failures(repo)
+    assert "last run 2026-03-20" in finding.detail
+    assert plan.read_text().splitlines()[finding.line - 1] == "## Execution log"
+
+
+def test_a_small_plan_has_no_log_and_no_cadence_check(repo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    start(repo, "Carrier cache", "small")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 1000 * DAY))
+    assert failures(repo) == []
+    assert not [r for r in tool.check(repo, PROCESS) if r.code == "VAL07"]
+
+
+def test_the_workflow_and_the_check_read_one_cadence() -> None:
+    items = work_extension._process_module().load_process()["test_plan_cadence"]
+    workflow = (TEMPLATE / ".github" / "workflows" / "test-plan.yml.jinja").read_text()
+    assert 'process_items("test_plan_cadence", project_size) | last' in workflow
+    assert "cron:" in workflow and "cadence.cron" in workflow
+    assert [item["months"] for item in MEDIUM["test_plan_cadence"]] == [
+        item["months"] for item in items
+    ]
 
 
 # ------------------------------------------------------------------ sync

@@ -412,8 +412,11 @@ CHECKS = {
     "04": "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
     "05": "A piece of work marked done (medium and large) has its RFC accepted.",
     "06": "A piece of work's front matter size is one of the process's sizes.",
+    "07": "The manual test plan ran within its cadence (the execution log's newest date).",
 }
 """The rule of each check, by the number after the family prefix."""
+EXECUTION_LOG = "Execution log"
+LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
 PLACEHOLDER = "_TODO"
 HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
@@ -607,7 +610,76 @@ def check_repository(checker: Checker, root: Path, process: Process) -> None:
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
             lines = path.read_text(encoding="utf-8").splitlines()
-            check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
+            missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
+            if any(section["title"] == EXECUTION_LOG for section in sections):
+                ran = None if EXECUTION_LOG in missing else lines
+                check_cadence(checker, root, process, doc["stage"], doc["path"], ran)
+
+
+def cadence(process: Process) -> Mapping[str, Any] | None:
+    """Return the test plan's cadence for the repository's size (the last item it gets)."""
+    items = [
+        item
+        for item in process.get("test_plan_cadence", [])
+        if size_at_least(process, process["project"]["size"], item["min_size"])
+    ]
+    return items[-1] if items else None
+
+
+def newest_run(lines: Sequence[str]) -> tuple[datetime.date | None, int]:
+    """Return the newest date in the execution log's table, and the log's heading line."""
+    start, end = section_bodies(lines)[EXECUTION_LOG]
+    dates = []
+    for line in lines[start:end]:
+        cells = line.strip().strip("|").split("|")
+        match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
+        if match:
+            try:
+                dates.append(datetime.date.fromisoformat(match[0]))
+            except ValueError:
+                continue
+    return max(dates, default=None), start + 1
+
+
+def started(root: Path, process: Process) -> datetime.date | None:
+    """Return the date the oldest piece of work started: a plan never run is due from then."""
+    for folder in work_folders(root):
+        for doc in process["kit"]:
+            path = folder / doc["file"]
+            if path.is_file():
+                created = str(read_front_matter(path.read_text(encoding="utf-8")).get("created"))
+                try:
+                    return datetime.date.fromisoformat(created)
+                except ValueError:
+                    break
+    return None
+
+
+def check_cadence(
+    checker: Checker,
+    root: Path,
+    process: Process,
+    stage: str,
+    file: str,
+    lines: Sequence[str] | None,
+) -> None:
+    """Check that the manual test plan ran within its cadence (VAL07)."""
+    every = cadence(process)
+    if lines is None or every is None:
+        checker.add("07", stage, file, None, "skipped: no execution log or no cadence")
+        return
+    last, line = newest_run(lines)
+    origin = started(root, process)
+    if last is None and origin is None:
+        checker.add("07", stage, file, None, "skipped: no run logged and no piece of work")
+        return
+    since = last or origin
+    assert since is not None
+    age = (datetime.date.fromisoformat(today()) - since).days
+    months = int(every["months"])
+    what = f"last run {since}" if last else f"no run logged since work started on {since}"
+    detail = f"{what}, {age} days ago; the plan runs {every['text']} ({months * 31} days)"
+    checker.add("07", stage, file, age <= months * 31, detail, line)
 
 
 def read_waivers(root: Path) -> list[dict[str, str]]:
