@@ -106,6 +106,14 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "release_checklist": [
+            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            for item in process["release_checklist"]
+        ],
+        "production_readiness": [
+            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            for item in process["production_readiness"]
+        ],
         "test_plan_cadence": [
             {"text": item["text"], "min_size": item["min_size"], "months": int(item["months"])}
             for item in process["test_plan_cadence"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import KINDS, ROOT, SIZES, copy_working_tree
+from .conftest import KINDS, ROOT, SIZES, copy_working_tree, editable_copy
 from .test_lifecycle_tool import tool, work_extension
 from .update_harness import commit_all, copier, render, sh
 
@@ -240,6 +240,65 @@ def test_the_workflow_and_the_check_read_one_cadence() -> None:
     ]
 
 
+# ------------------------------------------------------------------ release
+def tick_all(path: Path) -> None:
+    path.write_text(path.read_text().replace("- [ ] ", "- [x] "))
+
+
+def test_a_release_needs_its_record_a_log_row_and_readiness(tmp_path: Path, capsys) -> None:
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
+    readiness = repo / "docs" / "production-readiness.md"
+    items = tool.repository_items(MEDIUM, "production_readiness")
+    readiness.write_text("# Production readiness\n\n" + "".join(f"- [ ] {i}\n" for i in items))
+    assert failures(repo) == []
+    found = [r for r in tool.check(repo, MEDIUM, "v0.1.0") if r.outcome == "fail"]
+    assert [(f.code, f.file) for f in found] == [
+        ("DLV11", "docs/releases/v0.1.0.md"),
+        ("VAL13", "docs/test-plan.md"),
+        ("DLV14", "docs/production-readiness.md"),
+    ]
+    assert tool.main(["--root", str(repo), "release", "v0.1.0"]) == 0
+    record = repo / "docs" / "releases" / "v0.1.0.md"
+    checklist = tool.repository_items(MEDIUM, "release_checklist")
+    [unticked] = [r for r in tool.check(repo, MEDIUM, "v0.1.0") if r.code == "DLV12"]
+    assert unticked.outcome == "fail" and unticked.detail.startswith(f"{len(checklist)} open: ")
+    assert checklist[0].rstrip(".") in unticked.detail
+    tick_all(record)
+    lines = record.read_text().replace(
+        f"- [x] {checklist[-1]}", f"- [ ] {checklist[-1]} N/A: nobody to tell"
+    )
+    record.write_text(lines)
+    log_run(repo / "docs" / "test-plan.md", "2026-11-30 (v0.1.0)")
+    tick_all(readiness)
+    assert [r for r in tool.check(repo, MEDIUM, "v0.1.0") if r.outcome == "fail"] == []
+    assert [f.code for f in tool.check(repo, MEDIUM, "v0.2.0") if f.outcome == "fail"] == [
+        "DLV10",
+        "DLV11",
+        "VAL13",
+    ]
+    record.write_text(lines.replace("N/A: nobody to tell", "N/A:"))
+    [open_item] = [r for r in tool.check(repo, MEDIUM, "v0.1.0") if r.outcome == "fail"]
+    assert open_item.code == "DLV12" and checklist[-1].rstrip(".") in open_item.detail
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "release", "v0.1.0"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert tool.main(["--root", str(repo), "release", "0.1"]) == 2
+    assert tool.main(["--root", str(repo), "check", "--release", "latest"]) == 2
+
+
+def test_a_library_has_no_readiness_gate_and_a_small_plan_no_log_row(tmp_path: Path) -> None:
+    library = work_extension.process_data("Acme", "library", "@acme/lib", "small", False)
+    repo = make_repo(tmp_path / "repo", library)
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "1.0.0"\n')
+    assert tool.main(["--root", str(repo), "release", "v1.0.0"]) == 0
+    tick_all(repo / "docs" / "releases" / "v1.0.0.md")
+    results = tool.check(repo, library, "v1.0.0")
+    assert all(r.outcome == "pass" for r in results)
+    assert {r.code for r in results} >= {"DLV10", "DLV11", "DLV12"}
+    assert not {"VAL13", "DLV14"} & {r.code for r in results}
+
+
 # ------------------------------------------------------------------ sync
 def test_sync_adds_missing_sections_in_reading_order_and_keeps_every_line(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
@@ -305,6 +364,25 @@ def test_fresh_projects_pass_check(render, kind: str, size: str, ui: bool) -> No
     result = run_check(project, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 fail" in result.stdout
+
+
+def test_a_fresh_project_is_not_ready_to_release_until_the_team_fills_it_in(
+    render, tmp_path: Path
+) -> None:
+    project = editable_copy(render(project_kind="service", project_size="medium"), tmp_path)
+    result = run_check(project, "check", "--release", "v0.1.0")
+    assert result.returncode == 1
+    assert "VAL13 [Validate] docs/test-plan.md" in result.stdout
+    assert "DLV11 [Deliver to production] docs/releases/v0.1.0.md" in result.stdout
+    assert run_check(project, "release", "v0.1.0").returncode == 0
+    result = run_check(project, "check", "--release", "v0.1.0")
+    assert "DLV12 [Deliver to production] docs/releases/v0.1.0.md" in result.stdout
+    assert "CI is green on the commit being released" in result.stdout
+    tick_all(project / "docs" / "releases" / "v0.1.0.md")
+    tick_all(project / "docs" / "production-readiness.md")
+    log_run(project / "docs" / "test-plan.md", "2026-11-30 v0.1.0")
+    result = run_check(project, "check", "--release", "v0.1.0")
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.mark.slow

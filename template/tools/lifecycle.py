@@ -724,12 +724,14 @@ def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> Non
                 result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
 
 
-def check(root: Path, process: Process) -> list[Result]:
-    """Run every check on the repository at ``root``; return every result, in order."""
+def check(root: Path, process: Process, release: str = "") -> list[Result]:
+    """Run every check on the repository at ``root`` (and the gates of ``release``)."""
     checker = Checker()
     check_repository(checker, root, process)
     for folder in work_folders(root):
         check_piece(checker, root, process, folder)
+    if release:
+        check_release(checker, root, process, release)
     apply_waivers(checker, read_waivers(root))
     return checker.results
 
@@ -836,6 +838,166 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
     return added
 
 
+# ------------------------------------------------------------------ release
+RELEASES_FOLDER = Path("docs") / "releases"
+TAG = re.compile(r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:[-.+][0-9A-Za-z.+-]+)?)$")
+TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
+NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
+RELEASE_CHECKS = {
+    "10": "The release tag equals v + the package version in pyproject.toml.",
+    "11": "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
+    "12": "Every release-checklist item in the release record is ticked or marked N/A: reason.",
+    "13": "The manual test plan's execution log has a row for this release.",
+    "14": "Every production-readiness item of a service is ticked or marked N/A: reason.",
+}
+CHECKS.update(RELEASE_CHECKS)
+
+
+def open_items(text: str, items: Sequence[str]) -> list[str]:
+    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``."""
+    lines = text.splitlines()
+    missing = []
+    for item in items:
+        line = next((line for line in lines if item in line), None)
+        settled = line is not None and PLACEHOLDER not in line
+        if not (settled and (TICKED.match(line or "") or NOT_APPLICABLE.search(line or ""))):
+            missing.append(item)
+    return missing
+
+
+def open_detail(items: Sequence[str]) -> str:
+    """Name the open items of a checklist, one after the other."""
+    return f"{len(items)} open: " + " / ".join(item.rstrip(".") for item in items)
+
+
+def package_version(root: Path) -> str:
+    """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
+    import tomllib
+
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return ""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return str(data.get("project", {}).get("version", ""))
+
+
+def repository_items(process: Process, key: str) -> list[str]:
+    """Return the texts of a repository-level checklist for the repository's size."""
+    project = process["project"]
+    return [
+        item["text"]
+        for item in process.get(key, [])
+        if applies(process, item, project["size"], project["has_ui"])
+    ]
+
+
+def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
+    """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
+    stage = "Deliver to production"
+    version = package_version(root)
+    checker.add(
+        "10",
+        stage,
+        "pyproject.toml",
+        tag == f"v{version}",
+        f"tag {tag!r}, package version {version!r}",
+    )
+    record = root / RELEASES_FOLDER / f"{tag}.md"
+    relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
+    if checker.add("11", stage, relative, record.is_file(), "file not found"):
+        items = repository_items(process, "release_checklist")
+        unticked = open_items(record.read_text(encoding="utf-8"), items)
+        checker.add("12", stage, relative, not unticked, open_detail(unticked))
+    else:
+        checker.add("12", stage, relative, None, "skipped: the release record does not exist")
+    plan_doc = next(
+        (d for d in process.get("documents", []) if d["path"] == "docs/test-plan.md"), None
+    )
+    plan = root / "docs" / "test-plan.md"
+    project = process["project"]
+    titles = [
+        s["title"]
+        for s in required_sections(
+            process, (plan_doc or {}).get("sections", []), project["size"], project["has_ui"]
+        )
+    ]
+    if EXECUTION_LOG in titles:
+        lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
+        bodies = section_bodies(lines)
+        if EXECUTION_LOG not in bodies:
+            checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+        else:
+            start, end = bodies[EXECUTION_LOG]
+            names = {tag, tag.removeprefix("v")}
+            rows = [
+                line
+                for line in lines[start:end]
+                if line.lstrip().startswith("|") and any(name in line for name in names)
+            ]
+            checker.add(
+                "13",
+                "Validate",
+                "docs/test-plan.md",
+                bool(rows),
+                f"no row mentions {tag}",
+                start + 1,
+            )
+    if project["kind"] == "service":
+        path = root / "docs" / "production-readiness.md"
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        unticked = open_items(text, repository_items(process, "production_readiness"))
+        checker.add(
+            "14",
+            stage,
+            "docs/production-readiness.md",
+            not unticked,
+            open_detail(unticked),
+        )
+
+
+def render_release(process: Process, tag: str) -> str:
+    """Return the release record: this size's release checklist, to tick in a pull request."""
+    items = repository_items(process, "release_checklist")
+    lines = [
+        "---",
+        f"release: {tag}",
+        f"created: {today()}",
+        "orphan: true",
+        "---",
+        "",
+        f"# Release {tag}",
+        "",
+        "- **Who:** the person releasing, with the authors of the changes in the release.",
+        "- **When:** from the release candidate until the change is verified in production; "
+        "link this record from the release issue.",
+        "- **Done when:** every item is ticked (`- [x]`) or ends with `N/A: the reason`, and "
+        f"`python3 tools/lifecycle.py check --release {tag}` passes.",
+        "",
+        "## Items",
+        "",
+        *(f"- [ ] {item}" for item in items),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_release(root: Path, tag: str) -> int:
+    """Write ``docs/releases/TAG.md`` from the release checklist; never overwrite one."""
+    try:
+        if not TAG.match(tag):
+            raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
+        process = load_process(root)
+        path = root / RELEASES_FOLDER / f"{tag}.md"
+        if path.exists():
+            raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_release(process, tag), encoding="utf-8")
+    print(f"Created {path.relative_to(root).as_posix()}: tick each item or mark it N/A: reason.")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -867,6 +1029,13 @@ def parser() -> argparse.ArgumentParser:
     checking.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="report format"
     )
+    checking.add_argument(
+        "--release", default="", metavar="TAG", help="also check the gates of this release"
+    )
+    making = commands.add_parser(
+        "release", help="make docs/releases/TAG.md from the release checklist"
+    )
+    making.add_argument("tag", help="the release tag, e.g. v1.2.0")
     commands.add_parser("sync", help="add the sections the process now requires, as placeholders")
     return top
 
@@ -875,7 +1044,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a bad argument)."""
     options = parser().parse_args(sys.argv[1:] if argv is None else argv)
     if options.command == "check":
-        return run_check(options.root, options.format)
+        return run_check(options.root, options.format, options.release)
+    if options.command == "release":
+        return run_release(options.root, options.tag)
     if options.command == "sync":
         return run_sync(options.root)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
@@ -906,10 +1077,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def run_check(root: Path, form: str) -> int:
+def run_check(root: Path, form: str, release: str = "") -> int:
     """Print the report; exit 1 when a check fails (waived and skipped ones do not)."""
     try:
-        results = check(root, load_process(root))
+        if release and not TAG.match(release):
+            raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+        results = check(root, load_process(root), release)
     except UsageError as problem:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
