@@ -20,6 +20,9 @@ from .test_lifecycle_tool import tool, work_extension
 from .update_harness import commit_all, copier, render, sh
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
+MEDIUM = work_extension.process_data("Acme Billing", "service", "@acme/billing", "medium", False)
+DAY = 86400
+START = 1_767_225_600  # 2026-01-01
 TEMPLATE = ROOT / "template"
 
 
@@ -154,6 +157,42 @@ def test_the_command_exits_1_on_a_failure_and_every_format_reads(repo: Path, cap
     assert "FAIL SHP03 [Project shaping] docs/work/0001-carrier-cache/shaping.md" in text
 
 
+def test_in_github_actions_the_markdown_report_goes_to_the_job_summary(
+    repo: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    set_status(folder, "wip")
+    summary = tmp_path / "summary.md"
+    summary.write_text("Earlier step.\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert tool.main(["--root", str(repo), "check"]) == 1
+    written = summary.read_text()
+    assert written.startswith("Earlier step.\n## Lifecycle check\n")
+    assert "[SHP03](docs/lifecycle.md#project-shaping)" in written
+    assert "FAIL SHP03" in capsys.readouterr().out
+
+
+def test_an_old_repository_without_pieces_of_work_is_advised_not_failed(repo: Path, capsys) -> None:
+    (repo / "docs" / "test-plan.md").write_text("# Manual test plan\n\nOur old plan.\n")
+    assert tool.main(["--root", str(repo), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "FAIL VAL02" in out and "Advisory only" in out
+    start(repo, "Carrier cache", "small")
+    assert tool.main(["--root", str(repo), "check"]) == 1
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert tool.main(["--root", str(repo), "check"]) == 0
+    assert "Our old plan." in (repo / "docs" / "test-plan.md").read_text()
+
+
+def test_the_structure_check_leaves_out_the_cadence(tmp_path: Path, monkeypatch) -> None:
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    start(repo, "Carrier cache", "small")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 400 * DAY))
+    assert tool.main(["--root", str(repo), "check"]) == 1
+    assert tool.main(["--root", str(repo), "check", "--structure"]) == 0
+
+
 def test_a_waiver_with_a_reason_is_shown_and_one_without_is_a_finding(repo: Path, capsys) -> None:
     folder = start(repo, "Carrier cache", "small")
     set_status(folder, "wip")
@@ -190,11 +229,6 @@ def test_check_runs_in_half_a_second_on_fifty_pieces(repo: Path) -> None:
     results = tool.check(repo, tool.load_process(repo))
     assert time.perf_counter() - began < 0.5
     assert len(results) > 500 and all(r.outcome == "pass" for r in results)
-
-
-MEDIUM = work_extension.process_data("Acme Billing", "service", "@acme/billing", "medium", False)
-DAY = 86400
-START = 1_767_225_600  # 2026-01-01
 
 
 def log_run(plan: Path, date: str) -> None:
