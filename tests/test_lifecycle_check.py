@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import KINDS, ROOT, SIZES, copy_working_tree, editable_copy
 from .test_lifecycle_tool import tool, work_extension
-from .update_harness import commit_all, copier, render, sh
+from .update_harness import AddText, build_template_repo, commit_all, copier, render, sh
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
 MEDIUM = work_extension.process_data("Acme Billing", "service", "@acme/billing", "medium", False)
@@ -451,3 +451,34 @@ def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -
     assert all(line in kept for line in before.splitlines()), "no team line lost or moved"
     final = run_check(project, "check")
     assert final.returncode == 0, final.stdout
+
+
+@pytest.mark.slow
+def test_a_new_test_plan_section_reaches_an_existing_repository_through_sync(
+    tmp_path: Path,
+) -> None:
+    new_section = (
+        "  - title: Accessibility checks\n"
+        "    min_size: small\n"
+        '    text: "_TODO: the keyboard and screen-reader checks every run includes._"\n'
+    )
+    change = AddText("extensions/process.yml", new_section, after="test_plan_sections:")
+    template = build_template_repo(tmp_path / "template", [change])
+    answers = {"project_name": "Acme Billing", "project_size": "small"}
+    project = render(template.path, template.v1, tmp_path / "project", answers)
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text() + "\nWe run it on Fridays.\n")
+    commit_all(project, "The team writes its test plan")
+    before = plan.read_text()
+    copier("update", "--trust", "--defaults", cwd=project)
+    assert plan.read_text() == before
+    result = run_check(project, "check")
+    assert result.returncode == 1
+    assert "'## Accessibility checks'" in result.stdout
+    synced = run_check(project, "sync")
+    assert "added '## Accessibility checks' to docs/test-plan.md" in synced.stdout
+    text = plan.read_text()
+    assert text.index("## Accessibility checks") < text.index("## Smoke checklist")
+    kept = iter(text.splitlines())
+    assert all(line in kept for line in before.splitlines())
+    assert run_check(project, "check").returncode == 0
