@@ -150,7 +150,8 @@ def add_pieces_of_work(project: Path, env: dict[str, str]) -> Path | str:
             if made() >= PIECES_OF_WORK:
                 break
             title = f"Bench piece of work {number}"
-            run(["python3", LIFECYCLE_TOOL, "new", title], project, env)
+            size = ("small", "medium", "large")[number % 3]  # `new` needs a size
+            run(["python3", LIFECYCLE_TOOL, "new", title, "--size", size], project, env)
     except BenchError as error:
         return f"`{LIFECYCLE_TOOL} new TITLE` failed: {str(error).splitlines()[0]}"
     if made() < PIECES_OF_WORK:

@@ -66,15 +66,41 @@ def _process_module() -> ModuleType:
     return _load("lifecycle_template_process", HERE / "process.py")
 
 
+REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
+"""Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
+
+
 @cache
-def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> dict[str, Any]:
+def process_data(
+    name: str,
+    kind: str,
+    owner: str,
+    size: str,
+    has_ui: bool,
+    ratings: tuple[tuple[str, str], ...] = (),
+) -> dict[str, Any]:
     """The process for this repository, for every size: what ``.lifecycle/process.json`` holds.
 
     Sizes are not filtered here: each piece of work has its own size, so the
-    tool needs every item with its ``min_size``.
+    tool needs every item with its ``min_size``. Kinds are: a library never
+    gets a service's items. An item a rubric answer of this repository adds
+    (``added_by``) applies at every size, so it is written with ``min_size: small``.
     """
     process_module = _process_module()
     process = process_module.load_process()
+
+    answers = dict(ratings)
+
+    def items(key: str) -> list[dict[str, Any]]:
+        kept = []
+        for item in process[key]:
+            if item.get("kind", kind) != kind:
+                continue
+            wanted = item.get("added_by") or {}
+            if any(answers.get(flag) == rating for flag, rating in wanted.items()):
+                item = {**item, "min_size": process_module.SIZES[0]}
+            kept.append(item)
+        return kept
 
     def sections(key: str) -> list[dict[str, Any]]:
         return [
@@ -85,7 +111,7 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
             }
-            for item in process[key]
+            for item in items(key)
         ]
 
     return {
@@ -102,6 +128,31 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "release_checklist": [
+            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            for item in items("release_checklist")
+        ],
+        "production_readiness": [
+            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            for item in items("production_readiness")
+        ],
+        "test_plan_cadence": [
+            {"text": item["text"], "min_size": item["min_size"], "months": int(item["months"])}
+            for item in items("test_plan_cadence")
+        ],
+        "documents": [
+            {
+                "path": item["path"],
+                "text": item["text"],
+                "stage": item["stage"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+                "sections": sections(REPOSITORY_SECTIONS[item["path"]])
+                if item["path"] in REPOSITORY_SECTIONS
+                else [],
+            }
+            for item in items("artefacts")
+        ],
         "kit": [
             {
                 "file": doc["file"],
@@ -115,7 +166,7 @@ def process_data(name: str, kind: str, owner: str, size: str, has_ui: bool) -> d
                 "size_notes": dict(doc.get("size_notes") or {}),
                 "sections": sections(doc["sections"]),
             }
-            for doc in process["work_kit"]
+            for doc in items("work_kit")
         ],
     }
 
@@ -133,7 +184,11 @@ def _answers(context: Context) -> tuple[str, str, str, str, bool]:
 @pass_context
 def work_process_json(context: Context) -> str:
     """The text of ``.lifecycle/process.json``: stable, readable JSON."""
-    return json.dumps(process_data(*_answers(context)), indent=2, ensure_ascii=False) + "\n"
+    ratings = tuple(
+        (flag, str(context.get(f"size_{flag}", ""))) for flag in ("scope", "impact", "risk")
+    )
+    data = process_data(*_answers(context), ratings=ratings)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _first_work(context: Context) -> Any:

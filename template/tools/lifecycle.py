@@ -1,4 +1,4 @@
-"""Start a piece of work with the lifecycle kit of its own size.
+"""Run the lifecycle: start pieces of work, check their duties, keep documents current.
 
 Every piece of work (a task, a feature, a project) runs the lifecycle, sized on
 its own: ``new`` makes ``docs/work/NNNN-slug/`` with that size's documents and
@@ -15,9 +15,19 @@ Usage::
 
     python3 tools/lifecycle.py new "Carrier cache" --size medium [--ui]
     python3 tools/lifecycle.py new "Carrier cache" --scope low --impact moderate --risk high
+    python3 tools/lifecycle.py check [--format text|json|markdown] [--structure]
+    python3 tools/lifecycle.py check --release v1.2.0
+    python3 tools/lifecycle.py release v1.2.0
+    python3 tools/lifecycle.py sync
 
 The rubric flags recommend a size as the questionnaire does (the highest
 rating wins); ``--size`` overrides the recommendation.
+
+``check`` turns each document's "done when" into findings with stable codes
+(a family per stage), ``check --release`` adds the release gates, ``release``
+makes the release record to tick, and ``sync`` adds the sections a process
+update or a size change requires to the team's documents, as placeholders. See
+the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
 from __future__ import annotations
@@ -382,6 +392,628 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     return folder, list(files)
 
 
+# ------------------------------------------------------------------ check
+# The check model follows scientific-python's repo-review: every check has a
+# stable code in a family per lifecycle stage, a one-sentence rule and a link
+# to its section of docs/lifecycle.md; a check whose prerequisite failed is
+# skipped, not failed again; a team waives a check with a reason. It is built
+# on the standard library rather than as a repo-review plugin because a plugin
+# needs repo-review (and its dependencies) installed in every team's
+# environment, CI job and pre-commit hook; ``python3 tools/lifecycle.py check``
+# runs offline with nothing but the Python the repository already has.
+WAIVERS_FILE = Path(".lifecycle") / "waivers.toml"
+LIFECYCLE_PAGE = "docs/lifecycle.md"
+STAGE_FAMILIES = {
+    "Project shaping": "SHP",
+    "Architecture": "ARC",
+    "Design": "DSG",
+    "Planning": "PLN",
+    "Implementation": "IMP",
+    "Validate": "VAL",
+    "Document": "DOC",
+    "Deliver to production": "DLV",
+}
+"""The code prefix of each stage's checks; anything else is ``LC`` (the tool itself)."""
+CHECKS = {
+    "00": "The repository-level document the process requires for this repository's size exists.",
+    "01": "Each document the kit of a piece of work's size requires exists.",
+    "02": "The document has every section the process requires for its size.",
+    "03": "The document's front matter status is one of the process's statuses.",
+    "04": "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
+    "05": "A piece of work marked done (medium and large) has its RFC accepted.",
+    "06": "A piece of work's front matter size is one of the process's sizes.",
+    "07": "The manual test plan ran within its cadence (the execution log's newest date).",
+}
+"""The rule of each check, by the number after the family prefix."""
+EXECUTION_LOG = "Execution log"
+LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
+PLACEHOLDER = "_TODO"
+HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+PASS, FAIL, SKIP, WAIVED = "pass", "fail", "skip", "waived"
+
+
+@dataclass
+class Result:
+    """The outcome of one check on one file."""
+
+    code: str
+    stage: str
+    file: str
+    rule: str
+    url: str
+    outcome: str
+    detail: str = ""
+    line: int = 0
+
+
+def family(stage: str) -> str:
+    """Return the code prefix of a stage's checks."""
+    return STAGE_FAMILIES.get(stage, "LC")
+
+
+def stage_url(stage: str) -> str:
+    """Return the section of ``docs/lifecycle.md`` that explains a stage (GitHub-style anchor)."""
+    anchor = re.sub(r"[^a-z0-9]+", "-", stage.lower()).strip("-")
+    return f"{LIFECYCLE_PAGE}#{anchor}"
+
+
+def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Return (line index, level, title) of every Markdown heading outside code fences."""
+    found: list[tuple[int, int, str]] = []
+    fenced = False
+    for index, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        match = None if fenced else HEADING.match(line)
+        if match:
+            found.append((index, len(match["hashes"]), match["title"]))
+    return found
+
+
+def section_bodies(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Map each ``## title`` to the (start, end) line indexes of its heading and body."""
+    marks = [(index, level, title) for index, level, title in headings(lines) if level <= 2]
+    bodies: dict[str, tuple[int, int]] = {}
+    for position, (index, level, title) in enumerate(marks):
+        end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
+        if level == 2:
+            bodies.setdefault(title, (index, end))
+    return bodies
+
+
+def required_sections(
+    process: Process, sections: Sequence[Mapping[str, Any]], size: str, has_ui: bool
+) -> list[Mapping[str, Any]]:
+    """Return the sections a document of this size and UI answer must have, in reading order."""
+    return [section for section in sections if applies(process, section, size, has_ui)]
+
+
+class Checker:
+    """Collects results; a helper per check keeps codes, rules and links in one place."""
+
+    def __init__(self) -> None:
+        """Start with no results."""
+        self.results: list[Result] = []
+
+    def add(
+        self, number: str, stage: str, file: str, ok: bool | None, detail: str = "", line: int = 0
+    ) -> bool:
+        """Record check ``number`` of ``stage`` on ``file``; ``ok=None`` means skipped."""
+        outcome = SKIP if ok is None else PASS if ok else FAIL
+        self.results.append(
+            Result(
+                code=f"{family(stage)}{number}",
+                stage=stage,
+                file=file,
+                rule=CHECKS[number],
+                url=stage_url(stage),
+                outcome=outcome,
+                detail=detail,
+                line=line,
+            )
+        )
+        return bool(ok)
+
+
+def check_sections(
+    checker: Checker,
+    process: Process,
+    stage: str,
+    relative: str,
+    lines: Sequence[str],
+    sections: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """Check a document's required sections; return the titles it lacks."""
+    bodies = section_bodies(lines)
+    missing = [section["title"] for section in sections if section["title"] not in bodies]
+    detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
+    checker.add(
+        "02", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
+    )
+    return missing
+
+
+def placeholder_line(
+    lines: Sequence[str], bodies: Mapping[str, tuple[int, int]], titles: Sequence[str]
+) -> tuple[str, int]:
+    """Return the first required section holding a placeholder, and its 1-based line."""
+    for title in titles:
+        start, end = bodies.get(title, (0, 0))
+        for index in range(start, end):
+            if PLACEHOLDER in lines[index]:
+                return title, index + 1
+    return "", 0
+
+
+def check_piece(checker: Checker, root: Path, process: Process, folder: Path) -> None:
+    """Check one piece of work: its kit's documents, sections, statuses and done-ness."""
+    texts = {
+        path.name: path.read_text(encoding="utf-8")
+        for path in folder.glob("*.md")
+        if path.is_file()
+    }
+    matters = {name: read_front_matter(text) for name, text in texts.items()}
+    relative = folder.relative_to(root).as_posix()
+    order = [doc["file"] for doc in process["kit"]]
+    known = [name for name in order if name in matters]
+    size = str(matters[known[0]].get("size", "")) if known else ""
+    first_stage = process["kit"][0]["stage"]
+    where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
+    if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
+        return
+    has_ui = "design.md" in matters
+    statuses = {status["name"] for status in process["statuses"]}
+    required = kit(process, size, has_ui)
+    status_of: dict[str, str] = {}
+    section_lines: dict[str, tuple[list[str], list[str]]] = {}
+    for doc in required:
+        path, stage = f"{relative}/{doc['file']}", doc["stage"]
+        if not checker.add("01", stage, path, doc["file"] in texts, "file not found"):
+            checker.add("02", stage, path, None, "skipped: the document does not exist")
+            checker.add("03", stage, path, None, "skipped: the document does not exist")
+            continue
+        lines = texts[doc["file"]].splitlines()
+        titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
+        check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
+        status = str(matters[doc["file"]].get("status", ""))
+        status_of[doc["file"]] = status
+        checker.add("03", stage, path, status in statuses, f"status {status!r}")
+        section_lines[doc["file"]] = (lines, titles)
+    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    done = (
+        bool(status_of)
+        and "done" in status_of.values()
+        and all(status in settled for status in status_of.values())
+    )
+    if not done:
+        return
+    for doc in required:
+        if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
+            continue
+        lines, titles = section_lines[doc["file"]]
+        title, line = placeholder_line(lines, section_bodies(lines), titles)
+        detail = f"placeholder left in '## {title}'" if title else ""
+        checker.add("04", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
+    rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
+    if rfc is not None and "rfc.md" in status_of:
+        status = status_of["rfc.md"]
+        ok = status in ("accepted", "done")
+        checker.add("05", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+
+
+def check_repository(
+    checker: Checker, root: Path, process: Process, structure: bool = False
+) -> None:
+    """Check the repository-level documents of the repository's size."""
+    project = process["project"]
+    for doc in process.get("documents", []):
+        if not applies(process, doc, project["size"], project["has_ui"]):
+            continue
+        path = root / doc["path"]
+        if not checker.add("00", doc["stage"], doc["path"], path.is_file(), "file not found"):
+            if doc["sections"]:
+                checker.add(
+                    "02", doc["stage"], doc["path"], None, "skipped: the file does not exist"
+                )
+            continue
+        sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
+        if sections:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
+            if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
+                ran = None if EXECUTION_LOG in missing else lines
+                check_cadence(checker, root, process, doc["stage"], doc["path"], ran)
+
+
+def cadence(process: Process) -> Mapping[str, Any] | None:
+    """Return the test plan's cadence for the repository's size (the last item it gets)."""
+    items = [
+        item
+        for item in process.get("test_plan_cadence", [])
+        if size_at_least(process, process["project"]["size"], item["min_size"])
+    ]
+    return items[-1] if items else None
+
+
+def newest_run(lines: Sequence[str]) -> tuple[datetime.date | None, int]:
+    """Return the newest date in the execution log's table, and the log's heading line."""
+    start, end = section_bodies(lines)[EXECUTION_LOG]
+    dates = []
+    for line in lines[start:end]:
+        cells = line.strip().strip("|").split("|")
+        match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
+        if match:
+            try:
+                dates.append(datetime.date.fromisoformat(match[0]))
+            except ValueError:
+                continue
+    return max(dates, default=None), start + 1
+
+
+def started(root: Path, process: Process) -> datetime.date | None:
+    """Return the date the oldest piece of work started: a plan never run is due from then."""
+    for folder in work_folders(root):
+        for doc in process["kit"]:
+            path = folder / doc["file"]
+            if path.is_file():
+                created = str(read_front_matter(path.read_text(encoding="utf-8")).get("created"))
+                try:
+                    return datetime.date.fromisoformat(created)
+                except ValueError:
+                    break
+    return None
+
+
+def check_cadence(
+    checker: Checker,
+    root: Path,
+    process: Process,
+    stage: str,
+    file: str,
+    lines: Sequence[str] | None,
+) -> None:
+    """Check that the manual test plan ran within its cadence (VAL07)."""
+    every = cadence(process)
+    if lines is None or every is None:
+        checker.add("07", stage, file, None, "skipped: no execution log or no cadence")
+        return
+    last, line = newest_run(lines)
+    origin = started(root, process)
+    if last is None and origin is None:
+        checker.add("07", stage, file, None, "skipped: no run logged and no piece of work")
+        return
+    since = last or origin
+    assert since is not None
+    age = (datetime.date.fromisoformat(today()) - since).days
+    months = int(every["months"])
+    what = f"last run {since}" if last else f"no run logged since work started on {since}"
+    detail = f"{what}, {age} days ago; the plan runs {every['text']} ({months * 31} days)"
+    checker.add("07", stage, file, age <= months * 31, detail, line)
+
+
+def read_waivers(root: Path) -> list[dict[str, str]]:
+    """Read the team's ``[[waiver]]`` tables: ``code``, optional ``file``, ``reason``."""
+    path = root / WAIVERS_FILE
+    if not path.is_file():
+        return []
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as problem:
+        raise UsageError(f"{WAIVERS_FILE}: not valid TOML ({problem}).") from problem
+    waivers = data.get("waiver", [])
+    if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
+        raise UsageError(f"{WAIVERS_FILE}: waivers are [[waiver]] tables with code and reason.")
+    return [{key: str(value) for key, value in waiver.items()} for waiver in waivers]
+
+
+def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> None:
+    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones."""
+    for number, waiver in enumerate(waivers, start=1):
+        reason = waiver.get("reason", "").strip()
+        label = f"waiver {number} ({waiver.get('code', '?')})"
+        checker.results.append(
+            Result(
+                code="LC001",
+                stage="Lifecycle check",
+                file=WAIVERS_FILE.as_posix(),
+                rule=WAIVER_RULE,
+                url=f"{LIFECYCLE_PAGE}#waivers",
+                outcome=PASS if reason else FAIL,
+                detail="" if reason else f"{label} has no reason",
+            )
+        )
+        if not reason:
+            continue
+        for result in checker.results:
+            same_file = waiver.get("file", result.file) == result.file
+            if result.outcome == FAIL and result.code == waiver.get("code") and same_file:
+                result.outcome = WAIVED
+                result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
+
+
+def check(root: Path, process: Process, release: str = "", structure: bool = False) -> list[Result]:
+    """Run every check on the repository at ``root`` (and the gates of ``release``).
+
+    ``structure`` leaves out what depends on the date (the test plan's
+    cadence), for the pre-commit hook: a commit never fails because time passed.
+    """
+    checker = Checker()
+    check_repository(checker, root, process, structure)
+    for folder in work_folders(root):
+        check_piece(checker, root, process, folder)
+    if release:
+        check_release(checker, root, process, release)
+    apply_waivers(checker, read_waivers(root))
+    return checker.results
+
+
+def format_results(results: Sequence[Result], form: str) -> str:
+    """Render results as ``text`` (failures), ``markdown`` (a table) or ``json`` (all)."""
+    counts = {outcome: 0 for outcome in (PASS, FAIL, SKIP, WAIVED)}
+    for result in results:
+        counts[result.outcome] += 1
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+    shown = [result for result in results if result.outcome in (FAIL, WAIVED)]
+    if form == "json":
+        payload = {"summary": counts, "results": [result.__dict__ for result in results]}
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    if form == "markdown":
+        lines = ["## Lifecycle check", "", f"{len(results)} checks: {summary}.", ""]
+        if shown:
+            lines += ["| Code | Stage | File | Rule | Detail |", "| -- | -- | -- | -- | -- |"]
+            for r in shown:
+                where = f"{r.file}:{r.line}" if r.line else r.file
+                detail = r.detail.replace("|", "\\|")
+                lines.append(
+                    f"| [{r.code}]({r.url}) | {r.stage} | `{where}` | {r.rule} | {detail} |"
+                )
+        else:
+            lines.append("Every lifecycle check passes.")
+        return "\n".join(lines)
+    lines = []
+    for r in shown:
+        where = f"{r.file}:{r.line}" if r.line else r.file
+        mark = "WAIVED" if r.outcome == WAIVED else "FAIL"
+        lines.append(f"{mark} {r.code} [{r.stage}] {where}: {r.rule} ({r.detail}) See {r.url}")
+    lines.append(f"{len(results)} checks: {summary}.")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ sync
+def sync_lines(
+    lines: list[str], sections: Sequence[Mapping[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Insert each missing section after the one before it in the process; return lines, titles.
+
+    Lines are only inserted: every existing line stays, in order, unchanged.
+    """
+    added: list[str] = []
+    for position, section in enumerate(sections):
+        bodies = section_bodies(lines)
+        if section["title"] in bodies:
+            continue
+        before = [s["title"] for s in sections[:position] if s["title"] in bodies]
+        if before:
+            at = bodies[before[-1]][1]
+        else:
+            starts = sorted(start for start, _ in bodies.values())
+            at = starts[0] if starts else len(lines)
+        block = render_section(section, Work("", "", "", "")).rstrip("\n").split("\n")
+        if at > 0 and lines[at - 1].strip():
+            block.insert(0, "")
+        if at < len(lines):
+            block.append("")
+        lines[at:at] = block
+        added.append(section["title"])
+    return lines, added
+
+
+def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Add a document's missing sections in place; return their titles."""
+    text = path.read_text(encoding="utf-8")
+    lines, added = sync_lines(text.splitlines(), sections)
+    if added:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return added
+
+
+def sync(root: Path, process: Process) -> list[tuple[str, str]]:
+    """Add every required section a team document lacks; return (file, section) pairs added."""
+    added: list[tuple[str, str]] = []
+    project = process["project"]
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        if (
+            doc["sections"]
+            and path.is_file()
+            and applies(process, doc, project["size"], project["has_ui"])
+        ):
+            sections = required_sections(
+                process, doc["sections"], project["size"], project["has_ui"]
+            )
+            added += [(doc["path"], title) for title in sync_file(path, sections)]
+    for folder in work_folders(root):
+        present = {path.name: path for path in folder.glob("*.md")}
+        first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
+        if first is None:
+            continue
+        size = str(read_front_matter(first.read_text(encoding="utf-8")).get("size", ""))
+        if size not in process["sizes"]:
+            continue
+        has_ui = "design.md" in present
+        for doc in kit(process, size, has_ui):
+            if doc["file"] in present:
+                sections = required_sections(process, doc["sections"], size, has_ui)
+                relative = present[doc["file"]].relative_to(root).as_posix()
+                added += [(relative, t) for t in sync_file(present[doc["file"]], sections)]
+    return added
+
+
+# ------------------------------------------------------------------ release
+RELEASES_FOLDER = Path("docs") / "releases"
+TAG = re.compile(r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:[-.+][0-9A-Za-z.+-]+)?)$")
+TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
+NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
+RELEASE_CHECKS = {
+    "10": "The release tag equals v + the package version in pyproject.toml.",
+    "11": "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
+    "12": "Every release-checklist item in the release record is ticked or marked N/A: reason.",
+    "13": "The manual test plan's execution log has a row for this release.",
+    "14": "Every production-readiness item of a service is ticked or marked N/A: reason.",
+}
+CHECKS.update(RELEASE_CHECKS)
+
+
+def open_items(text: str, items: Sequence[str]) -> list[str]:
+    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``."""
+    lines = text.splitlines()
+    missing = []
+    for item in items:
+        line = next((line for line in lines if item in line), None)
+        settled = line is not None and PLACEHOLDER not in line
+        if not (settled and (TICKED.match(line or "") or NOT_APPLICABLE.search(line or ""))):
+            missing.append(item)
+    return missing
+
+
+def open_detail(items: Sequence[str]) -> str:
+    """Name the open items of a checklist, one after the other."""
+    return f"{len(items)} open: " + " / ".join(item.rstrip(".") for item in items)
+
+
+def package_version(root: Path) -> str:
+    """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
+    import tomllib
+
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return ""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return str(data.get("project", {}).get("version", ""))
+
+
+def repository_items(process: Process, key: str) -> list[str]:
+    """Return the texts of a repository-level checklist for the repository's size."""
+    project = process["project"]
+    return [
+        item["text"]
+        for item in process.get(key, [])
+        if applies(process, item, project["size"], project["has_ui"])
+    ]
+
+
+def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
+    """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
+    stage = "Deliver to production"
+    version = package_version(root)
+    checker.add(
+        "10",
+        stage,
+        "pyproject.toml",
+        tag == f"v{version}",
+        f"tag {tag!r}, package version {version!r}",
+    )
+    record = root / RELEASES_FOLDER / f"{tag}.md"
+    relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
+    if checker.add("11", stage, relative, record.is_file(), "file not found"):
+        items = repository_items(process, "release_checklist")
+        unticked = open_items(record.read_text(encoding="utf-8"), items)
+        checker.add("12", stage, relative, not unticked, open_detail(unticked))
+    else:
+        checker.add("12", stage, relative, None, "skipped: the release record does not exist")
+    plan_doc = next(
+        (d for d in process.get("documents", []) if d["path"] == "docs/test-plan.md"), None
+    )
+    plan = root / "docs" / "test-plan.md"
+    project = process["project"]
+    titles = [
+        s["title"]
+        for s in required_sections(
+            process, (plan_doc or {}).get("sections", []), project["size"], project["has_ui"]
+        )
+    ]
+    if EXECUTION_LOG in titles:
+        lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
+        bodies = section_bodies(lines)
+        if EXECUTION_LOG not in bodies:
+            checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+        else:
+            start, end = bodies[EXECUTION_LOG]
+            names = {tag, tag.removeprefix("v")}
+            rows = [
+                line
+                for line in lines[start:end]
+                if line.lstrip().startswith("|") and any(name in line for name in names)
+            ]
+            checker.add(
+                "13",
+                "Validate",
+                "docs/test-plan.md",
+                bool(rows),
+                f"no row mentions {tag}",
+                start + 1,
+            )
+    if project["kind"] == "service":
+        path = root / "docs" / "production-readiness.md"
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        unticked = open_items(text, repository_items(process, "production_readiness"))
+        checker.add(
+            "14",
+            stage,
+            "docs/production-readiness.md",
+            not unticked,
+            open_detail(unticked),
+        )
+
+
+def render_release(process: Process, tag: str) -> str:
+    """Return the release record: this size's release checklist, to tick in a pull request."""
+    items = repository_items(process, "release_checklist")
+    lines = [
+        "---",
+        f"release: {tag}",
+        f"created: {today()}",
+        "orphan: true",
+        "---",
+        "",
+        f"# Release {tag}",
+        "",
+        "- **Who:** the person releasing, with the authors of the changes in the release.",
+        "- **When:** from the release candidate until the change is verified in production; "
+        "link this record from the release issue.",
+        "- **Done when:** every item is ticked (`- [x]`) or ends with `N/A: the reason`, and "
+        f"`python3 tools/lifecycle.py check --release {tag}` passes.",
+        "",
+        "## Items",
+        "",
+        *(f"- [ ] {item}" for item in items),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_release(root: Path, tag: str) -> int:
+    """Write ``docs/releases/TAG.md`` from the release checklist; never overwrite one."""
+    try:
+        if not TAG.match(tag):
+            raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
+        process = load_process(root)
+        path = root / RELEASES_FOLDER / f"{tag}.md"
+        if path.exists():
+            raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_release(process, tag), encoding="utf-8")
+    print(f"Created {path.relative_to(root).as_posix()}: tick each item or mark it N/A: reason.")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -391,7 +1023,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    """Build the command line; ``check`` and ``sync`` will join ``new`` as subcommands."""
+    """Build the command line: ``new``, ``check`` and ``sync``."""
     top = _Parser(prog="lifecycle.py", description="Run the lifecycle for each piece of work.")
     top.add_argument(
         "--root",
@@ -409,12 +1041,35 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--owner", help="GitHub handle answerable for the work (default: the repo's)"
     )
+    checking = commands.add_parser("check", help="report the lifecycle duties that are open")
+    checking.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="report format"
+    )
+    checking.add_argument(
+        "--structure",
+        action="store_true",
+        help="documents and sections only, nothing that depends on the date (pre-commit)",
+    )
+    checking.add_argument(
+        "--release", default="", metavar="TAG", help="also check the gates of this release"
+    )
+    making = commands.add_parser(
+        "release", help="make docs/releases/TAG.md from the release checklist"
+    )
+    making.add_argument("tag", help="the release tag, e.g. v1.2.0")
+    commands.add_parser("sync", help="add the sections the process now requires, as placeholders")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a bad argument)."""
     options = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if options.command == "check":
+        return run_check(options.root, options.format, options.release, options.structure)
+    if options.command == "release":
+        return run_release(options.root, options.tag)
+    if options.command == "sync":
+        return run_sync(options.root)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
     try:
         process = load_process(options.root)
@@ -440,6 +1095,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
     report(options.root, process, work, recommended if ratings else "", folder, written)
+    return 0
+
+
+def run_check(root: Path, form: str, release: str = "", structure: bool = False) -> int:
+    """Print the report (and in GitHub Actions, its Markdown form to the job summary).
+
+    Exit 1 when a check fails (waived and skipped ones do not).
+
+    A repository made before pieces of work (none in ``docs/work/``) gets the report
+    but exit 0: ``copier update`` brings this tool into it, and an update must
+    never turn a team's CI red. Its first ``lifecycle.py new`` turns the gate on.
+    """
+    try:
+        if release and not TAG.match(release):
+            raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+        results = check(root, load_process(root), release, structure)
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    print(format_results(results, form))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:  # GitHub Actions shows this file as the job's summary
+        with Path(summary).open("a", encoding="utf-8") as page:
+            page.write(format_results(results, "markdown") + "\n")
+    failed = any(result.outcome == FAIL for result in results)
+    if failed and not work_folders(root):
+        print(
+            f"\nAdvisory only: this repository has no piece of work in {WORK_FOLDER.as_posix()}/ "
+            "yet, so these "
+            "findings do not fail; run `python3 tools/lifecycle.py sync`, then start your "
+            "first piece of work with `python3 tools/lifecycle.py new` to turn the gate on."
+        )
+        return 0
+    return 1 if failed else 0
+
+
+def run_sync(root: Path) -> int:
+    """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
+    try:
+        added = sync(root, load_process(root))
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    for file, title in added:
+        print(f"  added '## {title}' to {file}")
+    print(f"sync: added {len(added)} section(s)." if added else "sync: nothing to add.")
     return 0
 
 
