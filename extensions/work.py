@@ -70,6 +70,12 @@ REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
 """Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
 
 
+LEFT_TO_AN_ADOPTED_REPOSITORY = frozenset({"README.md", ".github/workflows/ci.yml"})
+"""Documents of the process that adoption (``existing_repo``) never writes, as copier.yml's
+``_exclude`` says: the repository keeps its own README and CI, under any name, so the
+lifecycle check does not ask for these paths there."""
+
+
 @cache
 def process_data(
     name: str,
@@ -78,6 +84,7 @@ def process_data(
     size: str,
     has_ui: bool,
     ratings: tuple[tuple[str, str], ...] = (),
+    adopted: bool = False,
 ) -> dict[str, Any]:
     """The process for this repository, for every size: what ``.lifecycle/process.json`` holds.
 
@@ -152,6 +159,7 @@ def process_data(
                 else [],
             }
             for item in items("artefacts")
+            if not (adopted and item["path"] in LEFT_TO_AN_ADOPTED_REPOSITORY)
         ],
         "kit": [
             {
@@ -187,7 +195,8 @@ def work_process_json(context: Context) -> str:
     ratings = tuple(
         (flag, str(context.get(f"size_{flag}", ""))) for flag in ("scope", "impact", "risk")
     )
-    data = process_data(*_answers(context), ratings=ratings)
+    adopted = bool(context.get("existing_repo", False))
+    data = process_data(*_answers(context), ratings=ratings, adopted=adopted)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -158,6 +158,11 @@ def kit_and_update(template: Path, repo: Path) -> str:
     )  # fmt: skip
     assert kit.returncode == 0, kit.stderr
     assert (repo / "docs/work/0002-try-the-kit/shaping.md").is_file()
+    check = subprocess.run(
+        [sys.executable, "tools/lifecycle.py", "check", "--structure"],
+        cwd=repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, f"the lifecycle check fails after adoption:\n{check.stdout}"
     commit_all(repo, "Start a piece of work")
     committed = snapshot(repo)
     update = copier("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
@@ -234,8 +239,8 @@ def download_sdist(pin: str, cache: Path) -> Path:
         )  # fmt: skip
         found = sorted(cache.glob(f"{name}-{version}.tar.gz"))
         if result.returncode != 0 or not found:
-            if "No module named pip" in result.stderr:
-                pytest.skip("pip is not installed in this environment (needed to fetch sdists)")
+            if "No module named pip" in result.stderr:  # pip is in the dev group
+                pytest.fail("pip is missing from the dev tools; it fetches the sdists")
             pytest.skip(f"PyPI unreachable, cannot download {pin}: {result.stderr.strip()[-300:]}")
     return found[0]
 

@@ -49,7 +49,8 @@ CHANGES = (
     AddText("template/.gitignore", "*.sqlite3"),
     AddText(
         "extensions/process.yml",
-        "  - text: The rollback plan was tried on the release candidate.\n    min_size: small",
+        "  - text: The rollback plan was tried on the release candidate.\n"
+        "    phase: candidate\n    min_size: small",
         after="release_checklist:",
     ),
 )

@@ -94,6 +94,7 @@ PROCESS_CHANGES = (
     AddText(
         "extensions/process.yml",
         "  - text: The rollback plan is written down and was tried on the release candidate.\n"
+        "    phase: candidate\n"
         "    min_size: small",
         after="release_checklist:",
         delivered=(
@@ -501,7 +502,8 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
     assert "never\ndeletes a document your team owns" in kept
     # Pieces of work keep their own size whatever the repository's: an update never
     # renders docs/work/, so only repository-level documents are "kept".
-    assert sorted(line.strip() for line in kept.splitlines()[2:]) == ["docs/roadmap.md"]
+    repository_level = ["docs/roadmap.md"] + (["docs/runbook.md"] if kind == "service" else [])
+    assert sorted(line.strip() for line in kept.splitlines()[2:]) == repository_level
     # The process-owned epic form belongs to medium and large: it goes.
     assert not (project / ".github/ISSUE_TEMPLATE/epic.md").exists()
 
