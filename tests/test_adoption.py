@@ -203,8 +203,11 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert "No file your repository already had was changed" in result.stdout + result.stderr
     added = assert_adopted_without_touching(repo, before)
     assert ".github/ISSUE_TEMPLATE/new-work.yml" in added  # the repository had none
-    # The weekly update workflow reads .copier-answers.yml: here, the other template's.
-    assert ".github/workflows/template-update.yml" not in added
+    # The weekly update workflow reads our answers file, not the other template's.
+    assert ".github/workflows/template-update.yml" in added
+    update_workflow = (repo / ".github/workflows/template-update.yml").read_text()
+    assert f'ANSWERS_FILE: "{ANSWERS_FILE}"' in update_workflow
+    assert f"--answers-file {ANSWERS_FILE}`" in (repo / "docs/lifecycle.md").read_text()
     # The reminder workflow under a name no workflow of theirs has, same content.
     assert ".github/workflows/test-plan.yml" not in added
     reminder = (repo / ".github/workflows/lifecycle-test-plan.yml").read_text()
@@ -271,7 +274,10 @@ def test_adopting_a_real_project_changes_none_of_its_files(
     if (repo / ".github/workflows").is_dir() and project == "pluggy":
         # Their own workflows stay; ours come in only where no file of theirs has the name.
         ours = {p for p in added if p.startswith(".github/workflows/")}
-        assert ours == {".github/workflows/lifecycle-test-plan.yml"}
+        assert ours == {
+            ".github/workflows/lifecycle-test-plan.yml",
+            ".github/workflows/template-update.yml",  # it reads our answers file
+        }
         assert (repo / "docs/conf.py").read_bytes() == before["docs/conf.py"]
     kit_and_update(template, repo)
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import pytest
 import yaml
+from copier import run_copy
 
 from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, copier_cli, run
 from .update_harness import (
@@ -34,7 +35,7 @@ from .update_harness import (
 
 pytestmark = pytest.mark.slow
 
-WORKFLOW = ROOT / "template" / ".github" / "workflows" / "template-update.yml"
+WORKFLOW = Path(".github/workflows/template-update.yml")  # as rendered in a project
 COPIER = f"{sys.executable} -m copier"
 ANSWERS = {"project_name": "Acme Billing", "project_kind": "service", "project_size": "small"}
 BRANCH = "template-update/2.0.0"
@@ -262,13 +263,54 @@ def test_apply_puts_everything_back_when_copier_fails(tmp_path: Path) -> None:
     assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
 
 
+def test_apply_with_another_answers_file_updates_a_layered_repo(template_repo, tmp_path) -> None:
+    """Answers in .copier-answers.lifecycle.yml, another template's in .copier-answers.yml."""
+    project, answers_file = tmp_path / "acme-billing", ".copier-answers.lifecycle.yml"
+    run_copy(str(template_repo.path), project, data=ANSWERS, vcs_ref=template_repo.v1,
+             answers_file=answers_file, defaults=True, unsafe=True, quiet=True)  # fmt: skip
+    other = "_commit: v3.1.0\n_src_path: gh:acme/python-base\nlicense: MIT\n"
+    (project / ".copier-answers.yml").write_text(other)
+    run(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, "Layered on two templates")
+    main = head(project)
+    # The workflow copier rendered here passes this answers file to both runs of the tool.
+    loaded = workflow(project)
+    assert loaded["env"]["ANSWERS_FILE"] == answers_file
+    tool_runs = [step["run"] for job in loaded["jobs"].values() for step in job["steps"]
+                 if "tools/template_status.py" in step.get("run", "")]  # fmt: skip
+    assert len(tool_runs) == 2, tool_runs
+    assert all('--answers-file "$ANSWERS_FILE"' in command for command in tool_runs), tool_runs
+    step = status(project, "--apply", "--answers-file", answers_file)
+    assert step.result.returncode == 0, step.result.stderr
+    assert step.outputs == {"behind": "true", "current": "1.0.0", "version": "2.0.0",
+                            "branch": BRANCH, "conflicts": "false"}  # fmt: skip
+    assert run(["git", "branch", "--show-current"], project).stdout.strip() == BRANCH
+    assert head(project, "main") == main
+    assert "Release checklist: confirm the rollback plan." in step.body
+    assert "*.sqlite3" in show(project, BRANCH, ".gitignore")
+    assert "_commit: v2.0.0" in show(project, BRANCH, answers_file)
+    assert show(project, BRANCH, ".copier-answers.yml") == other  # the other template's
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+
+
+def test_an_answers_file_that_is_not_there_is_refused(template_repo, tmp_path) -> None:
+    project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
+    step = status(project, "--apply", "--answers-file", ".copier-answers.lifecycle.yml")
+    assert step.result.returncode == 1
+    assert step.result.stderr.strip().count("\n") == 0  # one line
+    assert "--answers-file: .copier-answers.lifecycle.yml is not a file" in step.result.stderr
+    assert step.outputs == {}
+    assert run(["git", "branch", "--list", "template-update/*"], project).stdout == ""
+
+
 # ----------------------------------------------------------------- workflow
 OUTPUT_REFERENCE = re.compile(r"\b(steps|needs)\.([\w-]+)\.outputs\.([\w-]+)")
 CONDITION = re.compile(r"^(steps|needs)\.([\w-]+)\.outputs\.([\w-]+) == '(\w+)'$")
 
 
-def workflow() -> dict:
-    return yaml.safe_load(WORKFLOW.read_text())
+def workflow(project: Path) -> dict:
+    """The update workflow as copier rendered it for ``project``."""
+    return yaml.safe_load((project / WORKFLOW).read_text())
 
 
 def tool_steps(job: dict) -> dict[str, str]:
@@ -305,7 +347,7 @@ def references(jobs: dict):
 def test_workflow_reads_only_outputs_the_tool_writes(behind, current) -> None:
     """And reads the decisions: behind (both modes) and conflicts (apply)."""
     written = {"check": set(current[2].outputs), "apply": set(behind[2].outputs)}
-    jobs = workflow()["jobs"]
+    jobs = workflow(behind.project)["jobs"]
     read: dict[str, set[str]] = {"check": set(), "apply": set()}
     for job_name, (kind, name, key) in references(jobs):
         found = resolve(kind, name, key, jobs[job_name], jobs)
@@ -334,9 +376,9 @@ def runs(condition: str, job: dict, jobs: dict, outputs: dict[str, dict[str, str
     return result
 
 
-def decisions(check: ToolRun, apply: ToolRun) -> dict[str, bool]:
+def decisions(project: Path, check: ToolRun, apply: ToolRun) -> dict[str, bool]:
     """Which of the update job's steps run, given the tool's real outputs (a push succeeds)."""
-    jobs = workflow()["jobs"]
+    jobs = workflow(project)["jobs"]
     outputs = {"check": check.outputs, "apply": apply.outputs}
     update = jobs["update"]
     taken = {"update job": runs(update["if"], update, jobs, outputs, {})}
@@ -350,7 +392,7 @@ def decisions(check: ToolRun, apply: ToolRun) -> dict[str, bool]:
 
 def test_workflow_opens_a_pull_request_when_behind(behind, template_repo, tmp_path) -> None:
     project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
-    taken = decisions(status(project), behind[2])
+    taken = decisions(project, status(project), behind[2])
     assert taken["update job"]
     assert taken["Push the branch unless someone already worked on it"]
     assert taken["Open or refresh the pull request for this version"]
@@ -360,20 +402,20 @@ def test_workflow_opens_a_pull_request_when_behind(behind, template_repo, tmp_pa
 
 def test_workflow_labels_a_conflicted_update(conflicting, template_repo, tmp_path) -> None:
     project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", ANSWERS)
-    taken = decisions(status(project), conflicting[1])
+    taken = decisions(project, status(project), conflicting[1])
     assert taken["Label the pull request as needing conflict resolution"]
     assert not taken["Drop the conflict label after a clean refresh"]
 
 
 def test_workflow_stays_idle_when_current(current) -> None:
     check, applied = current.checked, current.applied
-    taken = decisions(check, applied)
+    taken = decisions(current.project, check, applied)
     assert not taken["update job"]
     assert not any(taken.values())
 
 
-def test_workflow_permissions_are_per_job_and_least() -> None:
-    loaded = workflow()
+def test_workflow_permissions_are_per_job_and_least(behind) -> None:
+    loaded = workflow(behind.project)
     assert loaded["permissions"] == {}
     jobs = loaded["jobs"]
     assert jobs["check"]["permissions"] == {"contents": "read"}
@@ -445,7 +487,7 @@ def test_renovate_preset_lets_copier_trust_the_template() -> None:
 # ------------------------------------------------- the workflow's push step
 def push_step(project: Path, remote: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
     """Run the workflow's push script as the runner would, against a local bare remote."""
-    step = next(s for s in workflow()["jobs"]["update"]["steps"] if s.get("id") == "push")
+    step = next(s for s in workflow(project)["jobs"]["update"]["steps"] if s.get("id") == "push")
     output = project.parent / "push-output"
     output.unlink(missing_ok=True)
     run(["git", "fetch", "--quiet", "--prune", "origin"], project)

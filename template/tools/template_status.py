@@ -19,7 +19,12 @@ For that workflow it writes ``key=value`` lines to ``$GITHUB_OUTPUT`` when set:
 template; it needs only the standard library, git and copier (``uvx --from
 'copier>=9.6,<10' --with copier-template-extensions copier`` in CI).
 
-Usage: ``python3 tools/template_status.py [--apply] [--copier CMD] [--summary FILE]``
+A repository that adopted the template beside another copier template keeps
+this template's answers in its own file (``.copier-answers.lifecycle.yml``):
+``--answers-file`` names it, for reading and for copier (9.14 or later).
+
+Usage: ``python3 tools/template_status.py [--apply] [--copier CMD] [--summary FILE]
+[--answers-file FILE]``
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from pathlib import Path
 
 from check_leftovers import git_files, problems
 
-ANSWERS_FILE = Path(".copier-answers.yml")
+DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
 HEADING = re.compile(r"^## \[?v?(\d+(?:\.\d+)*)\]?")
 BRANCH_PREFIX = "template-update/"
 
@@ -57,12 +62,12 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
 
 
-def source_path(answers: str) -> str:
+def source_path(answers: str, answers_file: str = DEFAULT_ANSWERS_FILE) -> str:
     """Read ``_src_path`` from the answers file without a YAML dependency."""
     for line in answers.splitlines():
         if line.startswith("_src_path:"):
             return line.split(":", 1)[1].strip().strip("'\"")
-    raise SystemExit(f"{ANSWERS_FILE} has no _src_path; was this repo made with copier?")
+    raise SystemExit(f"{answers_file} has no _src_path; was this repo made with copier?")
 
 
 def changelog_at(source: str, version: str) -> str:
@@ -116,10 +121,15 @@ def changelog_link(source: str, version: str) -> str:
     return f"{source} (CHANGELOG.md at v{version})"
 
 
-def check(copier: Sequence[str]) -> Status:
+def answers_file_args(answers_file: str) -> list[str]:
+    """Copier's ``--answers-file`` option, left out for the default so copier 9.6+ still works."""
+    return [] if answers_file == DEFAULT_ANSWERS_FILE else ["--answers-file", answers_file]
+
+
+def check(copier: Sequence[str], answers_file: str = DEFAULT_ANSWERS_FILE) -> Status:
     """Ask copier whether a newer template version exists."""
     checked = subprocess.run(
-        [*copier, "check-update", "--output-format", "json"],
+        [*copier, "check-update", "--output-format", "json", *answers_file_args(answers_file)],
         capture_output=True,
         text=True,
         check=False,
@@ -134,20 +144,21 @@ def check(copier: Sequence[str]) -> Status:
     )
 
 
-def changes(status: Status) -> tuple[str, str]:
+def changes(status: Status, answers_file: str) -> tuple[str, str]:
     """Return the changelog entries between the two versions, and where to read them all."""
-    source = source_path(ANSWERS_FILE.read_text(encoding="utf-8"))
+    source = source_path(Path(answers_file).read_text(encoding="utf-8"), answers_file)
     entries = entries_between(changelog_at(source, status.latest), status.current, status.latest)
     if not entries:
         entries = "(The changelog has no entries for these versions.)"
     return entries, changelog_link(source, status.latest)
 
 
-def report(status: Status) -> str:
+def report(status: Status, answers_file: str = DEFAULT_ANSWERS_FILE) -> str:
     """Return the Markdown report of ``check`` mode."""
     if not status.behind:
         return f"Up to date with the lifecycle template (version {status.current})."
-    entries, link = changes(status)
+    entries, link = changes(status, answers_file)
+    command = shlex.join(["copier", "update", "--trust", *answers_file_args(answers_file)])
     lines = [
         f"This repository uses lifecycle template version {status.current}; "
         f"the latest is {status.latest}.",
@@ -156,7 +167,7 @@ def report(status: Status) -> str:
         "",
         entries,
         "",
-        "To update: `copier update --trust` on a clean worktree, then resolve any conflict",
+        f"To update: `{command}` on a clean worktree, then resolve any conflict",
         "markers (see docs/lifecycle.md, 'Updating from the template').",
     ]
     return "\n".join(lines)
@@ -199,7 +210,7 @@ def conflicted_files() -> list[str]:
     return sorted({message.split(":", 1)[0] for message in problems(git_files())})
 
 
-def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
+def apply(copier: Sequence[str], status: Status, answers_file: str) -> tuple[str, list[str]]:
     """Update on a new branch, commit it, and return the pull-request body and conflicts."""
     branch = BRANCH_PREFIX + status.latest
     start = git("rev-parse", "--abbrev-ref", "HEAD")
@@ -207,7 +218,11 @@ def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
         start = git("rev-parse", "HEAD")
     git("switch", "--quiet", "-c", branch)
     updated = subprocess.run(
-        [*copier, "update", "--trust", "--defaults", "--conflict", "inline"],
+        [
+            *copier,
+            *("update", "--trust", "--defaults", "--conflict", "inline"),
+            *answers_file_args(answers_file),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -227,12 +242,14 @@ def apply(copier: Sequence[str], status: Status) -> tuple[str, list[str]]:
     # --no-verify: the leftovers hook would refuse the conflict markers this commit
     # carries on purpose; CI runs the same check on the pull request.
     git("commit", "--quiet", "--no-verify", "-m", message)
-    return pull_request_body(status, branch, conflicts), conflicts
+    return pull_request_body(status, branch, conflicts, answers_file), conflicts
 
 
-def pull_request_body(status: Status, branch: str, conflicts: Sequence[str]) -> str:
+def pull_request_body(
+    status: Status, branch: str, conflicts: Sequence[str], answers_file: str
+) -> str:
     """Write what a reviewer reads: versions, process changes, conflicts, next steps."""
-    entries, link = changes(status)
+    entries, link = changes(status, answers_file)
     entries = re.sub(r"^(#+) ", r"#\1 ", entries, flags=re.MULTILINE)  # nest under ours
     lines = [
         f"This pull request updates the repository from lifecycle template version "
@@ -307,19 +324,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=os.environ.get("GITHUB_STEP_SUMMARY"),
         help="also append the report to this file (default: $GITHUB_STEP_SUMMARY)",
     )
+    parser.add_argument(
+        "--answers-file",
+        default=DEFAULT_ANSWERS_FILE,
+        help=f"this template's answers file (default: {DEFAULT_ANSWERS_FILE}; "
+        "another one needs copier 9.14 or later)",
+    )
     args = parser.parse_args(argv)
+    if not Path(args.answers_file).is_file():
+        raise SystemExit(
+            f"template_status.py --answers-file: {args.answers_file} is not a file here; "
+            "name this template's answers file, e.g. .copier-answers.lifecycle.yml."
+        )
     copier = shlex.split(args.copier)
     if args.apply:
         refuse_dirty_tree()
-    status = check(copier)
+    status = check(copier, args.answers_file)
     values = {"behind": flag(status.behind), "current": status.current, "version": status.latest}
     if args.apply and status.behind:
         branch = BRANCH_PREFIX + status.latest
         refuse_existing_branch(branch)
-        text, conflicts = apply(copier, status)
+        text, conflicts = apply(copier, status, args.answers_file)
         values |= {"branch": branch, "conflicts": flag(bool(conflicts))}
     else:
-        text = report(status)
+        text = report(status, args.answers_file)
         if args.apply:
             values |= {"branch": "", "conflicts": "false"}
     print(text)
