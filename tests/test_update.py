@@ -120,9 +120,7 @@ PROCESS_CHANGES = (
     ),
 )
 
-USER_EDITS = (
-    UserEdit("README.md", "## Runbook\n\nPage #acme-oncall before every deploy.\n"),
-    UserEdit("pyproject.toml", '  "httpx>=0.27",', after="dependencies = ["),
+CODE_EDITS = (
     UserEdit(
         "src/{package}/client.py",
         '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
@@ -135,6 +133,13 @@ USER_EDITS = (
         '    assert import_module("{package}.client").TIMEOUT_SECONDS < 10\n',
         new_file=True,
     ),
+)
+"""A new module and its test: the team's code, which an update never touches."""
+
+USER_EDITS = (
+    UserEdit("README.md", "## Runbook\n\nPage #acme-oncall before every deploy.\n"),
+    UserEdit("pyproject.toml", '  "httpx>=0.27",', after="dependencies = ["),
+    *CODE_EDITS,
     UserEdit(
         ".github/workflows/ci.yml",
         "      - name: Audit licences\n        run: uv run python -m pip list\n",
@@ -594,18 +599,7 @@ TEAM_WORK = (
     UserEdit("README.md", "\n## Runbook\n\nPage the on-call engineer before every deploy.\n"),
     UserEdit("docs/shaping.md", "\nFinance closes the books on the 3rd working day.\n"),
     UserEdit("docs/test-plan.md", "\n- [ ] An invoice downloads as a PDF.\n"),
-    UserEdit(
-        "src/{package}/client.py",
-        '"""HTTP client for the billing API."""\n\nTIMEOUT_SECONDS = 5.0\n',
-        new_file=True,
-    ),
-    UserEdit(
-        "tests/unit/test_client.py",
-        "from importlib import import_module\n\n\n"
-        "def test_timeout_is_short() -> None:\n"
-        '    assert import_module("{package}.client").TIMEOUT_SECONDS < 10\n',
-        new_file=True,
-    ),
+    *CODE_EDITS,
     UserEdit(
         ".github/workflows/deploy.yml",
         "name: Deploy\non: workflow_dispatch\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
