@@ -14,6 +14,8 @@ Public surface (globals that read the answers from the template context):
 * ``work_has(file)``: whether the first piece's kit has ``file`` (file names).
 * ``work_document(file)``: a document of the first piece of work.
 * ``work_index()``: ``docs/work/index.md`` listing the first piece.
+* ``stage_duties(stage)``: the names of the repository's duties at a stage.
+* ``duty_lines(name, form="list")``: a duty's who, when and done-when lines.
 
 Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
 """
@@ -115,6 +117,7 @@ def process_data(
                 "title": item["title"],
                 "min_size": item["min_size"],
                 "has_ui": bool(item.get("has_ui", False)),
+                "kind": item.get("kind"),
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
             }
@@ -168,6 +171,7 @@ def process_data(
                 "stage": doc["stage"],
                 "min_size": doc["min_size"],
                 "has_ui": bool(doc.get("has_ui", False)),
+                "kind": doc.get("kind"),
                 "who": doc["who"],
                 "when": doc["when"],
                 "done": doc["done"],
@@ -175,6 +179,20 @@ def process_data(
                 "sections": sections(doc["sections"]),
             }
             for doc in items("work_kit")
+        ],
+        "duties": [
+            {
+                "text": item["text"],
+                "path": item.get("path", ""),
+                "stage": item["stage"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+                "kind": item.get("kind"),
+                "who": item["who"],
+                "when": item["when"],
+                "done": item["done"],
+            }
+            for item in items("stage_duties")
         ],
     }
 
@@ -189,15 +207,52 @@ def _answers(context: Context) -> tuple[str, str, str, str, bool]:
     )
 
 
-@pass_context
-def work_process_json(context: Context) -> str:
-    """The text of ``.lifecycle/process.json``: stable, readable JSON."""
+def _repository_process(context: Context) -> dict[str, Any]:
+    """The process of the repository being rendered, with its rubric answers applied."""
     ratings = tuple(
         (flag, str(context.get(f"size_{flag}", ""))) for flag in ("scope", "impact", "risk")
     )
     adopted = bool(context.get("existing_repo", False))
-    data = process_data(*_answers(context), ratings=ratings, adopted=adopted)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return process_data(*_answers(context), ratings=ratings, adopted=adopted)
+
+
+@pass_context
+def work_process_json(context: Context) -> str:
+    """The text of ``.lifecycle/process.json``: stable, readable JSON."""
+    return json.dumps(_repository_process(context), indent=2, ensure_ascii=False) + "\n"
+
+
+@pass_context
+def stage_duties(context: Context, stage: str) -> list[str]:
+    """The names of the repository's duties at ``stage``, in ``process.yml`` order, each once."""
+    process = _repository_process(context)
+    names = [item["text"] for item in process["duties"] if item["stage"] == stage]
+    return [name for name in dict.fromkeys(names) if tool().duty(process, name) is not None]
+
+
+@pass_context
+def duty_lines(context: Context, name: str, form: str = "list") -> str:
+    """The who, when and done-when lines of the repository's duty ``name``, by the shipped tool.
+
+    ``form="list"`` gives Markdown list items (the owner escaped as Markdown
+    text); ``"sentence"`` one line for an issue template's comment or a form.
+    """
+    process = _repository_process(context)
+    found = tool().duty(process, name)
+    if found is None:
+        raise KeyError(f"this repository has no duty {name!r}; see stage_duties in process.yml")
+    owner = str(context["owner"])
+    if form == "list":
+        owner = context.environment.filters["markdown"](owner)
+    size = str(context["project_size"])
+    cadence = _process_module().process_items("test_plan_cadence", size)[-1]
+    values = {
+        "cadence_who": cadence["who"],
+        "cadence_run": cadence["run"],
+        "cadence": cadence["text"],
+        "owner": owner,
+    }
+    return str(tool().who_when_done(found, values, form)).rstrip("\n")
 
 
 def _first_work(context: Context) -> Any:
@@ -234,7 +289,7 @@ def work_document(context: Context, file: str) -> str:
     """A document of the first piece of work, rendered by the shipped tool."""
     work = _first_work(context)
     process = process_data(*_answers(context))
-    doc = next(doc for doc in process["kit"] if doc["file"] == file)
+    doc = next(doc for doc in tool().kit(process, work.size, work.has_ui) if doc["file"] == file)
     return str(tool().render_document(process, doc, work))
 
 
@@ -257,4 +312,6 @@ class WorkExtension(Extension):
             work_has=work_has,
             work_document=work_document,
             work_index=work_index,
+            stage_duties=stage_duties,
+            duty_lines=duty_lines,
         )

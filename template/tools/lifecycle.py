@@ -47,6 +47,9 @@ from typing import Any, NoReturn
 PROCESS_FILE = Path(".lifecycle") / "process.json"
 WORK_FOLDER = Path("docs") / "work"
 INDEX_FILE = WORK_FOLDER / "index.md"
+INDEX_DUTY = "Index of the pieces of work"
+RELEASE_DUTY = "Release"
+"""Names of the duties (``stage_duties`` in the template's process.yml) this tool writes out."""
 MAX_TITLE_LENGTH = 80
 MAX_SLUG_LENGTH = 40
 TITLE_PUNCTUATION = frozenset(" -.,'\"():&?!+=/")
@@ -121,15 +124,70 @@ def size_at_least(process: Process, size: str, minimum: str) -> bool:
 
 
 def applies(process: Process, item: Mapping[str, Any], size: str, has_ui: bool) -> bool:
-    """Whether a kit document or section belongs to a piece of this size and UI answer."""
-    return size_at_least(process, size, item["min_size"]) and (
-        has_ui or not item.get("has_ui", False)
+    """Whether a kit document, section or duty belongs to a piece of this size and UI answer.
+
+    An item with a ``kind`` belongs only to a repository of that kind: a
+    library's piece of work plans a release to PyPI, not a rollout to servers.
+    """
+    kind = item.get("kind")
+    return (
+        size_at_least(process, size, item["min_size"])
+        and (has_ui or not item.get("has_ui", False))
+        and kind in (None, process["project"]["kind"])
     )
 
 
 def kit(process: Process, size: str, has_ui: bool) -> list[dict[str, Any]]:
     """Return the documents a piece of work of ``size`` gets, in stage order."""
     return [doc for doc in process["kit"] if applies(process, doc, size, has_ui)]
+
+
+def duty(process: Process, name: str) -> Mapping[str, Any] | None:
+    """Return the repository's duty ``name``: the last item its size, UI and kind keep.
+
+    ``process.yml`` lists a duty once per size where its lines change, so the
+    last item a repository keeps is the one that speaks for its size.
+    """
+    project = process["project"]
+    kept = [
+        item
+        for item in process.get("duties", [])
+        if item["text"] == name and applies(process, item, project["size"], project["has_ui"])
+    ]
+    return kept[-1] if kept else None
+
+
+def who_when_done(
+    item: Mapping[str, Any], values: Mapping[str, str] | None = None, form: str = "list"
+) -> str:
+    """Return the who, when and done-when lines of a duty or kit document.
+
+    The only place these lines are written: every document, issue template and
+    the lifecycle map show them through this function, so they cannot drift
+    apart. ``values`` fill ``{name}`` placeholders, in order. ``form="list"``
+    gives three Markdown list items; ``"sentence"`` one line, for an issue
+    template's leading comment or a form's description; ``"checkbox"`` the
+    done-when line alone, as the item an issue ticks when it is done.
+    """
+    parts = []
+    for key in ("who", "when", "done"):
+        text = str(item[key])
+        for name, value in (values or {}).items():
+            text = text.replace("{" + name + "}", value)
+        parts.append(text)
+    who, when, done = parts
+    if form == "sentence":
+        return f"Who: {who} When: {when} Done when: {done}"
+    if form == "checkbox":
+        return f"- [ ] {done[:1].upper()}{done[1:]}"
+    return f"- **Who:** {who}\n- **When:** {when}\n- **Done when:** {done}\n"
+
+
+def duty_lines(process: Process, name: str) -> list[str]:
+    """Return duty ``name``'s lines as a one-item list, or no item when the repository lacks it."""
+    found = duty(process, name)
+    owner = {"owner": str(process["project"].get("owner", ""))}
+    return [who_when_done(found, owner)] if found else []
 
 
 def recommend_size(process: Process, ratings: Iterable[str]) -> str:
@@ -247,7 +305,7 @@ def render_document(process: Process, doc: Mapping[str, Any], work: Work) -> str
     parts = [
         front_matter(process, work, links),
         f"# {doc['text']}: {work.title}\n",
-        f"- **Who:** {doc['who']}\n- **When:** {doc['when']}\n- **Done when:** {doc['done']}\n",
+        who_when_done(doc),
     ]
     note = doc.get("size_notes", {}).get(work.size)
     if note:
@@ -313,11 +371,7 @@ def render_index(process: Process, entries: Sequence[Entry]) -> str:
         "(or rate it with `--scope`, `--impact` and `--risk`); see the lifecycle map, "
         "[lifecycle.md](../lifecycle.md).",
         "",
-        "- **Who:** `tools/lifecycle.py` rebuilds this table from the front matter of each "
-        "piece's documents: change a status there, not here.",
-        "- **When:** every time a piece of work starts.",
-        "- **Done when:** every folder in `docs/work/` has a row.",
-        "",
+        *duty_lines(process, INDEX_DUTY),
         "| Number | Title | Size | Status | Owner | Stage |",
         "| -- | -- | -- | -- | -- | -- |",
     ]
@@ -983,12 +1037,7 @@ def render_release(process: Process, tag: str) -> str:
         "",
         f"# Release {tag}",
         "",
-        "- **Who:** the person releasing, with the authors of the changes in the release.",
-        "- **When:** from the release candidate until the change is verified in production; "
-        "link this record from the release issue.",
-        "- **Done when:** every item is ticked (`- [x]`) or ends with `N/A: the reason`, and "
-        f"`python3 tools/lifecycle.py check --release {tag}` passes.",
-        "",
+        *duty_lines(process, RELEASE_DUTY),
         "## Items",
         "",
         *(f"- [ ] {item}" for item in items),
