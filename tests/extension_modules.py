@@ -26,6 +26,8 @@ sizes = _load("sizes")
 answers = _load("answers")
 markdown_text = _load("markdown_text")
 process = _load("process")
+work = _load("work")
+"""Builds .lifecycle/process.json; ``work.tool()`` is the shipped tools/lifecycle.py."""
 
 EXTENSIONS = [
     sizes.SizesExtension,

@@ -36,7 +36,7 @@ from .conftest import (
     team_owned_paths,
     uv,
 )
-from .extension_modules import process
+from .extension_modules import process, work
 from .test_process import PROCESS, STAGES
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -583,6 +583,64 @@ def test_a_library_releases_by_publishing_not_deploying(projects, size: str) -> 
     assert "status route" not in readiness and "Monitoring alerts" not in readiness
 
 
+NOT_FOR_A_LIBRARY = re.compile(r"deploy|canar(y|ies)|on[- ]call|pre-production", re.I)
+"""How a service runs in production: no document of a library's process may speak of it."""
+
+
+def library_documents(project: Path) -> list[str]:
+    """Every document a library's team reads: docs, the work kit, issue and PR templates."""
+    found = [p.relative_to(project).as_posix() for p in markdown_files(project)]
+    found += [p.relative_to(project).as_posix() for p in project.glob(".github/**/*.yml")]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("ui", UI)
+def test_no_library_document_speaks_of_deploys_or_on_call(projects, size: str, ui: bool) -> None:
+    project = projects["library", size, ui]
+    paths = library_documents(project)
+    assert {f"{FIRST}/shaping.md", ".github/ISSUE_TEMPLATE/bug.md"} <= set(paths)
+    assert (f"{FIRST}/rollout.md" in paths) is (size != "small")
+    for path in paths:
+        found = NOT_FOR_A_LIBRARY.findall((project / path).read_text())
+        assert not found, f"{path} mentions {found}"
+    assert NOT_FOR_A_LIBRARY.search("the person on call")  # the check can fail
+
+
+def test_every_size_of_library_work_plans_a_release_not_a_rollout() -> None:
+    """Each kit `tools/lifecycle.py new` makes in a library, every size, with and without UI."""
+    lifecycle_tool = work.tool()
+    data = work.process_data("Acme Billing", "library", "@acme/billing", "small", False)
+    for size in SIZES:
+        for ui in UI:
+            piece = lifecycle_tool.Work("Cache", size, "@acme/billing", "2026-01-01", ui)
+            for doc in lifecycle_tool.kit(data, size, ui):
+                text = lifecycle_tool.render_document(data, doc, piece)
+                assert not NOT_FOR_A_LIBRARY.findall(text), (size, ui, doc["file"])
+                assert not re.findall(r"\bproduction\b(?![- ]readiness)", text, re.I), doc["file"]
+    rollout = next(d for d in lifecycle_tool.kit(data, "large", False) if d["file"] == "rollout.md")
+    piece = lifecycle_tool.Work("C", "large", "@a", "")
+    text = lifecycle_tool.render_document(data, rollout, piece)
+    for needed in ("## Versioning", "## Deprecations", "PyPI", "## Telling dependents"):
+        assert needed in text, needed
+
+
+@pytest.mark.parametrize("size", ["medium", "large"])
+def test_service_work_plans_for_on_call_and_incidents(projects, size: str) -> None:
+    """The RFC and the rollout note of a medium or large service name on-call and incidents."""
+    project = projects["service", size, False]
+    rfc = sections((project / FIRST / "rfc.md").read_text())
+    rollout = sections((project / FIRST / "rollout.md").read_text())
+    rollout_text = "".join(rollout.values())
+    for where, text in (("rfc.md", rfc["Observability"]), ("rollout.md", rollout_text)):
+        assert re.search(r"on[- ]call", text), where
+        assert "Incident response" in text, where
+    assert "on call" in (project / FIRST / "rollout.md").read_text().split("## ", 1)[0]
+    runbook = headings(project / "docs/runbook.md")
+    for named in re.findall(r"docs/runbook\.md, ([A-Z][\w -]+)\)", rollout_text):
+        assert named in runbook, named
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_service_has_a_runbook_for_on_call_and_incidents(projects, size: str) -> None:
     project = projects["service", size, False]
@@ -628,6 +686,63 @@ def test_rubric_answers_add_their_items_at_a_fixed_size(render) -> None:
     assert "(roadmap.md)" in (risky / "docs/lifecycle.md").read_text()
 
 
+RUBRIC_PLACES = {
+    "artefacts": lambda project, item: (project / item["path"]).is_file(),
+    "stage_duties": lambda project, item: (
+        f"\n{item['text']}:\n" in (project / "docs/lifecycle.md").read_text()
+    ),
+    "release_checklist": lambda project, item: (
+        item["text"] in checklist(project / "docs/release-checklist.md", "Items")
+    ),
+    "production_readiness": lambda project, item: (
+        item["text"] in checklist(project / "docs/production-readiness.md", "Checklist")
+    ),
+    "pull_request_checklist": lambda project, item: (
+        item["text"]
+        in checklist(project / ".github/PULL_REQUEST_TEMPLATE.md", "Lifecycle checklist")
+    ),
+}
+"""Where an item of each list that a rubric answer can add shows in a rendered project."""
+
+
+def added_by(key: str, kind: str, flag: str) -> list[dict]:
+    return [
+        item
+        for item in PROCESS[key]
+        if (item.get("added_by") or {}).get(flag) == "high" and item.get("kind", kind) == kind
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("flag", ["scope", "impact", "risk"])
+def test_each_high_rubric_answer_adds_its_items_to_a_small_project(
+    render, kind: str, flag: str
+) -> None:
+    """Each high answer brings its items whatever the size; a moderate one does not."""
+    assert {k for k in PROCESS for i in PROCESS[k] if i.get("added_by")} <= set(RUBRIC_PLACES)
+    expected = {key: added_by(key, kind, flag) for key in RUBRIC_PLACES}
+    assert any(expected.values()), f"a high {flag} adds nothing to a {kind}"
+    high, moderate = (
+        render(**ANSWERS, project_kind=kind, project_size="small", **{f"size_{flag}": rating})
+        for rating in ("high", "moderate")
+    )
+    for key, items in expected.items():
+        for item in items:
+            assert RUBRIC_PLACES[key](high, item), (key, item["text"])
+            assert not RUBRIC_PLACES[key](moderate, item), (key, item["text"])
+
+
+def test_small_work_with_high_effort_gets_a_roadmap_and_its_epic(render) -> None:
+    """A roadmap names an epic per phase, so the epic template comes with it."""
+    project = render(**ANSWERS, project_size="small", size_scope="high")
+    assert (project / "docs/roadmap.md").is_file()
+    assert (project / ".github/ISSUE_TEMPLATE/epic.md").is_file()
+    planning = sections((project / "docs/lifecycle.md").read_text())["Planning"]
+    assert "(../.github/ISSUE_TEMPLATE/epic.md)" in planning and "(roadmap.md)" in planning
+    assert "epic issue" in (project / "docs/roadmap.md").read_text()
+    assert not (render(**ANSWERS, project_size="small") / ".github/ISSUE_TEMPLATE/epic.md").exists()
+
+
 def test_ui_projects_test_and_release_accessibility(projects) -> None:
     for size in SIZES:
         with_ui, without = projects["service", size, True], projects["service", size, False]
@@ -660,6 +775,93 @@ def test_who_when_done_are_written_once(projects) -> None:
         assert len(lines) == 3
         for line in lines:
             assert line in lifecycle_md, (name, line)
+
+
+WRITTEN_BY_HAND = re.compile(r"\b(?:Who|When|Done when):(?!(?:\*\*)? ?\{)")
+"""A who, when or done-when label followed by text rather than a Jinja or f-string field."""
+
+
+def test_no_template_writes_who_when_or_done_itself() -> None:
+    """Every who/when/done line is an item of process.yml; templates only fill it in."""
+    found = []
+    for path in sorted((ROOT / "template").rglob("*")):
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if WRITTEN_BY_HAND.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
+    assert not found, "who/when/done written in a template:\n" + "\n".join(found)
+    assert WRITTEN_BY_HAND.search("- **Who:** the author of the change.")  # the check can fail
+    assert WRITTEN_BY_HAND.search("<!-- Who: whoever finds the bug. -->")
+
+
+def duty_values(size: str) -> dict[str, str]:
+    """What the placeholders of a duty become in a project rendered with ANSWERS."""
+    cadence = process.process_items("test_plan_cadence", size)[-1]
+    return {
+        "cadence_who": cadence["who"],
+        "cadence_run": cadence["run"],
+        "cadence": cadence["text"],
+        "owner": ANSWERS["owner"],  # a plain handle: the same escaped as Markdown
+    }
+
+
+def duty_forms(item: dict, values: dict[str, str]) -> tuple[str, str]:
+    """A duty's lines as a Markdown list and as a one-line sentence (issue templates)."""
+    who, when, done = (item[key] for key in ("who", "when", "done"))
+    for name, value in values.items():
+        who, when, done = (t.replace("{" + name + "}", value) for t in (who, when, done))
+    return (
+        f"- **Who:** {who}\n- **When:** {when}\n- **Done when:** {done}\n",
+        f"Who: {who} When: {when} Done when: {done}",
+    )
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_rendered_who_line_is_a_process_item(
+    projects, kind: str, size: str, ui: bool
+) -> None:
+    """Each "Who:" in a generated file starts the lines of a duty or kit document of process.yml."""
+    project = projects[kind, size, ui]
+    values = duty_values(size)
+    items = process.process_items("stage_duties", "large", True, kind)
+    items += process.process_items("work_kit", "large", True, kind)
+    forms = [form for item in items for form in duty_forms(item, values)]
+    forms.append(f"Who: {values['cadence_who'].replace('{owner}', ANSWERS['owner'])}.")
+    skipped = {"tools/lifecycle.py", ".lifecycle/process.json"}  # the renderer and its data
+    checked = 0
+    for path in sorted(project.rglob("*")):
+        relative = path.relative_to(project).as_posix()
+        if not path.is_file() or relative in skipped or ".venv" in path.parts:
+            continue
+        text = path.read_text()
+        for match in re.finditer(r"(?:- \*\*)?Who:", text):
+            start = match.start()
+            assert any(text.startswith(form, start) for form in forms), (
+                f"{relative}: {text[start : start + 120]!r} is not a process item's lines"
+            )
+            checked += 1
+        assert text.count("Done when:") <= text.count("Who:"), relative
+    assert checked >= 12
+
+
+@pytest.mark.parametrize(("kind", "size", "ui"), MATRIX)
+def test_every_duty_opens_its_document_and_is_on_the_map(
+    projects, kind: str, size: str, ui: bool
+) -> None:
+    """One item, the same lines in docs/lifecycle.md and at the top of the file it names."""
+    project = projects[kind, size, ui]
+    lifecycle_md = (project / "docs/lifecycle.md").read_text()
+    values = duty_values(size)
+    duties = process.process_items("stage_duties", size, ui, kind)
+    assert {item["stage"] for item in duties} >= set(STAGES) - {"Design"}
+    for name in dict.fromkeys(item["text"] for item in duties):
+        item = [i for i in duties if i["text"] == name][-1]  # a larger size replaces the line
+        listed, sentence = duty_forms(item, values)
+        assert f"{name}:\n\n{listed}" in lifecycle_md, name
+        if item.get("path"):
+            text = (project / item["path"]).read_text()
+            assert listed in text or sentence in text, (name, item["path"])
 
 
 def test_sections_added_by_size_keep_reading_order(projects) -> None:

@@ -317,3 +317,38 @@ def test_the_tool_passes_ruff_with_the_generated_rules_and_mypy_strict() -> None
     mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(TOOL_PATH)]
     result = subprocess.run(mypy, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------ kind and duties
+def test_the_kit_keeps_only_the_repository_kind() -> None:
+    """Even given every kind's items, a library's piece gets the library's rollout and sections."""
+    service = work_extension.process_data("Acme", "service", "@acme/billing", "medium", False)
+    library = work_extension.process_data("Acme", "library", "@acme/billing", "medium", False)
+    rollouts = [doc for doc in service["kit"] + library["kit"] if doc["file"] == "rollout.md"]
+    every_section = [section for doc in rollouts for section in doc["sections"]]
+    every_kind = [{**doc, "sections": every_section} for doc in rollouts]
+    for data, kind in ((library, "library"), (service, "service")):
+        mixed = {**data, "kit": every_kind}
+        kept = tool.kit(mixed, "large", False)
+        assert [doc["kind"] for doc in kept] == [kind]
+        work = tool.Work(title="X", size="large", owner="@a", created="2026-01-01")
+        titles = headings(tool.render_document(mixed, kept[0], work))
+        assert ("Deprecations" in titles) is (kind == "library")
+        assert ("Staged rollout" in titles) is (kind == "service")
+        assert len(titles) == len(set(titles))
+
+
+@pytest.mark.parametrize("kind", ["service", "library"])
+def test_the_release_record_and_the_index_say_who_when_and_done_from_the_process(
+    kind: str,
+) -> None:
+    data = work_extension.process_data("Acme", kind, "@acme/billing", "medium", False)
+    release = [duty for duty in data["duties"] if duty["text"] == tool.RELEASE_DUTY]
+    assert len(release) == 1 and release[0]["kind"] == kind
+    record = tool.render_release(data, "v1.2.0rc1")
+    assert tool.who_when_done(release[0]) in record
+    assert ("until the version is on PyPI" in record) is (kind == "library")
+    index = tool.render_index(data, [])
+    duty = tool.duty(data, tool.INDEX_DUTY)
+    assert duty is not None and tool.who_when_done(duty) in index
+    assert (tool.duty(data, "Runbook") is None) is (kind == "library")

@@ -910,7 +910,11 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
-TAG = re.compile(r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:[-.+][0-9A-Za-z.+-]+)?)$")
+TAG = re.compile(
+    r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?(?:[-.+][0-9A-Za-z.+-]+)?)$"
+)
+"""A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
+(the form ``uv version`` writes, so the release workflow's tag check passes)."""
 TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 RELEASE_CHECKS = {
