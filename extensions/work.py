@@ -234,15 +234,16 @@ def stage_duties(context: Context, stage: str) -> list[str]:
 def duty_lines(context: Context, name: str, form: str = "list") -> str:
     """The who, when and done-when lines of the repository's duty ``name``, by the shipped tool.
 
-    ``form="list"`` gives Markdown list items (the owner escaped as Markdown
-    text); ``"sentence"`` one line for an issue template's comment or a form.
+    ``form="list"`` gives Markdown list items and ``"checkbox"`` the done-when
+    line as a task (the owner escaped as Markdown text in both); ``"sentence"``
+    one line for an issue template's comment or a form.
     """
     process = _repository_process(context)
     found = tool().duty(process, name)
     if found is None:
         raise KeyError(f"this repository has no duty {name!r}; see stage_duties in process.yml")
     owner = str(context["owner"])
-    if form == "list":
+    if form != "sentence":
         owner = context.environment.filters["markdown"](owner)
     size = str(context["project_size"])
     cadence = _process_module().process_items("test_plan_cadence", size)[-1]
