@@ -117,6 +117,7 @@ def process_data(
                 "has_ui": bool(item.get("has_ui", False)),
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
+                **({"release_row": item["release_row"]} if "release_row" in item else {}),
             }
             for item in items(key)
         ]
