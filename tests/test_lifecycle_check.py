@@ -221,7 +221,9 @@ def test_an_overdue_plan_warns_in_a_pull_request_and_fails_a_release(
     assert tool.main(["--root", str(repo), "check", "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert "0 fail, 1 warn" in markdown
-    assert "| warn | [VAL07](docs/lifecycle.md#validate) | Validate | `docs/test-plan.md:" in markdown
+    assert (
+        "| warn | [VAL07](docs/lifecycle.md#validate) | Validate | `docs/test-plan.md:" in markdown
+    )
     assert tool.main(["--root", str(repo), "check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["warn"] == 1 and report["summary"]["fail"] == 0
@@ -444,6 +446,111 @@ def test_sync_puts_a_first_section_before_the_others() -> None:
     assert synced == ["# Title", "", "Intro.", "", "## A", "", "_TODO: a._", "", "## B", "", "b"]
 
 
+def raise_size(folder: Path, size: str) -> None:
+    """The team raises a piece's size in its first document's front matter."""
+    shaping = folder / "shaping.md"
+    text = shaping.read_text()
+    shaping.write_text(text.replace("size: small", f"size: {size}", 1))
+
+
+def test_sync_creates_the_documents_a_raised_size_requires(repo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    folder = start(repo, "Carrier cache", "small", "--owner", "@acme/carriers")
+    start(repo, "Small fix", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text() + "\nThe team's own notes.\n")
+    kept = {path.name: path.read_bytes() for path in folder.glob("*.md")}
+    raise_size(folder, "medium")
+    kept["shaping.md"] = shaping.read_bytes()
+    # The new size's documents are missing, and its sections in the existing ones.
+    assert {f.code for f in failures(repo)} == {"ARC01", "DLV01", "SHP02", "VAL02"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 30 * DAY))
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    out = capsys.readouterr().out
+    made = sorted(p.name for p in folder.glob("*.md") if p.name not in kept)
+    expected = sorted(
+        d["file"] for d in tool.kit(PROCESS, "medium", False) if d["file"] not in kept
+    )
+    assert made == expected == ["rfc.md", "rollout.md"]
+    for name in made:
+        assert f"  created docs/work/0001-carrier-cache/{name}" in out
+    assert "  updated docs/work/index.md" in out
+    assert "sync: created 2 document(s), added " in out
+    for name, before in kept.items():
+        lines = iter((folder / name).read_text().splitlines())
+        assert all(line in lines for line in before.decode().splitlines()), f"{name} lost a line"
+    work = tool.Work("Carrier cache", "medium", "@acme/carriers", "2026-01-01", status="draft")
+    for doc in tool.kit(PROCESS, "medium", False):
+        if doc["file"] in made:
+            assert (folder / doc["file"]).read_text() == tool.render_document(PROCESS, doc, work)
+    assert failures(repo) == []
+    index = (repo / "docs" / "work" / "index.md").read_text()
+    assert "| Carrier cache | medium | draft | @acme/carriers |" in index
+    assert "| Small fix | small |" in index
+    before = {p: p.read_bytes() for p in repo.rglob("*.md")}
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "sync: nothing to add." in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in repo.rglob("*.md")} == before
+
+
+def test_sync_keeps_crlf_line_endings_and_a_missing_final_newline(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    rfc = folder / "rfc.md"
+    text = rfc.read_text().replace("## Alternatives considered\n", "## Other ideas\n")
+    crlf = text.replace("\n", "\r\n").encode()
+    rfc.write_bytes(crlf)
+    assert tool.sync(repo, PROCESS) == [
+        ("docs/work/0001-carrier-cache/rfc.md", "Alternatives considered")
+    ]
+    synced = rfc.read_bytes()
+    assert synced.count(b"\n") == synced.count(b"\r\n"), "every line still ends in CRLF"
+    assert b"## Alternatives considered\r\n" in synced
+    kept = iter(synced.split(b"\r\n"))
+    assert all(line in kept for line in crlf.split(b"\r\n")), "every team line, in order"
+    assert failures(repo) == []
+    assert tool.sync(repo, PROCESS) == [] and rfc.read_bytes() == synced
+    plan = repo / "docs" / "test-plan.md"
+    lines = plan.read_text().replace("## Smoke checklist\n", "## Smoke\n").rstrip("\n")
+    plan.write_bytes(lines.encode())
+    assert tool.sync(repo, PROCESS) == [("docs/test-plan.md", "Smoke checklist")]
+    after = plan.read_bytes()
+    assert not after.endswith(b"\n"), "no final newline was added"
+    assert b"\r" not in after
+    kept = iter(after.split(b"\n"))
+    assert all(line in kept for line in lines.encode().split(b"\n"))
+
+
+def test_split_endings_gives_each_line_its_own_ending() -> None:
+    assert tool.split_endings("a\r\nb\nc") == (["a", "b", "c"], ["\r\n", "\n", ""])
+    assert tool.split_endings("a\x0cb\r\n") == (["a\x0cb"], ["\r\n"])
+    assert tool.split_endings("") == ([], [])
+
+
+def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
+    repo: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    assert "None yet" in tool.render_status(repo, PROCESS)
+    folder = start(repo, "Carrier cache", "medium")
+    start(repo, "Small fix", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("status: draft", "status: done"))
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "status"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# Lifecycle status\n")
+    assert "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium | draft |" in page
+    assert "| Architecture |" in page  # shaping done: the piece is at the RFC
+    assert "| [0002](work/0002-small-fix/shaping.md) | Small fix | small |" in page
+    assert "**On time:** no run logged since work started on 2026-01-01, 0 days ago" in page
+    assert "Every lifecycle check passes." in page
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
+    page = tool.render_status(repo, PROCESS)
+    assert "**Overdue:** no run logged since work started on 2026-01-01, 200 days ago" in page
+    assert "| warn | [VAL07](lifecycle.md#validate) | Validate | `docs/test-plan.md:" in page
+
+
 def test_headings_inside_code_fences_are_not_sections() -> None:
     lines = ["## A", "```", "## B", "```"]
     assert list(tool.section_bodies(lines)) == ["A"]
@@ -487,6 +594,41 @@ def test_a_fresh_project_is_not_ready_to_release_until_the_team_fills_it_in(
     log_run(project / "docs" / "test-plan.md", "2026-11-30 v0.1.0")
     result = run_check(project, "check", "--release", "v0.1.0")
     assert result.returncode == 0, result.stdout
+
+
+def test_sync_in_a_rendered_project_makes_a_raised_pieces_kit_and_keeps_crlf(
+    render, tmp_path: Path
+) -> None:
+    project = editable_copy(render(project_kind="service", project_size="small"), tmp_path)
+    [folder] = sorted((project / "docs" / "work").glob("0001-*"))
+    shaping = folder / "shaping.md"
+    matter = tool.read_front_matter(shaping.read_text())
+    raise_size(folder, "large")
+    plan = project / "docs" / "test-plan.md"
+    team = plan.read_text().replace("## Smoke checklist\n", "## Smoke\n") + "Our own line.\n"
+    plan.write_bytes(team.replace("\n", "\r\n").encode())
+    result = run_check(project, "sync")
+    assert result.returncode == 0, result.stderr
+    process = tool.load_process(project)
+    large = [d["file"] for d in tool.kit(process, "large", False)]
+    for name in ("rfc.md", "rollout.md"):
+        assert name in large
+        assert f"created {folder.relative_to(project).as_posix()}/{name}" in result.stdout
+        made = tool.read_front_matter((folder / name).read_text())
+        assert [made[k] for k in ("title", "size", "owner", "created")] == [
+            matter["title"],
+            "large",
+            matter["owner"],
+            matter["created"],
+        ]
+    assert "added '## Smoke checklist' to docs/test-plan.md" in result.stdout
+    synced = plan.read_bytes()
+    assert synced.count(b"\n") == synced.count(b"\r\n") and synced.endswith(b"Our own line.\r\n")
+    index = (project / "docs" / "work" / "index.md").read_text()
+    assert f"| {matter['title']} | large |" in index
+    assert run_check(project, "check").returncode == 0
+    again = run_check(project, "sync")
+    assert "sync: nothing to add." in again.stdout and plan.read_bytes() == synced
 
 
 @pytest.mark.slow
