@@ -653,11 +653,9 @@ def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -
     result = run_check(project, "check")
     assert result.returncode == 1
     assert "VAL02 [Validate] docs/test-plan.md" in result.stdout
-    assert "'## Execution log'" in result.stdout
+    assert "'## Test cases'" in result.stdout
     synced = run_check(project, "sync")
-    assert (
-        synced.returncode == 0 and "added '## Execution log' to docs/test-plan.md" in synced.stdout
-    )
+    assert synced.returncode == 0 and "added '## Test cases' to docs/test-plan.md" in synced.stdout
     after = plan.read_text().splitlines()
     kept = iter(after)
     assert all(line in kept for line in before.splitlines()), "no team line lost or moved"
