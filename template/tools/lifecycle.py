@@ -778,16 +778,14 @@ def soften(results: Sequence[Result]) -> None:
 
 def format_results(results: Sequence[Result], form: str) -> str:
     """Render results as ``text`` (failures), ``markdown`` (a table) or ``json`` (all)."""
-    counts = {outcome: 0 for outcome in OUTCOMES}
-    for result in results:
-        counts[result.outcome] += 1
-    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in OUTCOMES}
+    summary = summary_line(results)
     shown = [result for result in results if result.outcome in (FAIL, WARN, WAIVED)]
     if form == "json":
         payload = {"summary": counts, "results": [result.__dict__ for result in results]}
         return json.dumps(payload, indent=2, ensure_ascii=False)
     if form == "markdown":
-        lines = ["## Lifecycle check", "", f"{len(results)} checks: {summary}.", ""]
+        lines = ["## Lifecycle check", "", summary, ""]
         lines += findings_table(shown) if shown else ["Every lifecycle check passes."]
         return "\n".join(lines)
     lines = []
@@ -796,8 +794,14 @@ def format_results(results: Sequence[Result], form: str) -> str:
         lines.append(
             f"{r.outcome.upper()} {r.code} [{r.stage}] {where}: {r.rule} ({r.detail}) See {r.url}"
         )
-    lines.append(f"{len(results)} checks: {summary}.")
+    lines.append(summary)
     return "\n".join(lines)
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    """Return ``N checks: a pass, b fail, ...``, every outcome named, in ``OUTCOMES`` order."""
+    counts = ", ".join(f"{sum(r.outcome == o for r in results)} {o}" for o in OUTCOMES)
+    return f"{len(results)} checks: {counts}."
 
 
 def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str]:
@@ -848,7 +852,7 @@ def sync_lines(
 class _Kept(str):
     """A line the file already had, remembering its position (to give back its own ending)."""
 
-    index: int
+    number: int
 
 
 def split_endings(text: str) -> tuple[list[str], list[str]]:
@@ -880,7 +884,7 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     kept: list[str] = []
     for index, line in enumerate(lines):
         mark = _Kept(line)
-        mark.index = index
+        mark.number = index
         kept.append(mark)
     synced, added = sync_lines(kept, sections)
     if not added:
@@ -890,8 +894,8 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     out = []
     for position, line in enumerate(synced):
         last = position == len(synced) - 1
-        if isinstance(line, _Kept) and endings[line.index]:
-            ending = endings[line.index]
+        if isinstance(line, _Kept) and endings[line.number]:
+            ending = endings[line.number]
         else:
             ending = newline if not last or final else ""
         out.append(line + ending)
@@ -1199,9 +1203,7 @@ def render_status(root: Path, process: Process) -> str:
     else:
         lines.append("Not checked: this repository's test plan has no execution log.")
     shown = [result for result in results if result.outcome in (FAIL, WARN, WAIVED)]
-    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in OUTCOMES}
-    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
-    lines += ["", "## Open findings", "", f"{len(results)} checks: {summary}.", ""]
+    lines += ["", "## Open findings", "", summary_line(results), ""]
     lines += findings_table(shown, in_docs=True) if shown else ["Every lifecycle check passes."]
     return "\n".join(lines) + "\n"
 
