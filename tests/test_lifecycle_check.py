@@ -494,6 +494,20 @@ def test_sync_creates_the_documents_a_raised_size_requires(repo: Path, monkeypat
     assert {p: p.read_bytes() for p in repo.rglob("*.md")} == before
 
 
+def test_ui_true_in_the_front_matter_brings_a_design_note(repo: Path, capsys) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("size: small\n", "size: small\nui: true\n", 1))
+    assert [(f.code, f.file) for f in failures(repo)] == [
+        ("DSG01", "docs/work/0001-carrier-cache/design.md")
+    ]
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "created docs/work/0001-carrier-cache/design.md" in capsys.readouterr().out
+    assert "# Design note: Carrier cache" in (folder / "design.md").read_text()
+    assert failures(repo) == []
+
+
 def test_sync_keeps_crlf_line_endings_and_a_missing_final_newline(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
     rfc = folder / "rfc.md"

@@ -573,7 +573,7 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
     if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
         return
-    has_ui = "design.md" in matters
+    has_ui = "design.md" in matters or marked_ui(matters[known[0]])
     statuses = {status["name"] for status in process["statuses"]}
     required = kit(process, size, has_ui)
     status_of: dict[str, str] = {}
@@ -904,6 +904,15 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     return added
 
 
+def marked_ui(matter: Mapping[str, Any]) -> bool:
+    """Whether a first document's front matter says ``ui: true``: the work now changes screens.
+
+    A piece started without ``--ui`` gets its design note from ``sync`` once
+    the team adds that line; ``check`` then asks for it.
+    """
+    return str(matter.get("ui", "")).strip().lower() in ("true", "yes")
+
+
 def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]] | None:
     """Return a folder's piece of work, from its first document's front matter, and its files.
 
@@ -922,7 +931,7 @@ def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]
         size=size,
         owner=str(matter.get("owner", process["project"]["owner"])),
         created=str(matter.get("created", today())),
-        has_ui="design.md" in present,
+        has_ui="design.md" in present or marked_ui(matter),
         status=process["statuses"][0]["name"],
     )
     return work, present
