@@ -120,6 +120,7 @@ def process_data(
                 "kind": item.get("kind"),
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
+                **({"release_row": item["release_row"]} if "release_row" in item else {}),
             }
             for item in items(key)
         ]

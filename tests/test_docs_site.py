@@ -66,18 +66,21 @@ HOLDER = TEST_ANSWERS["owner"].lstrip("@").split("/")[0]
 """The copyright holder LICENSE names for the test answers (the owner's organisation)."""
 
 
-def stage_order(size: str, has_ui: bool = False, kind: str = "service") -> list[str]:
+def stage_order(
+    size: str, has_ui: bool = False, kind: str = "service", status: bool = True
+) -> list[str]:
     """The lifecycle pages in the order the sidebar must list them.
 
-    The map comes first, then each document of ``docs/`` in the order of the
-    stages in extensions/process.yml.
+    The map comes first, then the status page the build makes (``status``: the
+    build had the repository's tools/lifecycle.py), then each document of
+    ``docs/`` in the order of the stages in extensions/process.yml.
     """
     pages = [
         item["path"][len("docs/") :].replace(".md", ".html")
         for item in process.process_items("artefacts", size, has_ui, kind)
         if re.fullmatch(r"docs/[^/]+\.md", item["path"]) and item["path"] != "docs/lifecycle.md"
     ]
-    return ["lifecycle.html", *pages]
+    return ["lifecycle.html", *(["lifecycle-status.html"] if status else []), *pages]
 
 
 def sidebar_links(page: str) -> list[str]:
@@ -147,8 +150,61 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
 
 def copy_docs(project: Path, tmp_path: Path) -> Path:
     source = tmp_path / "docs"
-    shutil.copytree(project / "docs", source, ignore=shutil.ignore_patterns("_build"))
+    # As git has them: the build output and the generated status page are ignored.
+    ignored = shutil.ignore_patterns("_build", "lifecycle-status.md")
+    shutil.copytree(project / "docs", source, ignore=ignored)
     return source
+
+
+def copy_repository(project: Path, tmp_path: Path) -> Path:
+    """The docs with what the status page is made from: tools/, .lifecycle/, .github/, README."""
+    source = copy_docs(project, tmp_path)
+    for folder in ("tools", ".lifecycle", ".github"):
+        shutil.copytree(project / folder, tmp_path / folder)
+    shutil.copy(project / "README.md", tmp_path / "README.md")
+    return source
+
+
+def test_the_status_page_shows_each_piece_of_work_and_the_test_plan_cadence(
+    synced_project, tmp_path
+) -> None:
+    project = synced_project("service", "medium")
+    source = copy_repository(project, tmp_path)
+    [first] = sorted((source / "work").glob("0001-*"))
+    shaping = first / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("status: draft", "status: done", 1))
+    build(project, source, tmp_path / "html")
+    assert (source / "lifecycle-status.md").is_file()
+    page = (tmp_path / "html" / "lifecycle-status.html").read_text()
+    assert "Lifecycle status" in page
+    link = f'<td><p><a class="reference internal" href="work/{first.name}/shaping.html">'
+    row = re.search(rf"{re.escape(link)}.*?</tr>", page, re.DOTALL)
+    assert row, "the first piece of work has a row linking its documents"
+    cells = [html.unescape(c) for c in re.findall(r"<td><p>(.*?)</p></td>", row.group(0))]
+    assert cells[1:] == ["Acme Billing", "medium", "draft", "@acme/billing", "Architecture"]
+    assert "On time:" in page and "no run logged since work started on" in page
+    assert "the plan runs every quarter" in page
+    assert "Every lifecycle check passes." in page
+    index = (tmp_path / "html" / "index.html").read_text()
+    assert sidebar_links(index)[:2] == ["lifecycle.html", "lifecycle-status.html"]
+
+
+def test_a_home_page_without_a_glob_gets_the_status_page(synced_project, tmp_path) -> None:
+    """A team's own home page, listing its pages by name, still builds with -W."""
+    project = synced_project("library", "small")
+    source = copy_repository(project, tmp_path)
+    pages = [
+        page.relative_to(source).with_suffix("").as_posix()
+        for page in [*sorted(source.glob("*.md")), *sorted(source.glob("reference/*.md"))]
+        if page.stem not in ("index", "lifecycle-status")
+    ]
+    (source / "index.md").write_text(
+        "# Acme\n\nOur own home page.\n\n```{toctree}\n" + "\n".join(pages) + "\n```\n"
+    )
+    build(project, source, tmp_path / "html")
+    index = (tmp_path / "html" / "index.html").read_text()
+    assert 'href="lifecycle-status.html"' in index
+    assert 'href="work/index.html"' in index
 
 
 def test_new_markdown_pages_and_rfcs_appear_without_editing_the_index(
@@ -244,7 +300,7 @@ def test_pages_a_team_adds_come_after_the_lifecycle_documents(synced_project, tm
     (source / "zz-glossary.md").write_text("# Glossary\n")
     build(project, source, tmp_path / "html")
     links = sidebar_links((tmp_path / "html" / "index.html").read_text())
-    lifecycle_pages = stage_order("small")
+    lifecycle_pages = stage_order("small", status=False)
     assert links[: len(lifecycle_pages) + 2] == [
         *lifecycle_pages,
         "a-runbook.html",
@@ -355,6 +411,11 @@ def test_a_reader_sees_drawn_diagrams_and_the_stage_order_offline(
     build(project, project / "docs", site)
     index = dom(f"{base}/index.html", tmp_path / "profile-index")
     lifecycle_page = dom(f"{base}/lifecycle.html", tmp_path / "profile-lifecycle")
+    status = dom(f"{base}/lifecycle-status.html", tmp_path / "profile-status")
+    first = sorted((project / "docs" / "work").glob("0001-*"))[0].name
+    assert f'href="work/{first}/shaping.html"' in status
+    assert "Project shaping" in status  # the first piece of work's stage
+    assert "no run logged since work started on" in status  # the cadence line
 
     assert len(drawn_diagrams(index)) == 1, "the overview diagram is not drawn"
     [stages] = drawn_diagrams(lifecycle_page)

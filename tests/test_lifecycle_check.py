@@ -152,7 +152,7 @@ def test_the_command_exits_1_on_a_failure_and_every_format_reads(repo: Path, cap
     assert all(r["rule"] and r["url"].startswith("docs/lifecycle.md#") for r in failed)
     assert tool.main(["--root", str(repo), "check", "--format", "markdown"]) == 1
     markdown = capsys.readouterr().out
-    assert "| Code | Stage | File | Rule | Detail |" in markdown
+    assert "| Outcome | Code | Stage | File | Rule | Detail |" in markdown
     assert "[SHP03](docs/lifecycle.md#project-shaping)" in markdown
     assert tool.main(["--root", str(repo), "check"]) == 1
     text = capsys.readouterr().out
@@ -186,13 +186,77 @@ def test_an_old_repository_without_pieces_of_work_is_advised_not_failed(repo: Pa
     assert "Our old plan." in (repo / "docs" / "test-plan.md").read_text()
 
 
-def test_the_structure_check_leaves_out_the_cadence(tmp_path: Path, monkeypatch) -> None:
+def test_the_structure_check_leaves_out_the_cadence(tmp_path: Path, monkeypatch, capsys) -> None:
     repo = make_repo(tmp_path / "repo", MEDIUM)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
     start(repo, "Carrier cache", "small")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 400 * DAY))
-    assert tool.main(["--root", str(repo), "check"]) == 1
-    assert tool.main(["--root", str(repo), "check", "--structure"]) == 0
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "check"]) == 0
+    assert "WARN VAL07" in capsys.readouterr().out
+    assert tool.main(["--root", str(repo), "check", "--structure", "--format", "json"]) == 0
+    codes = {r["code"] for r in json.loads(capsys.readouterr().out)["results"]}
+    assert "VAL07" not in codes and "VAL02" in codes
+
+
+def findings(repo: Path, release: str = "") -> list[object]:
+    """Failures and warnings: what the report shows besides waivers."""
+    results = tool.check(repo, tool.load_process(repo), release)
+    return [r for r in results if r.outcome in ("fail", "warn")]
+
+
+def test_an_overdue_plan_warns_in_a_pull_request_and_fails_a_release(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    start(repo, "Carrier cache", "small")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 100 * DAY))
+    [warning] = findings(repo)
+    assert (warning.code, warning.outcome) == ("VAL07", "warn")
+    released = [r for r in findings(repo, "v0.1.0") if r.code == "VAL07"]
+    assert [r.outcome for r in released] == ["fail"]
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "check", "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "0 fail, 1 warn" in markdown
+    assert (
+        "| warn | [VAL07](docs/lifecycle.md#validate) | Validate | `docs/test-plan.md:" in markdown
+    )
+    assert tool.main(["--root", str(repo), "check", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["warn"] == 1 and report["summary"]["fail"] == 0
+    assert tool.main(["--root", str(repo), "check", "--release", "v0.1.0"]) == 1
+    assert "FAIL VAL07" in capsys.readouterr().out
+    (repo / ".lifecycle" / "waivers.toml").write_text(
+        '[[waiver]]\ncode = "VAL07"\nreason = "The plan moved to the staging team"\n'
+    )
+    assert findings(repo) == []
+    [waived] = [r for r in tool.check(repo, MEDIUM) if r.code == "VAL07"]
+    assert waived.outcome == "waived" and "moved to the staging team" in waived.detail
+
+
+def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    set_status(folder, "wip")
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "check", "--only", "VAL07", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in report["results"]] == ["VAL07"]
+    assert tool.main(["--root", str(repo), "check", "--only", "SHP03", "--only", "VAL03"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL SHP03" in out and "FAIL VAL03" in out and "2 checks:" in out
+    assert tool.main(["--root", str(repo), "check", "--only", "VAL99"]) == 2
+    assert "--only: unknown check code 'VAL99'" in capsys.readouterr().err
+
+
+def test_the_advisory_note_keeps_the_json_report_valid(repo: Path, capsys) -> None:
+    (repo / "docs" / "test-plan.md").write_text("# Manual test plan\n\nOur old plan.\n")
+    assert tool.main(["--root", str(repo), "check", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["fail"] >= 1
+    assert "Advisory only" in captured.err
 
 
 def test_a_waiver_with_a_reason_is_shown_and_one_without_is_a_finding(repo: Path, capsys) -> None:
@@ -243,34 +307,39 @@ def test_the_test_plan_runs_within_its_cadence(tmp_path: Path, monkeypatch) -> N
     repo = make_repo(tmp_path / "repo", MEDIUM)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
     start(repo, "Carrier cache", "small")
-    assert failures(repo) == []
+    assert findings(repo) == []
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 100 * DAY))
-    [finding] = failures(repo)
+    [finding] = findings(repo)
     assert (finding.code, finding.file) == ("VAL07", "docs/test-plan.md")
     assert "no run logged since work started on 2026-01-01, 100 days ago" in finding.detail
     assert "every quarter" in finding.detail
     plan = repo / "docs" / "test-plan.md"
     log_run(plan, "2026-03-20")
-    assert failures(repo) == []
+    assert findings(repo) == []
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
-    [finding] = failures(repo)
+    [finding] = findings(repo)
     assert "last run 2026-03-20" in finding.detail
     assert plan.read_text().splitlines()[finding.line - 1] == "## Execution log"
 
 
-def test_a_small_plan_has_no_log_and_no_cadence_check(repo: Path, monkeypatch) -> None:
+def test_a_small_plan_logs_its_runs_and_has_its_cadence_checked(repo: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
     start(repo, "Carrier cache", "small")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 1000 * DAY))
-    assert failures(repo) == []
-    assert not [r for r in tool.check(repo, PROCESS) if r.code == "VAL07"]
+    assert "## Execution log" in (repo / "docs" / "test-plan.md").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 180 * DAY))
+    assert findings(repo) == []
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
+    [finding] = findings(repo)
+    assert finding.code == "VAL07" and "twice a year" in finding.detail
+    log_run(repo / "docs" / "test-plan.md", "2026-07-01")
+    assert findings(repo) == []
 
 
 def test_the_workflow_and_the_check_read_one_cadence() -> None:
     items = work_extension._process_module().load_process()["test_plan_cadence"]
     workflow = (TEMPLATE / ".github" / "workflows" / "test-plan.yml.jinja").read_text()
     assert 'project_items("test_plan_cadence") | last' in workflow
-    assert "cron:" in workflow and "cadence.cron" in workflow
+    assert "python3 tools/lifecycle.py check --only VAL07 --format json" in workflow
     assert [item["months"] for item in MEDIUM["test_plan_cadence"]] == [
         item["months"] for item in items
     ]
@@ -330,7 +399,8 @@ def test_a_library_has_no_readiness_gate_and_a_small_plan_no_log_row(tmp_path: P
     assert tool.main(["--root", str(repo), "release", "v1.0.0"]) == 0
     tick_all(repo / "docs" / "releases" / "v1.0.0.md")
     results = tool.check(repo, library, "v1.0.0")
-    assert all(r.outcome == "pass" for r in results)
+    assert all(r.outcome == "pass" for r in results if r.code != "VAL07")
+    assert [r.outcome for r in results if r.code == "VAL07"] == ["skip"]  # no run, no work
     assert {r.code for r in results} >= {"DLV10", "DLV11", "DLV12"}
     assert not {"VAL13", "DLV14"} & {r.code for r in results}
 
@@ -374,6 +444,125 @@ def test_sync_puts_a_first_section_before_the_others() -> None:
     synced, added = tool.sync_lines(list(lines), sections)
     assert added == ["A"]
     assert synced == ["# Title", "", "Intro.", "", "## A", "", "_TODO: a._", "", "## B", "", "b"]
+
+
+def raise_size(folder: Path, size: str) -> None:
+    """The team raises a piece's size in its first document's front matter."""
+    shaping = folder / "shaping.md"
+    text = shaping.read_text()
+    shaping.write_text(text.replace("size: small", f"size: {size}", 1))
+
+
+def test_sync_creates_the_documents_a_raised_size_requires(repo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    folder = start(repo, "Carrier cache", "small", "--owner", "@acme/carriers")
+    start(repo, "Small fix", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text() + "\nThe team's own notes.\n")
+    kept = {path.name: path.read_bytes() for path in folder.glob("*.md")}
+    raise_size(folder, "medium")
+    kept["shaping.md"] = shaping.read_bytes()
+    # The new size's documents are missing, and its sections in the existing ones.
+    assert {f.code for f in failures(repo)} == {"ARC01", "DLV01", "SHP02", "VAL02"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 30 * DAY))
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    out = capsys.readouterr().out
+    made = sorted(p.name for p in folder.glob("*.md") if p.name not in kept)
+    expected = sorted(
+        d["file"] for d in tool.kit(PROCESS, "medium", False) if d["file"] not in kept
+    )
+    assert made == expected == ["rfc.md", "rollout.md"]
+    for name in made:
+        assert f"  created docs/work/0001-carrier-cache/{name}" in out
+    assert "  updated docs/work/index.md" in out
+    assert "sync: created 2 document(s), added " in out
+    for name, before in kept.items():
+        lines = iter((folder / name).read_text().splitlines())
+        assert all(line in lines for line in before.decode().splitlines()), f"{name} lost a line"
+    work = tool.Work("Carrier cache", "medium", "@acme/carriers", "2026-01-01", status="draft")
+    for doc in tool.kit(PROCESS, "medium", False):
+        if doc["file"] in made:
+            assert (folder / doc["file"]).read_text() == tool.render_document(PROCESS, doc, work)
+    assert failures(repo) == []
+    index = (repo / "docs" / "work" / "index.md").read_text()
+    assert "| Carrier cache | medium | draft | @acme/carriers |" in index
+    assert "| Small fix | small |" in index
+    before = {p: p.read_bytes() for p in repo.rglob("*.md")}
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "sync: nothing to add." in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in repo.rglob("*.md")} == before
+
+
+def test_ui_true_in_the_front_matter_brings_a_design_note(repo: Path, capsys) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("size: small\n", "size: small\nui: true\n", 1))
+    assert [(f.code, f.file) for f in failures(repo)] == [
+        ("DSG01", "docs/work/0001-carrier-cache/design.md")
+    ]
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "created docs/work/0001-carrier-cache/design.md" in capsys.readouterr().out
+    assert "# Design note: Carrier cache" in (folder / "design.md").read_text()
+    assert failures(repo) == []
+
+
+def test_sync_keeps_crlf_line_endings_and_a_missing_final_newline(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    rfc = folder / "rfc.md"
+    text = rfc.read_text().replace("## Alternatives considered\n", "## Other ideas\n")
+    crlf = text.replace("\n", "\r\n").encode()
+    rfc.write_bytes(crlf)
+    assert tool.sync(repo, PROCESS) == [
+        ("docs/work/0001-carrier-cache/rfc.md", "Alternatives considered")
+    ]
+    synced = rfc.read_bytes()
+    assert synced.count(b"\n") == synced.count(b"\r\n"), "every line still ends in CRLF"
+    assert b"## Alternatives considered\r\n" in synced
+    kept = iter(synced.split(b"\r\n"))
+    assert all(line in kept for line in crlf.split(b"\r\n")), "every team line, in order"
+    assert failures(repo) == []
+    assert tool.sync(repo, PROCESS) == [] and rfc.read_bytes() == synced
+    plan = repo / "docs" / "test-plan.md"
+    lines = plan.read_text().replace("## Smoke checklist\n", "## Smoke\n").rstrip("\n")
+    plan.write_bytes(lines.encode())
+    assert tool.sync(repo, PROCESS) == [("docs/test-plan.md", "Smoke checklist")]
+    after = plan.read_bytes()
+    assert not after.endswith(b"\n"), "no final newline was added"
+    assert b"\r" not in after
+    kept = iter(after.split(b"\n"))
+    assert all(line in kept for line in lines.encode().split(b"\n"))
+
+
+def test_split_endings_gives_each_line_its_own_ending() -> None:
+    assert tool.split_endings("a\r\nb\nc") == (["a", "b", "c"], ["\r\n", "\n", ""])
+    assert tool.split_endings("a\x0cb\r\n") == (["a\x0cb"], ["\r\n"])
+    assert tool.split_endings("") == ([], [])
+
+
+def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
+    repo: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))
+    assert "None yet" in tool.render_status(repo, PROCESS)
+    folder = start(repo, "Carrier cache", "medium")
+    start(repo, "Small fix", "small")
+    shaping = folder / "shaping.md"
+    shaping.write_text(shaping.read_text().replace("status: draft", "status: done"))
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "status"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# Lifecycle status\n")
+    assert "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium | draft |" in page
+    assert "| Architecture |" in page  # shaping done: the piece is at the RFC
+    assert "| [0002](work/0002-small-fix/shaping.md) | Small fix | small |" in page
+    assert "**On time:** no run logged since work started on 2026-01-01, 0 days ago" in page
+    assert "Every lifecycle check passes." in page
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
+    page = tool.render_status(repo, PROCESS)
+    assert "**Overdue:** no run logged since work started on 2026-01-01, 200 days ago" in page
+    assert "| warn | [VAL07](lifecycle.md#validate) | Validate | `docs/test-plan.md:" in page
 
 
 def test_headings_inside_code_fences_are_not_sections() -> None:
@@ -421,6 +610,41 @@ def test_a_fresh_project_is_not_ready_to_release_until_the_team_fills_it_in(
     assert result.returncode == 0, result.stdout
 
 
+def test_sync_in_a_rendered_project_makes_a_raised_pieces_kit_and_keeps_crlf(
+    render, tmp_path: Path
+) -> None:
+    project = editable_copy(render(project_kind="service", project_size="small"), tmp_path)
+    [folder] = sorted((project / "docs" / "work").glob("0001-*"))
+    shaping = folder / "shaping.md"
+    matter = tool.read_front_matter(shaping.read_text())
+    raise_size(folder, "large")
+    plan = project / "docs" / "test-plan.md"
+    team = plan.read_text().replace("## Smoke checklist\n", "## Smoke\n") + "Our own line.\n"
+    plan.write_bytes(team.replace("\n", "\r\n").encode())
+    result = run_check(project, "sync")
+    assert result.returncode == 0, result.stderr
+    process = tool.load_process(project)
+    large = [d["file"] for d in tool.kit(process, "large", False)]
+    for name in ("rfc.md", "rollout.md"):
+        assert name in large
+        assert f"created {folder.relative_to(project).as_posix()}/{name}" in result.stdout
+        made = tool.read_front_matter((folder / name).read_text())
+        assert [made[k] for k in ("title", "size", "owner", "created")] == [
+            matter["title"],
+            "large",
+            matter["owner"],
+            matter["created"],
+        ]
+    assert "added '## Smoke checklist' to docs/test-plan.md" in result.stdout
+    synced = plan.read_bytes()
+    assert synced.count(b"\n") == synced.count(b"\r\n") and synced.endswith(b"Our own line.\r\n")
+    index = (project / "docs" / "work" / "index.md").read_text()
+    assert f"| {matter['title']} | large |" in index
+    assert run_check(project, "check").returncode == 0
+    again = run_check(project, "sync")
+    assert "sync: nothing to add." in again.stdout and plan.read_bytes() == synced
+
+
 @pytest.mark.slow
 def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -> None:
     template = tmp_path / "template"
@@ -443,11 +667,9 @@ def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -
     result = run_check(project, "check")
     assert result.returncode == 1
     assert "VAL02 [Validate] docs/test-plan.md" in result.stdout
-    assert "'## Execution log'" in result.stdout
+    assert "'## Test cases'" in result.stdout
     synced = run_check(project, "sync")
-    assert (
-        synced.returncode == 0 and "added '## Execution log' to docs/test-plan.md" in synced.stdout
-    )
+    assert synced.returncode == 0 and "added '## Test cases' to docs/test-plan.md" in synced.stdout
     after = plan.read_text().splitlines()
     kept = iter(after)
     assert all(line in kept for line in before.splitlines()), "no team line lost or moved"

@@ -10,6 +10,8 @@ and the README give the same commands.
 
 from __future__ import annotations
 
+import datetime
+import os
 import re
 import shutil
 import subprocess
@@ -23,12 +25,10 @@ from .conftest import KINDS, SIZES, editable_copy, git
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
-# Cron expressions of the manual test plan reminder, documented in test-plan.yml.
-CADENCE = {
-    "small": "0 9 1 1,7 *",  # twice a year
-    "medium": "0 9 1 1,4,7,10 *",  # quarterly
-    "large": "0 9 1 * *",  # monthly
-}
+# The manual test plan reminder runs every Monday; the lifecycle check (VAL07)
+# decides from the execution log whether the plan is due at the size's cadence.
+REMINDER_CRON = "0 9 * * 1"
+CADENCE = {"small": "twice a year", "medium": "every quarter", "large": "every month"}
 
 
 def dev_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -101,15 +101,85 @@ def test_actionlint_catches_a_broken_workflow(kind_size_projects, tmp_path: Path
 def test_test_plan_reminder_follows_the_size_cadence(kind_size_projects, size: str) -> None:
     workflow = load(kind_size_projects["service", size], "test-plan.yml")
     on = triggers(workflow)
-    assert [entry["cron"] for entry in on["schedule"]] == [CADENCE[size]]
+    assert [entry["cron"] for entry in on["schedule"]] == [REMINDER_CRON]
     assert "workflow_dispatch" in on
     assert workflow["permissions"] == {}
-    assert workflow["jobs"]["open-issue"]["permissions"] == {"issues": "write"}
-    script = "\n".join(run_lines(workflow))
-    assert "gh issue create" in script
-    assert "docs/test-plan.md" in script
-    assert "--state open" in script  # no second issue while one is open
-    assert ("execution log" in script) == (size != "small")
+    job = workflow["jobs"]["open-issue"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    opening = job["steps"][-1]
+    assert opening["if"] == "steps.due.outputs.due == 'true'"
+    assert "gh issue create" in opening["run"]
+    assert "docs/test-plan.md" in opening["run"]
+    assert "--state open" in opening["run"]  # no second issue while one is open
+    assert "execution log" in opening["run"]  # every size logs its runs
+    assert CADENCE[size] in opening["run"]
+
+
+def decide(project: Path, tmp_path: Path, event: str, epoch: int) -> dict[str, str]:
+    """Run the reminder's decision step exactly as GitHub runs it; return its outputs."""
+    [step] = [
+        step
+        for step in load(project, "test-plan.yml")["jobs"]["open-issue"]["steps"]
+        if step.get("id") == "due"
+    ]
+    output = tmp_path / f"output-{event}-{epoch}"
+    output.write_text("")
+    env = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_EVENT_NAME": event,
+        "RUNNER_TEMP": str(tmp_path),
+        "SOURCE_DATE_EPOCH": str(epoch),
+    }
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+def log_a_run(project: Path, date: datetime.date) -> None:
+    """Replace the execution log's placeholder row by a run on ``date``."""
+    plan = project / "docs" / "test-plan.md"
+    lines = plan.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("| _TODO: YYYY-MM-DD_"))
+    lines[at] = f"| {date} | abc1234 | staging | @ana | pass | none |\n"
+    plan.write_text("".join(lines))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_reminder_opens_an_issue_only_when_the_check_says_the_plan_is_overdue(
+    kind_size_projects, tmp_path: Path, size: str
+) -> None:
+    project = editable_copy(kind_size_projects["library", size], tmp_path / "project")
+    today = datetime.date.today()
+    epoch = int(
+        datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC).timestamp()
+    )
+    day = 86400
+    # A fresh repository: the plan is due from the day its first piece of work started.
+    assert decide(project, tmp_path, "schedule", epoch)["due"] == "false"
+    log_a_run(project, today - datetime.timedelta(days=10))
+    assert decide(project, tmp_path, "schedule", epoch)["due"] == "false"
+    assert decide(project, tmp_path, "workflow_dispatch", epoch)["due"] == "true"
+    late = decide(project, tmp_path, "schedule", epoch + 400 * day)
+    assert late["due"] == "true"
+    assert late["detail"].startswith(f"warn: last run {today - datetime.timedelta(days=10)}")
+    assert CADENCE[size] in late["detail"]
+    # No piece of work: the check is advisory (exit 0), the outcome still decides.
+    shutil.rmtree(project / "docs" / "work")
+    assert decide(project, tmp_path, "schedule", epoch + 400 * day)["due"] == "true"
+    assert decide(project, tmp_path, "schedule", epoch)["due"] == "false"
+    (project / ".lifecycle" / "waivers.toml").write_text(
+        '[[waiver]]\ncode = "VAL07"\nreason = "Run by the platform team"\n'
+    )
+    waived = decide(project, tmp_path, "schedule", epoch + 400 * day)
+    assert waived["due"] == "false" and waived["detail"].startswith("waived: ")
 
 
 @pytest.mark.parametrize("size", SIZES)

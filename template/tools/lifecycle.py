@@ -17,16 +17,20 @@ Usage::
     python3 tools/lifecycle.py new "Carrier cache" --scope low --impact moderate --risk high
     python3 tools/lifecycle.py check [--format text|json|markdown] [--structure]
     python3 tools/lifecycle.py check --release v1.2.0
+    python3 tools/lifecycle.py check --only VAL07 --format json
     python3 tools/lifecycle.py release v1.2.0
     python3 tools/lifecycle.py sync
+    python3 tools/lifecycle.py status
 
 The rubric flags recommend a size as the questionnaire does (the highest
 rating wins); ``--size`` overrides the recommendation.
 
 ``check`` turns each document's "done when" into findings with stable codes
 (a family per stage), ``check --release`` adds the release gates, ``release``
-makes the release record to tick, and ``sync`` adds the sections a process
-update or a size change requires to the team's documents, as placeholders. See
+makes the release record to tick, ``sync`` adds the sections a process
+update or a size change requires to the team's documents, as placeholders (and
+the documents a raised size adds to a piece of work), and ``status`` prints the
+docs site's "Lifecycle status" page. See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
@@ -485,7 +489,12 @@ WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
 PLACEHOLDER = "_TODO"
 HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
-PASS, FAIL, SKIP, WAIVED = "pass", "fail", "skip", "waived"
+PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
+OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
+WARN_OUTSIDE_RELEASE = frozenset({"VAL07"})
+"""Checks that only warn, except under ``--release``: time passing (the test plan's
+cadence) must not turn an unrelated pull request red. A release, and the scheduled
+test-plan workflow reading the outcome, still act on them."""
 
 
 @dataclass
@@ -618,7 +627,7 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
     if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
         return
-    has_ui = "design.md" in matters
+    has_ui = "design.md" in matters or marked_ui(matters[known[0]])
     statuses = {status["name"] for status in process["statuses"]}
     required = kit(process, size, has_ui)
     status_of: dict[str, str] = {}
@@ -785,7 +794,7 @@ def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> Non
             continue
         for result in checker.results:
             same_file = waiver.get("file", result.file) == result.file
-            if result.outcome == FAIL and result.code == waiver.get("code") and same_file:
+            if result.outcome in (FAIL, WARN) and result.code == waiver.get("code") and same_file:
                 result.outcome = WAIVED
                 result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
 
@@ -802,40 +811,67 @@ def check(root: Path, process: Process, release: str = "", structure: bool = Fal
         check_piece(checker, root, process, folder)
     if release:
         check_release(checker, root, process, release)
+    else:
+        soften(checker.results)
     apply_waivers(checker, read_waivers(root))
     return checker.results
 
 
+def known_codes() -> set[str]:
+    """Every check code this tool can report (for ``--only``)."""
+    families = [*STAGE_FAMILIES.values(), family("")]
+    return {f"{prefix}{number}" for prefix in families for number in CHECKS} | {"LC001"}
+
+
+def soften(results: Sequence[Result]) -> None:
+    """Turn the failures of ``WARN_OUTSIDE_RELEASE`` checks into warnings (no ``--release``)."""
+    for result in results:
+        if result.outcome == FAIL and result.code in WARN_OUTSIDE_RELEASE:
+            result.outcome = WARN
+
+
 def format_results(results: Sequence[Result], form: str) -> str:
     """Render results as ``text`` (failures), ``markdown`` (a table) or ``json`` (all)."""
-    counts = {outcome: 0 for outcome in (PASS, FAIL, SKIP, WAIVED)}
-    for result in results:
-        counts[result.outcome] += 1
-    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
-    shown = [result for result in results if result.outcome in (FAIL, WAIVED)]
+    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in OUTCOMES}
+    summary = summary_line(results)
+    shown = [result for result in results if result.outcome in (FAIL, WARN, WAIVED)]
     if form == "json":
         payload = {"summary": counts, "results": [result.__dict__ for result in results]}
         return json.dumps(payload, indent=2, ensure_ascii=False)
     if form == "markdown":
-        lines = ["## Lifecycle check", "", f"{len(results)} checks: {summary}.", ""]
-        if shown:
-            lines += ["| Code | Stage | File | Rule | Detail |", "| -- | -- | -- | -- | -- |"]
-            for r in shown:
-                where = f"{r.file}:{r.line}" if r.line else r.file
-                detail = r.detail.replace("|", "\\|")
-                lines.append(
-                    f"| [{r.code}]({r.url}) | {r.stage} | `{where}` | {r.rule} | {detail} |"
-                )
-        else:
-            lines.append("Every lifecycle check passes.")
+        lines = ["## Lifecycle check", "", summary, ""]
+        lines += findings_table(shown) if shown else ["Every lifecycle check passes."]
         return "\n".join(lines)
     lines = []
     for r in shown:
         where = f"{r.file}:{r.line}" if r.line else r.file
-        mark = "WAIVED" if r.outcome == WAIVED else "FAIL"
-        lines.append(f"{mark} {r.code} [{r.stage}] {where}: {r.rule} ({r.detail}) See {r.url}")
-    lines.append(f"{len(results)} checks: {summary}.")
+        lines.append(
+            f"{r.outcome.upper()} {r.code} [{r.stage}] {where}: {r.rule} ({r.detail}) See {r.url}"
+        )
+    lines.append(summary)
     return "\n".join(lines)
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    """Return ``N checks: a pass, b fail, ...``, every outcome named, in ``OUTCOMES`` order."""
+    counts = ", ".join(f"{sum(r.outcome == o for r in results)} {o}" for o in OUTCOMES)
+    return f"{len(results)} checks: {counts}."
+
+
+def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str]:
+    """Markdown table rows of findings; ``in_docs``: links relative to ``docs/`` (the site)."""
+    lines = [
+        "| Outcome | Code | Stage | File | Rule | Detail |",
+        "| -- | -- | -- | -- | -- | -- |",
+    ]
+    for r in results:
+        where = f"{r.file}:{r.line}" if r.line else r.file
+        detail = r.detail.replace("|", "\\|")
+        url = r.url.removeprefix("docs/") if in_docs else r.url
+        lines.append(
+            f"| {r.outcome} | [{r.code}]({url}) | {r.stage} | `{where}` | {r.rule} | {detail} |"
+        )
+    return lines
 
 
 # ------------------------------------------------------------------ sync
@@ -867,13 +903,118 @@ def sync_lines(
     return lines, added
 
 
+class _Kept(str):
+    """A line the file already had, remembering its position (to give back its own ending)."""
+
+    number: int
+
+
+def split_endings(text: str) -> tuple[list[str], list[str]]:
+    """Split ``text`` into lines and each line's ending: CRLF, LF or none.
+
+    No ending is that of a last line without a final newline. Only LF ends a
+    line (CRLF is LF after CR), so a stray CR or form feed inside a line stays in it.
+    """
+    parts = text.split("\n")
+    tail = parts.pop()
+    lines = [part.removesuffix("\r") for part in parts]
+    endings = ["\r\n" if part.endswith("\r") else "\n" for part in parts]
+    if tail:
+        lines.append(tail)
+        endings.append("")
+    return lines, endings
+
+
 def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Add a document's missing sections in place; return their titles."""
-    text = path.read_text(encoding="utf-8")
-    lines, added = sync_lines(text.splitlines(), sections)
-    if added:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Add a document's missing sections in place; return their titles.
+
+    Each existing line is written back byte for byte with its own ending: a
+    CRLF file stays CRLF, and a file without a final newline still has none.
+    Inserted lines take the file's usual ending.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    lines, endings = split_endings(text)
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        mark = _Kept(line)
+        mark.number = index
+        kept.append(mark)
+    synced, added = sync_lines(kept, sections)
+    if not added:
+        return added
+    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    final = not endings or endings[-1] != ""
+    out = []
+    for position, line in enumerate(synced):
+        last = position == len(synced) - 1
+        if isinstance(line, _Kept) and endings[line.number]:
+            ending = endings[line.number]
+        else:
+            ending = newline if not last or final else ""
+        out.append(line + ending)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("".join(out))
     return added
+
+
+def marked_ui(matter: Mapping[str, Any]) -> bool:
+    """Whether a first document's front matter says ``ui: true``: the work now changes screens.
+
+    A piece started without ``--ui`` gets its design note from ``sync`` once
+    the team adds that line; ``check`` then asks for it.
+    """
+    return str(matter.get("ui", "")).strip().lower() in ("true", "yes")
+
+
+def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]] | None:
+    """Return a folder's piece of work, from its first document's front matter, and its files.
+
+    ``None`` when no kit document is there or its size is unknown (``check`` says so).
+    """
+    present = {path.name: path for path in folder.glob("*.md")}
+    first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
+    if first is None:
+        return None
+    matter = read_front_matter(first.read_text(encoding="utf-8"))
+    size = str(matter.get("size", ""))
+    if size not in process["sizes"]:
+        return None
+    work = Work(
+        title=str(matter.get("title", folder.name)),
+        size=size,
+        owner=str(matter.get("owner", process["project"]["owner"])),
+        created=str(matter.get("created", today())),
+        has_ui="design.md" in present or marked_ui(matter),
+        status=process["statuses"][0]["name"],
+    )
+    return work, present
+
+
+def create_missing_documents(root: Path, process: Process) -> list[Path]:
+    """Write the kit documents a piece of work's size now requires and it lacks.
+
+    A team raises a piece's size in its front matter (``size: medium``); the
+    new size's documents (an RFC, a rollout plan) are made by the same
+    renderer as ``new``, with the piece's title, owner and creation date. An
+    existing file is never touched. The index is rebuilt when one was made.
+    """
+    created: list[Path] = []
+    for folder in work_folders(root):
+        found = piece_of_work(process, folder)
+        if found is None:
+            continue
+        work, present = found
+        for doc in kit(process, work.size, work.has_ui):
+            path = folder / doc["file"]
+            if doc["file"] not in present and not path.exists():
+                path.write_text(render_document(process, doc, work), encoding="utf-8")
+                created.append(path)
+    index = root / INDEX_FILE
+    if created and index.is_file():
+        entries = [read_entry(process, folder) for folder in work_folders(root)]
+        index.write_text(render_index(process, entries), encoding="utf-8")
+    return created
 
 
 def sync(root: Path, process: Process) -> list[tuple[str, str]]:
@@ -892,14 +1033,11 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             )
             added += [(doc["path"], title) for title in sync_file(path, sections)]
     for folder in work_folders(root):
-        present = {path.name: path for path in folder.glob("*.md")}
-        first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
-        if first is None:
+        found = piece_of_work(process, folder)
+        if found is None:
             continue
-        size = str(read_front_matter(first.read_text(encoding="utf-8")).get("size", ""))
-        if size not in process["sizes"]:
-            continue
-        has_ui = "design.md" in present
+        work, present = found
+        size, has_ui = work.size, work.has_ui
         for doc in kit(process, size, has_ui):
             if doc["file"] in present:
                 sections = required_sections(process, doc["sections"], size, has_ui)
@@ -989,13 +1127,21 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     )
     plan = root / "docs" / "test-plan.md"
     project = process["project"]
-    titles = [
-        s["title"]
-        for s in required_sections(
-            process, (plan_doc or {}).get("sections", []), project["size"], project["has_ui"]
-        )
-    ]
-    if EXECUTION_LOG in titles:
+    log = next(
+        (
+            s
+            for s in required_sections(
+                process, (plan_doc or {}).get("sections", []), project["size"], project["has_ui"]
+            )
+            if s["title"] == EXECUTION_LOG
+        ),
+        None,
+    )
+    # A small plan logs its runs for the cadence, but only from ``release_row``
+    # up does a release need a row naming it (older process data: any log does).
+    if log is not None and size_at_least(
+        process, project["size"], log.get("release_row", log["min_size"])
+    ):
         lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
         bodies = section_bodies(lines)
         if EXECUTION_LOG not in bodies:
@@ -1067,6 +1213,74 @@ def run_release(root: Path, tag: str) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ status
+STATUS_PAGE = Path("docs") / "lifecycle-status.md"
+"""Where the docs build writes the status page (docs/conf.py); git ignores it."""
+CADENCE_WORDS = {
+    PASS: "On time",
+    WARN: "Overdue",
+    FAIL: "Overdue",
+    SKIP: "Not checked",
+    WAIVED: "Waived",
+}
+
+
+def render_status(root: Path, process: Process) -> str:
+    """Return the "Lifecycle status" page: stages, the test plan's cadence, open findings.
+
+    The docs build makes it afresh from the repository every time, so it is
+    never stale and never committed; links are relative to ``docs/``.
+    """
+    results = check(root, process)
+    entries = [read_entry(process, folder) for folder in work_folders(root)]
+    lines = [
+        "# Lifecycle status",
+        "",
+        f"Made by `python3 tools/lifecycle.py status` when this site was built ({today()}), "
+        "from the documents in the repository; edit those, not this page. "
+        "How each check works: [Lifecycle check](lifecycle.md#lifecycle-check).",
+        "",
+        "## Pieces of work",
+        "",
+    ]
+    if entries:
+        lines += [
+            "| Number | Title | Size | Status | Owner | Stage |",
+            "| -- | -- | -- | -- | -- | -- |",
+        ]
+        for entry in entries:
+            number = entry.folder[:4]
+            link = f"[{number}](work/{entry.folder}/{entry.first})" if entry.first else number
+            lines.append(
+                f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
+                f"{entry.owner} | {entry.stage} |"
+            )
+    else:
+        lines.append("None yet: start one with `python3 tools/lifecycle.py new`.")
+    runs = [result for result in results if result.code == "VAL07"]
+    lines += ["", "## Manual test plan", ""]
+    if runs:
+        run = runs[0]
+        lines.append(f"**{CADENCE_WORDS[run.outcome]}:** {run.detail} ([test plan](test-plan.md)).")
+    else:
+        lines.append("Not checked: this repository's test plan has no execution log.")
+    shown = [result for result in results if result.outcome in (FAIL, WARN, WAIVED)]
+    lines += ["", "## Open findings", "", summary_line(results), ""]
+    lines += findings_table(shown, in_docs=True) if shown else ["Every lifecycle check passes."]
+    return "\n".join(lines) + "\n"
+
+
+def run_status(root: Path) -> int:
+    """Print the status page (Markdown); exit 0 whatever it shows, 2 for a bad repository."""
+    try:
+        page = render_status(root, load_process(root))
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    print(page, end="")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -1106,11 +1320,25 @@ def parser() -> argparse.ArgumentParser:
     checking.add_argument(
         "--release", default="", metavar="TAG", help="also check the gates of this release"
     )
+    checking.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="report only this check (repeatable), e.g. VAL07, the test plan's cadence",
+    )
     making = commands.add_parser(
         "release", help="make docs/releases/TAG.md from the release checklist"
     )
     making.add_argument("tag", help="the release tag, e.g. v1.2.0")
-    commands.add_parser("sync", help="add the sections the process now requires, as placeholders")
+    commands.add_parser(
+        "sync",
+        help="add the sections and documents the process now requires, as placeholders",
+    )
+    commands.add_parser(
+        "status",
+        help="print the Lifecycle status page (Markdown): stages, test plan cadence, findings",
+    )
     return top
 
 
@@ -1118,11 +1346,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for a bad argument)."""
     options = parser().parse_args(sys.argv[1:] if argv is None else argv)
     if options.command == "check":
-        return run_check(options.root, options.format, options.release, options.structure)
+        return run_check(
+            options.root, options.format, options.release, options.structure, options.only
+        )
     if options.command == "release":
         return run_release(options.root, options.tag)
     if options.command == "sync":
         return run_sync(options.root)
+    if options.command == "status":
+        return run_status(options.root)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
     try:
         process = load_process(options.root)
@@ -1151,10 +1383,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def run_check(root: Path, form: str, release: str = "", structure: bool = False) -> int:
+def run_check(
+    root: Path, form: str, release: str = "", structure: bool = False, only: Sequence[str] = ()
+) -> int:
     """Print the report (and in GitHub Actions, its Markdown form to the job summary).
 
-    Exit 1 when a check fails (waived and skipped ones do not).
+    Exit 1 when a check fails (warnings, waived and skipped ones do not). ``only``
+    keeps the results of those codes: the scheduled test-plan workflow asks for
+    ``VAL07`` alone and reads its outcome from the JSON report.
 
     A repository made before pieces of work (none in ``docs/work/``) gets the report
     but exit 0: ``copier update`` brings this tool into it, and an update must
@@ -1163,10 +1399,18 @@ def run_check(root: Path, form: str, release: str = "", structure: bool = False)
     try:
         if release and not TAG.match(release):
             raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+        unknown = sorted(set(only) - known_codes())
+        if unknown:
+            raise UsageError(
+                f"--only: unknown check code {unknown[0]!r}; codes look like VAL07 "
+                f"(see {LIFECYCLE_PAGE}#lifecycle-check)."
+            )
         results = check(root, load_process(root), release, structure)
     except UsageError as problem:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
+    if only:
+        results = [result for result in results if result.code in only]
     print(format_results(results, form))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:  # GitHub Actions shows this file as the job's summary
@@ -1174,11 +1418,12 @@ def run_check(root: Path, form: str, release: str = "", structure: bool = False)
             page.write(format_results(results, "markdown") + "\n")
     failed = any(result.outcome == FAIL for result in results)
     if failed and not work_folders(root):
-        print(
+        print(  # on stderr under --format json, so the report stays valid JSON
             f"\nAdvisory only: this repository has no piece of work in {WORK_FOLDER.as_posix()}/ "
             "yet, so these "
             "findings do not fail; run `python3 tools/lifecycle.py sync`, then start your "
-            "first piece of work with `python3 tools/lifecycle.py new` to turn the gate on."
+            "first piece of work with `python3 tools/lifecycle.py new` to turn the gate on.",
+            file=sys.stderr if form == "json" else sys.stdout,
         )
         return 0
     return 1 if failed else 0
@@ -1187,13 +1432,21 @@ def run_check(root: Path, form: str, release: str = "", structure: bool = False)
 def run_sync(root: Path) -> int:
     """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
     try:
-        added = sync(root, load_process(root))
+        process = load_process(root)
+        created = create_missing_documents(root, process)
+        added = sync(root, process)
     except UsageError as problem:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
+    for path in created:
+        print(f"  created {path.relative_to(root).as_posix()}")
+    if created and (root / INDEX_FILE).is_file():
+        print(f"  updated {INDEX_FILE.as_posix()}")
     for file, title in added:
         print(f"  added '## {title}' to {file}")
-    print(f"sync: added {len(added)} section(s)." if added else "sync: nothing to add.")
+    made = f"created {len(created)} document(s), " if created else ""
+    done = f"sync: {made}added {len(added)} section(s)."
+    print(done if made or added else "sync: nothing to add.")
     return 0
 
 
