@@ -26,6 +26,7 @@ sizes = _load("sizes")
 answers = _load("answers")
 markdown_text = _load("markdown_text")
 process = _load("process")
+reuse = _load("reuse")
 
 EXTENSIONS = [
     sizes.SizesExtension,
