@@ -173,21 +173,28 @@ def rendered_paths(context: Context) -> set[str]:
 
     Copier's own rule: the ``.jinja`` suffix is dropped, each path part is
     rendered, and a part that renders empty leaves the file out. A part with
-    no ``{`` has no Jinja to render: it is kept as it is, uncompiled.
+    no ``{`` has no Jinja to render: it is kept as it is, uncompiled; a
+    templated part (``{{package_name}}`` heads every module) is rendered once.
     """
     conf = context.get("_copier_conf")
     src = Path(os.fspath(conf["src_path"]))
     config = copier_config(str(src))
     root = src / config.get("_subdirectory", "")
     variables = context.get_all()
+    templated: dict[str, str] = {}
+
+    def render(part: str) -> str:
+        if "{" not in part:
+            return part
+        if part not in templated:
+            templated[part] = context.environment.from_string(part).render(variables)
+        return templated[part]
+
     paths = set()
     for file in (p for p in root.rglob("*") if p.is_file()):
         parts = list(PurePosixPath(file.relative_to(root).as_posix()).parts)
         parts[-1] = parts[-1].removesuffix(TEMPLATE_SUFFIX)
-        rendered = [
-            context.environment.from_string(part).render(variables) if "{" in part else part
-            for part in parts
-        ]
+        rendered = [render(part) for part in parts]
         if all(rendered):
             paths.add("/".join(rendered))
     return paths
