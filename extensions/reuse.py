@@ -126,7 +126,10 @@ class SharedBytecodeCache(BytecodeCache):
     The key is the template's name (its path in the template), the checksum of
     its source and ``_compiled_as``; not the file name, which is a new
     temporary clone for every render. A template compiled for one clone
-    therefore names that clone in a traceback.
+    therefore names that clone in a traceback. A template found here is not
+    compiled, so the extensions' ``preprocess`` hooks do not run for it:
+    copier's only one (``YieldExtension``) resets state that copier reads after
+    rendering a path name, and path names are compiled afresh every time.
     """
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
