@@ -61,13 +61,21 @@ def _release(repo: Path, tag: str, env: dict[str, str]) -> None:
 
 
 def _release_v1_and_v2(repo: Path, changed_file: str, env: dict[str, str]) -> None:
-    """Tag the tree as v1, append ``V2_LINE`` to ``changed_file``, tag v2."""
+    """Tag the tree as v1, append ``V2_LINE`` to ``changed_file``, tag v2, then pack.
+
+    Packed, as users' templates are: copier clones a remote template into a
+    packed mirror, and a template developer's checkout is packed by git. Left
+    loose, a local clone hard-links every object into up to 256 folders and
+    deletes them again on cleanup, which costs ours (about 270 distinct objects)
+    0.15 s of system time per clone and the floor (one shared blob) nearly none.
+    """
     run(["git", "init", "-q"], repo, env)
     _release(repo, "v1", env)
     path = repo / changed_file
     text = path.read_text(encoding="utf-8")
     path.write_text(f"{text.rstrip()}\n\n{V2_LINE}\n", encoding="utf-8")
     _release(repo, "v2", env)
+    run(["git", "repack", "-a", "-d", "-q"], repo, env)
 
 
 def build_trivial_template(dest: Path, env: dict[str, str], plain: Iterable[str] = ()) -> Path:

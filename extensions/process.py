@@ -19,33 +19,32 @@ and hands each template the items a project gets.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
 PROCESS_FILE = Path(__file__).with_name("process.yml")
 """The data file with every list whose items depend on the project size."""
-_LOADS = itertools.count()
 
 
-def _load_sizes() -> ModuleType:
-    """``sizes.py`` beside this file, never another template version's."""
-    path = Path(__file__).with_name("sizes.py")
-    spec = importlib.util.spec_from_file_location(f"lifecycle_sizes_{next(_LOADS)}", path)
+def _load_reuse() -> ModuleType:
+    """``reuse.py`` beside this file, executed afresh like every module of this version."""
+    path = Path(__file__).with_name("reuse.py")
+    spec = importlib.util.spec_from_file_location("lifecycle_reuse", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-sizes = _load_sizes()
+reuse = _load_reuse()
+sizes = reuse.load_module("lifecycle_sizes", Path(__file__).with_name("sizes.py"))
+"""``sizes.py`` beside this file, never another template version's."""
 SIZES: tuple[str, ...] = sizes.SIZES
 RATINGS: dict[str, str] = sizes.RATINGS
 
@@ -63,10 +62,8 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
     A broken item (no ``text``, an unknown ``min_size``) fails the render
     instead of silently dropping a checklist line from every project.
     """
-    # libyaml's loader (in PyYAML's wheels) reads the file ten times faster than
-    # the pure-Python one, and an update loads it three times (old copy, new copy, merge).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    # Parsed once per process per content: an update renders twice from the same file.
+    data = reuse.load_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} must map list names to lists of items")
     for key, items in data.items():

@@ -32,7 +32,9 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import yaml
 from jinja2 import Environment, pass_context
@@ -128,12 +130,24 @@ def delivered_beside(dst_path: object) -> list[str]:
     return sorted((listed or "").split())
 
 
+@cache
+def copier_config(src_path: str) -> dict[str, Any]:
+    """The template's ``copier.yml`` at ``src_path``, parsed once: the message reads it three times.
+
+    libyaml's loader when PyYAML has it (ten times faster than the pure-Python
+    one). Shared between callers, so never mutated.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    config = yaml.load((Path(src_path) / "copier.yml").read_text(encoding="utf-8"), Loader=loader)
+    return config if isinstance(config, dict) else {}
+
+
 def team_owned(src_path: object) -> list[str]:
     """The template's team-owned paths: ``_skip_if_exists`` plus what ``_exclude`` keeps out
     of updates only (the code skeleton), as the template at ``src_path`` lists them.
     """
     try:
-        config = yaml.safe_load((Path(os.fspath(src_path)) / "copier.yml").read_text())  # type: ignore[arg-type]
+        config = copier_config(os.fspath(src_path))  # type: ignore[arg-type]
         entries = config.get("_exclude") or []
         plain = Environment()
         found: dict[str, set[str]] = {"copy": set(), "update": set()}
@@ -158,18 +172,29 @@ def rendered_paths(context: Context) -> set[str]:
     """Every project path the template renders with the answers in ``context``.
 
     Copier's own rule: the ``.jinja`` suffix is dropped, each path part is
-    rendered, and a part that renders empty leaves the file out.
+    rendered, and a part that renders empty leaves the file out. A part with
+    no ``{`` has no Jinja to render: it is kept as it is, uncompiled; a
+    templated part (``{{package_name}}`` heads every module) is rendered once.
     """
     conf = context.get("_copier_conf")
     src = Path(os.fspath(conf["src_path"]))
-    config = yaml.safe_load((src / "copier.yml").read_text())
+    config = copier_config(str(src))
     root = src / config.get("_subdirectory", "")
     variables = context.get_all()
+    templated: dict[str, str] = {}
+
+    def render(part: str) -> str:
+        if "{" not in part:
+            return part
+        if part not in templated:
+            templated[part] = context.environment.from_string(part).render(variables)
+        return templated[part]
+
     paths = set()
     for file in (p for p in root.rglob("*") if p.is_file()):
         parts = list(PurePosixPath(file.relative_to(root).as_posix()).parts)
         parts[-1] = parts[-1].removesuffix(TEMPLATE_SUFFIX)
-        rendered = [context.environment.from_string(part).render(variables) for part in parts]
+        rendered = [render(part) for part in parts]
         if all(rendered):
             paths.add("/".join(rendered))
     return paths

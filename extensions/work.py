@@ -58,14 +58,18 @@ def _load(name: str, path: Path) -> ModuleType:
 
 
 @cache
-def tool() -> ModuleType:
-    """The shipped ``tools/lifecycle.py`` of this template version."""
-    return _load("lifecycle_template_tool", TOOL_FILE)
+def _process_module() -> ModuleType:
+    return _load("lifecycle_template_process", HERE / "process.py")
 
 
 @cache
-def _process_module() -> ModuleType:
-    return _load("lifecycle_template_process", HERE / "process.py")
+def tool() -> ModuleType:
+    """The shipped ``tools/lifecycle.py`` of this template version.
+
+    Compiled once per process (``reuse.py``): an update renders two template
+    versions, and the tool is the largest module either loads.
+    """
+    return _process_module().reuse.load_module("lifecycle_template_tool", TOOL_FILE)
 
 
 REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}

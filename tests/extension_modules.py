@@ -28,6 +28,7 @@ markdown_text = _load("markdown_text")
 process = _load("process")
 work = _load("work")
 """Builds .lifecycle/process.json; ``work.tool()`` is the shipped tools/lifecycle.py."""
+reuse = _load("reuse")
 
 EXTENSIONS = [
     sizes.SizesExtension,

@@ -110,6 +110,9 @@ def test_our_template_repo_is_the_working_tree_tagged_twice(tmp_path: Path) -> N
     assert not (repo / ".venv").exists()
     changed = repo / templates.our_changed_file(repo)
     assert changed.read_text(encoding="utf-8").rstrip().endswith(templates.V2_LINE)
+    # Packed like a user's template: a clone hard-links no loose objects.
+    counts = timing.run(["git", "count-objects", "-v"], repo, env).stdout
+    assert "count: 0\n" in counts and "packs: 1\n" in counts
 
 
 def test_scale_generator_writes_the_requested_files(tmp_path: Path) -> None:
