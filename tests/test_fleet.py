@@ -443,8 +443,17 @@ def renovate_update(project: Path, version: str, trust: bool = True):
                   cwd=project, check=False)  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("size", SIZES)
+RENOVATE_PROJECTS = [("small", "library"), ("medium", "service"), ("large", "library")]
+"""Every size once and both kinds, not all six pairs: what Renovate adds to the update
+tests (tests/test_update.py, every size and both kinds) is its command line."""
+
+
+def test_renovate_projects_cover_every_kind_and_size() -> None:
+    assert {kind for _, kind in RENOVATE_PROJECTS} == set(KINDS)
+    assert {size for size, _ in RENOVATE_PROJECTS} == set(SIZES)
+
+
+@pytest.mark.parametrize(("size", "kind"), RENOVATE_PROJECTS)
 def test_renovate_command_updates_cleanly(template_repo, tmp_path, kind, size) -> None:
     answers = {**ANSWERS, "project_kind": kind, "project_size": size}
     project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
