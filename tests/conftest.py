@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -56,22 +56,29 @@ def _offline_toolchain() -> Iterator[None]:
 
 
 def run(
-    cmd: list[str], cwd: Path, *, check: bool = True, **kwargs: object
+    cmd: Sequence[str | Path], cwd: Path | None = None, *, check: bool = True, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command, output captured; fail the test with its output when ``check`` and it fails.
+    """Run a command, output captured as text; fail the test with its output when ``check``.
 
-    The one subprocess runner of the tests. Unless ``env`` says otherwise, git
-    gets the throwaway identity and no user or system configuration
+    The one subprocess runner of the tests. ``check=False`` where a failure is
+    the outcome under test: the caller asserts on the result, with
+    ``outputs(result)`` in its message. Unless ``env`` says otherwise, git gets
+    the throwaway identity and no user or system configuration
     (``GIT_IDENTITY``), so tests pass on a machine where git was never set up.
+    Other keywords (``env``, ``input``, ``stdin``, ``timeout``) go to ``subprocess.run``.
     """
     kwargs.setdefault("env", {**os.environ, **GIT_IDENTITY})
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
-        pytest.fail(
-            f"{' '.join(cmd)} failed in {cwd} with {result.returncode}:\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
+        command = " ".join(map(str, cmd))
+        pytest.fail(f"{command} failed in {cwd or Path.cwd()} with {result.returncode}:\n"
+                    + outputs(result))  # fmt: skip
     return result
+
+
+def outputs(result: subprocess.CompletedProcess[str]) -> str:
+    """A finished command's stdout and stderr, labelled, for an assertion message."""
+    return f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
 
 
 def copier_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

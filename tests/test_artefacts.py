@@ -16,7 +16,6 @@ import difflib
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -349,12 +348,7 @@ def mdformat_check(files: list[Path]) -> set[Path]:
     messages, so the report is read with whitespace collapsed. Any other
     output (a crash, a bad setting) fails the test.
     """
-    result = subprocess.run(
-        [sys.executable, "-m", "mdformat", "--check", *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run([sys.executable, "-m", "mdformat", "--check", *files], check=False)
     report = " ".join(result.stderr.split())
     assert not NOT_FORMATTED.sub("", report).strip(), f"mdformat failed:\n{result.stderr}"
     found = {Path(path) for path in NOT_FORMATTED.findall(report)}

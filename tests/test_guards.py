@@ -16,13 +16,8 @@ from .update_harness import AddText, build_template_repo
 
 
 def guard(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "tools/check_leftovers.py", *files],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """The project's leftover guard; exit 1 (leftovers found) is an outcome tests assert."""
+    return run([sys.executable, "tools/check_leftovers.py", *files], project, check=False)
 
 
 @pytest.fixture
@@ -217,6 +212,6 @@ def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects, tmp_path: Path
     # The hook's own command, as pre-commit runs it on the staged files.
     (project / "notes.md").write_text("<<<<<<< before updating\nmine\n")
     command = [*hook["entry"].split(), "notes.md", "README.md"]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    result = run(command, project, check=False)
     assert result.returncode == 1
     assert "notes.md: conflict markers on lines 1;" in result.stdout

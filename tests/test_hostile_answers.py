@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -408,7 +407,7 @@ CopierApp.run()
 def _no_network_namespace() -> list[str]:
     """`unshare -n` (no network interfaces at all) where the machine allows it."""
     try:
-        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
+        probe = run(["unshare", "-n", "true"], check=False)
     except FileNotFoundError:
         return []
     return ["unshare", "-n"] if probe.returncode == 0 else []
@@ -429,7 +428,6 @@ def test_rendering_needs_no_network(tmp_path: Path) -> None:
         str(ROOT),
         "offline",
     ]
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    result = run(command, tmp_path)
     assert "network access during rendering" not in result.stderr
     assert (tmp_path / "offline" / "src" / "offline" / "core.py").is_file()

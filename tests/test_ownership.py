@@ -13,11 +13,11 @@ of the list lives here.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import jinja2
 import pathspec
+import pytest
 import yaml
 
 from .conftest import ROOT, team_owned_paths
@@ -181,17 +181,39 @@ def test_a_shell_string_migration_is_caught() -> None:
     assert shell_string_migrations([listed, shell, "echo hi"]) == [shell, "echo hi"]
 
 
-def test_the_update_tests_migration_is_list_form_and_changes_nothing_else(tmp_path: Path) -> None:
-    """The harness's v2 move migration (tests/update_harness.py) is what RELEASING.md asks for."""
-    copier_yml_copy = Path(shutil.copy(ROOT / "copier.yml", tmp_path / "copier.yml"))
+@pytest.mark.parametrize("layout", ["as it is", "no _migrations", "empty", "flow list"])
+def test_the_update_tests_migration_is_list_form_and_changes_nothing_else(
+    tmp_path: Path, layout: str
+) -> None:
+    """The harness's v2 move migration (tests/update_harness.py) is what RELEASING.md asks for,
+    appended last whatever the layout of copier.yml, with every other setting unchanged."""
+    before = copier_yml()
+    existing = {"as it is": before["_migrations"], "no _migrations": None, "empty": [],
+                "flow list": before["_migrations"]}[layout]  # fmt: skip
+    assert before["_migrations"], "copier.yml has migrations to keep"
+    text = (ROOT / "copier.yml").read_text()
+    if layout != "as it is":
+        start = text.index("\n_migrations:\n")
+        end = text.index("\n_message_after_copy:")
+        listed = (
+            ""
+            if existing is None
+            else "_migrations: "
+            + yaml.safe_dump(existing, default_flow_style=True, width=float("inf"))
+        )
+        text = text[: start + 1] + listed + text[end:]
+    copier_yml_copy = tmp_path / "copier.yml"
+    copier_yml_copy.write_text(text)
+    assert yaml.safe_load(text).get("_migrations") == existing, "the layout under test"
     command = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/move_file.py",
                "a \"quoted\" path.md", "b.md"]  # fmt: skip
     add_migration(copier_yml_copy, "v2.0.0", command)
-    before, after = copier_yml(), yaml.safe_load(copier_yml_copy.read_text())
+    after = yaml.safe_load(copier_yml_copy.read_text())
     added = {"version": "v2.0.0", "command": command, "when": "{{ _stage == 'after' }}"}
-    assert added in after["_migrations"]
-    assert [entry for entry in after["_migrations"] if entry != added] == before["_migrations"]
+    assert after["_migrations"] == [*(existing or []), added]
     assert shell_string_migrations(after["_migrations"]) == []
+    # The same settings in the same order (copier asks the questions in file order).
+    assert [k for k in after if k != "_migrations"] == [k for k in before if k != "_migrations"]
     assert {k: v for k, v in after.items() if k != "_migrations"} == {
         k: v for k, v in before.items() if k != "_migrations"
     }
