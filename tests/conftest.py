@@ -7,6 +7,8 @@ from any folder tests this template, not whatever is in the current folder.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -135,14 +137,37 @@ def template_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_working_tree(tmp_path_factory.mktemp("template"))
 
 
+def made_once(folder: Path, make: Callable[[Path], None]) -> Path:
+    """Run ``make(folder)`` unless a process of this session already has; return ``folder``.
+
+    An exclusive lock on ``folder`` makes the other pytest-xdist workers wait
+    for the first one and then reuse what it made.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".done").exists():
+            make(folder)
+            (folder / ".done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def render(copie_session, template_folder: Path) -> Callable[..., Path]:
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder all pytest-xdist workers of this session share (each has its own basetemp)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def render(copie_session, template_folder: Path, session_folder: Path) -> Callable[..., Path]:
     """Return a function rendering a project once per session for each set of answers.
 
     ``render(project_kind="library", project_size="large")`` renders with
     those answers over ``TEST_ANSWERS`` (the rest at their defaults) the first
-    time and returns the same folder afterwards. Treat it as read-only: a
-    test that edits files copies it first (``editable_copy``).
+    time and returns the same folder afterwards, in every xdist worker: one
+    render per set of answers per session. Treat it as read-only: a test that
+    edits files copies it first (``editable_copy``).
     """
     rendered: dict[str, Path] = {}
 
@@ -150,9 +175,14 @@ def render(copie_session, template_folder: Path) -> Callable[..., Path]:
         data = {**SHARED_DEFAULTS, **TEST_ANSWERS, **answers}
         key = repr(sorted(data.items()))
         if key not in rendered:
-            result = copie_session.copy(extra_answers=data, template_dir=template_folder)
-            assert result.exit_code == 0, result.exception
-            rendered[key] = result.project_dir
+
+            def copy(folder: Path) -> None:
+                result = copie_session.copy(extra_answers=data, template_dir=template_folder)
+                assert result.exit_code == 0, result.exception
+                shutil.move(result.project_dir, folder / "project")
+
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            rendered[key] = made_once(session_folder / "renders" / digest, copy) / "project"
         return rendered[key]
 
     return get
