@@ -212,44 +212,42 @@ def uv() -> str:
 
 
 @pytest.fixture(scope="session")
-def synced_project(
-    kind_size_projects, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str, str], Path]:
-    """Return a function giving the project for a kind and size, synced once.
+def synced_project(kind_size_projects, session_folder: Path) -> Callable[[str, str], Path]:
+    """Return a function giving the project for a kind and size, synced once per session.
 
     ``uv sync --all-groups`` installs the dev and docs tools, so the copy,
     service, docs and workflow tests share one rendered project and one
-    environment per kind and size instead of each making its own. The
-    environment lives in a copy of the shared render, so tests that list
-    the files copier wrote never see ``.venv`` or ``uv.lock``.
+    environment per kind and size instead of each making its own (in every
+    xdist worker). The environment lives in a copy of the shared render, so
+    tests that list the files copier wrote never see ``.venv`` or ``uv.lock``.
     """
-    synced: dict[tuple[str, str], Path] = {}
 
     def get(kind: str, size: str) -> Path:
-        if (kind, size) not in synced:
-            parent = tmp_path_factory.mktemp(f"synced-{kind}-{size}")
-            project = editable_copy(kind_size_projects[kind, size], parent)
+        def sync(folder: Path) -> None:
+            project = editable_copy(kind_size_projects[kind, size], folder)
             run([uv(), "sync", "--all-groups", "--quiet"], cwd=project)
-            synced[kind, size] = project
-        return synced[kind, size]
+
+        return made_once(session_folder / "synced" / f"{kind}-{size}", sync) / "project"
 
     return get
 
 
 @pytest.fixture(scope="session")
-def project_suite(synced_project) -> Callable[[str, str], str]:
+def project_suite(synced_project, session_folder: Path) -> Callable[[str, str], str]:
     """Return a function giving the verbose output of a synced project's own suite.
 
-    Each generated suite runs once per session, with coverage, in the way its
-    README and CI run it (``uv run pytest``); the copy and service tests read
-    the same output instead of running the suite again.
+    Each generated suite runs once per session (in one xdist worker), with
+    coverage, in the way its README and CI run it (``uv run pytest``); the copy
+    and service tests read the same output instead of running the suite again.
     """
-    outputs: dict[tuple[str, str], str] = {}
 
     def get(kind: str, size: str) -> str:
-        if (kind, size) not in outputs:
+        def test(folder: Path) -> None:
             command = [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-v", "--cov"]
-            outputs[kind, size] = run(command, cwd=synced_project(kind, size)).stdout
-        return outputs[kind, size]
+            output = run(command, cwd=synced_project(kind, size)).stdout
+            (folder / "output.txt").write_text(output)
+
+        folder = made_once(session_folder / "suites" / f"{kind}-{size}", test)
+        return (folder / "output.txt").read_text()
 
     return get
