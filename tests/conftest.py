@@ -141,12 +141,18 @@ def made_once(folder: Path, make: Callable[[Path], None]) -> Path:
     """Run ``make(folder)`` unless a process of this session already has; return ``folder``.
 
     An exclusive lock on ``folder`` makes the other pytest-xdist workers wait
-    for the first one and then reuse what it made.
+    for the first one and then reuse what it made. After a failed ``make`` the
+    next caller starts again from an empty folder, and fails with its own message.
     """
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / ".done").exists():
+            for leftover in folder.iterdir():
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                elif leftover.name != ".lock":
+                    leftover.unlink()
             make(folder)
             (folder / ".done").touch()
     return folder
