@@ -7,12 +7,14 @@ from any folder tests this template, not whatever is in the current folder.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -56,22 +58,29 @@ def _offline_toolchain() -> Iterator[None]:
 
 
 def run(
-    cmd: list[str], cwd: Path, *, check: bool = True, **kwargs: object
+    cmd: Sequence[str | Path], cwd: Path | None = None, *, check: bool = True, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command, output captured; fail the test with its output when ``check`` and it fails.
+    """Run a command, output captured as text; fail the test with its output when ``check``.
 
-    The one subprocess runner of the tests. Unless ``env`` says otherwise, git
-    gets the throwaway identity and no user or system configuration
+    The one subprocess runner of the tests. ``check=False`` where a failure is
+    the outcome under test: the caller asserts on the result, with
+    ``outputs(result)`` in its message. Unless ``env`` says otherwise, git gets
+    the throwaway identity and no user or system configuration
     (``GIT_IDENTITY``), so tests pass on a machine where git was never set up.
+    Other keywords (``env``, ``input``, ``stdin``, ``timeout``) go to ``subprocess.run``.
     """
     kwargs.setdefault("env", {**os.environ, **GIT_IDENTITY})
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
-        pytest.fail(
-            f"{' '.join(cmd)} failed in {cwd} with {result.returncode}:\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
+        command = " ".join(map(str, cmd))
+        pytest.fail(f"{command} failed in {cwd or Path.cwd()} with {result.returncode}:\n"
+                    + outputs(result))  # fmt: skip
     return result
+
+
+def outputs(result: subprocess.CompletedProcess[str]) -> str:
+    """A finished command's stdout and stderr, labelled, for an assertion message."""
+    return f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
 
 
 def copier_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -128,14 +137,43 @@ def template_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_working_tree(tmp_path_factory.mktemp("template"))
 
 
+def made_once(folder: Path, make: Callable[[Path], None]) -> Path:
+    """Run ``make(folder)`` unless a process of this session already has; return ``folder``.
+
+    An exclusive lock on ``folder`` makes the other pytest-xdist workers wait
+    for the first one and then reuse what it made. After a failed ``make`` the
+    next caller starts again from an empty folder, and fails with its own message.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".done").exists():
+            for leftover in folder.iterdir():
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                elif leftover.name != ".lock":
+                    leftover.unlink()
+            make(folder)
+            (folder / ".done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def render(copie_session, template_folder: Path) -> Callable[..., Path]:
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder all pytest-xdist workers of this session share (each has its own basetemp)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def render(copie_session, template_folder: Path, session_folder: Path) -> Callable[..., Path]:
     """Return a function rendering a project once per session for each set of answers.
 
     ``render(project_kind="library", project_size="large")`` renders with
     those answers over ``TEST_ANSWERS`` (the rest at their defaults) the first
-    time and returns the same folder afterwards. Treat it as read-only: a
-    test that edits files copies it first (``editable_copy``).
+    time and returns the same folder afterwards, in every xdist worker: one
+    render per set of answers per session. Treat it as read-only: a test that
+    edits files copies it first (``editable_copy``).
     """
     rendered: dict[str, Path] = {}
 
@@ -143,9 +181,14 @@ def render(copie_session, template_folder: Path) -> Callable[..., Path]:
         data = {**SHARED_DEFAULTS, **TEST_ANSWERS, **answers}
         key = repr(sorted(data.items()))
         if key not in rendered:
-            result = copie_session.copy(extra_answers=data, template_dir=template_folder)
-            assert result.exit_code == 0, result.exception
-            rendered[key] = result.project_dir
+
+            def copy(folder: Path) -> None:
+                result = copie_session.copy(extra_answers=data, template_dir=template_folder)
+                assert result.exit_code == 0, result.exception
+                shutil.move(result.project_dir, folder / "project")
+
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            rendered[key] = made_once(session_folder / "renders" / digest, copy) / "project"
         return rendered[key]
 
     return get
@@ -175,44 +218,42 @@ def uv() -> str:
 
 
 @pytest.fixture(scope="session")
-def synced_project(
-    kind_size_projects, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str, str], Path]:
-    """Return a function giving the project for a kind and size, synced once.
+def synced_project(kind_size_projects, session_folder: Path) -> Callable[[str, str], Path]:
+    """Return a function giving the project for a kind and size, synced once per session.
 
     ``uv sync --all-groups`` installs the dev and docs tools, so the copy,
     service, docs and workflow tests share one rendered project and one
-    environment per kind and size instead of each making its own. The
-    environment lives in a copy of the shared render, so tests that list
-    the files copier wrote never see ``.venv`` or ``uv.lock``.
+    environment per kind and size instead of each making its own (in every
+    xdist worker). The environment lives in a copy of the shared render, so
+    tests that list the files copier wrote never see ``.venv`` or ``uv.lock``.
     """
-    synced: dict[tuple[str, str], Path] = {}
 
     def get(kind: str, size: str) -> Path:
-        if (kind, size) not in synced:
-            parent = tmp_path_factory.mktemp(f"synced-{kind}-{size}")
-            project = editable_copy(kind_size_projects[kind, size], parent)
+        def sync(folder: Path) -> None:
+            project = editable_copy(kind_size_projects[kind, size], folder)
             run([uv(), "sync", "--all-groups", "--quiet"], cwd=project)
-            synced[kind, size] = project
-        return synced[kind, size]
+
+        return made_once(session_folder / "synced" / f"{kind}-{size}", sync) / "project"
 
     return get
 
 
 @pytest.fixture(scope="session")
-def project_suite(synced_project) -> Callable[[str, str], str]:
+def project_suite(synced_project, session_folder: Path) -> Callable[[str, str], str]:
     """Return a function giving the verbose output of a synced project's own suite.
 
-    Each generated suite runs once per session, with coverage, in the way its
-    README and CI run it (``uv run pytest``); the copy and service tests read
-    the same output instead of running the suite again.
+    Each generated suite runs once per session (in one xdist worker), with
+    coverage, in the way its README and CI run it (``uv run pytest``); the copy
+    and service tests read the same output instead of running the suite again.
     """
-    outputs: dict[tuple[str, str], str] = {}
 
     def get(kind: str, size: str) -> str:
-        if (kind, size) not in outputs:
+        def test(folder: Path) -> None:
             command = [uv(), "run", "--quiet", "pytest", "-p", "no:cacheprovider", "-v", "--cov"]
-            outputs[kind, size] = run(command, cwd=synced_project(kind, size)).stdout
-        return outputs[kind, size]
+            output = run(command, cwd=synced_project(kind, size)).stdout
+            (folder / "output.txt").write_text(output)
+
+        folder = made_once(session_folder / "suites" / f"{kind}-{size}", test)
+        return (folder / "output.txt").read_text()
 
     return get

@@ -19,9 +19,7 @@ import jinja2
 import pytest
 import yaml
 
-from .conftest import ROOT, copy_working_tree
-from .conftest import copier_cli as copier
-from .conftest import run as sh
+from .conftest import ROOT, copier_cli, copy_working_tree, run
 from .update_harness import commit_all
 
 _spec = importlib.util.spec_from_file_location("adopt", ROOT / "extensions" / "adopt.py")
@@ -104,9 +102,9 @@ def test_filters_outside_copier_give_the_empty_answer() -> None:
 def tagged_template(dest: Path) -> Path:
     """This working tree as a released template (tag v1.0.0), as teams copy it."""
     copy_working_tree(dest)
-    sh(["git", "init", "-q", "-b", "main"], dest)
+    run(["git", "init", "-q", "-b", "main"], dest)
     commit_all(dest, "Template v1.0.0")
-    sh(["git", "tag", "v1.0.0"], dest)
+    run(["git", "tag", "v1.0.0"], dest)
     return dest
 
 
@@ -121,7 +119,7 @@ def snapshot(repo: Path) -> dict[str, bytes]:
 
 def make_repo(repo: Path) -> dict[str, bytes]:
     """`git init` and commit ``repo`` as it is; return its files."""
-    sh(["git", "init", "-q", "-b", "main"], repo)
+    run(["git", "init", "-q", "-b", "main"], repo)
     commit_all(repo, "The project as its authors made it")
     return snapshot(repo)
 
@@ -129,7 +127,7 @@ def make_repo(repo: Path) -> dict[str, bytes]:
 def adopt_into(template: Path, repo: Path, *data: str) -> subprocess.CompletedProcess[str]:
     """The how-to's command: the real copier CLI, its own answers file."""
     data_args = [arg for item in ("existing_repo=true", *data) for arg in ("--data", item)]
-    return copier(
+    return copier_cli(
         "copy", "--trust", "--defaults", *data_args, "--answers-file", ANSWERS_FILE,
         str(template), str(repo), cwd=repo.parent,
     )  # fmt: skip
@@ -152,21 +150,13 @@ def assert_adopted_without_touching(repo: Path, before: dict[str, bytes]) -> set
 def kit_and_update(template: Path, repo: Path) -> str:
     """Commit the adoption, start a piece of work, then an immediate update changes nothing."""
     commit_all(repo, "Adopt the lifecycle process")
-    kit = subprocess.run(
-        [sys.executable, "tools/lifecycle.py", "new", "Try the kit", "--size", "small"],
-        cwd=repo, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert kit.returncode == 0, kit.stderr
+    run([sys.executable, "tools/lifecycle.py", "new", "Try the kit", "--size", "small"], repo)
     assert (repo / "docs/work/0002-try-the-kit/shaping.md").is_file()
-    check = subprocess.run(
-        [sys.executable, "tools/lifecycle.py", "check", "--structure"],
-        cwd=repo, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert check.returncode == 0, f"the lifecycle check fails after adoption:\n{check.stdout}"
+    run([sys.executable, "tools/lifecycle.py", "check", "--structure"], repo)  # after adoption
     commit_all(repo, "Start a piece of work")
     committed = snapshot(repo)
-    update = copier("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
-    status = sh(["git", "status", "--porcelain"], repo).stdout
+    update = copier_cli("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    status = run(["git", "status", "--porcelain"], repo).stdout
     assert status == "", f"an immediate update changed files:\n{status}"
     assert snapshot(repo) == committed
     return update.stdout + update.stderr
@@ -178,7 +168,7 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     """`when` sees the destination: a new folder is not asked; a project folder is, and a
     repository that already uses another copier template keeps that template's answers."""
     template = tagged_template(tmp_path / "template")
-    copier("copy", "--trust", "--defaults", str(template), "fresh", cwd=tmp_path)
+    copier_cli("copy", "--trust", "--defaults", str(template), "fresh", cwd=tmp_path)
     fresh = yaml.safe_load((tmp_path / "fresh/.copier-answers.yml").read_text())
     assert "existing_repo" not in fresh
     assert (tmp_path / "fresh/src/fresh/__init__.py").is_file()
@@ -235,10 +225,10 @@ def download_sdist(pin: str, cache: Path) -> Path:
     name, version = pin.split("==")
     found = sorted(cache.glob(f"{name}-{version}.tar.gz"))
     if not found:
-        result = subprocess.run(
+        result = run(
             [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
              "--no-deps", "--dest", str(cache), pin],
-            capture_output=True, text=True, check=False, timeout=300,
+            check=False, timeout=300,
         )  # fmt: skip
         found = sorted(cache.glob(f"{name}-{version}.tar.gz"))
         if result.returncode != 0 or not found:
@@ -286,12 +276,12 @@ def test_adopting_a_real_project_changes_none_of_its_files(
 def test_an_update_cannot_turn_adoption_on_in_a_generated_repository(tmp_path: Path) -> None:
     """Flipping the answer would make the update delete the template's CI and tooling."""
     template = tagged_template(tmp_path / "template")
-    copier("copy", "--trust", "--defaults", str(template), "acme", cwd=tmp_path)
+    copier_cli("copy", "--trust", "--defaults", str(template), "acme", cwd=tmp_path)
     project = tmp_path / "acme"
-    sh(["git", "init", "-q", "-b", "main"], project)
+    run(["git", "init", "-q", "-b", "main"], project)
     commit_all(project, "Start")
     before = snapshot(project)
-    result = copier(
+    result = copier_cli(
         "update", "--trust", "--defaults", "--data", "existing_repo=true", cwd=project, check=False
     )
     assert result.returncode != 0
@@ -299,4 +289,4 @@ def test_an_update_cannot_turn_adoption_on_in_a_generated_repository(tmp_path: P
         "existing_repo" in result.stderr and "cannot change after the first copy" in result.stderr
     )
     assert snapshot(project) == before
-    assert sh(["git", "status", "--porcelain"], project).stdout == ""
+    assert run(["git", "status", "--porcelain"], project).stdout == ""

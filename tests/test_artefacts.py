@@ -16,11 +16,9 @@ import difflib
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-import pathspec
 import pytest
 import yaml
 
@@ -33,7 +31,6 @@ from .conftest import (
     editable_copy,
     git,
     run,
-    team_owned_paths,
     uv,
 )
 from .extension_modules import process, work
@@ -115,11 +112,6 @@ def kit_files(project: Path) -> list[str]:
     return sorted(p.relative_to(project).as_posix() for p in (project / FIRST).glob("*.md"))
 
 
-def user_owned(path: str) -> bool:
-    """Whether the team owns it: `_skip_if_exists` or left out of updates (gitignore patterns)."""
-    return pathspec.PathSpec.from_lines("gitignore", team_owned_paths()).match_file(path)
-
-
 def markdown_files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*.md") if ".venv" not in p.parts)
 
@@ -186,23 +178,6 @@ def test_map_records_rubric_recommendation_and_choice(
     assert f"Recommended size (the highest answer): **{recommended}**" in size
     assert f"Chosen size: **{chosen or recommended}**" in size
     assert ("lighter than the rubric recommends" in size) is lighter
-
-
-@pytest.mark.parametrize(("size", "ui"), [(s, u) for s in SIZES for u in UI])
-def test_ownership_table_matches_copier_settings(projects, size: str, ui: bool) -> None:
-    """The table tells the truth: user-owned rows are exactly the team-owned paths."""
-    project = projects["service", size, ui]
-    table = sections((project / "docs" / "lifecycle.md").read_text())["Who owns which file"]
-    rows = dict(re.findall(r"^\| `([^`]+)` \| (process|user) \|", table, flags=re.M))
-    for path, owner in rows.items():
-        if path.endswith("/"):  # a folder: copier skips it as `folder/**`
-            assert (project / path).is_dir(), path
-            assert user_owned(f"{path}any-file") is (owner == "user"), path
-        else:
-            assert (project / path).is_file(), path
-            assert user_owned(path) is (owner == "user"), path
-    rendered_artefacts = {p for p in SNAPSHOT_FILES if (project / p).is_file()}
-    assert rendered_artefacts <= set(rows)
 
 
 # ------------------------------------------------------------ the documents
@@ -352,12 +327,7 @@ def mdformat_check(files: list[Path]) -> set[Path]:
     messages, so the report is read with whitespace collapsed. Any other
     output (a crash, a bad setting) fails the test.
     """
-    result = subprocess.run(
-        [sys.executable, "-m", "mdformat", "--check", *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run([sys.executable, "-m", "mdformat", "--check", *files], check=False)
     report = " ".join(result.stderr.split())
     assert not NOT_FORMATTED.sub("", report).strip(), f"mdformat failed:\n{result.stderr}"
     found = {Path(path) for path in NOT_FORMATTED.findall(report)}

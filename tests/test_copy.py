@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import tarfile
 import tomllib
@@ -23,6 +22,7 @@ from .conftest import (
     copy_working_tree,
     editable_copy,
     git,
+    outputs,
     run,
     uv,
 )
@@ -139,10 +139,8 @@ def test_mypy_config_is_strict_and_finds_a_type_error(synced_project, tmp_path: 
     (project / "src" / package / "loose.py").write_text(
         '"""Untyped."""\n\n\ndef f(x):\n    return x\n'
     )
-    result = subprocess.run(
-        [uv(), "run", "--quiet", "mypy"], cwd=project, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 1
+    result = run([uv(), "run", "--quiet", "mypy"], project, check=False)
+    assert result.returncode == 1, outputs(result)
     assert "loose.py:4: error: Function is missing a type annotation" in result.stdout
 
 
@@ -265,14 +263,9 @@ def test_missing_extension_package_is_explained(template_folder: Path, tmp_path:
         "sys.argv = ['copier', *sys.argv[1:]]\n"
         "CopierApp.run()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", hide, "copy", "--trust", "--defaults", str(template_folder), "x"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode != 0
+    command = [sys.executable, "-c", hide, "copy", "--trust", "--defaults", template_folder, "x"]
+    result = run(command, tmp_path, check=False)
+    assert result.returncode != 0, outputs(result)
     assert "copier_template_extensions" in result.stderr
     assert "could not load some Jinja extensions" in result.stderr
     assert "copier-template-extensions" in (ROOT / "README.md").read_text()
@@ -337,16 +330,7 @@ def test_following_the_after_copy_message_works(tmp_path: Path) -> None:
     project = tmp_path / "acme-billing"
     assert commands[0] == "cd acme-billing"  # the folder as the user named it
     for command in commands[1:]:
-        result = subprocess.run(
-            ["bash", "-c", f"set -euo pipefail\n{command}"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+        run(["bash", "-c", f"set -euo pipefail\n{command}"], project, env=env, timeout=600)
         if command.startswith("git init"):
             assert "uv.lock" in git("ls-files", cwd=project).split()
         if command.startswith("git") or command.startswith("uvx"):

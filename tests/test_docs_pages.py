@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -21,7 +20,7 @@ from markdown_it import MarkdownIt
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from .conftest import ROOT, copier_cli, git
+from .conftest import ROOT, copier_cli, git, run
 
 PAGES = sorted(
     [
@@ -56,13 +55,8 @@ def relative(path: Path) -> str:
 def test_pages_pass_mdformat() -> None:
     """The pages keep the formatting a generated project's pages keep."""
     assert (ROOT / ".mdformat.toml").is_file()
-    result = subprocess.run(
-        [sys.executable, "-m", "mdformat", "--check", *map(relative, PAGES)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run([sys.executable, "-m", "mdformat", "--check", *map(relative, PAGES)], ROOT,
+                 check=False)  # fmt: skip
     assert result.returncode == 0, (
         f"{result.stderr}fix with: uv run mdformat README.md RELEASING.md CHANGELOG.md docs"
     )

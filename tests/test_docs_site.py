@@ -46,13 +46,7 @@ API_NAMES = {
 def sphinx(project: Path, source: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """The README's docs command, with the project's own environment."""
     python = str(project / ".venv" / "bin" / "python")
-    return subprocess.run(
-        [python, "-m", "sphinx", "-W", "-b", "html", str(source), str(out)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run([python, "-m", "sphinx", "-W", "-b", "html", source, out], project, check=False)
 
 
 def build(project: Path, source: Path, out: Path) -> None:

@@ -97,9 +97,7 @@ def status(project: Path, *args: str) -> ToolRun:
     env.pop("GITHUB_STEP_SUMMARY", None)
     env.pop("GITHUB_ACTIONS", None)
     command = [sys.executable, "tools/template_status.py", "--copier", COPIER, *args]
-    result = subprocess.run(
-        [*command, "--summary", str(body)], cwd=project, capture_output=True, text=True, env=env
-    )
+    result = run([*command, "--summary", str(body)], project, env=env, check=False)
     written = dict(
         line.split("=", 1) for line in outputs.read_text().splitlines()
     ) if outputs.exists() else {}  # fmt: skip
@@ -443,8 +441,17 @@ def renovate_update(project: Path, version: str, trust: bool = True):
                   cwd=project, check=False)  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("size", SIZES)
+RENOVATE_PROJECTS = [("small", "library"), ("medium", "service"), ("large", "library")]
+"""Every size once and both kinds, not all six pairs: what Renovate adds to the update
+tests (tests/test_update.py, every size and both kinds) is its command line."""
+
+
+def test_renovate_projects_cover_every_kind_and_size() -> None:
+    assert {kind for _, kind in RENOVATE_PROJECTS} == set(KINDS)
+    assert {size for size, _ in RENOVATE_PROJECTS} == set(SIZES)
+
+
+@pytest.mark.parametrize(("size", "kind"), RENOVATE_PROJECTS)
 def test_renovate_command_updates_cleanly(template_repo, tmp_path, kind, size) -> None:
     answers = {**ANSWERS, "project_kind": kind, "project_size": size}
     project = copy_project(template_repo.path, template_repo.v1, tmp_path / "acme-billing", answers)
@@ -504,9 +511,7 @@ def push_step(project: Path, remote: Path) -> tuple[str, subprocess.CompletedPro
         "GIT_CONFIG_KEY_0": f"url.{remote}.insteadOf",
         "GIT_CONFIG_VALUE_0": "https://x-access-token:token@github.com/acme/billing.git",
     }
-    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project, env=env,
-                            capture_output=True, text=True)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    result = run(["bash", "-e", "-c", step["run"]], project, env=env)
     return output.read_text().strip(), result
 
 
@@ -542,8 +547,7 @@ def test_push_step_never_overwrites_a_branch_people_worked_on(template_repo, tmp
 
     # Someone resolves something on the branch: the next run leaves it alone.
     human = {**os.environ, **GIT_IDENTITY, "GIT_COMMITTER_EMAIL": "ana@example.invalid"}
-    subprocess.run(["git", "commit", "--quiet", "--allow-empty", "-m", "Resolve by hand"],
-                   cwd=project, env=human, check=True)  # fmt: skip
+    run(["git", "commit", "--quiet", "--allow-empty", "-m", "Resolve by hand"], project, env=human)
     run(["git", "push", "--quiet", "origin", BRANCH], project)
     resolved = remote_branch(remote)
     reapply(project)

@@ -7,22 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pathspec
 import pytest
 import yaml
 
-from .conftest import TEST_ANSWERS, editable_copy, git, run, team_owned_paths
+from .conftest import editable_copy, git, run
 from .update_harness import AddText, build_template_repo
 
 
 def guard(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "tools/check_leftovers.py", *files],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """The project's leftover guard; exit 1 (leftovers found) is an outcome tests assert."""
+    return run([sys.executable, "tools/check_leftovers.py", *files], project, check=False)
 
 
 @pytest.fixture
@@ -128,72 +122,12 @@ def test_template_status_reports_versions_and_changes(tmp_path: Path) -> None:
     assert current.strip() == "Up to date with the lifecycle template (version 2.0.0)."
 
 
-# ------------------------------------------------ owners and dependency bot
-
-OWNERSHIP_MATRIX = [(size, ui) for size in ("small", "medium", "large") for ui in (False, True)]
-
-
-def rendered_files(project: Path) -> set[str]:
-    return {
-        path.relative_to(project).as_posix()
-        for path in project.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
+# ------------------------------------------------ dependency bot and pre-commit
+# (Owners: CODEOWNERS and docs/lifecycle.md's table are checked in test_ownership.py.)
 
 
-def user_owned(paths: set[str]) -> set[str]:
-    spec = pathspec.PathSpec.from_lines("gitignore", team_owned_paths())  # as copier matches it
-    return {path for path in paths if spec.match_file(path)}
-
-
-@pytest.fixture(scope="module")
-def sized_projects(render) -> dict[tuple[str, bool], Path]:
-    """Read-only projects for each size, with and without a UI."""
-    return {(size, ui): render(project_size=size, has_ui=ui) for size, ui in OWNERSHIP_MATRIX}
-
-
-@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
-def test_codeowners_lists_exactly_the_process_owned_files(sized_projects, size, ui) -> None:
-    project = sized_projects[size, ui]
-    files = rendered_files(project) - {".copier-answers.yml"}
-    process_owned = files - user_owned(files)
-    rules = [
-        line.split()
-        for line in (project / ".github" / "CODEOWNERS").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    assert all(owners == [TEST_ANSWERS["owner"]] for _, *owners in rules)
-    listed = [path.removeprefix("/") for path, *_ in rules]
-    assert len(listed) == len(set(listed))
-    assert set(listed) == process_owned
-
-
-@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
-def test_ownership_table_covers_every_generated_file(sized_projects, size, ui) -> None:
-    project = sized_projects[size, ui]
-    table = (project / "docs" / "lifecycle.md").read_text().split("## Who owns which file")[1]
-    rows = {}
-    for line in table.splitlines():
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if len(cells) == 3 and cells[0].startswith("`"):
-            rows[cells[0].strip("`")] = cells[1]
-    files = rendered_files(project)
-    skipped = user_owned(files)
-    for path in files:
-        owner = rows.get(path) or next(
-            (rows[row] for row in rows if row.endswith("/") and path.startswith(row)), None
-        )
-        assert owner is not None, f"{path} is missing from the ownership table"
-        expected = (
-            "copier"
-            if path == ".copier-answers.yml"
-            else ("user" if path in skipped else "process")
-        )
-        assert owner == expected, path
-
-
-def test_dependabot_ignores_exactly_the_actions_the_template_pins(sized_projects) -> None:
-    project = sized_projects["large", True]
+def test_dependabot_ignores_exactly_the_actions_the_template_pins(render) -> None:
+    project = render(project_size="large", has_ui=True)
     used = set()
     for workflow in (project / ".github" / "workflows").glob("*.yml"):
         for match in re.finditer(r"uses:\s*([^\s@]+)@", workflow.read_text()):
@@ -207,8 +141,8 @@ def test_dependabot_ignores_exactly_the_actions_the_template_pins(sized_projects
     assert ecosystems == {"uv", "github-actions"}
 
 
-def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects, tmp_path: Path) -> None:
-    project = editable_copy(sized_projects["small", False], tmp_path)
+def test_pre_commit_and_ci_run_the_leftover_guard(render, tmp_path: Path) -> None:
+    project = editable_copy(render(project_size="small"), tmp_path)
     hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     hook = next(h for h in hooks if h["id"] == "update-leftovers")
     ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
@@ -217,6 +151,6 @@ def test_pre_commit_and_ci_run_the_leftover_guard(sized_projects, tmp_path: Path
     # The hook's own command, as pre-commit runs it on the staged files.
     (project / "notes.md").write_text("<<<<<<< before updating\nmine\n")
     command = [*hook["entry"].split(), "notes.md", "README.md"]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    result = run(command, project, check=False)
     assert result.returncode == 1
     assert "notes.md: conflict markers on lines 1;" in result.stdout

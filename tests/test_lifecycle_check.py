@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import KINDS, ROOT, SIZES, copy_working_tree, editable_copy
-from .conftest import copier_cli as copier
-from .conftest import run as sh
+from .conftest import KINDS, ROOT, SIZES, copier_cli, copy_working_tree, editable_copy, run
 from .test_lifecycle_tool import tool, work_extension
 from .update_harness import AddText, build_template_repo, commit_all, copy_project
 
@@ -572,13 +570,8 @@ def test_headings_inside_code_fences_are_not_sections() -> None:
 
 # ------------------------------------------------------------------ rendered projects
 def run_check(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "tools/lifecycle.py", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """The project's own lifecycle tool; exit 1 (duties open) is an outcome tests assert."""
+    return run([sys.executable, "tools/lifecycle.py", *args], project, check=False)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -650,9 +643,9 @@ def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -
     template = tmp_path / "template"
     template.mkdir()
     copy_working_tree(template)
-    sh(["git", "init", "-q", "-b", "main"], template)
+    run(["git", "init", "-q", "-b", "main"], template)
     commit_all(template, "Template v1.0.0")
-    sh(["git", "tag", "v1.0.0"], template)
+    run(["git", "tag", "v1.0.0"], template)
     answers = {"project_name": "Acme Billing", "project_size": "small"}
     project = copy_project(template, "v1.0.0", tmp_path / "project", answers)
     plan = project / "docs" / "test-plan.md"
@@ -662,7 +655,7 @@ def test_a_size_change_is_named_by_check_and_filled_in_by_sync(tmp_path: Path) -
     )
     commit_all(project, "The team writes its test plan")
     before = plan.read_text()
-    copier("update", "--trust", "--defaults", "--data", "project_size=large", cwd=project)
+    copier_cli("update", "--trust", "--defaults", "--data", "project_size=large", cwd=project)
     assert plan.read_text() == before, "copier leaves the team's plan alone"
     result = run_check(project, "check")
     assert result.returncode == 1
@@ -694,7 +687,7 @@ def test_a_new_test_plan_section_reaches_an_existing_repository_through_sync(
     plan.write_text(plan.read_text() + "\nWe run it on Fridays.\n")
     commit_all(project, "The team writes its test plan")
     before = plan.read_text()
-    copier("update", "--trust", "--defaults", cwd=project)
+    copier_cli("update", "--trust", "--defaults", cwd=project)
     assert plan.read_text() == before
     result = run_check(project, "check")
     assert result.returncode == 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import subprocess
 import sys
 from itertools import product
 from pathlib import Path
@@ -19,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from .conftest import ROOT, SIZES
+from .conftest import ROOT, SIZES, run
 from .extension_modules import sizes
 
 TOOL_PATH = ROOT / "template" / "tools" / "lifecycle.py"
@@ -178,9 +177,7 @@ def test_rendered_documents_are_formatted_markdown(repo: Path) -> None:
     assert new(repo, title, "--size", "large", "--ui") == 0
     files = sorted(str(p) for p in (repo / "docs").rglob("*.md"))
     assert len(files) == 6
-    result = subprocess.run([sys.executable, "-m", "mdformat", "--check", *files],
-                            capture_output=True, text=True, check=False)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    run([sys.executable, "-m", "mdformat", "--check", *files])
     assert [p.name for p in (repo / "docs/work").glob("0001-*")] == [
         "0001-ship-labels-v2-r-d-1-5-fast-why-yes-a-b"
     ]
@@ -276,7 +273,7 @@ def interpreter(version: str) -> str:
     """A working ``python3.X`` on this machine, or skip."""
     pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
     for found in [shutil.which(f"python{version}"), *map(str, pyenv)]:
-        if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+        if found and run([found, "-c", "pass"], check=False).returncode == 0:
             return found
     pytest.skip(f"no Python {version} here")
 
@@ -286,22 +283,8 @@ def test_the_command_line_runs_as_a_script(repo: Path, version: str) -> None:
     """`python3 tools/lifecycle.py` from the repository root, standard library only."""
     (repo / "tools").mkdir()
     (repo / "tools" / "lifecycle.py").write_text(TOOL_PATH.read_text())
-    result = subprocess.run(
-        [
-            interpreter(version),
-            "-I",
-            "tools/lifecycle.py",
-            "new",
-            "Carrier cache",
-            "--size",
-            "small",
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    run([interpreter(version), "-I", "tools/lifecycle.py", "new", "Carrier cache", "--size",
+         "small"], repo)  # fmt: skip
     assert (repo / "docs/work/0001-carrier-cache/shaping.md").is_file()
 
 
@@ -311,12 +294,8 @@ def test_the_tool_passes_ruff_with_the_generated_rules_and_mypy_strict() -> None
     config = str(ROOT / "template" / "ruff.toml")
     for args in (["check"], ["format", "--check"]):
         command = [sys.executable, "-m", "ruff", *args, "--no-cache", "--config", config]
-        result = subprocess.run([*command, str(TOOL_PATH)], capture_output=True, text=True,
-                                check=False)  # fmt: skip
-        assert result.returncode == 0, result.stdout + result.stderr
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(TOOL_PATH)]
-    result = subprocess.run(mypy, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+        run([*command, TOOL_PATH])
+    run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", TOOL_PATH])
 
 
 # ------------------------------------------------------------------ kind and duties

@@ -12,12 +12,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_working_tree, git
+from .conftest import ROOT, copy_working_tree, git, outputs, run
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 BARE_PATH = "/usr/bin:/bin"
@@ -83,20 +82,15 @@ def test_ci_fails_loudly_when_pytest_collects_nothing(
     fake_bin.mkdir()
     (fake_bin / "uv").write_text(f"#!/bin/sh\nexit {pytest_exit}\n")
     (fake_bin / "uv").chmod(0o755)
-    result = subprocess.run(
-        ["bash", str(checkout / ".ci" / "run")],
-        env=fresh_env(tmp_path, f"{fake_bin}:{BARE_PATH}"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == pytest_exit, result.stdout + result.stderr
+    env = fresh_env(tmp_path, f"{fake_bin}:{BARE_PATH}")
+    result = run(["bash", checkout / ".ci" / "run"], env=env, check=False)
+    assert result.returncode == pytest_exit, outputs(result)
     assert ("collected no tests" in result.stderr) == message
 
 
 def externally_managed(python: Path) -> bool:
     code = "import sysconfig; print(sysconfig.get_path('stdlib'))"
-    stdlib = subprocess.run([str(python), "-c", code], capture_output=True, text=True).stdout
+    stdlib = run([python, "-c", code], check=False).stdout
     return (Path(stdlib.strip()) / "EXTERNALLY-MANAGED").is_file()
 
 
@@ -108,14 +102,8 @@ def test_quick_start_works_with_an_externally_managed_system_python(tmp_path: Pa
     home.mkdir()
     env = fresh_env(home)
     # The old first command fails here, as on a fresh Debian or Ubuntu machine.
-    pip = subprocess.run(
-        [str(SYSTEM_PYTHON), "-m", "pip", "install", "uv"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert pip.returncode != 0
+    pip = run([SYSTEM_PYTHON, "-m", "pip", "install", "uv"], env=env, check=False)
+    assert pip.returncode != 0, outputs(pip)
     assert re.search(r"externally-managed-environment|No module named pip", pip.stderr)
     # A clone of the template, then the README's quick start as written.
     clone = copy_working_tree(tmp_path / "lifecycle-template")
@@ -123,16 +111,8 @@ def test_quick_start_works_with_an_externally_managed_system_python(tmp_path: Pa
     git("add", "-A", cwd=clone)
     git("commit", "--quiet", "-m", "clone", cwd=clone)
     script = "set -euo pipefail\n" + "\n".join(console_blocks("Quick start")[0]) + "\n"
-    result = subprocess.run(
-        ["bash", "-c", script],
-        cwd=clone,
-        env={**env, **{k: v for k, v in os.environ.items() if k.startswith("GIT_")}},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    git_env = {k: v for k, v in os.environ.items() if k.startswith("GIT_")}
+    result = run(["bash", "-c", script], clone, env={**env, **git_env}, timeout=600)
     assert "installed uv" in result.stdout
     assert (home / ".local" / "bin" / "uv").is_file()
     project = tmp_path / "acme-billing"

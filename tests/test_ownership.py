@@ -5,22 +5,24 @@ stay plain YAML and Jinja that older template versions can render:
 `_skip_if_exists` (copy and recopy keep the team's file) and the team-owned
 block of `_exclude` (the old version's render in an update leaves it out).
 These tests hold the two lists equal, and hold every other place that names
-team-owned paths (the update message's `team_owned`, the README table,
-RELEASING.md; process.yml in tests/test_process.py) to them: no literal copy
-of the list lives here.
+owners to them: the update message's `team_owned`, the `ownership` of each file
+in extensions/process.yml, the README table, RELEASING.md, and in rendered
+projects `.github/CODEOWNERS` and docs/lifecycle.md's "Who owns which file"
+table. No literal copy of the list lives here.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import jinja2
 import pathspec
+import pytest
 import yaml
 
-from .conftest import ROOT, team_owned_paths
+from .conftest import ROOT, SIZES, TEST_ANSWERS, team_owned_paths
+from .test_process import PROCESS
 from .update_harness import add_migration
 
 CODE_SKELETON = {"src/**", "tests/**"}
@@ -110,6 +112,7 @@ def test_the_old_render_leaves_out_exactly_the_skipped_files() -> None:
     """The team-owned block of `_exclude` lists `_skip_if_exists`, no more, no less: a path
     missing there is deleted by the first update whose new version stops rendering it."""
     block = excluded("update", old_render=True) - excluded("update", old_render=False)
+    assert block, "the team-owned block of `_exclude` renders in the old version's render"
     assert block == skip_if_exists() - MADE_ONCE
     assert excluded("update", old_render=True) == skip_if_exists() | MADE_ONCE
 
@@ -136,11 +139,43 @@ def readme_ownership_rows() -> dict[str, set[str]]:
 
 def test_readme_table_lists_exactly_the_team_owned_paths() -> None:
     rows = readme_ownership_rows()
+    assert set(rows) == {"you", "the template", "copier"}, "README 'Updating' table owners"
     assert rows["you"] == team_owned_paths(), "README 'Updating' table, rows owned by you"
+    for path in rows["the template"]:
+        assert owners_in_process_yml(path) == {"process"}, f"README: {path} (the template)"
+
+
+def process_yml_files() -> list[dict]:
+    """Every generated file process.yml names, with its `ownership`."""
+    items = PROCESS["artefacts"] + PROCESS["tooling"]
+    assert items and {item["ownership"] for item in items} == {"user", "process"}
+    return items
+
+
+def owners_in_process_yml(pattern: str) -> set[str]:
+    """The `ownership` of every process.yml file the gitignore-style ``pattern`` matches."""
+    spec = pathspec.PathSpec.from_lines("gitignore", [pattern])
+    return {
+        item["ownership"]
+        for item in process_yml_files()
+        if spec.match_file(item["path"] + ("any-file" if item["path"].endswith("/") else ""))
+    }
+
+
+def test_process_yml_ownership_is_what_copier_yml_does() -> None:
+    """Each file's `ownership` in process.yml: user-owned files are the team-owned paths."""
     owned = team_owned_spec()
-    for owner in ("the template", "copier"):
-        wrongly = sorted(path for path in rows[owner] if owned.match_file(path))
-        assert not wrongly, f"README lists team-owned {wrongly} as owned by {owner}"
+    for item in process_yml_files():
+        path = item["path"] + ("any-file" if item["path"].endswith("/") else "")
+        assert owned.match_file(path) is (item["ownership"] == "user"), item["path"]
+    # The other way: a team-owned path process.yml does not name is one the template
+    # no longer renders, kept for repositories made before (checked on rendered projects).
+    assert team_owned_paths() - unnamed_team_owned_paths(), "process.yml names team files"
+
+
+def unnamed_team_owned_paths() -> set[str]:
+    """Team-owned paths no process.yml file matches: documents of older template versions."""
+    return {path for path in team_owned_paths() if not owners_in_process_yml(path)}
 
 
 def releasing_paths(kind: str) -> set[str]:
@@ -156,9 +191,73 @@ def test_releasing_names_team_and_process_owned_files_as_copier_yml_does() -> No
     # Besides paths, the bullet names the settings and "the filled-in documents under docs/".
     team = releasing_paths("Team-owned") - {"_skip_if_exists", "_exclude", "docs/"}
     assert team and team <= team_owned_paths(), team - team_owned_paths()
+    for path in team:
+        assert owners_in_process_yml(path) == {"user"}, f"RELEASING.md: {path} (team-owned)"
     process = releasing_paths("Process-owned")
     assert process, "RELEASING.md names process-owned files"
     assert not [path for path in process if owned.match_file(path)]
+    for path in process:
+        assert owners_in_process_yml(path) == {"process"}, f"RELEASING.md: {path}"
+
+
+# ------------------------------------------------------------- rendered projects
+OWNERSHIP_MATRIX = [(size, ui) for size in SIZES for ui in (False, True)]
+
+
+def project_files(project: Path) -> set[str]:
+    return {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def lifecycle_ownership_table(project: Path) -> dict[str, str]:
+    """docs/lifecycle.md "Who owns which file": path (a folder ends in /) -> owner."""
+    text = (project / "docs" / "lifecycle.md").read_text()
+    table = text.split("\n## Who owns which file\n", 1)[1].split("\n## ", 1)[0]
+    return dict(re.findall(r"^\| `([^`]+)` \| (process|user|copier) \|", table, flags=re.M))
+
+
+@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
+def test_codeowners_lists_exactly_the_process_owned_files(render, size, ui) -> None:
+    project = render(project_size=size, has_ui=ui)
+    files = project_files(project) - {".copier-answers.yml"}
+    owned = team_owned_spec()
+    process_owned = {path for path in files if not owned.match_file(path)}
+    rules = [
+        line.split()
+        for line in (project / ".github" / "CODEOWNERS").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert rules and all(owners == [TEST_ANSWERS["owner"]] for _, *owners in rules)
+    listed = [path.removeprefix("/") for path, *_ in rules]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == process_owned
+
+
+@pytest.mark.parametrize(("size", "ui"), OWNERSHIP_MATRIX)
+def test_lifecycle_map_names_the_owner_of_every_file(render, size, ui) -> None:
+    """Every row is a file or folder the project has, and every file has a row (its own,
+    or its folder's) with the owner copier.yml gives it."""
+    project = render(project_size=size, has_ui=ui)
+    rows = lifecycle_ownership_table(project)
+    assert rows, "docs/lifecycle.md has an ownership table"
+    for path in rows:
+        assert (project / path).is_dir() if path.endswith("/") else (project / path).is_file()
+    for item in process_yml_files():  # each file process.yml names has its own row
+        assert item["path"] in rows or not (project / item["path"]).exists(), item["path"]
+    owned = team_owned_spec()
+    for path in project_files(project):
+        owner = rows.get(path) or next(
+            (rows[row] for row in rows if row.endswith("/") and path.startswith(row)), None
+        )
+        assert owner is not None, f"{path} is missing from the ownership table"
+        expected = "copier" if path == ".copier-answers.yml" else "process"
+        assert owner == ("user" if owned.match_file(path) else expected), path
+    # The team-owned paths process.yml leaves out are documents of older versions only.
+    older = pathspec.PathSpec.from_lines("gitignore", unnamed_team_owned_paths())
+    assert not [path for path in project_files(project) if older.match_file(path)]
 
 
 def shell_string_migrations(migrations: list[object]) -> list[object]:
@@ -181,17 +280,39 @@ def test_a_shell_string_migration_is_caught() -> None:
     assert shell_string_migrations([listed, shell, "echo hi"]) == [shell, "echo hi"]
 
 
-def test_the_update_tests_migration_is_list_form_and_changes_nothing_else(tmp_path: Path) -> None:
-    """The harness's v2 move migration (tests/update_harness.py) is what RELEASING.md asks for."""
-    copier_yml_copy = Path(shutil.copy(ROOT / "copier.yml", tmp_path / "copier.yml"))
+@pytest.mark.parametrize("layout", ["as it is", "no _migrations", "empty", "flow list"])
+def test_the_update_tests_migration_is_list_form_and_changes_nothing_else(
+    tmp_path: Path, layout: str
+) -> None:
+    """The harness's v2 move migration (tests/update_harness.py) is what RELEASING.md asks for,
+    appended last whatever the layout of copier.yml, with every other setting unchanged."""
+    before = copier_yml()
+    existing = {"as it is": before["_migrations"], "no _migrations": None, "empty": [],
+                "flow list": before["_migrations"]}[layout]  # fmt: skip
+    assert before["_migrations"], "copier.yml has migrations to keep"
+    text = (ROOT / "copier.yml").read_text()
+    if layout != "as it is":
+        start = text.index("\n_migrations:\n")
+        end = text.index("\n_message_after_copy:")
+        listed = (
+            ""
+            if existing is None
+            else "_migrations: "
+            + yaml.safe_dump(existing, default_flow_style=True, width=float("inf"))
+        )
+        text = text[: start + 1] + listed + text[end:]
+    copier_yml_copy = tmp_path / "copier.yml"
+    copier_yml_copy.write_text(text)
+    assert yaml.safe_load(text).get("_migrations") == existing, "the layout under test"
     command = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/move_file.py",
                "a \"quoted\" path.md", "b.md"]  # fmt: skip
     add_migration(copier_yml_copy, "v2.0.0", command)
-    before, after = copier_yml(), yaml.safe_load(copier_yml_copy.read_text())
+    after = yaml.safe_load(copier_yml_copy.read_text())
     added = {"version": "v2.0.0", "command": command, "when": "{{ _stage == 'after' }}"}
-    assert added in after["_migrations"]
-    assert [entry for entry in after["_migrations"] if entry != added] == before["_migrations"]
+    assert after["_migrations"] == [*(existing or []), added]
     assert shell_string_migrations(after["_migrations"]) == []
+    # The same settings in the same order (copier asks the questions in file order).
+    assert [k for k in after if k != "_migrations"] == [k for k in before if k != "_migrations"]
     assert {k: v for k, v in after.items() if k != "_migrations"} == {
         k: v for k, v in before.items() if k != "_migrations"
     }

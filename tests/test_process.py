@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import pathspec
 import pytest
 import yaml
 
-from .conftest import ROOT, SIZES, team_owned_paths
+from .conftest import ROOT, SIZES
 from .extension_modules import EXTENSIONS, process
 
 STAGES = (
@@ -141,12 +140,3 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
             # Design is linked from the architecture artefacts when there is no UI.
             expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}
             assert stages == expected, (size, has_ui)
-
-
-def test_user_owned_artefacts_are_skipped_by_copier_update() -> None:
-    """The contract: user-owned files are in `_skip_if_exists`, process-owned ones are not."""
-    owned = team_owned_paths()  # `_skip_if_exists` and what updates leave out
-    skipped = pathspec.PathSpec.from_lines("gitignore", owned).match_file  # as copier matches
-    for item in PROCESS["artefacts"] + PROCESS["tooling"]:
-        path = item["path"] + ("any-file" if item["path"].endswith("/") else "")
-        assert skipped(path) is (item["ownership"] == "user"), item["path"]

@@ -22,7 +22,7 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import ROOT, run
+from .conftest import ROOT, copier_cli, outputs, run
 from .extension_modules import answers as answer_rules
 from .test_adoption import AdoptionExtension
 
@@ -316,16 +316,9 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
 def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None:
     """Without a terminal to ask again, copier stops; its last line names question and rule."""
     bad = "project_name=C:\\work\\billing"
-    result = subprocess.run(
-        defaults_copy_command("out", bad),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=COPIER_ENV,
-        check=False,
-    )
-    assert result.returncode != 0
+    result = run(defaults_copy_command("out", bad), tmp_path, stdin=subprocess.DEVNULL,
+                 env=COPIER_ENV, check=False)  # fmt: skip
+    assert result.returncode != 0, outputs(result)
     assert result.stderr.strip().splitlines()[-1] == (
         "ValueError: Validation error for question 'project_name': must be a name, not a "
         "file path: no backslashes, and no leading /, ~, ./, ../ or drive letter."
@@ -400,15 +393,7 @@ def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: st
     assert "design_link" not in asked or data["has_ui"]
     assert data["project_kind"] == kind
     command = ["copy", "--trust", "--defaults", "--data-file", str(example), str(ROOT), "out"]
-    result = subprocess.run(
-        [sys.executable, "-m", "copier", *command],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    copier_cli(*command, cwd=tmp_path)
     recorded = answers(tmp_path / "out")
     assert {name: value for name, value in recorded.items() if not name.startswith("_")} == asked
     assert (tmp_path / "out" / "src" / data["package_name"] / "__init__.py").is_file()

@@ -32,10 +32,7 @@ def step(job: str, name: str) -> str:
 
 
 def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=cwd, env=env,
-                            capture_output=True, text=True, check=False)  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    return run(["bash", "-eo", "pipefail", "-c", script], cwd, env=env)
 
 
 def outputs(path: Path) -> dict[str, str]:

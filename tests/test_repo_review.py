@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES, editable_copy
+from .conftest import KINDS, SIZES, editable_copy, outputs, run
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 # Checks ignored because repo-review only recognises remote pre-commit hook
@@ -38,10 +37,8 @@ def repo_review(project: Path) -> dict[str, dict]:
     found = shutil.which("sp-repo-review", path=str(Path(sys.executable).parent))
     if found is None:
         pytest.fail("sp-repo-review is not installed: run `uv sync` for the template's dev tools")
-    result = subprocess.run(
-        [found, "--format", "json", "."], cwd=project, capture_output=True, text=True, check=False
-    )
-    assert result.stdout, result.stderr
+    result = run([found, "--format", "json", "."], project, check=False)  # exit 1: a check fails
+    assert result.stdout, outputs(result)
     return json.loads(result.stdout)["checks"]
 
 

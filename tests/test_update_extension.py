@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 from pathlib import Path
 
 import jinja2
@@ -89,8 +88,8 @@ def test_conflicted_and_beside_files_come_from_git(tmp_path: Path) -> None:
     commit_all(tmp_path, "start")
     blob = run(["git", "hash-object", "-w", "a.md"], tmp_path).stdout.strip()
     index = "".join(f"100644 {blob} {stage}\ta.md\n" for stage in (1, 2, 3))
-    subprocess.run(["git", "update-index", "--index-info"], cwd=tmp_path, input="0 " + "0" * 40
-                   + "\ta.md\n" + index, text=True, check=True)  # fmt: skip
+    unmerged = "0 " + "0" * 40 + "\ta.md\n" + index
+    run(["git", "update-index", "--index-info"], tmp_path, input=unmerged)
     (tmp_path / "b.md.from-template").write_text("b\n")
     assert updates.conflicted_files(tmp_path) == ["a.md"]
     assert updates.delivered_beside(tmp_path) == ["b.md.from-template"]

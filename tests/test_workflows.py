@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES, editable_copy, git
+from .conftest import KINDS, SIZES, editable_copy, git, run
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
@@ -36,7 +36,7 @@ def dev_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[st
     found = shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
         pytest.fail(f"{name} is not installed: run `uv sync` for the template's dev tools")
-    return subprocess.run([found, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return run([found, *args], cwd, check=False)
 
 
 def zizmor(project: Path) -> subprocess.CompletedProcess[str]:
@@ -324,11 +324,4 @@ def test_ci_lint_job_passes_in_the_synced_project(
     assert any("zizmor" in script and "mypy" in script for script in scripts)
     for script in scripts:
         # As GitHub runs a `run:` block: the whole script, in bash, stopping at the first error.
-        result = subprocess.run(
-            ["bash", "-eo", "pipefail", "-c", script],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, f"{script}:\n{result.stdout}\n{result.stderr}"
+        run(["bash", "-eo", "pipefail", "-c", script], project)

@@ -139,23 +139,22 @@ def insert_text(path: Path, text: str, after: str | None) -> None:
 
 
 def add_migration(copier_yml: Path, version: str, command: list[str]) -> None:
-    """Add a list-form, after-stage migration to ``_migrations`` in ``copier.yml``."""
-    quoted = ", ".join('"' + part.replace('"', '\\"') + '"' for part in command)
-    entry = (
-        f"  - version: {version}\n"
-        f"    command: [{quoted}]\n"
-        "    when: \"{{ _stage == 'after' }}\"\n"
+    """Append a list-form, after-stage migration to ``_migrations`` in ``copier.yml``.
+
+    Parsed and written back as YAML, so any layout of the file (no ``_migrations``,
+    an empty or a filled list, comments anywhere) gets the same entry; the
+    comments go, which copier never reads. tests/test_ownership.py checks that
+    nothing else changes.
+    """
+    config = yaml.safe_load(copier_yml.read_text())
+    migrations = config.get("_migrations") or []
+    migrations.append(
+        {"version": version, "command": list(command), "when": "{{ _stage == 'after' }}"}
     )
-    text = copier_yml.read_text()
-    if re.search(r"^_migrations: \[\]\s*$", text, re.MULTILINE):
-        text = re.sub(r"^_migrations: \[\]\s*$", "_migrations:\n" + entry.rstrip("\n"), text,
-                      count=1, flags=re.MULTILINE)  # fmt: skip
-    elif re.search(r"^_migrations:\s*$", text, re.MULTILINE):
-        text = re.sub(r"^_migrations:\s*\n", "_migrations:\n" + entry, text, count=1,
-                      flags=re.MULTILINE)  # fmt: skip
-    else:
-        text += "\n_migrations:\n" + entry
-    copier_yml.write_text(text)
+    config["_migrations"] = migrations
+    copier_yml.write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=float("inf"))
+    )
 
 
 # --------------------------------------------------------- template versions
