@@ -102,13 +102,14 @@ PROCESS_CHANGES = (
             Expect(".github/ISSUE_TEMPLATE/release.md", "The rollback plan is written down"),
         ),
     ),
-    # A new section in a user-owned document: only new projects get it.
+    # A new section in a user-owned document: the update's `tools/lifecycle.py sync`
+    # adds it to existing projects, as a placeholder, changing no team line.
     AddText(
         "extensions/process.yml",
         "  - title: Accessibility checks\n    min_size: small\n"
         '    text: "_TODO: keyboard-only and screen-reader checks for each flow._"',
         after="test_plan_sections:",
-        fresh_only=(Expect("docs/test-plan.md", "## Accessibility checks"),),
+        delivered=(Expect("docs/test-plan.md", "## Accessibility checks"),),
     ),
     # A renamed process-owned file: the migration carries the team's edits along.
     MoveFile(

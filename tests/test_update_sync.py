@@ -139,6 +139,8 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     done = (project / DONE / "rfc.md").read_text()
     body = done.split(f"## {RFC_SECTION}\n", 1)[1].split("\n## ", 1)[0]
     assert body.strip() == LATE
+    plan = (project / "docs/test-plan.md").read_text()
+    assert plan.index(f"## {PLAN_SECTION}") < plan.index("## Scope")  # first in the process
     # Reading order: the new section sits after the one before it in the process.
     assert done.index("## Security and privacy") < done.index(f"## {RFC_SECTION}")
     assert done.index(f"## {RFC_SECTION}") < done.index("## Testing and rollout")
