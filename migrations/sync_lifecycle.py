@@ -21,6 +21,7 @@ Its output, between ``START`` and the tool's ``sync:`` summary line, is what
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,13 @@ def conflicted(path: Path) -> bool:
     return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
+def python() -> str:
+    """Copier's own Python when it can run the tool (3.11+), else ``python3`` as CI runs it."""
+    if sys.version_info >= (3, 11):  # noqa: UP036 - copier may run on an older Python
+        return sys.executable
+    return shutil.which("python3") or sys.executable
+
+
 def main() -> int:
     if not TOOL.is_file():
         return 0  # a repository whose process has no lifecycle tool: nothing to sync
@@ -46,7 +54,7 @@ def main() -> int:
             return 0
     try:
         done = subprocess.run(
-            [sys.executable, str(TOOL), "sync"],
+            [python(), str(TOOL), "sync"],
             capture_output=True,
             text=True,
             check=False,

@@ -177,12 +177,23 @@ def test_a_conflicted_tool_never_fails_the_update(template: TemplateRepo, tmp_pa
     script = template.path / "migrations" / "sync_lifecycle.py"
     tool_file = project / "tools/lifecycle.py"
     tool_file.write_text("<<<<<<< before updating\n" + tool_file.read_text())
-    done = run([sys.executable, str(script)], project)
-    assert done.stdout.splitlines() == [
+    commit_all(project, "A merge left markers in the tool")
+    plan = (project / "docs/test-plan.md").read_text()
+    skipped = (
         "Lifecycle sync skipped: tools/lifecycle.py holds conflict markers; "
         "run `python3 tools/lifecycle.py sync` yourself once it is fixed."
-    ]
-    tool_file.unlink()
+    )
+    assert skipped in update(project).splitlines()  # and the update succeeded
+    assert "_commit: v2.0.0" in (project / ".copier-answers.yml").read_text()
+    assert (project / "docs/test-plan.md").read_text() == plan
+    done = run([sys.executable, str(script)], project)
+    assert done.stdout.splitlines() == [skipped]
+    tool_file.write_text(tool_file.read_text().split("\n", 1)[1])  # resolved
+    (project / ".lifecycle/process.json").unlink()  # the tool refuses: exit 2
+    done = run([sys.executable, str(script)], project)
+    assert done.stdout.startswith("Lifecycle sync failed (lifecycle.py: error: .lifecycle/")
+    assert done.stdout.count("\n") == 1
+    tool_file.unlink()  # a process without the tool: nothing to say
     assert run([sys.executable, str(script)], project).stdout == ""
 
 
