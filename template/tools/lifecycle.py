@@ -993,7 +993,8 @@ def conflicted_documents(root: Path, process: Process) -> list[Path]:
         for doc in process.get("documents", [])
         if doc["sections"] and applies(process, doc, project["size"], project["has_ui"])
     ]
-    paths += [path for folder in work_folders(root) for path in sorted(folder.glob("*.md"))]
+    kit_files = sorted({doc["file"] for doc in process["kit"]})
+    paths += [folder / name for folder in work_folders(root) for name in kit_files]
     paths.append(root / INDEX_FILE)
     return [path for path in paths if path.is_file() and holds_conflict(path)]
 
