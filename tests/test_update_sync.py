@@ -146,6 +146,9 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     # Reading order: the new section sits after the one before it in the process.
     assert done.index("## Security and privacy") < done.index(f"## {RFC_SECTION}")
     assert done.index(f"## {RFC_SECTION}") < done.index("## Testing and rollout")
+    # What sync wrote keeps the project's Markdown formatter (pre-commit, CI) happy.
+    synced = ["docs/test-plan.md", f"{FIRST}/rfc.md", f"{DONE}/rfc.md"]
+    run([sys.executable, "-m", "mdformat", "--check", *synced], project)
     # Idempotent: the next sync has nothing to add.
     assert "sync: nothing to add." in tool(project, "sync").stdout
 
