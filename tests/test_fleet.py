@@ -54,6 +54,13 @@ CHANGES = (
         "    phase: candidate\n    min_size: small",
         after="release_checklist:",
     ),
+    # A new section in the team-owned test plan: the update's sync adds it.
+    AddText(
+        "extensions/process.yml",
+        "  - title: Accessibility checks\n    min_size: small\n"
+        '    text: "_TODO: keyboard-only and screen-reader checks for each flow._"',
+        after="test_plan_sections:",
+    ),
 )
 
 
@@ -170,6 +177,14 @@ def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> Non
     assert "None: every template change merged cleanly" in body
     assert f"git switch {BRANCH}" in body
     assert step.result.stdout.strip() == body.strip()
+
+
+def test_apply_body_lists_what_the_updates_sync_added(behind) -> None:
+    body = behind.applied.body
+    assert "## Added by `tools/lifecycle.py sync`" in body
+    assert "- added '## Accessibility checks' to docs/test-plan.md" in body
+    assert "- sync: added 1 section(s)." in body
+    assert "## Accessibility checks" in show(behind.project, BRANCH, "docs/test-plan.md")
 
 
 def test_apply_outputs_for_a_clean_update(behind) -> None:
@@ -470,6 +485,8 @@ def test_renovate_command_updates_cleanly(template_repo, tmp_path, kind, size) -
     run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
     run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
     run([sys.executable, "-m", "mdformat", "--check", "README.md", "docs", ".github"], project)
+    assert "## Accessibility checks" in (project / "docs" / "test-plan.md").read_text()
+    run([sys.executable, "tools/lifecycle.py", "check"], project)  # the update ran sync
 
 
 def test_renovate_without_allow_scripts_changes_nothing(template_repo, tmp_path) -> None:

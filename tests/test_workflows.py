@@ -131,15 +131,7 @@ def decide(project: Path, tmp_path: Path, event: str, epoch: int) -> dict[str, s
         "RUNNER_TEMP": str(tmp_path),
         "SOURCE_DATE_EPOCH": str(epoch),
     }
-    result = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", step["run"]],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    run(["bash", "-eo", "pipefail", "-c", step["run"]], project, env=env)
     return dict(line.split("=", 1) for line in output.read_text().splitlines())
 
 

@@ -967,26 +967,87 @@ def marked_ui(matter: Mapping[str, Any]) -> bool:
     return str(matter.get("ui", "")).strip().lower() in ("true", "yes")
 
 
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+"""How git and copier start and end a conflict block: a file holding one is mid-merge."""
+CLOSED = ("done", "dropped")
+"""The statuses that close a piece of work: nobody comes back to fill in a new section."""
+LATE_SECTION = "_Not filled in: this section joined the process after this work was {status}._"
+"""What ``sync`` writes, instead of a ``_TODO_``, in a section a closed piece of work lacks."""
+
+
+def holds_conflict(path: Path) -> bool:
+    """Whether ``path`` holds conflict markers: ``sync`` leaves it for the team to resolve.
+
+    Inserting sections into a file mid-merge could put them inside one side of a
+    conflict, and its front matter may hold two sizes; the team resolves first.
+    """
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return any(line.startswith(CONFLICT_MARKERS) for line in handle)
+
+
+def conflicted_documents(root: Path, process: Process) -> list[Path]:
+    """Return the documents ``sync`` would read or change that hold conflict markers."""
+    project = process["project"]
+    paths = [
+        root / doc["path"]
+        for doc in process.get("documents", [])
+        if doc["sections"] and applies(process, doc, project["size"], project["has_ui"])
+    ]
+    kit_files = sorted({doc["file"] for doc in process["kit"]})
+    paths += [folder / name for folder in work_folders(root) for name in kit_files]
+    paths.append(root / INDEX_FILE)
+    return [path for path in paths if path.is_file() and holds_conflict(path)]
+
+
+def closed_as(process: Process, statuses: Sequence[str]) -> str:
+    """``done`` or ``dropped`` when every document is settled and one of them says so, else ""."""
+    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    if not statuses or not all(status in settled for status in statuses):
+        return ""
+    return next((status for status in CLOSED if status in statuses), "")
+
+
+def late_sections(sections: Sequence[Mapping[str, Any]], work: Work) -> list[Mapping[str, Any]]:
+    """Return the sections as ``sync`` writes them: a closed piece gets a note, not a TODO.
+
+    Check 04 wants no ``_TODO_`` in a done piece; a section the process added
+    after the work closed has nothing to say, and a placeholder would turn it red.
+    """
+    if work.status not in CLOSED:
+        return list(sections)
+    return [{**section, "text": LATE_SECTION.format(status=work.status)} for section in sections]
+
+
 def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]] | None:
     """Return a folder's piece of work, from its first document's front matter, and its files.
 
-    ``None`` when no kit document is there or its size is unknown (``check`` says so).
+    ``None`` when no kit document is there, its size is unknown (``check`` says
+    so) or the first document holds conflict markers (its front matter is not
+    settled). The work's status is ``done`` or ``dropped`` when the piece is
+    closed (``closed_as``), so documents made for it now are closed too;
+    otherwise the first status, like ``new``.
     """
     present = {path.name: path for path in folder.glob("*.md")}
     first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
-    if first is None:
+    if first is None or holds_conflict(first):
         return None
     matter = read_front_matter(first.read_text(encoding="utf-8"))
     size = str(matter.get("size", ""))
     if size not in process["sizes"]:
         return None
+    kit_files = {doc["file"] for doc in process["kit"]}
+    statuses = [
+        str(read_front_matter(path.read_text(encoding="utf-8")).get("status", ""))
+        for name, path in present.items()
+        if name in kit_files
+    ]
     work = Work(
         title=str(matter.get("title", folder.name)),
         size=size,
         owner=str(matter.get("owner", process["project"]["owner"])),
         created=str(matter.get("created", today())),
         has_ui="design.md" in present or marked_ui(matter),
-        status=process["statuses"][0]["name"],
+        status=closed_as(process, statuses) or process["statuses"][0]["name"],
     )
     return work, present
 
@@ -998,6 +1059,7 @@ def create_missing_documents(root: Path, process: Process) -> list[Path]:
     new size's documents (an RFC, a rollout plan) are made by the same
     renderer as ``new``, with the piece's title, owner and creation date. An
     existing file is never touched. The index is rebuilt when one was made.
+    A closed piece's new document is closed too, with no ``_TODO_`` (``late_sections``).
     """
     created: list[Path] = []
     for folder in work_folders(root):
@@ -1008,17 +1070,22 @@ def create_missing_documents(root: Path, process: Process) -> list[Path]:
         for doc in kit(process, work.size, work.has_ui):
             path = folder / doc["file"]
             if doc["file"] not in present and not path.exists():
-                path.write_text(render_document(process, doc, work), encoding="utf-8")
+                late = {**doc, "sections": late_sections(doc["sections"], work)}
+                path.write_text(render_document(process, late, work), encoding="utf-8")
                 created.append(path)
     index = root / INDEX_FILE
-    if created and index.is_file():
+    if created and index.is_file() and not holds_conflict(index):
         entries = [read_entry(process, folder) for folder in work_folders(root)]
         index.write_text(render_index(process, entries), encoding="utf-8")
     return created
 
 
 def sync(root: Path, process: Process) -> list[tuple[str, str]]:
-    """Add every required section a team document lacks; return (file, section) pairs added."""
+    """Add every required section a team document lacks; return (file, section) pairs added.
+
+    A document holding conflict markers is left as it is (``conflicted_documents``
+    names it). A closed piece of work gets a note, not a placeholder (``late_sections``).
+    """
     added: list[tuple[str, str]] = []
     project = process["project"]
     for doc in process.get("documents", []):
@@ -1026,6 +1093,7 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
         if (
             doc["sections"]
             and path.is_file()
+            and not holds_conflict(path)
             and applies(process, doc, project["size"], project["has_ui"])
         ):
             sections = required_sections(
@@ -1039,10 +1107,11 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
         work, present = found
         size, has_ui = work.size, work.has_ui
         for doc in kit(process, size, has_ui):
-            if doc["file"] in present:
+            path = present.get(doc["file"])
+            if path is not None and not holds_conflict(path):
                 sections = required_sections(process, doc["sections"], size, has_ui)
-                relative = present[doc["file"]].relative_to(root).as_posix()
-                added += [(relative, t) for t in sync_file(present[doc["file"]], sections)]
+                relative = path.relative_to(root).as_posix()
+                added += [(relative, t) for t in sync_file(path, late_sections(sections, work))]
     return added
 
 
@@ -1433,20 +1502,27 @@ def run_sync(root: Path) -> int:
     """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
     try:
         process = load_process(root)
+        conflicted = conflicted_documents(root, process)
         created = create_missing_documents(root, process)
         added = sync(root, process)
     except UsageError as problem:
         print(f"lifecycle.py: error: {problem}", file=sys.stderr)
         return 2
+    for path in conflicted:
+        print(
+            f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
+            "resolve them, then run `python3 tools/lifecycle.py sync` again"
+        )
     for path in created:
         print(f"  created {path.relative_to(root).as_posix()}")
-    if created and (root / INDEX_FILE).is_file():
+    if created and (root / INDEX_FILE).is_file() and root / INDEX_FILE not in conflicted:
         print(f"  updated {INDEX_FILE.as_posix()}")
     for file, title in added:
         print(f"  added '## {title}' to {file}")
     made = f"created {len(created)} document(s), " if created else ""
-    done = f"sync: {made}added {len(added)} section(s)."
-    print(done if made or added else "sync: nothing to add.")
+    done = f"sync: {made}added {len(added)} section(s)" if made or added else "sync: nothing to add"
+    left = f"; skipped {len(conflicted)} document(s) with conflict markers" if conflicted else ""
+    print(f"{done}{left}.")
     return 0
 
 

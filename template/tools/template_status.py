@@ -46,6 +46,8 @@ from check_leftovers import git_files, problems
 DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
 HEADING = re.compile(r"^## \[?v?(\d+(?:\.\d+)*)\]?")
 BRANCH_PREFIX = "template-update/"
+SYNC_START = "Ran `python3 tools/lifecycle.py sync` for the updated process:"
+"""The line ``migrations/sync_lifecycle.py`` prints before sync's own report."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,23 @@ def conflicted_files() -> list[str]:
     return sorted({message.split(":", 1)[0] for message in problems(git_files())})
 
 
+def sync_report(output: str) -> list[str]:
+    """Return what the update's ``tools/lifecycle.py sync`` printed, up to its summary.
+
+    Every update ends with that sync (the template's ``migrations/sync_lifecycle.py``);
+    a template version without it gives nothing, and the body leaves the part out.
+    """
+    lines = output.splitlines()
+    if SYNC_START not in lines:
+        return [line for line in lines if line.startswith("Lifecycle sync ")]
+    report = []
+    for line in lines[lines.index(SYNC_START) + 1 :]:
+        report.append(line.strip())
+        if line.startswith("sync: "):
+            break
+    return report
+
+
 def apply(copier: Sequence[str], status: Status, answers_file: str) -> tuple[str, list[str]]:
     """Update on a new branch, commit it, and return the pull-request body and conflicts."""
     branch = BRANCH_PREFIX + status.latest
@@ -242,11 +261,16 @@ def apply(copier: Sequence[str], status: Status, answers_file: str) -> tuple[str
     # --no-verify: the leftovers hook would refuse the conflict markers this commit
     # carries on purpose; CI runs the same check on the pull request.
     git("commit", "--quiet", "--no-verify", "-m", message)
-    return pull_request_body(status, branch, conflicts, answers_file), conflicts
+    synced = sync_report(updated.stdout)
+    return pull_request_body(status, branch, conflicts, answers_file, synced), conflicts
 
 
 def pull_request_body(
-    status: Status, branch: str, conflicts: Sequence[str], answers_file: str
+    status: Status,
+    branch: str,
+    conflicts: Sequence[str],
+    answers_file: str,
+    synced: Sequence[str] = (),
 ) -> str:
     """Write what a reviewer reads: versions, process changes, conflicts, next steps."""
     entries, link = changes(status, answers_file)
@@ -276,6 +300,16 @@ def pull_request_body(
         ]
     else:
         lines.append("None: every template change merged cleanly with the team's edits.")
+    if synced:
+        lines += [
+            "",
+            "## Added by `tools/lifecycle.py sync`",
+            "",
+            "The update ran sync, which adds each section the process now requires to the "
+            "team's documents (a `_TODO_` to fill in) and never changes a team line:",
+            "",
+            *(f"- {line}" for line in synced),
+        ]
     lines += [
         "",
         "## What to do",

@@ -1,0 +1,76 @@
+"""Migration: run the project's own ``tools/lifecycle.py sync`` at the end of every update.
+
+Run by ``copier update`` after every update (an ``after``-stage entry in
+``copier.yml`` ``_migrations`` without a version), with copier's own Python, in
+the real project: copier runs migrations only there, after its three-way merge
+and before ``_message_after_update``, never in the old and new renders it makes
+to compare.
+
+Why: a new template version, or an answer change such as
+``--data project_size=large``, can make a section required that a team's
+documents (docs/test-plan.md, each piece of work's notes) lack. Copier never
+writes those documents, so the lifecycle check in CI would fail until someone
+ran ``sync`` by hand. The project's tool is the one the update just brought, so
+it knows the new process; it adds only placeholders and never changes a team line.
+
+This script never fails the update: a missing tool, a tool with conflict
+markers or a sync that fails each get one line saying what to run by hand.
+Its output, between ``START`` and the tool's ``sync:`` summary line, is what
+``tools/template_status.py`` copies into the template-update pull request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+TOOL = Path("tools") / "lifecycle.py"
+PROCESS = Path(".lifecycle") / "process.json"
+START = "Ran `python3 tools/lifecycle.py sync` for the updated process:"
+BY_HAND = "run `python3 tools/lifecycle.py sync` yourself once it is fixed."
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+def conflicted(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
+
+
+def python() -> str:
+    """Copier's own Python when it can run the tool (3.11+), else ``python3`` as CI runs it."""
+    if sys.version_info >= (3, 11):  # noqa: UP036 - copier may run on an older Python
+        return sys.executable
+    return shutil.which("python3") or sys.executable
+
+
+def main() -> int:
+    if not TOOL.is_file():
+        return 0  # a repository whose process has no lifecycle tool: nothing to sync
+    for path in (TOOL, PROCESS):
+        if path.is_file() and conflicted(path):
+            print(f"Lifecycle sync skipped: {path} holds conflict markers; {BY_HAND}")
+            return 0
+    try:
+        done = subprocess.run(
+            [python(), str(TOOL), "sync"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        print(f"Lifecycle sync skipped: {error}; {BY_HAND}")
+        return 0
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        print(f"Lifecycle sync failed ({last}); {BY_HAND}")
+        return 0
+    print(START)
+    print(done.stdout.rstrip("\n"), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
