@@ -144,11 +144,37 @@ def process_data(
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
         "release_checklist": [
-            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            {
+                "text": item["text"],
+                "phase": item["phase"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+            }
             for item in items("release_checklist")
         ],
+        "release_phases": [
+            {
+                "phase": item["phase"],
+                "text": item["text"],
+                "gate": bool(item.get("gate", False)),
+                "min_size": item["min_size"],
+            }
+            for item in items("release_phases")
+        ],
+        "release_sign_off": [
+            {
+                "text": item["text"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+            }
+            for item in items("release_sign_off")
+        ],
         "production_readiness": [
-            {"text": item["text"], "min_size": item["min_size"], "has_ui": False}
+            {
+                "text": item["text"],
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+            }
             for item in items("production_readiness")
         ],
         "test_plan_cadence": [

@@ -362,7 +362,7 @@ def test_a_release_needs_its_record_a_log_row_and_readiness(tmp_path: Path, caps
     ]
     assert tool.main(["--root", str(repo), "release", "v0.1.0"]) == 0
     record = repo / "docs" / "releases" / "v0.1.0.md"
-    checklist = tool.repository_items(MEDIUM, "release_checklist")
+    checklist = tool.release_gate_items(MEDIUM)
     [unticked] = [r for r in tool.check(repo, MEDIUM, "v0.1.0") if r.code == "DLV12"]
     assert unticked.outcome == "fail" and unticked.detail.startswith(f"{len(checklist)} open: ")
     assert checklist[0].rstrip(".") in unticked.detail
@@ -387,6 +387,34 @@ def test_a_release_needs_its_record_a_log_row_and_readiness(tmp_path: Path, caps
     assert "exists already" in capsys.readouterr().err
     assert tool.main(["--root", str(repo), "release", "0.1"]) == 2
     assert tool.main(["--root", str(repo), "check", "--release", "latest"]) == 2
+
+
+def test_the_gate_waits_for_the_items_before_the_tag_and_the_sign_off(tmp_path: Path) -> None:
+    """Deploying, publishing and verifying happen after the tag: they cannot block it."""
+    large = work_extension.process_data("Acme", "service", "@acme/billing", "large", False)
+    repo = make_repo(tmp_path / "repo", large)
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "1.0.0"\n')
+    assert tool.main(["--root", str(repo), "release", "v1.0.0"]) == 0
+    record = repo / "docs" / "releases" / "v1.0.0.md"
+    text = record.read_text()
+    every = tool.repository_items(large, "release_checklist")
+    before = tool.release_gate_items(large)
+    after = [item for item in every if item not in before]
+    assert before and after and "The tagged version is deployed to production." in after
+    assert text.index("### Before the release candidate") < text.index("### Rollout")
+    assert text.index(tool.AFTER_THE_TAG) < text.index("### Rollout")
+    for item in before:
+        text = text.replace(f"- [ ] {item}", f"- [x] {item}")
+    record.write_text(text)
+    [gate] = [r for r in tool.check(repo, large, "v1.0.0") if r.code == "DLV12"]
+    assert gate.outcome == "fail"
+    roles = tool.repository_items(large, "release_sign_off")
+    assert len(roles) == 4
+    assert gate.detail == "4 open: " + " / ".join(f"sign-off by {role}" for role in roles)
+    record.write_text(text.replace("_TODO: @handle_ | _TODO: YYYY-MM-DD_", "@ana | 2026-11-30"))
+    [gate] = [r for r in tool.check(repo, large, "v1.0.0") if r.code == "DLV12"]
+    assert gate.outcome == "pass", gate.detail
+    assert all(f"- [ ] {item}" in record.read_text() for item in after)
 
 
 def test_a_library_has_no_readiness_gate_and_a_small_plan_no_log_row(tmp_path: Path) -> None:

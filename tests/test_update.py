@@ -99,7 +99,7 @@ PROCESS_CHANGES = (
         after="release_checklist:",
         delivered=(
             Expect("docs/release-checklist.md", "The rollback plan is written down"),
-            Expect(".github/ISSUE_TEMPLATE/release.md", "The rollback plan is written down"),
+            Expect(".lifecycle/process.json", "The rollback plan is written down"),
         ),
     ),
     # A new section in a user-owned document: the update's `tools/lifecycle.py sync`

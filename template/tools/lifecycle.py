@@ -1127,7 +1127,10 @@ NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 RELEASE_CHECKS = {
     "10": "The release tag equals v + the package version in pyproject.toml.",
     "11": "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
-    "12": "Every release-checklist item in the release record is ticked or marked N/A: reason.",
+    "12": (
+        "Every item of the release record before the tag is ticked or marked N/A: reason,"
+        " and its sign-off is filled in."
+    ),
     "13": "The manual test plan's execution log has a row for this release.",
     "14": "Every production-readiness item of a service is ticked or marked N/A: reason.",
 }
@@ -1186,8 +1189,10 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
     if checker.add("11", stage, relative, record.is_file(), "file not found"):
-        items = repository_items(process, "release_checklist")
-        unticked = open_items(record.read_text(encoding="utf-8"), items)
+        items = release_gate_items(process)
+        text = record.read_text(encoding="utf-8")
+        unticked = open_items(text, items)
+        unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
         checker.add("12", stage, relative, not unticked, open_detail(unticked))
     else:
         checker.add("12", stage, relative, None, "skipped: the release record does not exist")
@@ -1245,8 +1250,17 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
 
 
 def render_release(process: Process, tag: str) -> str:
-    """Return the release record: this size's release checklist, to tick in a pull request."""
-    items = repository_items(process, "release_checklist")
+    """Return the release record: this size's release checklist by phase, and its sign-off.
+
+    The record is where a release's items are ticked, in a pull request, and
+    what ``check --release`` reads; the release issue only links it.
+    """
+    project = process["project"]
+    items = [
+        item
+        for item in process.get("release_checklist", [])
+        if applies(process, item, project["size"], project["has_ui"])
+    ]
     lines = [
         "---",
         f"release: {tag}",
@@ -1258,10 +1272,70 @@ def render_release(process: Process, tag: str) -> str:
         "",
         *duty_lines(process, RELEASE_DUTY),
         "## Items",
-        "",
-        *(f"- [ ] {item}" for item in items),
     ]
+    phases = [
+        phase
+        for phase in process.get("release_phases", [])
+        if applies(process, phase, project["size"], project["has_ui"])
+    ]
+    known = {phase["phase"] for phase in phases}
+    # Items of process data without phases (or of an unknown one) come first, ungrouped.
+    groups = [("", [item for item in items if item.get("phase") not in known])]
+    groups += [(p["text"], [i for i in items if i.get("phase") == p["phase"]]) for p in phases]
+    gate = gated_phases(process)
+    noted = False
+    for heading, group in groups:
+        if not group:
+            continue
+        if gate and heading and not noted and group[0].get("phase") not in gate:
+            lines += ["", AFTER_THE_TAG]
+            noted = True
+        lines += ["", f"### {heading}"] if heading else []
+        lines += ["", *(f"- [ ] {item['text']}" for item in group)]
+    roles = repository_items(process, "release_sign_off")
+    if roles:
+        lines += ["", "## Sign-off", "", "| Role | Who | Date |", "| -- | -- | -- |"]
+        lines += [
+            f"| {role} | {PLACEHOLDER}: @handle_ | {PLACEHOLDER}: YYYY-MM-DD_ |" for role in roles
+        ]
     return "\n".join(lines) + "\n"
+
+
+AFTER_THE_TAG = (
+    "The release workflow checks the items above before it builds the tag; tick the"
+    " items below as they happen, and close the release issue when every one is."
+)
+
+
+def gated_phases(process: Process) -> set[str]:
+    """Return the release phases settled before the tag (``gate: true``)."""
+    return {phase["phase"] for phase in process.get("release_phases", []) if phase.get("gate")}
+
+
+def release_gate_items(process: Process) -> list[str]:
+    """Return the release-checklist items ``check --release`` requires: the gated phases'.
+
+    Items of later phases (publish, deploy, verify) happen after the tag, so a
+    release cannot wait for them; process data without phases gates every item.
+    """
+    project = process["project"]
+    gate = gated_phases(process)
+    return [
+        item["text"]
+        for item in process.get("release_checklist", [])
+        if applies(process, item, project["size"], project["has_ui"])
+        and (not gate or item.get("phase") in gate)
+    ]
+
+
+def open_sign_offs(text: str, roles: Sequence[str]) -> list[str]:
+    """Return the sign-off roles whose row in ``text`` still holds a placeholder."""
+    rows = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    return [
+        f"sign-off by {role}"
+        for role in roles
+        if any(row.split("|")[1].strip() == role and PLACEHOLDER in row for row in rows)
+    ]
 
 
 def run_release(root: Path, tag: str) -> int:
