@@ -1,7 +1,7 @@
 """Migration: a new process-owned file meets the team's own file at the same path.
 
-Run by ``copier update`` after every update (an ``after``-stage entry in
-``copier.yml`` ``_migrations`` without a version), with copier's own Python.
+Run by ``migrations/after_update.py`` after every ``copier update``, with
+copier's own Python, in the real project.
 
 Why: when a template version adds a file (``docs/lifecycle.md``, the pull
 request template...) at a path where the team already keeps its own file,

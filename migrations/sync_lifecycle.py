@@ -1,8 +1,8 @@
 """Migration: run the project's own ``tools/lifecycle.py sync`` at the end of every update.
 
-Run by ``copier update`` after every update (an ``after``-stage entry in
-``copier.yml`` ``_migrations`` without a version), with copier's own Python, in
-the real project: copier runs migrations only there, after its three-way merge
+Run by ``migrations/after_update.py`` after every ``copier update`` (and on
+its own by hand), with copier's own Python, in the real project: copier runs
+migrations only there, after its three-way merge
 and before ``_message_after_update``, never in the old and new renders it makes
 to compare.
 
@@ -21,6 +21,9 @@ Its output, between ``START`` and the tool's ``sync:`` summary line, is what
 
 from __future__ import annotations
 
+import contextlib
+import io
+import runpy
 import shutil
 import subprocess
 import sys
@@ -38,11 +41,33 @@ def conflicted(path: Path) -> bool:
     return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
-def python() -> str:
-    """Copier's own Python when it can run the tool (3.11+), else ``python3`` as CI runs it."""
-    if sys.version_info >= (3, 11):  # noqa: UP036 - copier may run on an older Python
-        return sys.executable
-    return shutil.which("python3") or sys.executable
+def run_tool() -> tuple[int, str, str]:
+    """Run ``tools/lifecycle.py sync``; return its exit code, stdout and stderr.
+
+    In this process when copier's Python can run the tool (3.11+): a second
+    interpreter would cost every update about 50 ms. Else with ``python3``, as
+    CI runs it. A tool that breaks (the team edited it) counts as a failed sync.
+    """
+    if sys.version_info < (3, 11):  # noqa: UP036 - copier may run on an older Python
+        done = subprocess.run(
+            [shutil.which("python3") or sys.executable, str(TOOL), "sync"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        return done.returncode, done.stdout, done.stderr
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            tool = runpy.run_path(str(TOOL), run_name="lifecycle_tool")
+            code = tool["main"](["sync"])
+        except SystemExit as leaving:
+            code = leaving.code if isinstance(leaving.code, int) else 1
+        except Exception as error:  # any fault of the tool is a failed sync
+            print(f"{type(error).__name__}: {error}", file=sys.stderr)
+            code = 1
+    return code, out.getvalue(), err.getvalue()
 
 
 def main() -> int:
@@ -53,22 +78,16 @@ def main() -> int:
             print(f"Lifecycle sync skipped: {path} holds conflict markers; {BY_HAND}")
             return 0
     try:
-        done = subprocess.run(
-            [python(), str(TOOL), "sync"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        code, stdout, stderr = run_tool()
     except (OSError, subprocess.SubprocessError) as error:
         print(f"Lifecycle sync skipped: {error}; {BY_HAND}")
         return 0
-    if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+    if code != 0:
+        last = (stderr.strip() or stdout.strip() or "no output").splitlines()[-1]
         print(f"Lifecycle sync failed ({last}); {BY_HAND}")
         return 0
     print(START)
-    print(done.stdout.rstrip("\n"), flush=True)
+    print(stdout.rstrip("\n"), flush=True)
     return 0
 
 
