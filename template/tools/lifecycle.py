@@ -365,6 +365,25 @@ def read_entry(process: Process, folder: Path) -> Entry:
     )
 
 
+def entries_table(entries: Sequence[Entry], folder: str) -> list[str]:
+    """Return the table of pieces of work, each linked to its first document under ``folder``.
+
+    The index (in docs/work/) and the status page (in docs/) show the same table.
+    """
+    lines = [
+        "| Number | Title | Size | Status | Owner | Stage |",
+        "| -- | -- | -- | -- | -- | -- |",
+    ]
+    for entry in entries:
+        number = entry.folder[:4]
+        link = f"[{number}]({folder}{entry.folder}/{entry.first})" if entry.first else number
+        lines.append(
+            f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
+            f"{entry.owner} | {entry.stage} |"
+        )
+    return lines
+
+
 def render_index(process: Process, entries: Sequence[Entry]) -> str:
     """``docs/work/index.md``: every piece of work, rebuilt from the documents' front matter."""
     lines = [
@@ -376,16 +395,8 @@ def render_index(process: Process, entries: Sequence[Entry]) -> str:
         "[lifecycle.md](../lifecycle.md).",
         "",
         *duty_lines(process, INDEX_DUTY),
-        "| Number | Title | Size | Status | Owner | Stage |",
-        "| -- | -- | -- | -- | -- | -- |",
+        *entries_table(entries, ""),
     ]
-    for entry in entries:
-        number = entry.folder[:4]
-        link = f"[{number}]({entry.folder}/{entry.first})" if entry.first else number
-        lines.append(
-            f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
-            f"{entry.owner} | {entry.stage} |"
-        )
     lines += ["", "```{toctree}", ":hidden:", ":glob:", "", "*/*", "```"]
     return "\n".join(lines) + "\n"
 
@@ -1387,17 +1398,7 @@ def render_status(root: Path, process: Process) -> str:
         "",
     ]
     if entries:
-        lines += [
-            "| Number | Title | Size | Status | Owner | Stage |",
-            "| -- | -- | -- | -- | -- | -- |",
-        ]
-        for entry in entries:
-            number = entry.folder[:4]
-            link = f"[{number}](work/{entry.folder}/{entry.first})" if entry.first else number
-            lines.append(
-                f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
-                f"{entry.owner} | {entry.stage} |"
-            )
+        lines += entries_table(entries, "work/")
     else:
         lines.append("None yet: start one with `python3 tools/lifecycle.py new`.")
     runs = [result for result in results if result.code == "VAL07"]
