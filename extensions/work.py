@@ -115,6 +115,18 @@ def process_data(
             kept.append(item)
         return kept
 
+    def checklist(key: str, *fields: str) -> list[dict[str, Any]]:
+        """A repository checklist's items as the tool reads them, with ``fields`` besides."""
+        return [
+            {
+                "text": item["text"],
+                **{field: item[field] for field in fields},
+                "min_size": item["min_size"],
+                "has_ui": bool(item.get("has_ui", False)),
+            }
+            for item in items(key)
+        ]
+
     def sections(key: str) -> list[dict[str, Any]]:
         return [
             {
@@ -143,15 +155,7 @@ def process_data(
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
-        "release_checklist": [
-            {
-                "text": item["text"],
-                "phase": item["phase"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-            }
-            for item in items("release_checklist")
-        ],
+        "release_checklist": checklist("release_checklist", "phase"),
         "release_phases": [
             {
                 "phase": item["phase"],
@@ -161,22 +165,8 @@ def process_data(
             }
             for item in items("release_phases")
         ],
-        "release_sign_off": [
-            {
-                "text": item["text"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-            }
-            for item in items("release_sign_off")
-        ],
-        "production_readiness": [
-            {
-                "text": item["text"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-            }
-            for item in items("production_readiness")
-        ],
+        "release_sign_off": checklist("release_sign_off"),
+        "production_readiness": checklist("production_readiness"),
         "test_plan_cadence": [
             {"text": item["text"], "min_size": item["min_size"], "months": int(item["months"])}
             for item in items("test_plan_cadence")

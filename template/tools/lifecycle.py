@@ -1176,14 +1176,19 @@ def package_version(root: Path) -> str:
     return str(data.get("project", {}).get("version", ""))
 
 
-def repository_items(process: Process, key: str) -> list[str]:
-    """Return the texts of a repository-level checklist for the repository's size."""
+def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
+    """Return the items of a repository-level list that apply to the repository."""
     project = process["project"]
     return [
-        item["text"]
+        item
         for item in process.get(key, [])
         if applies(process, item, project["size"], project["has_ui"])
     ]
+
+
+def repository_items(process: Process, key: str) -> list[str]:
+    """Return the texts of a repository-level checklist for the repository's size."""
+    return [item["text"] for item in repository_entries(process, key)]
 
 
 def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
@@ -1266,12 +1271,7 @@ def render_release(process: Process, tag: str) -> str:
     The record is where a release's items are ticked, in a pull request, and
     what ``check --release`` reads; the release issue only links it.
     """
-    project = process["project"]
-    items = [
-        item
-        for item in process.get("release_checklist", [])
-        if applies(process, item, project["size"], project["has_ui"])
-    ]
+    items = repository_entries(process, "release_checklist")
     lines = [
         "---",
         f"release: {tag}",
@@ -1284,11 +1284,7 @@ def render_release(process: Process, tag: str) -> str:
         *duty_lines(process, RELEASE_DUTY),
         "## Items",
     ]
-    phases = [
-        phase
-        for phase in process.get("release_phases", [])
-        if applies(process, phase, project["size"], project["has_ui"])
-    ]
+    phases = repository_entries(process, "release_phases")
     known = {phase["phase"] for phase in phases}
     # Items of process data without phases (or of an unknown one) come first, ungrouped.
     groups = [("", [item for item in items if item.get("phase") not in known])]
@@ -1329,13 +1325,11 @@ def release_gate_items(process: Process) -> list[str]:
     Items of later phases (publish, deploy, verify) happen after the tag, so a
     release cannot wait for them; process data without phases gates every item.
     """
-    project = process["project"]
     gate = gated_phases(process)
     return [
         item["text"]
-        for item in process.get("release_checklist", [])
-        if applies(process, item, project["size"], project["has_ui"])
-        and (not gate or item.get("phase") in gate)
+        for item in repository_entries(process, "release_checklist")
+        if not gate or item.get("phase") in gate
     ]
 
 
