@@ -82,6 +82,94 @@ class UsageError(Exception):
     """A bad argument: the message names it and the rule it breaks."""
 
 
+EXIT_UNREADABLE = 3
+"""Exit status when a team file cannot be read or written as asked (not a finding: 1)."""
+
+
+class TeamFileError(Exception):
+    """A file in the repository that the tool cannot read or write as asked.
+
+    Team files are precious: the tool never guesses what one means and never
+    writes half of a change. It stops instead, with one line a team can act
+    on, ``path:line: what is wrong; what to do``, and exit status 3.
+    """
+
+    def __init__(self, path: str, line: int, problem: str, fix: str) -> None:
+        """Keep the parts apart, so a check can report them as a finding too."""
+        super().__init__(f"{path}:{line}: {problem}; {fix}")
+        self.path, self.line, self.problem, self.fix = path, line, problem, fix
+
+
+# ------------------------------------------------------------------ writing
+def inside(root: Path, path: Path) -> Path:
+    """Return ``path`` resolved, or refuse one that resolves outside ``root``.
+
+    Symbolic links are followed before the test, so a link under ``docs/`` that
+    points elsewhere cannot make ``new``, ``sync`` or ``release`` write there.
+    """
+    top = root.resolve()
+    resolved = path.resolve()
+    if resolved != top and top not in resolved.parents:
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        raise TeamFileError(
+            shown,
+            1,
+            f"resolves to {resolved}, outside the repository (a symbolic link?)",
+            "make it a plain file or folder inside the repository, then run the command again",
+        )
+    return resolved
+
+
+def write_files(root: Path, files: Mapping[Path, str]) -> None:
+    """Write every planned file, or none when any one of them cannot be written.
+
+    Each text is computed in full by the caller first. Every target is checked
+    (inside the repository, its folder creatable, an existing file writable)
+    before the first byte is written; then each file is written to a temporary
+    file beside it, flushed to disk and moved over the target with
+    ``os.replace``, so a kill or a full disk leaves the old file or the new one,
+    never a third. An existing file keeps its mode. Texts are written as given:
+    callers keep a file's own line endings.
+    """
+    for path in files:
+        target = inside(root, path)
+        folder = next(parent for parent in (target, *target.parents) if parent.exists())
+        shown = path.relative_to(root).as_posix()
+        if target.exists() and not target.stat().st_mode & 0o222:  # even for root
+            raise TeamFileError(shown, 1, "is read-only", "make it writable, then run again")
+        if not os.access(folder if folder != target else target.parent, os.W_OK):
+            raise TeamFileError(
+                shown,
+                1,
+                f"cannot be written: {folder} is read-only",
+                "make it writable, then run the command again",
+            )
+    for path, text in files.items():
+        target = inside(root, path)
+        data = text.encode("utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = target.stat().st_mode & 0o7777 if target.exists() else None
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            try:
+                with temporary.open("xb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                if mode is not None:
+                    os.chmod(temporary, mode)
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
+        except OSError as problem:
+            raise TeamFileError(
+                path.relative_to(root).as_posix(),
+                1,
+                f"could not be written ({problem.strerror or problem}); the file is as it was",
+                "free the space or fix the permission, then run the command again",
+            ) from problem
+
+
 @dataclass(frozen=True)
 class Work:
     """One piece of work, as its documents' front matter records it."""
@@ -455,9 +543,7 @@ def plan_new(root: Path, process: Process, work: Work) -> tuple[Path, dict[Path,
 def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     """Create a piece of work's folder and kit, and refresh the index; return what was written."""
     folder, files = plan_new(root, process, work)
-    folder.mkdir(parents=True)
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
+    write_files(root, files)
     return folder, list(files)
 
 
@@ -1345,18 +1431,13 @@ def open_sign_offs(text: str, roles: Sequence[str]) -> list[str]:
 
 def run_release(root: Path, tag: str) -> int:
     """Write ``docs/releases/TAG.md`` from the release checklist; never overwrite one."""
-    try:
-        if not TAG.match(tag):
-            raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
-        process = load_process(root)
-        path = root / RELEASES_FOLDER / f"{tag}.md"
-        if path.exists():
-            raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
-    except UsageError as problem:
-        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
-        return 2
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_release(process, tag), encoding="utf-8")
+    if not TAG.match(tag):
+        raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
+    process = load_process(root)
+    path = root / RELEASES_FOLDER / f"{tag}.md"
+    if path.exists():
+        raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
+    write_files(root, {path: render_release(process, tag)})
     print(f"Created {path.relative_to(root).as_posix()}: tick each item or mark it N/A: reason.")
     return 0
 
@@ -1410,12 +1491,7 @@ def render_status(root: Path, process: Process) -> str:
 
 def run_status(root: Path) -> int:
     """Print the status page (Markdown); exit 0 whatever it shows, 2 for a bad repository."""
-    try:
-        page = render_status(root, load_process(root))
-    except UsageError as problem:
-        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
-        return 2
-    print(page, end="")
+    print(render_status(root, load_process(root)), end="")
     return 0
 
 
@@ -1481,8 +1557,36 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (2 for a bad argument)."""
+    """Run the command line; return the exit status.
+
+    0 done, 1 a check failed, 2 a bad argument or repository set-up, 3 a team
+    file that cannot be read or written as asked, 4 a fault in this tool. Each
+    problem is one line on stderr, never a traceback: this runs in pre-commit
+    hooks, CI, the docs build and ``copier update``, where a traceback hides
+    the one line that says what to do (``LIFECYCLE_DEBUG=1`` shows it).
+    """
     options = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(options)
+    except UsageError as problem:
+        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
+        return 2
+    except TeamFileError as problem:
+        print(f"lifecycle.py: {problem}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as fault:  # the last line of defence: one line, not a traceback
+        if os.environ.get("LIFECYCLE_DEBUG"):
+            raise
+        print(
+            f"lifecycle.py: internal error ({type(fault).__name__}: {fault}); "
+            "run again with LIFECYCLE_DEBUG=1 and report the traceback to the template's owners",
+            file=sys.stderr,
+        )
+        return 4
+
+
+def run(options: argparse.Namespace) -> int:
+    """Run one parsed command; errors propagate to ``main``, which reports them."""
     if options.command == "check":
         return run_check(
             options.root, options.format, options.release, options.structure, options.only
@@ -1494,29 +1598,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.command == "status":
         return run_status(options.root)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
-    try:
-        process = load_process(options.root)
-        if options.size is None and not ratings:
-            raise UsageError(
-                "--size: give --size small|medium|large, or rate the work with "
-                "--scope, --impact and --risk (low|moderate|high)."
-            )
-        recommended = recommend_size(process, ratings)
-        owner = options.owner or process["project"]["owner"]
-        if not OWNER.fullmatch(owner):
-            raise UsageError(f"--owner must be a GitHub handle such as @org/team; got {owner!r}.")
-        work = Work(
-            title=options.title,
-            size=options.size or recommended,
-            owner=owner,
-            created=today(),
-            has_ui=options.ui,
-            status=process["statuses"][0]["name"],
+    process = load_process(options.root)
+    if options.size is None and not ratings:
+        raise UsageError(
+            "--size: give --size small|medium|large, or rate the work with "
+            "--scope, --impact and --risk (low|moderate|high)."
         )
-        folder, written = new(options.root, process, work)
-    except UsageError as problem:
-        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
-        return 2
+    recommended = recommend_size(process, ratings)
+    owner = options.owner or process["project"]["owner"]
+    if not OWNER.fullmatch(owner):
+        raise UsageError(f"--owner must be a GitHub handle such as @org/team; got {owner!r}.")
+    work = Work(
+        title=options.title,
+        size=options.size or recommended,
+        owner=owner,
+        created=today(),
+        has_ui=options.ui,
+        status=process["statuses"][0]["name"],
+    )
+    folder, written = new(options.root, process, work)
     report(options.root, process, work, recommended if ratings else "", folder, written)
     return 0
 
@@ -1534,19 +1634,15 @@ def run_check(
     but exit 0: ``copier update`` brings this tool into it, and an update must
     never turn a team's CI red. Its first ``lifecycle.py new`` turns the gate on.
     """
-    try:
-        if release and not TAG.match(release):
-            raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
-        unknown = sorted(set(only) - known_codes())
-        if unknown:
-            raise UsageError(
-                f"--only: unknown check code {unknown[0]!r}; codes look like VAL07 "
-                f"(see {LIFECYCLE_PAGE}#lifecycle-check)."
-            )
-        results = check(root, load_process(root), release, structure)
-    except UsageError as problem:
-        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
-        return 2
+    if release and not TAG.match(release):
+        raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+    unknown = sorted(set(only) - known_codes())
+    if unknown:
+        raise UsageError(
+            f"--only: unknown check code {unknown[0]!r}; codes look like VAL07 "
+            f"(see {LIFECYCLE_PAGE}#lifecycle-check)."
+        )
+    results = check(root, load_process(root), release, structure)
     if only:
         results = [result for result in results if result.code in only]
     print(format_results(results, form))
@@ -1569,14 +1665,10 @@ def run_check(
 
 def run_sync(root: Path) -> int:
     """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
-    try:
-        process = load_process(root)
-        conflicted = conflicted_documents(root, process)
-        created = create_missing_documents(root, process)
-        added = sync(root, process)
-    except UsageError as problem:
-        print(f"lifecycle.py: error: {problem}", file=sys.stderr)
-        return 2
+    process = load_process(root)
+    conflicted = conflicted_documents(root, process)
+    created = create_missing_documents(root, process)
+    added = sync(root, process)
     for path in conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
