@@ -585,12 +585,6 @@ class Check:
 
 REGISTRY = (
     Check(
-        "LC001",
-        "Waivers",
-        "Every waiver in .lifecycle/waivers.toml gives a reason.",
-        url=f"{LIFECYCLE_PAGE}#waivers",
-    ),
-    Check(
         "LC100",
         "Documents",
         "The repository-level document the process requires for this repository's size exists.",
@@ -676,6 +670,12 @@ REGISTRY = (
         "Release",
         "Every production-readiness item of a service is ticked or marked N/A: reason.",
         aliases=("SHP14", "ARC14", "DSG14", "PLN14", "IMP14", "VAL14", "DOC14", "LC14"),
+    ),
+    Check(
+        "LC001",
+        "Waivers",
+        "Every waiver in .lifecycle/waivers.toml gives a reason.",
+        url=f"{LIFECYCLE_PAGE}#waivers",
     ),
 )
 """Every check, in the order docs/lifecycle.md lists them. To add one: declare it
