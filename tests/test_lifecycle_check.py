@@ -9,6 +9,7 @@ version, a size change), which runs ``sync`` itself, is in test_update_sync.py.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -231,9 +232,7 @@ def test_an_overdue_plan_warns_in_a_pull_request_and_fails_a_release(
     assert tool.main(["--root", str(repo), "check", "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert "0 fail, 1 warn" in markdown
-    assert (
-        "| warn | [VAL07](docs/lifecycle.md#checks) | Validate | `docs/test-plan.md:" in markdown
-    )
+    assert "| warn | [VAL07](docs/lifecycle.md#checks) | Validate | `docs/test-plan.md:" in markdown
     assert tool.main(["--root", str(repo), "check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["warn"] == 1 and report["summary"]["fail"] == 0
@@ -245,6 +244,34 @@ def test_an_overdue_plan_warns_in_a_pull_request_and_fails_a_release(
     assert findings(repo) == []
     [waived] = [r for r in tool.check(repo, MEDIUM) if r.code == "VAL07"]
     assert waived.outcome == "waived" and "moved to the staging team" in waived.detail
+
+
+OLD_FAMILIES = ("SHP", "ARC", "DSG", "PLN", "IMP", "VAL", "DOC", "DLV", "LC")
+OLD_NUMBERS = ("00", "01", "02", "03", "04", "05", "06", "07", "10", "11", "12", "13", "14")
+
+
+def test_every_code_the_stage_based_scheme_accepted_names_exactly_one_check() -> None:
+    # What known_codes() accepted before the registry: a family per stage (or LC) x a rule.
+    old = {f"{family}{number}" for family in OLD_FAMILIES for number in OLD_NUMBERS} | {"LC001"}
+    assert len(old) == 118
+    for code in old:
+        named = [c for c in tool.REGISTRY if code == c.code or code in c.aliases]
+        assert len(named) == 1, (code, named)
+        # The old code's rule number is the new code's last two digits (LC001 kept as is).
+        assert named[0].code[-2:] == code[-2:], (code, named[0].code)
+    assert set(tool.ALIASES) | set(tool.CHECKS) == old | set(tool.CHECKS)
+
+
+def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
+    codes = [check.code for check in tool.REGISTRY]
+    assert len(codes) == len(set(codes)) == len(tool.CHECKS)
+    assert not set(tool.ALIASES) & set(codes)  # an alias never hides another check
+    aliases = [alias for check in tool.REGISTRY for alias in check.aliases]
+    assert len(aliases) == len(set(aliases))
+    for check in tool.REGISTRY:
+        assert check.rule.endswith(".") and check.url.startswith("docs/lifecycle.md#")
+        assert set(check.requires) <= set(codes) - {check.code}
+    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["VAL07"]
 
 
 def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
@@ -317,7 +344,9 @@ def test_a_waiver_naming_an_old_code_still_applies_and_names_the_new_code(
     ]
     [waived] = [r for r in tool.check(repo, PROCESS) if r.outcome == "waived"]
     assert waived.file.endswith("shaping.md")
-    assert waived.detail.endswith("waived: Imported from the old tracker; waiver 1: SHP03 is now LC103")
+    assert waived.detail.endswith(
+        "waived: Imported from the old tracker; waiver 1: SHP03 is now LC103"
+    )
     tool.main(["--root", str(repo), "check"])
     assert "SHP03 is now LC103" in capsys.readouterr().out
 
@@ -741,6 +770,28 @@ def test_fresh_projects_pass_check(render, kind: str, size: str, ui: bool) -> No
     result = run_check(project, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 fail" in result.stdout
+
+
+def test_every_rule_has_one_code_in_every_kind_size_and_layout(render) -> None:
+    codes_of: dict[str, set[str]] = {}
+    families_of: dict[str, set[str]] = {}
+    for kind in KINDS:
+        for size in SIZES:
+            for ui in (False, True):
+                project = render(project_kind=kind, project_size=size, has_ui=ui)
+                for args in ((), ("--release", "v0.1.0")):
+                    result = run_check(project, "check", "--format", "json", *args)
+                    for found in json.loads(result.stdout)["results"]:
+                        codes_of.setdefault(found["rule"], set()).add(found["code"])
+                        families_of.setdefault(found["family"], set()).add(found["code"])
+                page = (project / "docs" / "lifecycle.md").read_text()
+                listed = re.findall(r"^\| `([A-Z]+[0-9]+)` \| ([^|]+) \|", page, flags=re.M)
+                assert listed == [(c.code, c.family) for c in tool.REGISTRY]
+    assert codes_of and all(len(codes) == 1 for codes in codes_of.values()), codes_of
+    rule_of = {code: rule for rule, codes in codes_of.items() for code in codes}
+    assert all(tool.CHECKS[code].rule == rule for code, rule in rule_of.items())
+    # The families the page lists are the ones the reports use (LC001 needs a waivers file).
+    assert set(families_of) == {c.family for c in tool.REGISTRY} - {"Waivers"}
 
 
 def test_a_fresh_project_is_not_ready_to_release_until_the_team_fills_it_in(
