@@ -548,10 +548,11 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
 
 
 # ------------------------------------------------------------------ check
-# The check model follows scientific-python's repo-review: every check has a
-# stable code in a family per lifecycle stage, a one-sentence rule and a link
-# to its section of docs/lifecycle.md; a check whose prerequisite failed is
-# skipped, not failed again; a team waives a check with a reason. It is built
+# The check model follows scientific-python's repo-review: every check is
+# declared once in REGISTRY with a code that never changes, its family, a
+# one-sentence rule, a link to docs/lifecycle.md and the checks it requires; a
+# check whose prerequisite did not pass is skipped, not failed again; a team
+# waives a check with a reason. It is built
 # on the standard library rather than as a repo-review plugin because a plugin
 # needs repo-review (and its dependencies) installed in every team's
 # environment, CI job and pre-commit hook; ``python3 tools/lifecycle.py check``
@@ -570,8 +571,8 @@ class Check:
     waivers): per-document results name the document as their file instead.
     ``requires``: a result of this check is skipped, not failed again, when one
     of these did not pass on the same file or on the piece of work holding it.
-    ``aliases``: the codes the stage-based scheme (before 2026-12) reported for
-    this rule; waivers and ``--only`` naming one still apply.
+    ``aliases``: the codes earlier template versions gave this rule (a prefix
+    per stage, such as ``SHP03``); waivers and ``--only`` naming one still apply.
     """
 
     code: str
@@ -868,7 +869,7 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
     sized = size in process["sizes"]
     checker.add("LC106", first_stage, where, sized, f"size {size!r}", 2, subject=relative)
-    has_ui = "design.md" in matters or marked_ui(matters[known[0]]) if known else False
+    has_ui = bool(known) and ("design.md" in matters or marked_ui(matters[known[0]]))
     statuses = {status["name"] for status in process["statuses"]}
     # Without a known size there is no kit: the documents there are reported skipped.
     required = (
