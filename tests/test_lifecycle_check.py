@@ -63,6 +63,16 @@ def set_status(folder: Path, status: str) -> None:
         path.write_text("".join(lines))
 
 
+DISCUSSION = "https://github.com/acme/rfcs/discussions/7"
+
+
+def link_rfc(folder: Path) -> None:
+    """The team names its RFC's discussion and resolution, as medium and larger RFCs must."""
+    rfc = folder / "rfc.md"
+    links = f"discussion: {DISCUSSION}\nresolution: {DISCUSSION}#decision\n"
+    rfc.write_text(rfc.read_text().replace("\nstatus: ", f"\n{links}status: ", 1))
+
+
 def fill_placeholders(folder: Path) -> None:
     for path in folder.glob("*.md"):
         path.write_text(path.read_text().replace("_TODO", "Written"))
@@ -124,6 +134,7 @@ def test_a_repository_document_must_exist_with_its_sections(repo: Path) -> None:
 
 def test_a_done_piece_has_no_placeholder_and_an_accepted_rfc(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
+    link_rfc(folder)
     set_status(folder, "done")
     found = failures(repo)
     assert [f.code for f in found] == ["LC104"] * 4
@@ -271,7 +282,7 @@ def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
     for check in tool.REGISTRY:
         assert check.rule.endswith(".") and check.url.startswith("docs/lifecycle.md#")
         assert set(check.requires) <= set(codes) - {check.code}
-    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["VAL07"]
+    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["VAL07", "LC110"]
 
 
 def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
@@ -622,6 +633,7 @@ def drop_section(path: Path, title: str) -> None:
 def test_a_closed_piece_gets_a_note_not_a_placeholder(repo: Path, closed: str) -> None:
     folder = start(repo, "Carrier cache", "medium")
     fill_placeholders(folder)
+    link_rfc(folder)
     set_status(folder, closed)
     rfc = folder / "rfc.md"
     drop_section(rfc, "Alternatives considered")
@@ -659,6 +671,8 @@ def test_a_document_a_done_piece_gains_is_done_with_notes(repo: Path) -> None:
     rfc = (folder / "rfc.md").read_text()
     assert tool.read_front_matter(rfc)["status"] == "done"
     assert tool.PLACEHOLDER not in rfc.split("\n## ", 1)[1]
+    assert [f.code for f in failures(repo)] == ["LC112", "LC113"]  # the team's to name
+    link_rfc(folder)
     assert failures(repo) == []
 
 
@@ -736,6 +750,7 @@ def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
     start(repo, "Small fix", "small")
     shaping = folder / "shaping.md"
     shaping.write_text(shaping.read_text().replace("status: draft", "status: done"))
+    assert tool.main(["--root", str(repo), "sync"]) == 0  # dates the new status
     capsys.readouterr()
     assert tool.main(["--root", str(repo), "status"]) == 0
     page = capsys.readouterr().out
