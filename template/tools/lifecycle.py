@@ -685,8 +685,8 @@ REGISTRY = (
     Check(
         "LC110",
         RECORDS,
-        "The document's current status has its date, the last item of its front matter"
-        " history (`lifecycle.py sync` writes it).",
+        "The document's current status has its date: the last item of its front matter"
+        " history (sync writes it).",
         requires=("LC103",),
         warn_outside_release=True,
     ),
