@@ -755,7 +755,9 @@ def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
     assert tool.main(["--root", str(repo), "status"]) == 0
     page = capsys.readouterr().out
     assert page.startswith("# Lifecycle status\n")
-    assert "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium | draft |" in page
+    # Each piece's status with the day it was reached (the history of its stage's document).
+    first = "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium |"
+    assert f"{first} draft since 2026-01-01 |" in page
     assert "| Architecture |" in page  # shaping done: the piece is at the RFC
     assert "| [0002](work/0002-small-fix/shaping.md) | Small fix | small |" in page
     assert "**On time:** no run logged since work started on 2026-01-01, 0 days ago" in page

@@ -175,6 +175,18 @@ def test_an_unknown_status_is_not_dated(repo: Path) -> None:
     assert {r.outcome for r in results(repo, "LC110")} == {"skip"}  # LC103 fails first
 
 
+def test_the_status_page_shows_the_day_a_piece_reached_its_status(repo: Path, monkeypatch) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    set_status(folder, "review")
+    row = "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium |"
+    assert f"{row} review | @acme/billing | Project shaping |" in tool.render_status(repo, PROCESS)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 5 * DAY))
+    sync(repo)
+    page = tool.render_status(repo, PROCESS)
+    assert f"{row} review since 2026-01-06 | @acme/billing | Project shaping |" in page
+    assert "since" not in (repo / "docs" / "work" / "index.md").read_text()
+
+
 # ------------------------------------------------------------------ succession
 def test_succession_is_named_both_ways(repo: Path) -> None:
     old = start(repo, "Carrier cache", "small")

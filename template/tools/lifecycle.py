@@ -37,6 +37,7 @@ the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -1934,7 +1935,7 @@ def render_status(root: Path, process: Process) -> str:
     never stale and never committed; links are relative to ``docs/``.
     """
     results = check(root, process)
-    entries = [read_entry(process, folder) for folder in work_folders(root)]
+    entries = [dated_entry(process, folder) for folder in work_folders(root)]
     lines = [
         "# Lifecycle status",
         "",
@@ -1960,6 +1961,29 @@ def render_status(root: Path, process: Process) -> str:
     lines += ["", "## Open findings", "", summary_line(results), ""]
     lines += findings_table(shown, in_docs=True) if shown else ["Every lifecycle check passes."]
     return "\n".join(lines) + "\n"
+
+
+def dated_entry(process: Process, folder: Path) -> Entry:
+    """Return a piece's row for the status page: its status with the day it was reached.
+
+    The day is the last ``history:`` item of the document that sets the piece's
+    stage (its first unsettled one, as ``stage_of`` picks it); none when that
+    item does not date the status (``check`` reports it).
+    """
+    entry = read_entry(process, folder)
+    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    matters = [
+        read_front_matter((folder / name).read_text(encoding="utf-8"))
+        for name in dict.fromkeys(doc["file"] for doc in process["kit"])
+        if (folder / name).is_file()
+    ]
+    open_ones = [m for m in matters if str(m.get("status", "")) not in settled]
+    matter = open_ones[0] if open_ones else matters[-1] if matters else {}
+    items = listed(matter, HISTORY)
+    found = HISTORY_ITEM.match(items[-1].strip()) if items else None
+    if found is None or found["status"] != entry.status or not status_dated(matter)[0]:
+        return entry
+    return dataclasses.replace(entry, status=f"{entry.status} since {found['date']}")
 
 
 def run_status(root: Path) -> int:
