@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -167,6 +168,7 @@ def test_the_status_page_shows_each_piece_of_work_and_the_test_plan_cadence(
     [first] = sorted((source / "work").glob("0001-*"))
     shaping = first / "shaping.md"
     shaping.write_text(shaping.read_text().replace("status: draft", "status: done", 1))
+    run([sys.executable, "tools/lifecycle.py", "sync"], tmp_path)  # dates the new status
     build(project, source, tmp_path / "html")
     assert (source / "lifecycle-status.md").is_file()
     page = (tmp_path / "html" / "lifecycle-status.html").read_text()
@@ -175,7 +177,10 @@ def test_the_status_page_shows_each_piece_of_work_and_the_test_plan_cadence(
     row = re.search(rf"{re.escape(link)}.*?</tr>", page, re.DOTALL)
     assert row, "the first piece of work has a row linking its documents"
     cells = [html.unescape(c) for c in re.findall(r"<td><p>(.*?)</p></td>", row.group(0))]
-    assert cells[1:] == ["Acme Billing", "medium", "draft", "@acme/billing", "Architecture"]
+    created = re.search(r"^created: (\S+)$", shaping.read_text(), re.M)
+    assert created, "the shaping note records the day the piece started"
+    status = f"draft since {created[1]}"  # the RFC's status, dated by new
+    assert cells[1:] == ["Acme Billing", "medium", status, "@acme/billing", "Architecture"]
     assert "On time:" in page and "no run logged since work started on" in page
     assert "the plan runs every quarter" in page
     assert "Every lifecycle check passes." in page
