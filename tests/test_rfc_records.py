@@ -152,7 +152,12 @@ def test_an_inline_history_is_left_as_written_and_reported(repo: Path) -> None:
     before = shaping.read_text()
     sync(repo)
     assert shaping.read_text() == before
-    assert outcomes(repo, "LC110")[0] == ("shaping.md", "warn")
+    [finding, _] = results(repo, "LC110")
+    assert (finding.file.rsplit("/", 1)[-1], finding.outcome) == ("shaping.md", "warn")
+    assert finding.detail.endswith(
+        "write history: as a list, one `- STATUS YYYY-MM-DD` line each, then run python3 "
+        "tools/lifecycle.py sync"
+    )
 
 
 def test_a_dated_status_needs_a_real_date(repo: Path) -> None:

@@ -972,6 +972,9 @@ RFC_RECORD_CODES = {"discussion": "LC112", "resolution": "LC113"}
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 WEB_URL = re.compile(r"https?://[^\s<>()\[\]]+")
 SYNC_FIX = "run python3 tools/lifecycle.py sync"
+INLINE_HISTORY_FIX = (
+    f"write {HISTORY}: as a list, one `- STATUS YYYY-MM-DD` line each, then {SYNC_FIX}"
+)
 
 
 def history_item(status: str, date: str) -> str:
@@ -985,7 +988,7 @@ def listed(matter: Mapping[str, Any], key: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        return [str(item) for item in value]
+        return [str(item) for item in value if item is not None]  # ``- #12`` unquoted is empty
     return [str(value)]
 
 
@@ -1089,6 +1092,8 @@ def check_records(
 ) -> None:
     """Check what a document's front matter records: its status's date, its links, an RFC's."""
     dated, detail = status_dated(matter)
+    if not dated and detail.endswith(SYNC_FIX) and history_insertion(lines, "") is None:
+        detail = detail.removesuffix(SYNC_FIX) + INLINE_HISTORY_FIX  # sync cannot add to it
     line = key_line(lines, HISTORY) or key_line(lines, "status")
     checker.add("LC110", stage, path, dated, detail, line)
     folder = (root / path).parent
