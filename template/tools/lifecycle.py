@@ -1839,31 +1839,40 @@ Click a column heading to sort.</p>
 <h2>Repositories</h2>
 {repositories}
 <script>
-for (const table of document.querySelectorAll("table.sortable")) {{
-  table.querySelectorAll("th").forEach((th, column) => th.addEventListener("click", () => {{
-    const down = th.getAttribute("aria-sort") === "ascending";
-    table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
-    th.setAttribute("aria-sort", down ? "descending" : "ascending");
-    const body = table.tBodies[0];
-    const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
-      b.cells[column].textContent, undefined, {{numeric: true}}));
-    if (down) rows.reverse();
-    rows.forEach(row => body.appendChild(row));
-  }}));
+// Sort a table by one column, as a click on its heading does; "#sort=Owner" or
+// "#sort=Owner:descending" in the address opens the page sorted that way.
+function sortBy(table, th, descending) {{
+  const column = [...th.parentNode.children].indexOf(th);
+  table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
+  th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  const body = table.tBodies[0];
+  const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
+    b.cells[column].textContent, undefined, {{numeric: true}}));
+  if (descending) rows.reverse();
+  rows.forEach(row => body.appendChild(row));
 }}
+for (const table of document.querySelectorAll("table.sortable")) {{
+  table.querySelectorAll("th").forEach(th => th.addEventListener("click",
+    () => sortBy(table, th, th.getAttribute("aria-sort") === "ascending")));
+}}
+const asked = decodeURIComponent(location.hash).match(/^#sort=([^:]+)(:descending)?$/);
+const table = document.getElementById("repositories");
+const th = asked && [...table.querySelectorAll("th")].find(th => th.textContent === asked[1]);
+if (th) sortBy(table, th, Boolean(asked[2]));
 </script>
 </body></html>
 """
 
 
-def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Return a sortable HTML table; every cell is escaped text."""
+def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str) -> str:
+    """Return a sortable HTML table with the id ``name``; every cell is escaped text."""
     head = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
         for row in rows
     )
-    return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    head = f"<thead><tr>{head}</tr></thead>"
+    return f'<table class="sortable" id="{name}">{head}<tbody>{body}</tbody></table>'
 
 
 def render_fleet_html(report: Mapping[str, Any]) -> str:
@@ -1876,16 +1885,111 @@ def render_fleet_html(report: Mapping[str, Any]) -> str:
         owners=html_table(
             owner_columns,
             ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
+            "owners",
         ),
-        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items())),
+        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
         repositories=html_table(
-            list(rows[0]) if rows else ["Repository"], (list(r.values()) for r in rows)
+            list(rows[0]) if rows else ["Repository"],
+            (list(r.values()) for r in rows),
+            "repositories",
         ),
     )
 
 
+FLEET_WORKFLOW = Path(".github") / "workflows" / "lifecycle-fleet.yml"
+ORGANISATION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+FLEET_WORKFLOW_TEXT = """\
+# The lifecycle across the organisation {organisation}: every Monday, one page
+# with each repository's template version, lifecycle check, test plan, work in
+# flight and last release gate. Written by `python3 tools/lifecycle.py fleet
+# --workflow {organisation}`; run that again to refresh this file after a
+# template update. The report is a workflow artifact, and the GitHub Pages
+# site when Pages is set to "GitHub Actions" (the deploy job is skipped otherwise).
+# A read-only token that sees the private repositories goes in the secret
+# FLEET_TOKEN (fine-grained: contents and metadata read); without it only
+# public repositories are read.
+name: Lifecycle across the organisation
+
+on:
+  schedule:
+    - cron: "0 6 * * 1"  # 06:00 UTC every Monday
+  workflow_dispatch:
+
+permissions: {{}}
+
+concurrency:
+  group: lifecycle-fleet
+  cancel-in-progress: true
+
+jobs:
+  report:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09  # v5.1.0
+        with:
+          persist-credentials: false
+      - name: Report every repository
+        env:
+          GH_TOKEN: ${{{{ secrets.FLEET_TOKEN || github.token }}}}
+          ORGANISATION: "{organisation}"
+        run: |
+          gh auth setup-git
+          sources="$RUNNER_TEMP/sources.json"
+          gh repo list "$ORGANISATION" --no-archived --limit 1000 --json url > "$sources"
+          mkdir -p _site
+          python3 tools/lifecycle.py fleet --sources "$sources" --json _site/fleet.json \\
+            --html _site/index.html --markdown "$GITHUB_STEP_SUMMARY" > /dev/null
+      - uses: actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f  # v6.0.0
+        with:
+          name: lifecycle-fleet
+          path: _site/
+      - uses: actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa  # v3.0.1
+        with:
+          path: _site/
+
+  pages:
+    needs: report
+    if: vars.LIFECYCLE_FLEET_PAGES == 'true'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+"""
+
+
+def fleet_workflow(root: Path, organisation: str) -> Path:
+    """Write the weekly organisation report workflow; never over the team's own file."""
+    if not ORGANISATION.fullmatch(organisation):
+        raise UsageError(
+            f"--workflow must be a GitHub organisation name such as acme; got {organisation!r}."
+        )
+    path = root / FLEET_WORKFLOW
+    mine = FLEET_WORKFLOW_TEXT.split("{organisation}")[0]
+    if path.exists() and not read_text(path, FLEET_WORKFLOW.as_posix()).startswith(mine):
+        raise UsageError(
+            f"{FLEET_WORKFLOW.as_posix()} exists and this tool did not write it; "
+            "move it away, then run the command again."
+        )
+    write_files(root, {path: FLEET_WORKFLOW_TEXT.format(organisation=organisation)})
+    return path
+
+
 def run_fleet(options: argparse.Namespace) -> int:
     """Survey the sources; print Markdown, and write the JSON/HTML/Markdown files asked for."""
+    if options.workflow:
+        path = fleet_workflow(options.root, options.workflow)
+        print(f"Wrote {path.relative_to(options.root).as_posix()}: commit it; see its comment.")
+        return 0
     report = fleet(fleet_sources(options.sources, options.sources_file), options.jobs)
     outputs = {
         options.json: json.dumps(report, indent=2, ensure_ascii=False) + "\n",
@@ -1968,6 +2072,11 @@ def parser() -> argparse.ArgumentParser:
     surveying.add_argument("--json", type=Path, metavar="FILE", help="write the report as JSON")
     surveying.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page")
     surveying.add_argument("--markdown", type=Path, metavar="FILE", help="write it as Markdown")
+    surveying.add_argument(
+        "--workflow",
+        metavar="ORG",
+        help="instead, write the weekly workflow that reports every repository of ORG",
+    )
     surveying.add_argument(
         "--jobs", type=int, default=FLEET_JOBS, help="repositories read at once (default 8)"
     )
