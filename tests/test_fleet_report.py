@@ -27,6 +27,7 @@ TOOL = ROOT / "template" / "tools" / "lifecycle.py"
 VERSIONS = ("v90.0.0", "v90.1.0", "v90.2.0")
 """Tags no real release of this template will use, so a clone with real tags still works."""
 
+DISCUSSION = "https://github.com/orgs/acme/discussions/7"
 pytestmark = pytest.mark.slow
 
 
@@ -88,6 +89,9 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cache = money / "docs" / "work" / "0002-carrier-cache"
     set_front_matter(cache / "shaping.md", "status", "accepted")
     set_front_matter(cache / "rfc.md", "status", "review")
+    rfc = (cache / "rfc.md").read_text(encoding="utf-8")
+    announced = next(line for line in rfc.splitlines() if line.startswith("- Announced: "))
+    (cache / "rfc.md").write_text(rfc.replace(announced, f"- Announced: <{DISCUSSION}>"))
     first = next((money / "docs" / "work").glob("0001-*/shaping.md"))
     set_front_matter(first, "created", "2024-01-02")  # the plan has never run since
     commit_all(money, "Carrier cache RFC in review")
@@ -190,6 +194,20 @@ def test_the_last_release_and_whether_its_gate_passed(fleet) -> None:
     assert release["gate"] == "fail"  # a record nobody ticked yet
     assert release["failing"]
     assert repos["Billing"]["release"] == {"tag": "", "gate": "", "failing": []}
+
+
+def test_every_rfc_of_the_organisation_is_in_one_index(fleet) -> None:
+    repos = by_name(fleet["report"])
+    assert repos["Billing"]["rfcs"] == []  # a small piece of work has no RFC
+    cache = next(rfc for rfc in repos["Money"]["rfcs"] if rfc["title"] == "Carrier cache")
+    assert cache["status"] == "review"
+    assert cache["discussion"] == DISCUSSION
+    assert cache["path"] == "docs/work/0002-carrier-cache/rfc.md"
+    assert [rfc["title"] for rfc in repos["Parcels"]["rfcs"]] == ["Parcels"]
+    page = fleet["page"].read_text(encoding="utf-8")
+    rfcs = page.split('id="rfcs"', 1)[1]
+    assert rfcs.count("<tr><td>") == 3
+    assert f"<td>{DISCUSSION}</td>" in rfcs
 
 
 def test_the_survey_only_reads(fleet) -> None:

@@ -1644,6 +1644,40 @@ def check_summary(status: int, report: Mapping[str, Any], problem: str) -> dict[
     }
 
 
+ANNOUNCED = re.compile(r"^- Announced: .*?(?P<url>https?://\S+?)[>)]*$")
+RFC_FILE = "rfc.md"
+
+
+def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
+    """Return every RFC of the pieces of work: title, status, owner, discussion, succession.
+
+    The discussion is the front matter's ``discussion`` link, else the URL on
+    the RFC's "Announced:" line; ``supersedes`` and ``superseded_by`` are read
+    from the front matter when the team records them.
+    """
+    found = []
+    for folder in folders:
+        path = folder / RFC_FILE
+        if not path.is_file():
+            continue
+        text = read_text(path, path.relative_to(root).as_posix())
+        matter = read_front_matter(text)
+        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        found.append(
+            {
+                "path": path.relative_to(root).as_posix(),
+                "title": str(matter.get("title", folder.name)),
+                "status": str(matter.get("status", "")),
+                "owner": str(matter.get("owner", process.get("project", {}).get("owner", ""))),
+                "created": str(matter.get("created", "")),
+                "discussion": str(matter.get("discussion", "") or (announced or [""])[0]),
+                "supersedes": matter.get("supersedes", []) or [],
+                "superseded_by": matter.get("superseded_by", []) or [],
+            }
+        )
+    return found
+
+
 def newest_release(root: Path) -> str:
     """Return the newest release record's tag under docs/releases/, or ""."""
     folder = root / RELEASES_FOLDER
@@ -1677,6 +1711,8 @@ def survey_folder(root: Path, source: str, releases: dict[str, list[str]]) -> di
         },
     )
     entry["check"] = check_summary(*own_tool(root))
+    folders = work_folders(root)
+    entry["rfcs"] = rfcs_of(root, process, folders)
     entry["pieces"] = [
         {
             "folder": row.folder,
@@ -1686,7 +1722,7 @@ def survey_folder(root: Path, source: str, releases: dict[str, list[str]]) -> di
             "owner": row.owner,
             "stage": row.stage,
         }
-        for row in (read_entry(process, folder) for folder in work_folders(root))
+        for row in (read_entry(process, folder) for folder in folders)
     ]
     tag = newest_release(root)
     entry["release"] = {"tag": tag, "gate": "", "failing": []}
@@ -1838,6 +1874,8 @@ Click a column heading to sort.</p>
 {stages}
 <h2>Repositories</h2>
 {repositories}
+<h2>RFCs across the organisation</h2>
+{rfcs}
 <script>
 // Sort a table by one column, as a click on its heading does; "#sort=Owner" or
 // "#sort=Owner:descending" in the address opens the page sorted that way.
@@ -1888,6 +1926,23 @@ def render_fleet_html(report: Mapping[str, Any]) -> str:
             "owners",
         ),
         stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
+        rfcs=html_table(
+            ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
+            (
+                [
+                    rfc["title"],
+                    rfc["status"],
+                    rfc["owner"],
+                    repo["name"],
+                    rfc["discussion"],
+                    ", ".join(map(str, rfc["supersedes"])),
+                ]
+                for repo in report["repositories"]
+                if repo["state"] == "ok"
+                for rfc in repo["rfcs"]
+            ),
+            "rfcs",
+        ),
         repositories=html_table(
             list(rows[0]) if rows else ["Repository"],
             (list(r.values()) for r in rows),
