@@ -21,6 +21,8 @@ Usage::
     python3 tools/lifecycle.py release v1.2.0
     python3 tools/lifecycle.py sync
     python3 tools/lifecycle.py status
+    python3 tools/lifecycle.py fleet ../billing https://github.com/acme/money.git --html fleet.html
+    python3 tools/lifecycle.py fleet --workflow acme
 
 The rubric flags recommend a size as the questionnaire does (the highest
 rating wins); ``--size`` overrides the recommendation.
@@ -30,7 +32,8 @@ rating wins); ``--size`` overrides the recommendation.
 makes the release record to tick, ``sync`` adds the sections a process
 update or a size change requires to the team's documents, as placeholders (and
 the documents a raised size adds to a piece of work), and ``status`` prints the
-docs site's "Lifecycle status" page. See
+docs site's "Lifecycle status" page; ``fleet`` reports many repositories at
+once (template version, check, test plan, work in flight, last release). See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
