@@ -9,7 +9,7 @@ and each filter is named after the question it checks:
 
 * filters ``project_name_problem``, ``package_name_problem``,
   ``description_problem``, ``owner_problem``, ``design_link_problem``,
-  ``rfc_discussions_repository_problem`` and ``rfc_discussions_category_problem``:
+  ``rfc_repository_problem`` and ``rfc_category_problem``:
   the rule an answer breaks, or an empty string.
 * filter ``to_package_name``: a valid, importable Python package name derived
   from any project name (non-ASCII welcome); the ``package_name`` default.
@@ -186,21 +186,21 @@ _CATEGORY_RE = re.compile(r"^[\w][\w .&+-]{0,63}$")
 name stays one plain value in the workflow file it lands in."""
 
 
-def rfc_discussions_repository_problem(repository: str) -> str:
+def rfc_repository_problem(repository: str) -> str:
     """Return the rule the RFC discussions repository breaks, or ``""`` when it is fine.
 
     Empty means RFCs are not posted anywhere; otherwise the GitHub ``owner/name``
     whose Discussions hold the organisation's RFCs.
     """
     if repository and not _REPOSITORY_RE.match(repository):
-        return "must be a GitHub repository as owner/name, like acme/rfcs, or empty."
+        return "must be owner/name or empty, like acme/rfcs."
     return ""
 
 
-def rfc_discussions_category_problem(category: str) -> str:
+def rfc_category_problem(category: str) -> str:
     """Return the rule the RFC discussion category breaks, or ``""`` when it is fine."""
     if not _CATEGORY_RE.match(category):
-        return "must be 1-64 letters, digits, spaces or .&+- like RFCs."
+        return "must be 1-64 letters, digits, .&+- or spaces, like RFCs."
     return ""
 
 
@@ -221,7 +221,7 @@ class AnswersExtension(Extension):
             description_problem=description_problem,
             owner_problem=owner_problem,
             design_link_problem=design_link_problem,
-            rfc_discussions_repository_problem=rfc_discussions_repository_problem,
-            rfc_discussions_category_problem=rfc_discussions_category_problem,
+            rfc_repository_problem=rfc_repository_problem,
+            rfc_category_problem=rfc_category_problem,
             quoted=quoted,
         )

@@ -20,7 +20,7 @@ from .conftest import editable_copy, git, run
 FAKE_GH = Path(__file__).parent / "data" / "fake_gh.py"
 DISCUSSION = "https://github.com/acme/rfcs/discussions/12"
 HOSTILE_TITLE = 'Cache $(touch PWNED) `touch PWNED` "quoted" \\ back'
-RFC_ANSWERS = {"project_size": "medium", "rfc_discussions_repository": "acme/rfcs"}
+RFC_ANSWERS = {"project_size": "medium", "rfc_repository": "acme/rfcs"}
 
 
 def comments_call(token: str, reply: Any) -> dict[str, Any]:
@@ -183,7 +183,7 @@ def test_a_missing_category_is_one_line_naming_it(repository, tmp_path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "rfc_discussion.py: acme/rfcs has no discussion category 'RFCs': create it, or change "
-        "the answer rfc_discussions_category"
+        "the answer rfc_category"
     ]
 
 
