@@ -288,6 +288,19 @@ def test_the_sizes_an_rfc_needs_its_links_at_come_from_the_process(repo: Path) -
     assert failed(process) == []
 
 
+def test_the_fleet_index_lists_each_rfc_with_its_dates_and_resolution(
+    repo: Path, monkeypatch
+) -> None:
+    folder = start(repo, "Carrier cache", "medium")
+    link_rfc(folder)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + DAY))
+    set_status(folder, "accepted")
+    sync(repo)
+    [rfc] = tool.rfcs_of(repo, PROCESS, tool.work_folders(repo))
+    assert rfc["history"] == ["draft 2026-01-01", "accepted 2026-01-02"]
+    assert (rfc["discussion"], rfc["resolution"]) == (DISCUSSION, f"{DISCUSSION}#decision")
+
+
 # ------------------------------------------------------------------ links
 def test_a_links_path_must_exist_and_urls_and_issues_are_left_alone(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "small")

@@ -2154,7 +2154,7 @@ RFC_FILE = "rfc.md"
 
 
 def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
-    """Return every RFC of the pieces of work: title, status, owner, discussion, succession.
+    """Return every RFC of the pieces of work: title, status and its dates, owner, links.
 
     The discussion is the front matter's ``discussion`` link, else the URL on
     the RFC's "Announced:" line; ``supersedes`` and ``superseded_by`` are read
@@ -2178,6 +2178,8 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
                 "discussion": str(matter.get("discussion", "") or (announced or [""])[0]),
                 "supersedes": matter.get("supersedes", []) or [],
                 "superseded_by": matter.get("superseded_by", []) or [],
+                "resolution": str(matter.get("resolution", "") or ""),
+                "history": listed(matter, HISTORY),
             }
         )
     return found
