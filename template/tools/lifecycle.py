@@ -1059,7 +1059,8 @@ def status_dated(matter: Mapping[str, Any]) -> tuple[bool, str]:
     try:
         datetime.date.fromisoformat(match["date"] or "")
     except ValueError:
-        return False, (f"{HISTORY} item {items[-1]!r} has no date; write it as {status} YYYY-MM-DD")
+        last = items[-1]
+        return False, f"{HISTORY} item {last!r} has no date; write it as {status} YYYY-MM-DD"
     return True, ""
 
 
@@ -1132,7 +1133,7 @@ def check_records(
 def check_succession(checker: Checker, root: Path, process: Process) -> None:
     """Check ``supersedes`` and ``superseded_by`` both ways across the repository's pieces.
 
-    A entry that is a piece folder must exist and name this piece back under
+    An entry that is a piece folder must exist and name this piece back under
     the other key; a URL (another repository) is checked for its shape only.
     """
     stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
