@@ -171,6 +171,19 @@ def test_a_dated_status_needs_a_real_date(repo: Path) -> None:
     )
 
 
+def test_a_history_goes_oldest_first(repo: Path) -> None:
+    folder = start(repo, "Carrier cache", "small")
+    shaping = folder / "shaping.md"
+    text = shaping.read_text().replace("status: draft", "status: review")
+    shaping.write_text(
+        text.replace("  - draft 2026-01-01\n", "  - draft 2026-02-01\n  - review 2026-01-05\n")
+    )
+    [finding, _] = results(repo, "LC110")
+    assert finding.detail == (
+        "history item 'review 2026-01-05' comes after 'draft 2026-02-01'; keep them oldest first"
+    )
+
+
 def test_an_unknown_status_is_not_dated(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "small")
     set_status(folder, "wip")

@@ -43,6 +43,7 @@ import argparse
 import dataclasses
 import datetime
 import html
+import itertools
 import json
 import os
 import re
@@ -697,7 +698,7 @@ REGISTRY = (
         "LC110",
         RECORDS,
         "The document's current status has its date: the last item of its front matter"
-        " history (sync writes it).",
+        " history, oldest first (sync writes it).",
         requires=("LC103",),
         warn_outside_release=True,
     ),
@@ -1047,7 +1048,7 @@ def path_problem(root: Path, folder: Path, entry: str) -> str:
 
 
 def status_dated(matter: Mapping[str, Any]) -> tuple[bool, str]:
-    """Whether the document's status is the last item of its history, with a real date."""
+    """Whether the document's status is the last item of its history, dated, oldest first."""
     status = str(matter.get("status", ""))
     items = listed(matter, HISTORY)
     if not items:
@@ -1061,6 +1062,21 @@ def status_dated(matter: Mapping[str, Any]) -> tuple[bool, str]:
     except ValueError:
         last = items[-1]
         return False, f"{HISTORY} item {last!r} has no date; write it as {status} YYYY-MM-DD"
+    return oldest_first(items)
+
+
+def oldest_first(items: Sequence[str]) -> tuple[bool, str]:
+    """Whether the dated items of a history go oldest first (the fleet's RFC index reads them)."""
+    dated: list[tuple[datetime.date, str]] = []
+    for item in items:
+        match = HISTORY_ITEM.match(item.strip())
+        try:
+            dated.append((datetime.date.fromisoformat((match and match["date"]) or ""), item))
+        except ValueError:
+            continue
+    for (day, item), (later, after) in itertools.pairwise(dated):
+        if later < day:
+            return False, f"{HISTORY} item {after!r} comes after {item!r}; keep them oldest first"
     return True, ""
 
 
