@@ -18,33 +18,30 @@ and hands each template the items a project gets.
 
 from __future__ import annotations
 
-import importlib.util
+import runpy
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-PROCESS_FILE = Path(__file__).with_name("process.yml")
+HERE = Path(__file__).resolve().parent
+PROCESS_FILE = HERE / "process.yml"
 """The data file with every list whose items depend on the project size."""
 
-
-def _load_reuse() -> ModuleType:
-    """``reuse.py`` beside this file, executed afresh like every module of this version."""
-    path = Path(__file__).with_name("reuse.py")
-    spec = importlib.util.spec_from_file_location("lifecycle_reuse", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reuse = _load_reuse()
-sizes = reuse.load_module("lifecycle_sizes", Path(__file__).with_name("sizes.py"))
-"""``sizes.py`` beside this file, never another template version's."""
+if TYPE_CHECKING:  # extensions/ is on mypy's path: the checker reads the real modules
+    import reuse
+    import sizes
+else:
+    # The files beside this one, never another template version's, by reuse.py's
+    # loader (the one the template has), which runpy hands over first.
+    reuse = runpy.run_path(str(HERE / "reuse.py"))["load_module"]("reuse", HERE / "reuse.py")
+    sizes = reuse.load_module("sizes", HERE / "sizes.py")
+TOOL_FILE = reuse.module_file(HERE.parent / "template" / "tools" / "lifecycle.py")
+"""The tool every generated repository ships: the one ``applies`` and the one renderer."""
 SIZES: tuple[str, ...] = sizes.SIZES
 RATINGS: dict[str, str] = sizes.RATINGS
 
@@ -53,6 +50,16 @@ KINDS: tuple[str, ...] = ("service", "library")
 
 RUBRIC_FLAGS: dict[str, str] = {"scope": "size_scope", "impact": "size_impact", "risk": "size_risk"}
 """Each rubric flag of an item's ``added_by``, with the ``copier.yml`` question that answers it."""
+
+
+@cache
+def tool() -> ModuleType:
+    """The shipped ``tools/lifecycle.py`` of this template version, loaded when first needed.
+
+    Compiled once per process (``reuse.py``): an update renders two template
+    versions, and the tool is the largest module either loads.
+    """
+    return reuse.load_module("lifecycle_template_tool", TOOL_FILE)
 
 
 @cache
@@ -90,7 +97,7 @@ def _added_by_rating(item: dict[str, Any], ratings: dict[str, str] | None) -> bo
     answer names a danger that the chosen size does not make go away.
     """
     wanted = item.get("added_by") or {}
-    return bool(ratings) and any(ratings.get(flag) == rating for flag, rating in wanted.items())
+    return ratings is not None and any(ratings.get(flag) == rating for flag, rating in wanted.items())
 
 
 def process_items(

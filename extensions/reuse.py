@@ -13,6 +13,12 @@ everything in an environment that changes the compiled code, for about 4% of
 an update's CPU (docs/benchmarks.md).
 
 * ``load_module(name, path)``: a fresh module from ``path``, compiled once per content.
+  The one way the template's code loads a module by path: the extensions and
+  the tests (``tests/extension_modules.py``) call it. This file
+  itself is reached with the standard library's ``runpy.run_path``, since a
+  loader cannot load itself.
+* ``module_file(path)``: ``path``, or an ``ImportError`` naming it when it is
+  missing, for a module loaded later: a renamed file fails at import time.
 * ``load_yaml(path)``: ``path`` parsed once per content. Shared: never mutate it.
 
 The caches live in one ``sys.modules`` entry: this module is itself executed
@@ -46,6 +52,18 @@ def _digest(content: bytes) -> bytes:
     return hashlib.sha256(content).digest()
 
 
+def module_file(path: Path) -> Path:
+    """Return ``path`` if it is a file, else raise ``ImportError`` naming it.
+
+    Called at import time for a module loaded only when first needed, so a
+    renamed or moved file stops the render at once, with its path, instead of
+    failing in whichever template happens to need it.
+    """
+    if not path.is_file():
+        raise ImportError(f"{path}: no such module file (renamed or moved?)", path=str(path))
+    return path
+
+
 def load_module(name: str, path: Path) -> ModuleType:
     """Execute the module at ``path`` afresh, under a name of its own.
 
@@ -54,7 +72,7 @@ def load_module(name: str, path: Path) -> ModuleType:
     ``sys.modules``; the unique name lets its dataclasses resolve. Only the
     compiled code is shared, between files with the same bytes.
     """
-    source = path.read_bytes()
+    source = module_file(path).read_bytes()
     codes: dict[bytes, CodeType] = _cache("code")
     code = codes.get(key := _digest(source))
     if code is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -28,11 +27,9 @@ def team_owned_paths() -> set[str]:
     Read by the update message's own code (extensions/updates.py), so tests
     and message agree on the one list.
     """
-    spec = importlib.util.spec_from_file_location("updates", ROOT / "extensions" / "updates.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return set(module.team_owned(ROOT))
+    from .extension_modules import updates  # it imports ROOT from here
+
+    return set(updates.team_owned(ROOT))
 
 
 KINDS = ("service", "library")

@@ -8,33 +8,21 @@ test_work_kits.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
 from itertools import product
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from .conftest import ROOT, SIZES, run
-from .extension_modules import sizes
+from .extension_modules import sizes, tool, work
 
 TOOL_PATH = ROOT / "template" / "tools" / "lifecycle.py"
 
 
-def load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load("lifecycle_tool_under_test", TOOL_PATH)
-work_extension = load("work_extension_under_test", ROOT / "extensions" / "work.py")
+work_extension = work
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
 
 

@@ -6,10 +6,14 @@ stand in for two template versions with two folders, as an update has them.
 
 from __future__ import annotations
 
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT, run
 from .extension_modules import reuse
 
 
@@ -46,3 +50,52 @@ def test_yaml_change_is_seen(tmp_path: Path, text: str) -> None:
     reuse.load_yaml(path)
     path.write_text(text, encoding="utf-8")
     assert reuse.load_yaml(path) == reuse.yaml.safe_load(text)
+
+
+def template_copy(folder: Path) -> Path:
+    """The template's extensions and shipped tool, copied under ``folder`` to break on purpose."""
+    for part in ("extensions", "template/tools"):
+        shutil.copytree(ROOT / part, folder / part)
+    return folder
+
+
+@pytest.mark.parametrize("moved", ["extensions/sizes.py", "template/tools/lifecycle.py"])
+def test_a_moved_module_stops_the_import_naming_its_path(tmp_path: Path, moved: str) -> None:
+    copy = template_copy(tmp_path)
+    (copy / moved).rename(copy / f"{moved}.old")
+    with pytest.raises(ImportError, match=re.escape(str(copy / moved))):
+        reuse.load_module("process", copy / "extensions" / "process.py")
+
+
+LOADING_BY_PATH = re.compile(
+    "|".join(
+        ["spec_from_file_" + "location", "exec_" + "module", r"run_path\(", "SourceFile" + "Loader"]
+    )
+)
+"""The ways to load a module by path (spelt in parts so this line does not match)."""
+
+
+def test_every_module_loaded_by_path_goes_through_the_one_loader() -> None:
+    """Only reuse.py loads a module by path; the others reach its loader through runpy.
+
+    The one exception is the after-update migration, which runs the
+    repository's own tool, a file of the team's repository, not the template's.
+    """
+    allowed = {"extensions/reuse.py", "migrations/sync_lifecycle.py"}
+    found = []
+    tracked = run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"], ROOT)
+    for relative in tracked.stdout.split():
+        if relative.startswith("template/") or relative in allowed:
+            continue
+        text = (ROOT / relative).read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = LOADING_BY_PATH.search(line)
+            if match and not (match.group() == "run_path(" and '"reuse.py"' in line):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == []
+
+
+@pytest.mark.slow
+def test_a_type_checker_sees_every_module_the_tests_load() -> None:
+    """mypy reads the real modules behind tests/extension_modules.py, so a missing name fails."""
+    run([sys.executable, "-m", "mypy", "--no-incremental", "tests/extension_modules.py"], ROOT)
