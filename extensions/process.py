@@ -90,16 +90,6 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def _added_by_rating(item: dict[str, Any], ratings: dict[str, str] | None) -> bool:
-    """Whether one of the project's rubric answers brings the item whatever the size.
-
-    A high risk earns a rollback rehearsal even in a project sized medium: the
-    answer names a danger that the chosen size does not make go away.
-    """
-    wanted = item.get("added_by") or {}
-    return ratings is not None and any(ratings.get(flag) == rating for flag, rating in wanted.items())
-
-
 def process_items(
     key: str,
     size: str,
@@ -109,25 +99,32 @@ def process_items(
 ) -> list[dict[str, Any]]:
     """Return the items of list ``key`` that a ``size`` project gets, in order.
 
-    An item is kept when ``size`` is at least its ``min_size``, or when one of
+    Kept by the shipped tool's ``applies``, the one rule the tool also uses
+    on ``process.json``: from ``min_size`` up, or at any size when one of
     ``ratings`` (rubric flag to answer, such as ``{"risk": "high"}``) matches
-    its ``added_by``; items with ``has_ui: true`` are kept only when
-    ``has_ui`` is true; items with a ``kind`` only for that kind (``kind=None``
-    keeps every kind). Unknown keys raise, so a typo in a template is a render
-    error rather than an empty checklist.
+    its ``added_by``; a ``has_ui`` item only with ``has_ui``; an item with a
+    ``kind`` only for that kind (``kind=None`` keeps every kind).
+    Unknown keys raise, so a typo in a template is a render error rather
+    than an empty checklist.
     """
     process = load_process()
     if key not in process:
         raise KeyError(f"unknown process list {key!r}; expected one of {sorted(process)}")
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
+    applies = tool().applies
     return [
         dict(item)
         for item in process[key]
-        if (sizes.size_at_least(size, item["min_size"]) or _added_by_rating(item, ratings))
-        and (has_ui or not item.get("has_ui", False))
-        and (kind is None or item.get("kind", kind) == kind)
+        if applies(scope_of(kind or item.get("kind")), item, size, has_ui, ratings)
     ]
+
+
+def scope_of(kind: str | None) -> dict[str, Any]:
+    """What the tool's ``applies`` reads of ``process.json``, for a repository of ``kind``."""
+    return {"sizes": list(SIZES), "project": {"kind": kind}}
 
 
 @pass_context

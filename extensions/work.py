@@ -85,15 +85,21 @@ def process_data(
     process = process_module.load_process()
 
     answers = dict(ratings)
+    applies, scope = tool().applies, process_module.scope_of(kind)
+    smallest, largest = process_module.SIZES[0], process_module.SIZES[-1]
 
     def items(key: str) -> list[dict[str, Any]]:
+        """The items of list ``key`` of this kind, those a rubric answer adds made ``smallest``.
+
+        Both by the tool's ``applies``: at the largest size with a UI only the
+        kind decides; at the smallest, only ``min_size`` and ``added_by``.
+        """
         kept = []
         for item in process[key]:
-            if item.get("kind", kind) != kind:
+            if not applies(scope, item, largest, True):
                 continue
-            wanted = item.get("added_by") or {}
-            if any(answers.get(flag) == rating for flag, rating in wanted.items()):
-                item = {**item, "min_size": process_module.SIZES[0]}
+            if applies(scope, item, smallest, True, answers):
+                item = {**item, "min_size": smallest}
             kept.append(item)
         return kept
 

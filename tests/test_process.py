@@ -7,6 +7,8 @@ with a clear message before any project is rendered.
 
 from __future__ import annotations
 
+import json
+from itertools import product
 from pathlib import Path
 
 import jinja2
@@ -14,7 +16,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, SIZES
-from .extension_modules import EXTENSIONS, process
+from .extension_modules import EXTENSIONS, process, tool, work
 
 STAGES = (
     "Project shaping",
@@ -140,3 +142,55 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
             # Design is linked from the architecture artefacts when there is no UI.
             expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}
             assert stages == expected, (size, has_ui)
+
+
+# Each list of process.yml that .lifecycle/process.json carries, and where it lands there.
+IN_PROCESS_JSON = {
+    "artefacts": lambda data: data["documents"],
+    "work_kit": lambda data: data["kit"],
+    "stage_duties": lambda data: data["duties"],
+    "release_checklist": lambda data: data["release_checklist"],
+    "release_phases": lambda data: data["release_phases"],
+    "release_sign_off": lambda data: data["release_sign_off"],
+    "production_readiness": lambda data: data["production_readiness"],
+    "test_plan_cadence": lambda data: data["test_plan_cadence"],
+    "test_plan_sections": lambda data: next(
+        doc["sections"] for doc in data["documents"] if doc["path"] == "docs/test-plan.md"
+    ),
+}
+RUBRIC = [item["flag"] for item in PROCESS["size_rubric"]]
+ANSWERS = [
+    (kind, size, has_ui, dict(zip(RUBRIC, rated, strict=True)))
+    for kind in ("service", "library")
+    for size in SIZES
+    for has_ui in (False, True)
+    for rated in product(("low", "moderate", "high"), repeat=len(RUBRIC))
+]
+
+
+def test_the_templates_and_the_tool_keep_the_same_items_under_every_answer() -> None:
+    """The template's filter on process.yml and the tool on the rendered process.json agree.
+
+    Every combination of kind, size, UI and rubric answers: a rule that one
+    side applies and the other forgets (a rubric answer's ``added_by``, a kind)
+    shows here as a list that differs.
+    """
+    for kind, size, has_ui, ratings in ANSWERS:
+        data = json.loads(
+            json.dumps(
+                work.process_data(
+                    "Acme", kind, "@acme", size, has_ui, ratings=tuple(ratings.items())
+                )
+            )
+        )
+        for key, where in IN_PROCESS_JSON.items():
+            by_template = [
+                item.get("title", item["text"])
+                for item in process.process_items(key, size, has_ui, kind, ratings)
+            ]
+            by_tool = [
+                item.get("title", item["text"])
+                for item in where(data)
+                if tool.applies(data, item, size, has_ui)
+            ]
+            assert by_tool == by_template, (key, kind, size, has_ui, ratings)

@@ -215,15 +215,30 @@ def size_at_least(process: Process, size: str, minimum: str) -> bool:
     return sizes.index(size) >= sizes.index(minimum)
 
 
-def applies(process: Process, item: Mapping[str, Any], size: str, has_ui: bool) -> bool:
-    """Whether a kit document, section or duty belongs to a piece of this size and UI answer.
+def applies(
+    process: Process,
+    item: Mapping[str, Any],
+    size: str,
+    has_ui: bool,
+    ratings: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether an item of the process belongs to work of this size, UI answer and rubric answers.
 
-    An item with a ``kind`` belongs only to a repository of that kind: a
-    library's piece of work plans a release to PyPI, not a rollout to servers.
+    The one rule, also the template's (``process_items`` in its extensions):
+    an item belongs from its ``min_size`` up, or at any size when one of
+    ``ratings`` (rubric flag to answer, such as ``{"risk": "high"}``) is one
+    of its ``added_by``: a high risk earns a rollback rehearsal whatever the
+    size. An item with ``has_ui`` needs a UI; one with a ``kind`` belongs only
+    to a repository of that kind: a library plans a release to PyPI, not a
+    rollout to servers.
     """
     kind = item.get("kind")
+    added_by: Mapping[str, str] = item.get("added_by") or {}
     return (
-        size_at_least(process, size, item["min_size"])
+        (
+            size_at_least(process, size, item["min_size"])
+            or any((ratings or {}).get(flag) == rating for flag, rating in added_by.items())
+        )
         and (has_ui or not item.get("has_ui", False))
         and kind in (None, process["project"]["kind"])
     )
