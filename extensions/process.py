@@ -14,6 +14,8 @@ and hands each template the items a project gets.
   the items of one list that a project of ``size`` gets, in file order.
 * global ``project_items(key)``: the same for the project being rendered,
   filtered by its size, UI, kind and rubric answers.
+* global ``project_has(name)``: whether that project gets the artefact
+  called ``name``, for the templates' file names.
 """
 
 from __future__ import annotations
@@ -140,10 +142,27 @@ def project_items(context: Context, key: str) -> list[dict[str, Any]]:
     )
 
 
+@pass_context
+def project_has(context: Context, name: str) -> bool:
+    """Whether the project being rendered gets the artefact whose file is called ``name``.
+
+    For a template's file name, where ``process.yml`` decides whether the file
+    exists (``{% if project_has("runbook.md") %}runbook.md{% endif %}``): a
+    file name cannot hold the artefact's folder, so its last part names it,
+    and a name two artefacts share is a render error, never a guess.
+    """
+    paths = [item["path"] for item in load_process()["artefacts"]]
+    named = [path for path in paths if path.rsplit("/", 1)[-1] == name]
+    if len(named) != 1:
+        raise KeyError(f"{len(named)} artefacts of process.yml are called {name!r}; need one")
+    return any(item["path"] == named[0] for item in project_items(context, "artefacts"))
+
+
 class ProcessExtension(Extension):
-    """Register the ``process_items`` and ``project_items`` globals."""
+    """Register the ``process_items``, ``project_items`` and ``project_has`` globals."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["process_items"] = process_items
         environment.globals["project_items"] = project_items
+        environment.globals["project_has"] = project_has

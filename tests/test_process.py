@@ -194,3 +194,40 @@ def test_the_templates_and_the_tool_keep_the_same_items_under_every_answer() -> 
                 if tool.applies(data, item, size, has_ui)
             ]
             assert by_tool == by_template, (key, kind, size, has_ui, ratings)
+
+
+ARTEFACTS = {item["path"] for item in PROCESS["artefacts"]}
+CONDITIONAL_FILES = [
+    path.relative_to(ROOT / "template").as_posix()
+    for path in sorted((ROOT / "template").rglob("*"))
+    if path.is_file() and "{%" in path.name
+]
+
+
+def test_whether_an_artefact_file_exists_is_decided_by_process_yml(env) -> None:
+    """A template file name that decides an artefact's existence asks process.yml, nothing else.
+
+    Rendered under every kind, size, UI and rubric answer, each such name is
+    there exactly when the project's artefacts list its path, so moving an
+    artefact to another size or kind is one edit in process.yml.
+    """
+    decided = set()
+    for name in (name for name in CONDITIONAL_FILES if "project_has(" in name):
+        template = env.from_string(name.removesuffix(".jinja"))
+        for kind, size, has_ui, ratings in ANSWERS:
+            context = {"project_kind": kind, "project_size": size, "has_ui": has_ui}
+            context |= {f"size_{flag}": rating for flag, rating in ratings.items()}
+            rendered = template.render(**context, existing_repo=False, package_name="pkg")
+            expected = {
+                item["path"]
+                for item in process.process_items("artefacts", size, has_ui, kind, ratings)
+            }
+            for path in ARTEFACTS:
+                if name.removesuffix(".jinja").rsplit("/", 1)[0] == path.rsplit("/", 1)[0] and (
+                    f'project_has("{path.rsplit("/", 1)[-1]}")' in name
+                ):
+                    decided.add(path)
+                    assert (rendered == path) == (path in expected), (name, context)
+    assert decided == {"docs/roadmap.md", "docs/runbook.md", ".github/ISSUE_TEMPLATE/epic.md"}
+    for name in CONDITIONAL_FILES:
+        assert "project_size" not in name and "size_" not in name, f"{name}: ask project_has"
