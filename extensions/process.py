@@ -16,6 +16,7 @@ and hands each template the items a project gets.
   filtered by its size, UI, kind and rubric answers.
 * global ``project_has(name)``: whether that project gets the artefact
   called ``name``, for the templates' file names.
+* global ``process_stages()``: the stages, in order (``stages`` in ``process.yml``).
 """
 
 from __future__ import annotations
@@ -50,9 +51,6 @@ RATINGS: dict[str, str] = sizes.RATINGS
 KINDS: tuple[str, ...] = ("service", "library")
 """Project kinds. An item with ``kind`` set reaches only projects of that kind."""
 
-RUBRIC_FLAGS: dict[str, str] = {"scope": "size_scope", "impact": "size_impact", "risk": "size_risk"}
-"""Each rubric flag of an item's ``added_by``, with the ``copier.yml`` question that answers it."""
-
 
 @cache
 def tool() -> ModuleType:
@@ -65,17 +63,24 @@ def tool() -> ModuleType:
 
 
 @cache
-def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
+def load_process(path: Path = PROCESS_FILE) -> dict[str, Any]:
     """Read and check ``process.yml`` once.
 
-    A broken item (no ``text``, an unknown ``min_size``) fails the render
-    instead of silently dropping a checklist line from every project.
+    A broken item (no ``text``, an unknown ``min_size``, a ``stage`` that is
+    not one of ``stages``) fails the render instead of silently dropping a
+    checklist line from every project.
     """
     # Parsed once per process per content: an update renders twice from the same file.
     data = reuse.load_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} must map list names to lists of items")
+    stages = data.get("stages", [])
+    if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
+        raise ValueError(f"{path.name}: 'stages' must list the stages' names, in order")
+    flags = {str(item.get("flag")) for item in data.get("size_rubric") or []}
     for key, items in data.items():
+        if key == "stages":
+            continue
         if not isinstance(items, list) or not items:
             raise ValueError(f"{path.name}: {key!r} must be a non-empty list")
         for number, item in enumerate(items, start=1):
@@ -86,10 +91,22 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
                 raise ValueError(f"{where} has min_size {item.get('min_size')!r}; use {SIZES}")
             if item.get("kind", KINDS[0]) not in KINDS:
                 raise ValueError(f"{where} has kind {item.get('kind')!r}; use {KINDS}")
+            if "stage" in item and item["stage"] not in stages:
+                raise ValueError(f"{where} has stage {item['stage']!r}; use one of 'stages'")
             for flag, rating in (item.get("added_by") or {}).items():
-                if flag not in RUBRIC_FLAGS or rating not in RATINGS:
-                    raise ValueError(f"{where} has added_by {flag}: {rating}; use {RUBRIC_FLAGS}")
+                if flag not in flags or rating not in RATINGS:
+                    raise ValueError(f"{where} has added_by {flag}: {rating}; use {sorted(flags)}")
     return data
+
+
+def process_stages() -> list[str]:
+    """The stages every piece of work goes through, in order (``stages`` in ``process.yml``)."""
+    return list(load_process()["stages"])
+
+
+def rubric_questions() -> dict[str, str]:
+    """Each rubric flag (``scope``) with the ``copier.yml`` question that answers it."""
+    return {item["flag"]: item["question"] for item in load_process()["size_rubric"]}
 
 
 def process_items(
@@ -132,7 +149,8 @@ def scope_of(kind: str | None) -> dict[str, Any]:
 @pass_context
 def project_items(context: Context, key: str) -> list[dict[str, Any]]:
     """The items of list ``key`` for the project being rendered (size, UI, kind, rubric)."""
-    ratings = {flag: str(context.get(question, "")) for flag, question in RUBRIC_FLAGS.items()}
+    questions = rubric_questions()
+    ratings = {flag: str(context.get(question, "")) for flag, question in questions.items()}
     return process_items(
         key,
         str(context["project_size"]),
@@ -159,10 +177,11 @@ def project_has(context: Context, name: str) -> bool:
 
 
 class ProcessExtension(Extension):
-    """Register the ``process_items``, ``project_items`` and ``project_has`` globals."""
+    """Register the globals above."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["process_items"] = process_items
         environment.globals["project_items"] = project_items
         environment.globals["project_has"] = project_has
+        environment.globals["process_stages"] = process_stages

@@ -218,9 +218,8 @@ def _answers(context: Context) -> tuple[str, str, str, str, bool]:
 
 def _repository_process(context: Context) -> dict[str, Any]:
     """The process of the repository being rendered, with its rubric answers applied."""
-    ratings = tuple(
-        (flag, str(context.get(f"size_{flag}", ""))) for flag in ("scope", "impact", "risk")
-    )
+    questions = _process().rubric_questions()
+    ratings = tuple((flag, str(context.get(question, ""))) for flag, question in questions.items())
     adopted = bool(context.get("existing_repo", False))
     return process_data(*_answers(context), ratings=ratings, adopted=adopted)
 

@@ -18,19 +18,10 @@ import yaml
 from .conftest import ROOT, SIZES
 from .extension_modules import EXTENSIONS, process, tool, work
 
-STAGES = (
-    "Project shaping",
-    "Architecture",
-    "Design",
-    "Planning",
-    "Implementation",
-    "Validate",
-    "Document",
-    "Deliver to production",
-)
+PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+STAGES = tuple(PROCESS["stages"])
 # Lists whose contents must strictly grow from small to large (issue 3).
 STRICTLY_GROWING = ("release_checklist", "test_plan_sections", "rfc_sections")
-PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
 
 
 def texts(key: str, size: str, has_ui: bool = False) -> list[str]:
@@ -56,7 +47,7 @@ def test_process_items_in_jinja(env) -> None:
         assert lines == expected
 
 
-@pytest.mark.parametrize("key", sorted(PROCESS))
+@pytest.mark.parametrize("key", sorted(set(PROCESS) - {"stages"}))
 def test_every_list_accumulates_with_size(key: str) -> None:
     for has_ui in (False, True):
         small, medium, large = (set(texts(key, size, has_ui)) for size in SIZES)
@@ -231,3 +222,14 @@ def test_whether_an_artefact_file_exists_is_decided_by_process_yml(env) -> None:
     assert decided == {"docs/roadmap.md", "docs/runbook.md", ".github/ISSUE_TEMPLATE/epic.md"}
     for name in CONDITIONAL_FILES:
         assert "project_size" not in name and "size_" not in name, f"{name}: ask project_has"
+
+
+def test_an_item_in_an_unknown_stage_fails_loudly(tmp_path: Path) -> None:
+    """A stage misspelt in one item is a render error naming the item, not a lost document."""
+    broken = tmp_path / "process.yml"
+    text = (
+        "stages: [Planning]\nartefacts:\n  - text: Plan\n    stage: Planing\n    min_size: small\n"
+    )
+    broken.write_text(text)
+    with pytest.raises(ValueError, match=r"artefacts\[1\] has stage 'Planing'"):
+        process.load_process.__wrapped__(broken)
