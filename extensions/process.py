@@ -17,6 +17,7 @@ and hands each template the items a project gets.
 * global ``project_has(name)``: whether that project gets the artefact
   called ``name``, for the templates' file names.
 * global ``process_stages()``: the stages, in order (``stages`` in ``process.yml``).
+* global ``rubric_answers()``: each rubric question's label and the project's answer.
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ def rubric_questions() -> dict[str, str]:
     return {item["flag"]: item["question"] for item in load_process()["size_rubric"]}
 
 
+@pass_context
+def rubric_answers(context: Context) -> list[tuple[str, str]]:
+    """Each rubric question's label (``process.yml``) with the project's answer, in order."""
+    rubric = load_process()["size_rubric"]
+    return [(str(item["label"]), str(context.get(item["question"], ""))) for item in rubric]
+
+
 def process_items(
     key: str,
     size: str,
@@ -185,3 +193,4 @@ class ProcessExtension(Extension):
         environment.globals["project_items"] = project_items
         environment.globals["project_has"] = project_has
         environment.globals["process_stages"] = process_stages
+        environment.globals["rubric_answers"] = rubric_answers

@@ -63,16 +63,6 @@ def test_rubric_flags_recommend_and_size_overrides(repo: Path, capsys) -> None:
     assert not (repo / "docs/work/0002-label-printing/rfc.md").exists()
 
 
-def test_copier_and_the_tool_share_the_rubric_wording() -> None:
-    """The issue form and --help read process.yml; copier.yml asks the same choices."""
-    import yaml
-
-    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
-    for item in PROCESS["rubric"]:
-        choices = questions[item["question"]]["choices"]
-        assert {value: label for label, value in choices.items()} == item["choices"]
-
-
 # ------------------------------------------------------------------ the kit
 @pytest.mark.parametrize("ui", [False, True])
 def test_kits_grow_strictly_with_size(ui: bool) -> None:
