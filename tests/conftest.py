@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .extension_modules import ROOT, process, sizes, updates
 
 
 def team_owned_paths() -> set[str]:
@@ -27,13 +27,12 @@ def team_owned_paths() -> set[str]:
     Read by the update message's own code (extensions/updates.py), so tests
     and message agree on the one list.
     """
-    from .extension_modules import updates  # it imports ROOT from here
-
     return set(updates.team_owned(ROOT))
 
 
-KINDS = ("service", "library")
-SIZES = ("small", "medium", "large")
+KINDS: tuple[str, ...] = process.KINDS
+SIZES: tuple[str, ...] = sizes.SIZES
+"""The kinds and sizes every matrix of tests runs over, as the template defines them."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,10 +15,10 @@ function the module lacks is an error before the tests run.
 from __future__ import annotations
 
 import runpy
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent
 EXTENSIONS_DIR = ROOT / "extensions"
 
 if TYPE_CHECKING:
