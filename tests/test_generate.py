@@ -14,7 +14,14 @@ from pathlib import Path
 from .conftest import ROOT, run
 from .extension_modules import answers, tool
 
-SOURCES = ("tools/generate.py", "extensions", "README.md", "copier.yml", "template/tools")
+SOURCES = (
+    "tools/generate.py",
+    "extensions",
+    "README.md",
+    "copier.yml",
+    "template/tools",
+    "migrations",
+)
 
 
 def checkout(folder: Path) -> Path:

@@ -12,6 +12,9 @@ file differs from what it would write. Edit the source, never the copy:
 * copier.yml's rubric questions (``size_*``): ``size_rubric`` in process.yml.
 * the tool's sizes, ratings, rubric flags and owner rule:
   ``extensions/sizes.py``, ``size_rubric`` and ``extensions/answers.py``.
+* the conflict markers of ``tools/check_leftovers.py`` and the after-update
+  migration: the tool's ``CONFLICT_MARKERS`` (they must not import the tool,
+  which may be the file mid-merge).
 
 Usage: ``uv run python tools/generate.py [--check]``.
 """
@@ -132,10 +135,18 @@ def tool_constants() -> str:
     )
 
 
+def conflict_markers() -> str:
+    """The tool's conflict markers, for the files that must not import it (one may be mid-merge)."""
+    shipped = reuse.load_module("lifecycle", ROOT / "template" / "tools" / "lifecycle.py")
+    return f"CONFLICT_MARKERS = {tuple(shipped.CONFLICT_MARKERS)!r}\n".replace("'", '"')
+
+
 BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
     ("README.md", "<!-- {} -->", "copier.yml", readme_answers),
     ("copier.yml", "# {}", "extensions/process.yml", copier_rubric),
     ("template/tools/lifecycle.py", "# {}", "the template's extensions/", tool_constants),
+    ("template/tools/check_leftovers.py", "# {}", "tools/lifecycle.py", conflict_markers),
+    ("migrations/sync_lifecycle.py", "# {}", "tools/lifecycle.py", conflict_markers),
 ]
 """Each copy: its file, how a marker line is written there, its source and its writer."""
 
