@@ -57,10 +57,12 @@ KINDS: tuple[str, ...] = ("service", "library")
 def tool() -> ModuleType:
     """The shipped ``tools/lifecycle.py`` of this template version, loaded when first needed.
 
-    Compiled once per process (``reuse.py``): an update renders two template
-    versions, and the tool is the largest module either loads.
+    Executed once per process and file (``reuse.py``, ``shared``): each Jinja
+    environment loads this module and ``work.py`` loads another, and the tool
+    is the largest module either needs; another template version's tool is
+    another file.
     """
-    return reuse.load_module("lifecycle_template_tool", TOOL_FILE)
+    return reuse.load_module("lifecycle_template_tool", TOOL_FILE, shared=True)
 
 
 @cache

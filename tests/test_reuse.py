@@ -99,3 +99,16 @@ def test_every_module_loaded_by_path_goes_through_the_one_loader() -> None:
 def test_a_type_checker_sees_every_module_the_tests_load() -> None:
     """mypy reads the real modules behind tests/extension_modules.py, so a missing name fails."""
     run([sys.executable, "-m", "mypy", "--no-incremental", "tests/extension_modules.py"], ROOT)
+
+
+def test_a_shared_module_is_one_per_file_and_content(tmp_path: Path) -> None:
+    """The shipped tool is executed once per template version, however many loaders ask."""
+    source = "SEEN = []\n"
+    first = version(tmp_path / "v1", {"m.py": source}) / "m.py"
+    second = version(tmp_path / "v2", {"m.py": source}) / "m.py"
+    shared = reuse.load_module("probe", first, shared=True)
+    assert reuse.load_module("probe", first, shared=True) is shared
+    assert reuse.load_module("probe", second, shared=True) is not shared
+    assert reuse.load_module("probe", first) is not shared
+    first.write_text("SEEN = [1]\n")
+    assert reuse.load_module("probe", first, shared=True).SEEN == [1]
