@@ -158,32 +158,43 @@ def scope_of(kind: str | None) -> dict[str, Any]:
 
 @pass_context
 def project_items(context: Context, key: str) -> list[dict[str, Any]]:
-    """The items of list ``key`` for the project being rendered (size, UI, kind, rubric)."""
+    """The items of list ``key`` for the project being rendered (size, UI, kind, rubric).
+
+    An item with ``answer: NAME`` is kept only when that answer is set (a file
+    an optional feature adds, such as the RFC discussions workflow).
+    """
     questions = rubric_questions()
     ratings = {flag: str(context.get(question, "")) for flag, question in questions.items()}
-    return process_items(
+    items = process_items(
         key,
         str(context["project_size"]),
         bool(context.get("has_ui", False)),
         str(context["project_kind"]),
         ratings,
     )
+    return [item for item in items if not item.get("answer") or context.get(item["answer"])]
+
+
+FILE_LISTS = ("artefacts", "tooling")
+"""The lists of ``process.yml`` whose items are files of the repository (``path``)."""
 
 
 @pass_context
 def project_has(context: Context, name: str) -> bool:
-    """Whether the project being rendered gets the artefact whose file is called ``name``.
+    """Whether the project being rendered gets the artefact or tool file called ``name``.
 
     For a template's file name, where ``process.yml`` decides whether the file
     exists (``{% if project_has("runbook.md") %}runbook.md{% endif %}``): a
     file name cannot hold the artefact's folder, so its last part names it,
     and a name two artefacts share is a render error, never a guess.
     """
-    paths = [item["path"] for item in load_process()["artefacts"]]
+    process = load_process()
+    paths = [item["path"] for key in FILE_LISTS for item in process[key]]
     named = [path for path in paths if path.rsplit("/", 1)[-1] == name]
     if len(named) != 1:
-        raise KeyError(f"{len(named)} artefacts of process.yml are called {name!r}; need one")
-    return any(item["path"] == named[0] for item in project_items(context, "artefacts"))
+        raise KeyError(f"{len(named)} files of process.yml are called {name!r}; need one")
+    kept = [item["path"] for key in FILE_LISTS for item in project_items(context, key)]
+    return named[0] in kept
 
 
 class ProcessExtension(Extension):

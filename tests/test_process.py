@@ -187,7 +187,7 @@ def test_the_templates_and_the_tool_keep_the_same_items_under_every_answer() -> 
             assert by_tool == by_template, (key, kind, size, has_ui, ratings)
 
 
-ARTEFACTS = {item["path"] for item in PROCESS["artefacts"]}
+ARTEFACTS = {item["path"] for key in ("artefacts", "tooling") for item in PROCESS[key]}
 CONDITIONAL_FILES = [
     path.relative_to(ROOT / "template").as_posix()
     for path in sorted((ROOT / "template").rglob("*"))
@@ -205,13 +205,16 @@ def test_whether_an_artefact_file_exists_is_decided_by_process_yml(env) -> None:
     decided = set()
     for name in (name for name in CONDITIONAL_FILES if "project_has(" in name):
         template = env.from_string(name.removesuffix(".jinja"))
-        for kind, size, has_ui, ratings in ANSWERS:
+        for (kind, size, has_ui, ratings), rfc in product(ANSWERS, ("", "acme/rfcs")):
             context = {"project_kind": kind, "project_size": size, "has_ui": has_ui}
             context |= {f"size_{flag}": rating for flag, rating in ratings.items()}
-            rendered = template.render(**context, existing_repo=False, package_name="pkg")
+            context |= {"existing_repo": False, "package_name": "pkg", "rfc_repository": rfc}
+            rendered = template.render(**context)
             expected = {
                 item["path"]
-                for item in process.process_items("artefacts", size, has_ui, kind, ratings)
+                for key in ("artefacts", "tooling")
+                for item in process.process_items(key, size, has_ui, kind, ratings)
+                if not item.get("answer") or context.get(item["answer"])
             }
             for path in ARTEFACTS:
                 if name.removesuffix(".jinja").rsplit("/", 1)[0] == path.rsplit("/", 1)[0] and (
@@ -219,7 +222,13 @@ def test_whether_an_artefact_file_exists_is_decided_by_process_yml(env) -> None:
                 ):
                     decided.add(path)
                     assert (rendered == path) == (path in expected), (name, context)
-    assert decided == {"docs/roadmap.md", "docs/runbook.md", ".github/ISSUE_TEMPLATE/epic.md"}
+    assert decided == {
+        "docs/roadmap.md",
+        "docs/runbook.md",
+        ".github/ISSUE_TEMPLATE/epic.md",
+        ".github/workflows/rfc-discussions.yml",
+        "tools/rfc_discussion.py",
+    }
     for name in CONDITIONAL_FILES:
         assert "project_size" not in name and "size_" not in name, f"{name}: ask project_has"
 
