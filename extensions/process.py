@@ -137,8 +137,9 @@ def process_items(
     than an empty checklist.
     """
     process = load_process()
-    if key not in process:
-        raise KeyError(f"unknown process list {key!r}; expected one of {sorted(process)}")
+    if key not in process or key == "stages":
+        lists = sorted(set(process) - {"stages"})
+        raise KeyError(f"unknown process list {key!r}; expected one of {lists}")
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
     if size not in SIZES:
