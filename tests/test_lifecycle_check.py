@@ -36,7 +36,11 @@ def make_repo(root: Path, process: dict[str, object]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         sections = tool.required_sections(process, doc["sections"], project["size"], False)
         body = "".join(tool.render_section(s, tool.Work("", "", "", "")) + "\n" for s in sections)
-        path.write_text(f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}")
+        text = f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}"
+        if doc.get("checklist"):  # every item of its size, unticked, as copier writes it
+            lines, _ = tool.sync_checklist_lines(text.splitlines(), process, doc)
+            text = "\n".join(lines) + "\n"
+        path.write_text(text)
     return root
 
 
