@@ -27,9 +27,9 @@ rating wins); ``--size`` overrides the recommendation.
 
 ``check`` turns each document's "done when" into findings with stable codes
 (a family per stage), ``check --release`` adds the release gates, ``release``
-makes the release record to tick, ``sync`` adds the sections a process
-update or a size change requires to the team's documents, as placeholders (and
-the documents a raised size adds to a piece of work), and ``status`` prints the
+makes the release record to tick, ``sync`` adds the sections and checklist
+items a process update or a size change requires to the team's documents, as
+placeholders (and the documents a raised size adds to a piece of work), and ``status`` prints the
 docs site's "Lifecycle status" page. See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
