@@ -2,7 +2,7 @@
 
 A size change or a new template version makes checklist items required that a
 team-owned file (docs/production-readiness.md) never received. ``sync`` adds
-them beside their neighbours; ``check`` warns about a missing one (DLV15) long
+them beside their neighbours; ``check`` warns about a missing one (LC107) long
 before release day, and ``check --release`` tells an item missing from the file
 from one not ticked. The team's own items in docs/release-checklist.md reach
 every new release record, and its gate. The real ``copier update`` of this
@@ -140,7 +140,7 @@ def test_sync_leaves_a_checklist_with_conflict_markers_alone_and_names_it(
 def test_check_warns_about_a_missing_item_and_the_gate_tells_it_from_an_unticked_one(
     tmp_path: Path, capsys
 ) -> None:
-    """Missing: run sync (DLV15, a warning until --release). Not ticked: tick it (DLV14)."""
+    """Missing: run sync (LC107, a warning until --release). Not ticked: tick it (DLV14)."""
     repo = make_repo(tmp_path / "repo", LARGE)
     (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
     start(repo, "Carrier cache", "small")  # the gate is on
@@ -153,23 +153,23 @@ def test_check_warns_about_a_missing_item_and_the_gate_tells_it_from_an_unticked
     ]
 
     # An unrelated pull request: told, not failed.
-    warned = result(tool.check(repo, LARGE), "DLV15", READINESS)
+    warned = result(tool.check(repo, LARGE), "LC107", READINESS)
     assert warned.outcome == "warn"
     assert warned.detail.startswith(f"{len(new)} missing from your file: ")
     assert warned.detail.endswith(SYNC) and new[0].rstrip(".") in warned.detail
     capsys.readouterr()
     assert tool.main(["--root", str(repo), "check"]) == 0
-    assert f"WARN DLV15 [Deliver to production] {READINESS}" in capsys.readouterr().out
+    assert f"WARN LC107 [Deliver to production] {READINESS}" in capsys.readouterr().out
 
     # The release: missing is a failure of its own, and not called "not ticked".
     released = tool.check(repo, LARGE, "v0.1.0")
-    assert result(released, "DLV15", READINESS).outcome == "fail"
+    assert result(released, "LC107", READINESS).outcome == "fail"
     readiness = result(released, "DLV14", READINESS)
     assert readiness.outcome == "pass" and readiness.detail == ""
 
     sync(repo, capsys)
     released = tool.check(repo, LARGE, "v0.1.0")
-    assert result(released, "DLV15", READINESS).outcome == "pass"
+    assert result(released, "LC107", READINESS).outcome == "pass"
     unticked = result(released, "DLV14", READINESS)
     assert unticked.outcome == "fail"
     assert unticked.detail == f"{len(new)} not ticked: " + " / ".join(i.rstrip(".") for i in new)

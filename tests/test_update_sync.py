@@ -132,7 +132,7 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     assert "the update ran `python3 tools/lifecycle.py sync`" in output  # the message says so
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
-    assert "VAL02" not in job.stdout  # the report lists every finding that did not pass
+    assert "LC102" not in job.stdout  # the report lists every finding that did not pass
     assert " 0 fail" in job.stdout
     for path, text in before.items():
         assert in_order(text, path.read_text()), f"a team line was lost or moved in {path}"
@@ -275,7 +275,7 @@ def test_a_size_change_adds_the_readiness_items_and_the_release_gate_names_exact
     assert TEAM_RELEASE_ITEM in checklist.read_text(), "the update keeps the team's item"
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
-    assert "DLV15" not in job.stdout  # nothing is missing: sync added it all
+    assert "LC107" not in job.stdout  # nothing is missing: sync added it all
 
     record = release_ready(project, "v0.1.0")
     assert f"- [x] {TEAM_RELEASE_ITEM}" in record.read_text(), "the team's item reached the record"
