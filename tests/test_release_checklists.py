@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import editable_copy, run
 from .test_lifecycle_check import make_repo, start, tick_all
 from .test_lifecycle_tool import tool, work_extension
@@ -122,6 +124,42 @@ def test_sync_puts_each_missing_release_item_in_its_phase_and_keeps_the_teams_it
     assert "sync: nothing to add." in sync(repo, capsys)
 
 
+LOGS = "Logs go to stdout, with levels set by configuration."
+DEPLOYED = "The tagged version is deployed to production."
+SHAPES = {
+    "empty": "",
+    "a title without a final newline": "# Ours",
+    "items but no checklist heading": f"# Ours\n\n- [x] {LOGS}\n",
+    "the heading last, no final newline": "# Ours\n\n## Checklist",
+    "prose, then another section": "# Ours\n\n## Checklist\n\nWe tick.\n\n## Evidence\n\n- a\n",
+    "a fence holding a heading": "# Ours\n\n## Checklist\n\n```\n## Not a heading\n```\n",
+    "one phase only": f"# Ours\n\n## Items\n\n### Rollout\n\n- [ ] {DEPLOYED}\n\n## Sign-off\n",
+    "CRLF": f"# Ours\r\n\r\n## Checklist\r\n\r\n- [ ] {LOGS}\r\n",
+}
+"""Team checklists of every shape: sync completes each once and keeps its lines."""
+
+
+@pytest.mark.parametrize("path", [READINESS, CHECKLIST])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_sync_completes_a_checklist_of_any_shape_once_and_keeps_its_lines(
+    tmp_path: Path, capsys, path: str, shape: str
+) -> None:
+    repo = make_repo(tmp_path / "repo", LARGE)
+    team = SHAPES[shape].encode()
+    (repo / path).write_bytes(team)
+    sync(repo, capsys)
+    synced = (repo / path).read_bytes()
+    [doc] = [d for d in LARGE["documents"] if d["path"] == path]
+    every = [e["text"] for e in tool.repository_entries(LARGE, doc["checklist"])]
+    assert tool.missing_items(synced.decode(), every) == []
+    remaining = iter(synced.splitlines(keepends=True))
+    assert all(line in remaining for line in team.splitlines(keepends=True) if line.endswith(b"\n"))
+    assert synced.startswith(team.rstrip(b"\r\n").split(b"\n")[0])
+    assert ("\r\n" in SHAPES[shape]) is (b"\r\n" in synced)
+    assert "sync: nothing to add." in sync(repo, capsys)
+    assert (repo / path).read_bytes() == synced
+
+
 def test_sync_leaves_a_checklist_with_conflict_markers_alone_and_names_it(
     tmp_path: Path, capsys
 ) -> None:
@@ -179,7 +217,7 @@ def test_check_warns_about_a_missing_item_and_the_gate_tells_it_from_an_unticked
 
 
 def test_a_team_item_in_the_release_checklist_reaches_the_next_record_and_its_gate(
-    tmp_path: Path,
+    tmp_path: Path, capsys
 ) -> None:
     repo = make_repo(tmp_path / "repo", MEDIUM)
     (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.2.0"\n')
@@ -205,6 +243,15 @@ def test_a_team_item_in_the_release_checklist_reaches_the_next_record_and_its_ga
     record.write_text(text.replace(f"- [ ] {TEAM_ITEM}", f"- [x] {TEAM_ITEM}"))
     gate = result(tool.check(repo, MEDIUM, "v0.2.0"), "DLV12", "docs/releases/v0.2.0.md")
     assert gate.outcome == "pass", gate.detail
+    # A checklist mid-merge gives no record: its items would come from both sides.
+    record.unlink()
+    resolved = checklist.read_text()
+    checklist.write_text(resolved + "<<<<<<< HEAD\n- [ ] Ours\n=======\n>>>>>>> x\n")
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "release", "v0.2.0"]) == 3
+    assert capsys.readouterr().err.startswith(f"lifecycle.py: {CHECKLIST}:")
+    assert not record.exists()
+    checklist.write_text(resolved)
     # A record made before the team added its item lacks it: the gate says so, and how.
     record.write_text(text.replace(f"- [ ] {TEAM_ITEM}\n", ""))
     gate = result(tool.check(repo, MEDIUM, "v0.2.0"), "DLV12", "docs/releases/v0.2.0.md")

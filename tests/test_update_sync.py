@@ -260,8 +260,11 @@ def test_a_size_change_adds_the_readiness_items_and_the_release_gate_names_exact
     filled = filled.replace("- _TODO: item, link_", "- Logs: https://grafana.example/d/acme")
     readiness.write_text(filled)
     checklist = project / "docs/release-checklist.md"
-    ci = "- [ ] CI is green on the commit being released.\n"
-    checklist.write_text(checklist.read_text().replace(ci, ci + f"- [ ] {TEAM_RELEASE_ITEM}\n"))
+    # First in its phase, away from where the template adds lines: no conflict.
+    phase = "### Before the release candidate\n\n"
+    checklist.write_text(
+        checklist.read_text().replace(phase, f"{phase}- [ ] {TEAM_RELEASE_ITEM}\n")
+    )
     commit_all(project, "Our readiness, filled in, and our own release item")
 
     output = update(project, "--data", "project_size=large")
@@ -269,6 +272,7 @@ def test_a_size_change_adds_the_readiness_items_and_the_release_gate_names_exact
     process = json.loads((project / ".lifecycle/process.json").read_text())
     new = [i["text"] for i in process["production_readiness"] if i["min_size"] != "small"]
     assert len(new) >= 7
+    assert "Conflicts: none." in output
     assert f"added {len(new)} item(s) to {READINESS}:" in output
     assert all(f"- [ ] {item}" in output for item in new), "the message lists each item"
     assert in_order(filled, readiness.read_text()), "every team line kept, in order"
@@ -276,6 +280,11 @@ def test_a_size_change_adds_the_readiness_items_and_the_release_gate_names_exact
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
     assert "LC107" not in job.stdout  # nothing is missing: sync added it all
+    # What sync wrote keeps the project's Markdown formatter (pre-commit, CI) happy.
+    run(
+        [sys.executable, "-m", "mdformat", "--check", READINESS, "docs/release-checklist.md"],
+        project,
+    )
 
     record = release_ready(project, "v0.1.0")
     assert f"- [x] {TEAM_RELEASE_ITEM}" in record.read_text(), "the team's item reached the record"

@@ -1899,7 +1899,23 @@ def run_release(root: Path, tag: str) -> int:
     path = root / RELEASES_FOLDER / f"{tag}.md"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
-    write_files(root, {path: render_release(process, tag, release_checklist_text(root, process))})
+    checklist = release_checklist_text(root, process)
+    marker = next(
+        (
+            n
+            for n, line in enumerate(checklist.splitlines(), 1)
+            if line.startswith(CONFLICT_MARKERS)
+        ),
+        0,
+    )
+    if marker:  # the team's own items would come from both sides of a merge
+        raise TeamFileError(
+            RELEASE_CHECKLIST.as_posix(),
+            marker,
+            "holds conflict markers, so its items are not settled",
+            "resolve them, then run the release command again",
+        )
+    write_files(root, {path: render_release(process, tag, checklist)})
     print(f"Created {path.relative_to(root).as_posix()}: tick each item or mark it N/A: reason.")
     return 0
 
