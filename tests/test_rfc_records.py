@@ -78,7 +78,7 @@ def test_a_status_set_by_hand_warns_until_sync_dates_it(repo: Path, monkeypatch)
     [warning, _] = results(repo, "LC110")
     assert warning.outcome == "warn" and warning.file.endswith("shaping.md")
     assert "status 'review' is not the last history item ('draft 2026-01-01')" in warning.detail
-    assert warning.detail.endswith("run python3 tools/lifecycle.py sync")
+    assert warning.detail.endswith("run `python3 tools/lifecycle.py sync`")
     assert warning.line == shaping.read_text().splitlines().index("history:") + 1
     assert results(repo, "LC110", release="v0.1.0")[0].outcome == "fail"
 
@@ -155,8 +155,8 @@ def test_an_inline_history_is_left_as_written_and_reported(repo: Path) -> None:
     [finding, _] = results(repo, "LC110")
     assert (finding.file.rsplit("/", 1)[-1], finding.outcome) == ("shaping.md", "warn")
     assert finding.detail.endswith(
-        "write history: as a list, one `- STATUS YYYY-MM-DD` line each, then run python3 "
-        "tools/lifecycle.py sync"
+        "write history: as a list, one `- STATUS YYYY-MM-DD` line each, then run `python3 "
+        "tools/lifecycle.py sync`"
     )
 
 
