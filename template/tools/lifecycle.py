@@ -2409,7 +2409,7 @@ def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
                 raise TeamFileError(
                     str(listing),
                     1,
-                    f"not a list of {{'url': ...}} objects ({problem})",
+                    f"not a list of objects with a url ({problem})",
                     "give `gh repo list ORG --json url` output, or one source a line",
                 ) from problem
         else:
@@ -2729,54 +2729,35 @@ def render_fleet_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-FLEET_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>Lifecycle across repositories</title>
-<style>
-body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
-table {{ border-collapse: collapse; margin-bottom: 2rem; }}
-th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
-th {{ background: #f3f3f3; cursor: pointer; }}
-th[aria-sort=ascending]::after {{ content: " \\25B2"; }}
-th[aria-sort=descending]::after {{ content: " \\25BC"; }}
-</style></head><body>
-<h1>Lifecycle across {count} repositories</h1>
-<p>Made {generated} by <code>python3 tools/lifecycle.py fleet</code>.
-Click a column heading to sort.</p>
-<h2>By owner</h2>
-{owners}
-<h2>Pieces of work by stage</h2>
-{stages}
-<h2>Repositories</h2>
-{repositories}
-<h2>RFCs across the organisation</h2>
-{rfcs}
-<script>
+FLEET_STYLE = """\
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
+table { border-collapse: collapse; margin-bottom: 2rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; cursor: pointer; }
+th[aria-sort=ascending]::after { content: " \\25B2"; }
+th[aria-sort=descending]::after { content: " \\25BC"; }
+"""
+FLEET_SCRIPT = """\
 // Sort a table by one column, as a click on its heading does; "#sort=Owner" or
 // "#sort=Owner:descending" in the address opens the page sorted that way.
-function sortBy(table, th, descending) {{
+function sortBy(table, th, descending) {
   const column = [...th.parentNode.children].indexOf(th);
   table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
   th.setAttribute("aria-sort", descending ? "descending" : "ascending");
   const body = table.tBodies[0];
   const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
-    b.cells[column].textContent, undefined, {{numeric: true}}));
+    b.cells[column].textContent, undefined, {numeric: true}));
   if (descending) rows.reverse();
   rows.forEach(row => body.appendChild(row));
-}}
-for (const table of document.querySelectorAll("table.sortable")) {{
+}
+for (const table of document.querySelectorAll("table.sortable")) {
   table.querySelectorAll("th").forEach(th => th.addEventListener("click",
     () => sortBy(table, th, th.getAttribute("aria-sort") === "ascending")));
-}}
+}
 const asked = decodeURIComponent(location.hash).match(/^#sort=([^:]+)(:descending)?$/);
 const table = document.getElementById("repositories");
 const th = asked && [...table.querySelectorAll("th")].find(th => th.textContent === asked[1]);
 if (th) sortBy(table, th, Boolean(asked[2]));
-</script>
-</body></html>
 """
 
 
@@ -2795,42 +2776,60 @@ def render_fleet_html(report: Mapping[str, Any]) -> str:
     """Render one self-contained page: it loads nothing, so it works from ``file://``."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
     owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
-    return FLEET_PAGE.format(
-        count=len(rows),
-        generated=html.escape(report["generated"]),
-        owners=html_table(
-            owner_columns,
-            ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
-            "owners",
-        ),
-        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
-        rfcs=html_table(
-            ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
-            (
-                [
-                    rfc["title"],
-                    rfc["status"],
-                    rfc["owner"],
-                    repo["name"],
-                    rfc["discussion"],
-                    ", ".join(map(str, rfc["supersedes"])),
-                ]
-                for repo in report["repositories"]
-                if repo["state"] == "ok"
-                for rfc in repo["rfcs"]
-            ),
-            "rfcs",
-        ),
-        repositories=html_table(
-            list(rows[0]) if rows else ["Repository"],
-            (list(r.values()) for r in rows),
-            "repositories",
-        ),
+    owners = html_table(
+        owner_columns,
+        ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
+        "owners",
     )
+    stages = html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages")
+    rfcs = html_table(
+        ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
+        (
+            [
+                rfc["title"],
+                rfc["status"],
+                rfc["owner"],
+                repo["name"],
+                rfc["discussion"],
+                ", ".join(map(str, rfc["supersedes"])),
+            ]
+            for repo in report["repositories"]
+            if repo["state"] == "ok"
+            for rfc in repo["rfcs"]
+        ),
+        "rfcs",
+    )
+    repositories = html_table(
+        list(rows[0]) if rows else ["Repository"], (list(r.values()) for r in rows), "repositories"
+    )
+    security = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{security}">
+<title>Lifecycle across repositories</title>
+<style>
+{FLEET_STYLE}</style></head><body>
+<h1>Lifecycle across {len(rows)} repositories</h1>
+<p>Made {html.escape(report["generated"])} by <code>python3 tools/lifecycle.py fleet</code>.
+Click a column heading to sort.</p>
+<h2>By owner</h2>
+{owners}
+<h2>Pieces of work by stage</h2>
+{stages}
+<h2>Repositories</h2>
+{repositories}
+<h2>RFCs across the organisation</h2>
+{rfcs}
+<script>
+{FLEET_SCRIPT}</script>
+</body></html>
+"""
 
 
 FLEET_WORKFLOW = Path(".github") / "workflows" / "lifecycle-fleet.yml"
 ORGANISATION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+ORGANISATION_SLOT = "{organisation}"
 FLEET_WORKFLOW_TEXT = """\
 # The lifecycle across the organisation {organisation}: every Monday, one page
 # with each repository's template version, lifecycle check, test plan, work in
@@ -2848,7 +2847,7 @@ on:
     - cron: "0 6 * * 1"  # 06:00 UTC every Monday
   workflow_dispatch:
 
-permissions: {{}}
+permissions: {}
 
 concurrency:
   group: lifecycle-fleet
@@ -2866,7 +2865,7 @@ jobs:
           persist-credentials: false
       - name: Report every repository
         env:
-          GH_TOKEN: ${{{{ secrets.FLEET_TOKEN || github.token }}}}
+          GH_TOKEN: ${{ secrets.FLEET_TOKEN || github.token }}
           ORGANISATION: "{organisation}"
         run: |
           gh auth setup-git
@@ -2893,7 +2892,7 @@ jobs:
       id-token: write
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
         uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
@@ -2907,13 +2906,13 @@ def fleet_workflow(root: Path, organisation: str) -> Path:
             f"--workflow must be a GitHub organisation name such as acme; got {organisation!r}."
         )
     path = root / FLEET_WORKFLOW
-    mine = FLEET_WORKFLOW_TEXT.split("{organisation}")[0]
+    mine = FLEET_WORKFLOW_TEXT.split(ORGANISATION_SLOT)[0]
     if path.exists() and not read_text(path, FLEET_WORKFLOW.as_posix()).startswith(mine):
         raise UsageError(
             f"{FLEET_WORKFLOW.as_posix()} exists and this tool did not write it; "
             "move it away, then run the command again."
         )
-    write_files(root, {path: FLEET_WORKFLOW_TEXT.format(organisation=organisation)})
+    write_files(root, {path: FLEET_WORKFLOW_TEXT.replace(ORGANISATION_SLOT, organisation)})
     return path
 
 
