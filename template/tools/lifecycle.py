@@ -547,6 +547,374 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     return folder, list(files)
 
 
+# ------------------------------------------------------------------ reading Markdown
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""What ends a line in CommonMark: LF, CR or CRLF (never U+2028, form feed, ...)."""
+ATX = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<title>.*?))??(?:[ \t]+#+)?[ \t]*$")
+ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
+FENCE_START = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+LIST_MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>[0-9]{1,9})[.)])(?=[ \t]|$)")
+CHECKBOX = re.compile(r"\[(?P<mark>[ xX])\](?:[ \t]|$)")
+_TAG_NAME = "[A-Za-z][A-Za-z0-9-]*"
+_ATTRIBUTE = (
+    r"(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)"
+)
+BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
+    "noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
+    "thead|title|tr|track|ul"
+)
+HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (
+        re.compile(r"<(?:script|pre|style|textarea)(?=[ \t\n\v\f\r>]|$)", re.I),
+        re.compile(r"</(?:script|pre|style|textarea)>", re.I),
+    ),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+    (re.compile(rf"</?(?:{BLOCK_TAGS})(?=\s|/?>|$)", re.I), None),
+    (re.compile(rf"(?:<{_TAG_NAME}{_ATTRIBUTE}*\s*/?>|</{_TAG_NAME}\s*>)\s*$"), None),
+)
+"""The seven kinds of HTML block: how each starts, and what ends it (``None``: a blank line).
+The last kind cannot interrupt a paragraph."""
+TEXT, CODE, HTML = "text", "code", "html"
+LAZY_DOUBT = frozenset("#`~<>-*+_=")
+"""First characters of an over-indented lazy line that markdown-it may read as a new block."""
+
+
+@dataclass
+class Heading:
+    """A top-level heading as CommonMark sees it: first line index, level, stripped text."""
+
+    index: int
+    level: int
+    title: str
+
+
+@dataclass
+class Scan:
+    """What CommonMark sees in a document, line by line (see ``scan_markdown``).
+
+    ``kinds[i]`` is ``code`` for a line of fenced or indented code (fences
+    included), ``html`` for a line of an HTML block (comments included) and
+    ``text`` otherwise; ``boxes`` maps the line of each list item that starts
+    with a task box to whether it is ticked; ``fence`` is the fence line still
+    open at the end (an unclosed fence runs to the end of the document).
+    """
+
+    lines: list[str]
+    headings: list[Heading]
+    kinds: list[str]
+    boxes: dict[int, bool]
+    fence: str = ""
+    open_html: int = -1
+
+
+def split_lines(text: str) -> list[str]:
+    """Split Markdown into lines at LF, CR or CRLF, as CommonMark does (not ``splitlines``)."""
+    lines = LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def expand_tabs(line: str) -> str:
+    """Replace tabs by spaces to the next tab stop of 4, as CommonMark reads block structure."""
+    return line.expandtabs(4) if "\t" in line else line
+
+
+def body_start(lines: Sequence[str]) -> int:
+    """Return the index of the first line after the front matter (0 when there is none)."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
+def _refuse(where: str, index: int, problem: str, fix: str) -> NoReturn:
+    """Stop reading a document whose structure this tool cannot be sure of."""
+    raise TeamFileError(where or "<document>", index + 1, problem, fix)
+
+
+def _heading_title(where: str, index: int, text: str) -> str:
+    """Strip a heading's text as CommonMark does: spaces and tabs, nothing else."""
+    title = text.strip(" \t")
+    if title and (title[0].isspace() or title[-1].isspace()):
+        _refuse(
+            where,
+            index,
+            "the heading starts or ends with an unusual space character",
+            "remove it, so every reader sees the same title",
+        )
+    return title
+
+
+def _starts_block(body: str, indent: int) -> bool:
+    """Whether a line would start a block that cannot interrupt a paragraph.
+
+    After a link reference definition, markdown-it starts such a block where
+    the CommonMark reference reads paragraph text: the tool refuses to choose.
+    """
+    if indent >= 4 or HTML_BLOCKS[6][0].match(body):
+        return True
+    marker = LIST_MARKER.match(body)
+    return marker is not None and (
+        not body[marker.end() :].strip(" ")
+        or (marker["number"] is not None and int(marker["number"]) != 1)
+    )
+
+
+class _Block:
+    """An open container: a block quote (``need`` < 0) or a list item (content column)."""
+
+    def __init__(self, need: int, blank_start: bool = False) -> None:
+        self.need = need
+        self.empty = blank_start
+
+
+def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (front matter skipped).
+
+    One pass in the way the CommonMark specification describes: containers
+    (block quotes, list items) are continued or closed, then new blocks start
+    (ATX and setext headings, fences, HTML blocks, thematic breaks, list items,
+    indented code), then the line joins the open leaf or starts a paragraph,
+    lazy continuation included. Only headings outside every container are
+    sections. Where a reading could differ (a setext heading whose text may be a
+    link reference definition), it raises ``TeamFileError`` instead of guessing.
+    """
+    start = body_start(lines) if start is None else start
+    kinds = [TEXT] * len(lines)
+    headings: list[Heading] = []
+    boxes: dict[int, bool] = {}
+    blocks: list[_Block] = []
+    leaf = ""  # "", "para", "fence", "icode", "html"
+    para_start = 0
+    maybe_definition = False
+    fence = ("", 0)
+    fence_line = 0
+    html_end: re.Pattern[str] | None = None
+    html_line = -1
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        line = expand_tabs(raw)
+        pos, matched = 0, 0
+        blank = not line.strip(" ")
+        closed_leaf = False
+        for block in blocks:
+            indent = len(line) - len(line[pos:].lstrip(" ")) - pos
+            blank = not line[pos:].strip(" ")
+            if block.need < 0:
+                if indent <= 3 and line[pos + indent : pos + indent + 1] == ">":
+                    pos += indent + 1
+                    if line[pos : pos + 1] == " ":
+                        pos += 1
+                    matched += 1
+                    continue
+                break
+            if blank:
+                if block.empty:
+                    break
+                pos = len(line)
+                matched += 1
+                continue
+            if indent >= block.need:
+                pos += block.need
+                matched += 1
+                continue
+            break
+        all_matched = matched == len(blocks)
+        rest = line[pos:]
+        blank = not rest.strip(" ")
+        indent = len(rest) - len(rest.lstrip(" "))
+        if not blank:
+            for block in blocks[:matched]:
+                block.empty = False
+        if not all_matched and leaf != "para":
+            leaf = ""
+        # The open leaf accepts the line when every container continues.
+        if all_matched and leaf == "fence":
+            kinds[index] = CODE
+            char, length = fence
+            body = rest.strip(" ")
+            if indent <= 3 and body and set(body) == {char} and len(body) >= length:
+                leaf = ""
+            continue
+        if all_matched and leaf == "html":
+            kinds[index] = HTML
+            if html_end is None:
+                if blank:
+                    leaf = ""
+                    kinds[index] = TEXT
+            elif html_end.search(rest):
+                leaf = ""
+            continue
+        if leaf == "icode":
+            if indent >= 4 or blank:
+                kinds[index] = CODE
+                continue
+            leaf = ""
+        paragraph = all_matched and leaf == "para"
+        lazy_para = leaf == "para" and not all_matched
+        opened = False
+        while True:
+            indent = len(rest) - len(rest.lstrip(" "))
+            body = rest[indent:]
+            if paragraph and maybe_definition and _starts_block(body, indent):
+                _refuse(
+                    where,
+                    index,
+                    "this line follows what may be a link reference definition, and"
+                    " Markdown readers disagree on where that ends",
+                    "put a blank line before this line",
+                )
+            if indent >= 4:
+                if lazy_para and (body[:1] in LAZY_DOUBT or body[:1].isdigit()):
+                    _refuse(
+                        where,
+                        index,
+                        "this indented line continues a paragraph in a list or quote"
+                        " lazily, and Markdown readers disagree on it",
+                        "indent it as the text above it, or put a blank line before it",
+                    )
+                if paragraph or lazy_para or blank:
+                    break
+                kinds[index] = CODE
+                del blocks[matched:]
+                leaf = "icode"
+                closed_leaf = True
+                break
+            if body.startswith(">"):
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(-1))
+                matched = len(blocks)
+                rest = body[1:]
+                if rest.startswith(" "):
+                    rest = rest[1:]
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            if ATX_START.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                if not blocks:
+                    match = ATX.match(raw.lstrip(" \t"))
+                    assert match is not None
+                    title = _heading_title(where, index, match["title"] or "")
+                    headings.append(Heading(index, len(match["hashes"]), title))
+                break
+            found = FENCE_START.match(body)
+            if found and not (found["fence"][0] == "`" and "`" in found["info"]):
+                del blocks[matched:]
+                leaf, fence, fence_line = "fence", (found["fence"][0], len(found["fence"])), index
+                kinds[index] = CODE
+                closed_leaf = True
+                break
+            kind = next(
+                (
+                    number
+                    for number, (opener, _) in enumerate(HTML_BLOCKS)
+                    if opener.match(body) and (number < 6 or not (paragraph or lazy_para))
+                ),
+                None,
+            )
+            if kind is not None:
+                del blocks[matched:]
+                html_end = HTML_BLOCKS[kind][1]
+                html_line = index
+                kinds[index] = HTML
+                leaf = "" if html_end is not None and html_end.search(body) else "html"
+                closed_leaf = True
+                break
+            if paragraph and SETEXT.match(body):
+                if maybe_definition:
+                    _refuse(
+                        where,
+                        para_start,
+                        "this heading's text starts like a link reference definition",
+                        "write the heading as '# title' or '## title'",
+                    )
+                boxes.pop(para_start, None)
+                if not blocks:
+                    text = "\n".join(
+                        _heading_title(where, at, lines[at]) for at in range(para_start, index)
+                    )
+                    level = 1 if body[0] == "=" else 2
+                    headings.append(Heading(para_start, level, text))
+                leaf = ""
+                closed_leaf = True
+                break
+            if THEMATIC.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                break
+            marker = LIST_MARKER.match(body)
+            if marker:
+                after = body[marker.end() :]
+                empty = not after.strip(" ")
+                number = marker["number"]
+                if paragraph and (empty or (number is not None and int(number) != 1)):
+                    break
+                spaces = len(after) - len(after.lstrip(" "))
+                width = marker.end()
+                if empty or spaces >= 5:
+                    spaces = 1
+                need = indent + width + spaces
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(need, blank_start=empty))
+                matched = len(blocks)
+                rest = body[width + spaces :] if not empty else ""
+                box = CHECKBOX.match(rest)
+                if box and rest[box.end() :].strip(" "):
+                    boxes[index] = box["mark"] != " "
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            break
+        if closed_leaf:
+            continue
+        if not blank and lazy_para and not opened:
+            continue
+        if len(blocks) > matched:
+            del blocks[matched:]
+            leaf = ""
+        if blank:
+            leaf = ""
+            continue
+        for block in blocks:
+            block.empty = False
+        if leaf != "para":
+            leaf, para_start = "para", index
+            first = rest.lstrip(" ")
+            maybe_definition = first.startswith("[") and ("]:" in first or "]" not in first)
+    return Scan(
+        list(lines),
+        headings,
+        kinds,
+        boxes,
+        lines[fence_line] if leaf == "fence" and not blocks else "",
+        html_line if leaf == "html" and html_end is not None and not blocks else -1,
+    )
+
+
 # ------------------------------------------------------------------ check
 # The check model follows scientific-python's repo-review: every check has a
 # stable code in a family per lifecycle stage, a one-sentence rule and a link
@@ -584,8 +952,6 @@ EXECUTION_LOG = "Execution log"
 LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
 PLACEHOLDER = "_TODO"
-HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
-FENCE = re.compile(r"^ {0,3}(```|~~~)")
 PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
 OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
 WARN_OUTSIDE_RELEASE = frozenset({"VAL07"})
@@ -619,23 +985,25 @@ def stage_url(stage: str) -> str:
     return f"{LIFECYCLE_PAGE}#{anchor}"
 
 
-def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Return (line index, level, title) of every Markdown heading outside code fences."""
-    found: list[tuple[int, int, str]] = []
-    fenced = False
-    for index, line in enumerate(lines):
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        match = None if fenced else HEADING.match(line)
-        if match:
-            found.append((index, len(match["hashes"]), match["title"]))
-    return found
+def headings(lines: Sequence[str], where: str = "") -> list[tuple[int, int, str]]:
+    """Return (line index, level, title) of every top-level heading, as CommonMark sees it."""
+    return [(h.index, h.level, h.title) for h in scan_markdown(lines, where).headings]
 
 
-def section_bodies(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+def text_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the lines from ``start`` to ``end`` that CommonMark reads as text (not code or HTML).
+
+    A table row, a ticked box or a date shown in a fence or an HTML comment is
+    an example, not a record: only text lines count as rows and items.
+    """
+    kinds = scan_markdown(lines, where).kinds
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if kinds[index] == TEXT]
+
+
+def section_bodies(lines: Sequence[str], where: str = "") -> dict[str, tuple[int, int]]:
     """Map each ``## title`` to the (start, end) line indexes of its heading and body."""
-    marks = [(index, level, title) for index, level, title in headings(lines) if level <= 2]
+    marks = [(index, level, title) for index, level, title in headings(lines, where) if level <= 2]
     bodies: dict[str, tuple[int, int]] = {}
     for position, (index, level, title) in enumerate(marks):
         end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
@@ -687,7 +1055,7 @@ def check_sections(
     sections: Sequence[Mapping[str, Any]],
 ) -> list[str]:
     """Check a document's required sections; return the titles it lacks."""
-    bodies = section_bodies(lines)
+    bodies = section_bodies(lines, relative)
     missing = [section["title"] for section in sections if section["title"] not in bodies]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
@@ -699,7 +1067,11 @@ def check_sections(
 def placeholder_line(
     lines: Sequence[str], bodies: Mapping[str, tuple[int, int]], titles: Sequence[str]
 ) -> tuple[str, int]:
-    """Return the first required section holding a placeholder, and its 1-based line."""
+    """Return the first required section holding a placeholder, and its 1-based line.
+
+    Every line of the section counts, code and HTML comments included: a
+    prompt pasted into a fence or hidden in a comment is still unfinished work.
+    """
     for title in titles:
         start, end = bodies.get(title, (0, 0))
         for index in range(start, end):
@@ -735,7 +1107,7 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
             checker.add("02", stage, path, None, "skipped: the document does not exist")
             checker.add("03", stage, path, None, "skipped: the document does not exist")
             continue
-        lines = texts[doc["file"]].splitlines()
+        lines = split_lines(texts[doc["file"]])
         titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
         status = str(matters[doc["file"]].get("status", ""))
@@ -754,7 +1126,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
             continue
         lines, titles = section_lines[doc["file"]]
-        title, line = placeholder_line(lines, section_bodies(lines), titles)
+        where = f"{relative}/{doc['file']}"
+        title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
         checker.add("04", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
@@ -781,7 +1154,7 @@ def check_repository(
             continue
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = split_lines(path.read_text(encoding="utf-8"))
             missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
             if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
                 ran = None if EXECUTION_LOG in missing else lines
@@ -798,11 +1171,11 @@ def cadence(process: Process) -> Mapping[str, Any] | None:
     return items[-1] if items else None
 
 
-def newest_run(lines: Sequence[str]) -> tuple[datetime.date | None, int]:
+def newest_run(lines: Sequence[str], where: str = "") -> tuple[datetime.date | None, int]:
     """Return the newest date in the execution log's table, and the log's heading line."""
-    start, end = section_bodies(lines)[EXECUTION_LOG]
+    start, end = section_bodies(lines, where)[EXECUTION_LOG]
     dates = []
-    for line in lines[start:end]:
+    for line in text_lines(lines, where, start, end):
         cells = line.strip().strip("|").split("|")
         match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
         if match:
@@ -840,7 +1213,7 @@ def check_cadence(
     if lines is None or every is None:
         checker.add("07", stage, file, None, "skipped: no execution log or no cadence")
         return
-    last, line = newest_run(lines)
+    last, line = newest_run(lines, file)
     origin = started(root, process)
     if last is None and origin is None:
         checker.add("07", stage, file, None, "skipped: no run logged and no piece of work")
@@ -973,15 +1346,19 @@ def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str
 
 # ------------------------------------------------------------------ sync
 def sync_lines(
-    lines: list[str], sections: Sequence[Mapping[str, Any]]
+    lines: list[str], sections: Sequence[Mapping[str, Any]], where: str = ""
 ) -> tuple[list[str], list[str]]:
     """Insert each missing section after the one before it in the process; return lines, titles.
 
     Lines are only inserted: every existing line stays, in order, unchanged.
+    A section goes where a top-level heading starts, or at the end; there a
+    fence left open is closed first (it ran to the end anyway, so the page
+    reads the same), or the new heading would be code and be added again on
+    every run. An HTML comment left open at the end is refused for that reason.
     """
     added: list[str] = []
     for position, section in enumerate(sections):
-        bodies = section_bodies(lines)
+        bodies = section_bodies(lines, where)
         if section["title"] in bodies:
             continue
         before = [s["title"] for s in sections[:position] if s["title"] in bodies]
@@ -991,13 +1368,38 @@ def sync_lines(
             starts = sorted(start for start, _ in bodies.values())
             at = starts[0] if starts else len(lines)
         block = render_section(section, Work("", "", "", "")).rstrip("\n").split("\n")
-        if at > 0 and lines[at - 1].strip():
+        closer = open_block_closer(scan_markdown(lines, where), where) if at == len(lines) else []
+        previous = closer[-1] if closer else lines[at - 1] if at > 0 else ""
+        if previous.strip():
             block.insert(0, "")
+        block[:0] = closer
         if at < len(lines):
             block.append("")
         lines[at:at] = block
         added.append(section["title"])
     return lines, added
+
+
+def open_block_closer(scan: Scan, where: str) -> list[str]:
+    """Return the line that closes a fence left open at the end of a document (or none).
+
+    An HTML block that only its own end closes (a comment, ``<pre>``...) is
+    refused instead: what closes it depends on how it opened, and the team
+    should choose where the comment ends.
+    """
+    if scan.open_html >= 0:
+        _refuse(
+            where,
+            scan.open_html,
+            "this HTML block (a comment?) is never closed, so a section added after it"
+            " would be hidden in it",
+            "close it (a comment ends with -->), then run sync again",
+        )
+    if not scan.fence:
+        return []
+    found = FENCE_START.match(scan.fence.lstrip(" \t"))
+    assert found is not None
+    return [found["fence"]]
 
 
 class _Kept(str):
@@ -1007,22 +1409,23 @@ class _Kept(str):
 
 
 def split_endings(text: str) -> tuple[list[str], list[str]]:
-    """Split ``text`` into lines and each line's ending: CRLF, LF or none.
+    """Split ``text`` into lines and each line's ending: CRLF, LF, CR or none.
 
-    No ending is that of a last line without a final newline. Only LF ends a
-    line (CRLF is LF after CR), so a stray CR or form feed inside a line stays in it.
+    No ending is that of a last line without a final newline. The line
+    endings are CommonMark's (``LINE_END``), so a CR-only file is many lines,
+    not one, while a form feed or U+2028 stays inside its line.
     """
-    parts = text.split("\n")
+    parts = LINE_END.split(text)
+    found = LINE_END.findall(text)
     tail = parts.pop()
-    lines = [part.removesuffix("\r") for part in parts]
-    endings = ["\r\n" if part.endswith("\r") else "\n" for part in parts]
+    lines, endings = parts, found
     if tail:
         lines.append(tail)
         endings.append("")
     return lines, endings
 
 
-def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
+def sync_file(path: Path, sections: Sequence[Mapping[str, Any]], where: str = "") -> list[str]:
     """Add a document's missing sections in place; return their titles.
 
     Each existing line is written back byte for byte with its own ending: a
@@ -1037,10 +1440,10 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
         mark = _Kept(line)
         mark.number = index
         kept.append(mark)
-    synced, added = sync_lines(kept, sections)
+    synced, added = sync_lines(kept, sections, where or path.name)
     if not added:
         return added
-    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    newline = max(("\n", "\r\n", "\r"), key=endings.count)
     final = not endings or endings[-1] != ""
     out = []
     for position, line in enumerate(synced):
@@ -1196,7 +1599,7 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             sections = required_sections(
                 process, doc["sections"], project["size"], project["has_ui"]
             )
-            added += [(doc["path"], title) for title in sync_file(path, sections)]
+            added += [(doc["path"], title) for title in sync_file(path, sections, doc["path"])]
     for folder in work_folders(root):
         found = piece_of_work(process, folder)
         if found is None:
@@ -1208,7 +1611,8 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             if path is not None and not holds_conflict(path):
                 sections = required_sections(process, doc["sections"], size, has_ui)
                 relative = path.relative_to(root).as_posix()
-                added += [(relative, t) for t in sync_file(path, late_sections(sections, work))]
+                late = late_sections(sections, work)
+                added += [(relative, t) for t in sync_file(path, late, relative)]
     return added
 
 
@@ -1219,7 +1623,6 @@ TAG = re.compile(
 )
 """A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
-TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 RELEASE_CHECKS = {
     "10": "The release tag equals v + the package version in pyproject.toml.",
@@ -1234,14 +1637,22 @@ RELEASE_CHECKS = {
 CHECKS.update(RELEASE_CHECKS)
 
 
-def open_items(text: str, items: Sequence[str]) -> list[str]:
-    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``."""
-    lines = text.splitlines()
+def open_items(text: str, items: Sequence[str], where: str = "") -> list[str]:
+    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``.
+
+    An item counts where CommonMark reads text, and is ticked when its line
+    starts a list item with ``[x]`` (``Scan.boxes``): a box in a fence or an
+    HTML comment is an example, not a tick.
+    """
+    scan = scan_markdown(split_lines(text), where)
+    visible = [i for i, kind in enumerate(scan.kinds) if kind == TEXT]
     missing = []
     for item in items:
-        line = next((line for line in lines if item in line), None)
-        settled = line is not None and PLACEHOLDER not in line
-        if not (settled and (TICKED.match(line or "") or NOT_APPLICABLE.search(line or ""))):
+        index = next((i for i in visible if item in scan.lines[i]), None)
+        line = "" if index is None else scan.lines[index]
+        settled = index is not None and PLACEHOLDER not in line
+        ticked = index is not None and scan.boxes.get(index, False)
+        if not (settled and (ticked or NOT_APPLICABLE.search(line))):
             missing.append(item)
     return missing
 
@@ -1293,8 +1704,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if checker.add("11", stage, relative, record.is_file(), "file not found"):
         items = release_gate_items(process)
         text = record.read_text(encoding="utf-8")
-        unticked = open_items(text, items)
-        unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
+        unticked = open_items(text, items, relative)
+        unticked += open_sign_offs(text, repository_items(process, "release_sign_off"), relative)
         checker.add("12", stage, relative, not unticked, open_detail(unticked))
     else:
         checker.add("12", stage, relative, None, "skipped: the release record does not exist")
@@ -1318,8 +1729,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
-        bodies = section_bodies(lines)
+        lines = split_lines(plan.read_text(encoding="utf-8")) if plan.is_file() else []
+        bodies = section_bodies(lines, "docs/test-plan.md")
         if EXECUTION_LOG not in bodies:
             checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
         else:
@@ -1327,7 +1738,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in lines[start:end]
+                for line in text_lines(lines, "docs/test-plan.md", start, end)
                 if line.lstrip().startswith("|") and any(name in line for name in names)
             ]
             checker.add(
@@ -1341,7 +1752,9 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if project["kind"] == "service":
         path = root / "docs" / "production-readiness.md"
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        unticked = open_items(text, repository_items(process, "production_readiness"))
+        unticked = open_items(
+            text, repository_items(process, "production_readiness"), "docs/production-readiness.md"
+        )
         checker.add(
             "14",
             stage,
@@ -1419,9 +1832,9 @@ def release_gate_items(process: Process) -> list[str]:
     ]
 
 
-def open_sign_offs(text: str, roles: Sequence[str]) -> list[str]:
+def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str]:
     """Return the sign-off roles whose row in ``text`` still holds a placeholder."""
-    rows = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    rows = [line for line in text_lines(split_lines(text), where) if line.lstrip().startswith("|")]
     return [
         f"sign-off by {role}"
         for role in roles
