@@ -550,8 +550,7 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
 # ------------------------------------------------------------------ reading Markdown
 LINE_END = re.compile(r"\r\n|\r|\n")
 """What ends a line in CommonMark: LF, CR or CRLF (never U+2028, form feed, ...)."""
-ATX = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<title>.*?))??(?:[ \t]+#+)?[ \t]*$")
-ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
+ATX_START = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
 FENCE_START = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
 THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
@@ -584,6 +583,15 @@ HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
 """The seven kinds of HTML block: how each starts, and what ends it (``None``: a blank line).
 The last kind cannot interrupt a paragraph."""
 TEXT, CODE, HTML = "text", "code", "html"
+BLOCK_STARTS = frozenset("#`~<>-*+_=0123456789")
+"""The first characters of every line that can start a block (other than indented code)."""
+ODD_SPACES = frozenset("\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+ODD_SPACES |= {chr(c) for c in range(0x2000, 0x200B)}
+"""Spaces that markdown-it strips from a heading's ends and CommonMark keeps."""
+PLAIN_DOUBT = BLOCK_STARTS | {" ", "\t"}
+"""First characters that need the full reading; a line starting otherwise is plain text."""
+LIST_DOUBT = PLAIN_DOUBT | {"[", ""}
+"""First characters of a list item's text that need the full reading (a box, a block, none)."""
 LAZY_DOUBT = frozenset("#`~<>-*+_=")
 """First characters of an over-indented lazy line that markdown-it may read as a new block."""
 
@@ -618,7 +626,7 @@ class Scan:
 
 def split_lines(text: str) -> list[str]:
     """Split Markdown into lines at LF, CR or CRLF, as CommonMark does (not ``splitlines``)."""
-    lines = LINE_END.split(text)
+    lines = LINE_END.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
@@ -644,10 +652,23 @@ def _refuse(where: str, index: int, problem: str, fix: str) -> NoReturn:
     raise TeamFileError(where or "<document>", index + 1, problem, fix)
 
 
+def atx_heading(where: str, index: int, opening: re.Match[str]) -> tuple[int, str]:
+    """Return the level and text of an ATX heading (``opening`` matched at its ``#``).
+
+    The optional closing sequence goes when a space or tab precedes it, as
+    CommonMark says: ``# C#`` keeps its ``#``, ``# Title ##`` does not.
+    """
+    content = opening.string[opening.end() :].rstrip(" \t")
+    bare = content.rstrip("#")
+    if bare != content and (not bare or bare[-1] in " \t"):
+        content = bare
+    return len(opening["hashes"]), _heading_title(where, index, content)
+
+
 def _heading_title(where: str, index: int, text: str) -> str:
     """Strip a heading's text as CommonMark does: spaces and tabs, nothing else."""
     title = text.strip(" \t")
-    if title and (title[0].isspace() or title[-1].isspace()):
+    if title and (title[0] in ODD_SPACES or title[-1] in ODD_SPACES):
         _refuse(
             where,
             index,
@@ -655,6 +676,24 @@ def _heading_title(where: str, index: int, text: str) -> str:
             "remove it, so every reader sees the same title",
         )
     return title
+
+
+def html_kind(body: str, in_paragraph: bool) -> int | None:
+    """Return which of the seven kinds of HTML block ``body`` starts, or ``None``."""
+    for number, (opener, _) in enumerate(HTML_BLOCKS):
+        if opener.match(body) and (number < 6 or not in_paragraph):
+            return number
+    return None
+
+
+def plain_item(line: str) -> bool:
+    """Whether ``line`` is ``- text`` whose text starts no block: a list item read quickly."""
+    if line[1:2] != " ":
+        return False
+    first = line[2:3]
+    if first not in LIST_DOUBT:
+        return True
+    return first in "*_" and line[3:4] not in ("", " ", "\t") and not THEMATIC.match(line, 2)
 
 
 def _starts_block(body: str, indent: int) -> bool:
@@ -681,6 +720,24 @@ class _Block:
 
 
 def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (``read_blocks``), once per text.
+
+    ``check`` asks about the same document for its sections, placeholders and
+    rows; the answer for the same lines is the same, so it is kept.
+    """
+    key = (tuple(lines), where, start)
+    found = _SCANS.get(key)
+    if found is None:
+        found = _SCANS[key] = read_blocks(key[0], where, start)
+        if len(_SCANS) > 64:
+            del _SCANS[next(iter(_SCANS))]
+    return found
+
+
+_SCANS: dict[tuple[tuple[str, ...], str, int | None], Scan] = {}
+
+
+def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
     """Tell, line by line, what CommonMark sees in a document (front matter skipped).
 
     One pass in the way the CommonMark specification describes: containers
@@ -705,6 +762,35 @@ def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = Non
     html_line = -1
     for index in range(start, len(lines)):
         raw = lines[index]
+        # Lines that start at the margin close every container (a quote wants its
+        # ">", a list item its indent) and the leaf in them: read them quickly.
+        lead = raw[:1]
+        if not raw or (lead in " \t" and not raw.strip(" \t")):
+            if leaf in ("", "para") and all(b.need >= 0 and not b.empty for b in blocks):
+                leaf = ""  # a blank line ends the paragraph; list items go on
+                continue
+        elif lead not in PLAIN_DOUBT:
+            if blocks or leaf not in ("fence", "html"):
+                if leaf != "para":
+                    blocks.clear()
+                    leaf, para_start = "para", index
+                    maybe_definition = lead == "[" and ("]:" in raw or "]" not in raw)
+                continue
+        elif lead == "#":
+            opening = ATX_START.match(raw)
+            if opening and (blocks or leaf not in ("fence", "html")):
+                blocks.clear()
+                level, title = atx_heading(where, index, opening)
+                headings.append(Heading(index, level, title))
+                leaf = ""
+                continue
+        elif lead in "-*+" and (blocks or leaf not in ("fence", "html")) and plain_item(raw):
+            blocks[:] = [_Block(2)]
+            leaf, para_start, maybe_definition = "para", index, False
+            continue
+        if not blocks and leaf == "fence" and raw[:1] not in " \t" + fence[0]:
+            kinds[index] = CODE
+            continue
         line = expand_tabs(raw)
         pos, matched = 0, 0
         blank = not line.strip(" ")
@@ -792,7 +878,10 @@ def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = Non
                 leaf = "icode"
                 closed_leaf = True
                 break
-            if body.startswith(">"):
+            lead = body[:1]
+            if lead not in BLOCK_STARTS:
+                break
+            if lead == ">":
                 del blocks[matched:]
                 for block in blocks:
                     block.empty = False
@@ -806,31 +895,25 @@ def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = Non
                 opened = True
                 blank = not rest.strip(" ")
                 continue
-            if ATX_START.match(body):
+            if lead == "#" and ATX_START.match(body):
                 del blocks[matched:]
                 leaf = ""
                 closed_leaf = True
                 if not blocks:
-                    match = ATX.match(raw.lstrip(" \t"))
-                    assert match is not None
-                    title = _heading_title(where, index, match["title"] or "")
-                    headings.append(Heading(index, len(match["hashes"]), title))
+                    text = raw.lstrip(" \t")
+                    opening = ATX_START.match(text)
+                    assert opening is not None
+                    level, title = atx_heading(where, index, opening)
+                    headings.append(Heading(index, level, title))
                 break
-            found = FENCE_START.match(body)
+            found = FENCE_START.match(body) if lead in "`~" else None
             if found and not (found["fence"][0] == "`" and "`" in found["info"]):
                 del blocks[matched:]
                 leaf, fence, fence_line = "fence", (found["fence"][0], len(found["fence"])), index
                 kinds[index] = CODE
                 closed_leaf = True
                 break
-            kind = next(
-                (
-                    number
-                    for number, (opener, _) in enumerate(HTML_BLOCKS)
-                    if opener.match(body) and (number < 6 or not (paragraph or lazy_para))
-                ),
-                None,
-            )
+            kind = None if lead != "<" else html_kind(body, paragraph or lazy_para)
             if kind is not None:
                 del blocks[matched:]
                 html_end = HTML_BLOCKS[kind][1]
