@@ -12,12 +12,15 @@ nothing, and every team line is still there, in order, with its own ending.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
 from .commonmark_cases import corpus
+from .conftest import editable_copy, run
 from .test_lifecycle_tool import PROCESS, tool
 
 CORPUS = corpus()
@@ -147,3 +150,167 @@ def test_sync_twice_changes_nothing_and_keeps_every_team_line(
     assert all(section["title"] in bodies for section in SECTIONS), "check would still be red"
     if b"\r\n" in original and b"\n" not in original.replace(b"\r\n", b""):
         assert b"\n" not in once.replace(b"\r\n", b""), "a CRLF file stays CRLF"
+
+
+# ------------------------------------------------------------------ the readers the tool feeds
+def test_a_box_ticked_only_in_a_fence_or_a_comment_is_still_open() -> None:
+    item = "Logs go to stdout."
+    for text in (
+        f"```\n- [x] {item}\n```\n- [ ] {item}\n",
+        f"<!--\n- [x] {item}\n-->\n- [ ] {item}\n",
+        f"    - [x] {item}\n",
+        f"> ```\n> - [x] {item}\n> ```\n",
+    ):
+        assert tool.open_items(text, [item]) == [item], text
+    assert tool.open_items(f"<!-- draft -->\n\n+ [X] {item}\n", [item]) == []
+    assert tool.open_items(f"1. [x] {item}\n", [item]) == []
+
+
+def test_a_run_shown_in_a_fence_or_a_comment_is_not_a_logged_run() -> None:
+    lines = tool.split_lines(
+        "## Execution log\n\n| Date | Who |\n| -- | -- |\n| 2026-01-02 | @a |\n\n"
+        "```\n| 2030-01-01 | example |\n```\n<!--\n| 2029-01-01 | old |\n-->\n"
+    )
+    assert tool.newest_run(lines)[0] == tool.datetime.date(2026, 1, 2)
+
+
+def test_a_sign_off_row_in_a_fence_does_not_hide_the_real_one() -> None:
+    text = "| Role | Who |\n| -- | -- |\n| Owner | _TODO_ |\n\n```\n| Owner | @a |\n```\n"
+    assert tool.open_sign_offs(text, ["Owner"]) == ["sign-off by Owner"]
+    assert tool.open_sign_offs("```\n| Owner | _TODO_ |\n```\n", ["Owner"]) == []
+
+
+def test_a_placeholder_in_a_fence_or_comment_of_a_section_still_counts() -> None:
+    """Decided: every line of a required section counts, so a pasted prompt is found."""
+    for body in ("```\n_TODO: fill in_\n```", "<!-- _TODO: later -->"):
+        lines = tool.split_lines(f"## Risks\n\n{body}\n\n## Next\n\nDone.\n")
+        bodies = tool.section_bodies(lines)
+        assert tool.placeholder_line(lines, bodies, ["Risks"])[0] == "Risks"
+
+
+def test_a_heading_that_may_be_a_link_definition_is_refused_in_one_line() -> None:
+    lines = ["---", "size: small", "---", "", "[Risks]: /risks", "======"]
+    with pytest.raises(tool.TeamFileError) as refused:
+        tool.section_bodies(lines, "docs/x.md")
+    assert str(refused.value).startswith("docs/x.md:5: this heading's text starts like a link")
+
+
+# ------------------------------------------------------------------ rendered projects
+def run_tool(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "tools/lifecycle.py", *args], project, check=False)
+
+
+@pytest.fixture
+def project(render, tmp_path: Path) -> Path:
+    return editable_copy(render(project_kind="service", project_size="small"), tmp_path)
+
+
+SEEN_AS_SMOKE = {
+    "setext": "Smoke checklist\n---------------\n",
+    "indented": " ## Smoke checklist\n",  # after the list above it: 2 would be inside
+    "tab after hashes": "##\tSmoke checklist\n",
+    "trailing tab": "## Smoke checklist\t\n",
+    "closing hashes": "## Smoke checklist ##\n",
+}
+
+
+@pytest.mark.parametrize("heading", SEEN_AS_SMOKE.values(), ids=SEEN_AS_SMOKE.keys())
+def test_a_heading_commonmark_sees_is_a_section_and_sync_adds_no_copy(
+    project: Path, heading: str
+) -> None:
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text().replace("## Smoke checklist\n", heading, 1))
+    before = plan.read_bytes()
+    checked = run_tool(project, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "sync: nothing to add." in run_tool(project, "sync").stdout
+    assert plan.read_bytes() == before
+
+
+HIDDEN_SMOKE = {
+    "html comment": "<!--\n## Smoke checklist\n-->\n",
+    "backtick fence": "```\n## Smoke checklist\n```\n",
+    "tilde fence": "~~~\n## Smoke checklist\n~~~\n",
+    "indented code": "    ## Smoke checklist\n",
+    "block quote": "> ## Smoke checklist\n",
+    "inside the list above": "  ## Smoke checklist\n",
+}
+
+
+@pytest.mark.parametrize("hidden", HIDDEN_SMOKE.values(), ids=HIDDEN_SMOKE.keys())
+def test_a_section_commonmark_does_not_see_fails_check_and_sync_adds_it_once(
+    project: Path, hidden: str
+) -> None:
+    plan = project / "docs" / "test-plan.md"
+    plan.write_text(plan.read_text().replace("## Smoke checklist\n", hidden, 1))
+    checked = run_tool(project, "check")
+    assert checked.returncode == 1
+    assert "docs/test-plan.md" in checked.stdout and "'## Smoke checklist'" in checked.stdout
+    synced = run_tool(project, "sync")
+    assert "added '## Smoke checklist' to docs/test-plan.md" in synced.stdout
+    assert run_tool(project, "check").returncode == 0
+    once = plan.read_bytes()
+    assert "sync: nothing to add." in run_tool(project, "sync").stdout
+    assert plan.read_bytes() == once
+    assert hidden.encode() in once, "the team's lines stay"
+
+
+def shaping_of(project: Path) -> Path:
+    [folder] = sorted((project / "docs" / "work").glob("0001-*"))
+    return folder / "shaping.md"
+
+
+def without_last_section(path: Path) -> str:
+    """Drop the document's last ``## `` section: the one sync will add at the end."""
+    text = path.read_text()
+    last = text.rindex("\n## ")
+    title = text[last + 4 :].split("\n", 1)[0]
+    path.write_text(text[: last + 1])
+    return title
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["```text\nexample output\n", "````\n```\n~~~\n## Looks like a heading\n", "```\n~~~\n"],
+    ids=["unclosed fence", "unclosed with a shorter closer", "backtick fence holding tildes"],
+)
+def test_sync_after_an_unclosed_fence_adds_the_section_once(project: Path, ending: str) -> None:
+    shaping = shaping_of(project)
+    title = without_last_section(shaping)
+    shaping.write_text(shaping.read_text() + "\n" + ending)
+    team = shaping.read_text()
+    first = run_tool(project, "sync")
+    assert first.returncode == 0, first.stderr
+    assert f"added '## {title}'" in first.stdout
+    text = shaping.read_text()
+    assert text.startswith(team), "the team's lines stay, in order; the fence is closed after"
+    assert text.count(f"## {title}\n") == 1
+    assert run_tool(project, "check").returncode == 0
+    assert "sync: nothing to add." in run_tool(project, "sync").stdout
+    assert shaping.read_text() == text
+
+
+def test_sync_refuses_to_add_a_section_inside_an_unclosed_comment(project: Path) -> None:
+    shaping = shaping_of(project)
+    without_last_section(shaping)
+    shaping.write_text(shaping.read_text() + "\n<!-- notes for later\n")
+    team = shaping.read_bytes()
+    refused = run_tool(project, "sync")
+    assert refused.returncode == 3
+    [line] = refused.stderr.strip().splitlines()
+    assert "shaping.md:" in line and "never closed" in line and "-->" in line
+    assert shaping.read_bytes() == team
+
+
+def test_a_cr_only_document_is_read_line_by_line(project: Path) -> None:
+    plan = project / "docs" / "test-plan.md"
+    plan.write_bytes(plan.read_bytes().replace(b"\n", b"\r"))
+    before = plan.read_bytes()
+    assert run_tool(project, "check").returncode == 0
+    assert "sync: nothing to add." in run_tool(project, "sync").stdout
+    assert plan.read_bytes() == before
+    plan.write_bytes(before.replace(b"## Smoke checklist\r", b"Our smoke checks:\r", 1))
+    assert "added '## Smoke checklist'" in run_tool(project, "sync").stdout
+    synced = plan.read_bytes()
+    assert b"\n" not in synced and synced.count(b"## Smoke checklist\r") == 1, "CR stays CR"
+    assert "sync: nothing to add." in run_tool(project, "sync").stdout
