@@ -20,8 +20,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 from .commonmark_cases import corpus
-from .conftest import editable_copy, run
+from .conftest import copier_cli, editable_copy, run
 from .test_lifecycle_tool import PROCESS, tool
+from .update_harness import AddText, build_template_repo, commit_all, copy_project
 
 CORPUS = corpus()
 IDS = [name for name, _ in CORPUS]
@@ -314,3 +315,42 @@ def test_a_cr_only_document_is_read_line_by_line(project: Path) -> None:
     synced = plan.read_bytes()
     assert b"\n" not in synced and synced.count(b"## Smoke checklist\r") == 1, "CR stays CR"
     assert "sync: nothing to add." in run_tool(project, "sync").stdout
+
+
+# ------------------------------------------------------------------ a real copier update
+FOLLOW_UP = "Follow-ups"
+AFTER_OPEN_QUESTIONS = AddText(
+    "extensions/process.yml",
+    f"  - title: {FOLLOW_UP}\n    min_size: medium\n"
+    '    text: "_TODO: what this RFC leaves for later, and who picks it up._"',
+    after='text: "- _TODO: a question, marked **blocking** if the RFC',
+)
+
+
+@pytest.mark.slow
+def test_an_update_after_an_unclosed_fence_adds_the_section_once_and_the_next_adds_nothing(
+    tmp_path: Path,
+) -> None:
+    """v2 adds a last RFC section; the team's RFC ends inside a fence it never closed."""
+    template = build_template_repo(tmp_path / "lifecycle", [AFTER_OPEN_QUESTIONS])
+    answers = {"project_name": "Acme Billing", "project_kind": "service", "project_size": "medium"}
+    project = copy_project(template.path, template.v1, tmp_path / "acme-billing", answers)
+    [rfc] = sorted((project / "docs" / "work").glob("0001-*/rfc.md"))
+    team = rfc.read_text() + "\n```text\n$ make migrate\n"
+    rfc.write_text(team)
+    assert run_tool(project, "check").returncode == 0, "v1 asks for nothing after the fence"
+    commit_all(project, "Our RFC, with a fence left open")
+
+    first = copier_cli("update", "--trust", "--defaults", cwd=project)
+    output = first.stdout + first.stderr
+    assert output.count(f"added '## {FOLLOW_UP}'") == 1, output
+    updated = rfc.read_text()
+    assert updated.startswith(team) and updated.count(f"## {FOLLOW_UP}\n") == 1
+    assert run_tool(project, "check").returncode == 0
+    commit_all(project, "Update to v2")
+
+    run(["git", "commit", "-q", "--allow-empty", "-m", "Template v3"], template.path)
+    run(["git", "tag", "v3.0.0"], template.path)
+    second = copier_cli("update", "--trust", "--defaults", cwd=project)
+    assert "added '## " not in second.stdout + second.stderr
+    assert rfc.read_text() == updated, "the next update adds nothing"
