@@ -189,6 +189,12 @@ def test_a_placeholder_in_a_fence_or_comment_of_a_section_still_counts() -> None
         assert tool.placeholder_line(lines, bodies, ["Risks"])[0] == "Risks"
 
 
+@pytest.mark.parametrize("opening", ["---", "\ufeff---", "--- "])
+def test_front_matter_is_not_read_as_markdown(opening: str) -> None:
+    lines = [opening, "title: x", "size: small", "---", "", "## Risks", "", "Some."]
+    assert tool.headings(lines) == [(5, 2, "Risks")]
+
+
 def test_a_heading_that_may_be_a_link_definition_is_refused_in_one_line() -> None:
     lines = ["---", "size: small", "---", "", "[Risks]: /risks", "======"]
     with pytest.raises(tool.TeamFileError) as refused:

@@ -638,8 +638,12 @@ def expand_tabs(line: str) -> str:
 
 
 def body_start(lines: Sequence[str]) -> int:
-    """Return the index of the first line after the front matter (0 when there is none)."""
-    if not lines or lines[0].rstrip() != "---":
+    """Return the index of the first line after the front matter (0 when there is none).
+
+    The front matter is not Markdown: read as CommonMark, its ``---`` lines
+    would be a thematic break and a setext heading made of its keys.
+    """
+    if not lines or lines[0].removeprefix("\ufeff").rstrip() != "---":
         return 0
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
