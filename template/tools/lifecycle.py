@@ -612,8 +612,10 @@ class Scan:
     ``kinds[i]`` is ``code`` for a line of fenced or indented code (fences
     included), ``html`` for a line of an HTML block (comments included) and
     ``text`` otherwise; ``boxes`` maps the line of each list item that starts
-    with a task box to whether it is ticked; ``fence`` is the fence line still
-    open at the end (an unclosed fence runs to the end of the document).
+    with a task box to whether it is ticked; ``fence`` is the opening line of a
+    top-level fence still open at the end (an unclosed fence runs to the end of
+    the document), ``open_html`` the index of a top-level HTML block only its
+    own end closes (a comment) still open there, else -1.
     """
 
     lines: list[str]
