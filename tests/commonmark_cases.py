@@ -405,6 +405,8 @@ TABLES = [
     ("table in comment", "<!--\n| 2026-01-02 | @a |\n-->\n"),
     ("table then heading", "| a |\n| - |\n| b |\n## After\n"),
     ("pipe heading", "## Risks | rollback\n"),
+    ("table or setext", "| Risks |\n---\n"),
+    ("table or setext 2", "Risks | rollback\n--- | ---\n"),
 ]
 
 REAL = [

@@ -929,6 +929,13 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
                 closed_leaf = True
                 break
             if paragraph and SETEXT.match(body):
+                if "|" in lines[index - 1]:
+                    _refuse(
+                        where,
+                        index - 1,
+                        "this line is a heading in CommonMark but a table on GitHub",
+                        "write the heading as '## title', or put a blank line before the table",
+                    )
                 if maybe_definition:
                     _refuse(
                         where,
