@@ -2317,9 +2317,11 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
         path = folder / RFC_FILE
         if not path.is_file():
             continue
-        text = read_text(path, path.relative_to(root).as_posix())
+        shown = path.relative_to(root).as_posix()
+        text = read_text(path, shown)
         matter = read_front_matter(text)
-        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        seen = text_lines(split_lines(text), shown)  # not a link shown in a fence or comment
+        announced = [m["url"] for m in map(ANNOUNCED.match, seen) if m]
         found.append(
             {
                 "path": path.relative_to(root).as_posix(),
