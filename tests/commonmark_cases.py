@@ -406,6 +406,15 @@ TABLES = [
     ("table then heading", "| a |\n| - |\n| b |\n## After\n"),
     ("pipe heading", "## Risks | rollback\n"),
     ("table or setext", "| Risks |\n---\n"),
+    ("table without outer pipes", "Date | Who\n--- | ---\n2026-01-02 | @a\nmore\n\nafter\n"),
+    ("table interrupts paragraph", "Some text\n| Date |\n| -- |\n| 2026-01-02 |\n"),
+    ("table columns differ", "| a | b |\n| -- |\n| c |\n"),
+    ("table ends at heading", "| a |\n| - |\n| b |\n# h\n| c |\n"),
+    ("table ends at list", "| a |\n| - |\n| b |\n- item\n"),
+    ("table escaped pipe", "| a \\| b |\n| -- |\n| c |\n"),
+    ("table in list", "- item\n\n  | a |\n  | - |\n  | b |\n"),
+    ("table after heading", "## Log\n| a |\n| - |\n"),
+    ("pipe paragraph no table", "| 2026-01-02 | v1 |\n| 2026-02-02 | v2 |\n"),
     ("table or setext 2", "Risks | rollback\n--- | ---\n"),
 ]
 

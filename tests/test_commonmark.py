@@ -102,6 +102,27 @@ def test_the_tool_sees_the_task_boxes_markdown_it_sees(name: str, text: str) -> 
         assert scan.boxes == reference_boxes(text)
 
 
+GFM = MarkdownIt("commonmark").enable("table")
+
+
+def reference_rows(text: str) -> set[int]:
+    """The rows (header and body) of markdown-it's top-level GFM tables."""
+    rows, top = set(), False
+    for token in GFM.parse(text):
+        if token.type == "table_open":
+            top = token.level == 0
+        if token.type == "tr_open" and top and token.map is not None:
+            rows.add(token.map[0])
+    return rows
+
+
+@pytest.mark.parametrize(("name", "text"), CORPUS, ids=IDS)
+def test_the_tool_reads_the_table_rows_github_shows(name: str, text: str) -> None:
+    scan = tool_scan(text)
+    if isinstance(scan, tool.Scan):
+        assert set(scan.rows) == reference_rows(text)
+
+
 def test_refusals_are_rare_and_each_one_line() -> None:
     refused = [name for name, text in CORPUS if isinstance(tool_scan(text), tool.TeamFileError)]
     assert len(refused) <= len(CORPUS) // 20, refused

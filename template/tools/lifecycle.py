@@ -625,7 +625,8 @@ class Scan:
     with a task box to whether it is ticked; ``fence`` is the opening line of a
     top-level fence still open at the end (an unclosed fence runs to the end of
     the document), ``open_html`` the index of a top-level HTML block only its
-    own end closes (a comment) still open there, else -1.
+    own end closes (a comment) still open there, else -1; ``rows`` the lines of
+    top-level tables, as GitHub reads them (header and body, not the delimiter).
     """
 
     lines: list[str]
@@ -634,6 +635,7 @@ class Scan:
     boxes: dict[int, bool]
     fence: str = ""
     open_html: int = -1
+    rows: frozenset[int] = frozenset()
 
 
 def split_lines(text: str) -> list[str]:
@@ -700,6 +702,95 @@ def html_kind(body: str, in_paragraph: bool) -> int | None:
         if opener.match(body) and (number < 6 or not in_paragraph):
             return number
     return None
+
+
+DELIMITER_CELL = re.compile(r":?-+:?")
+
+
+def delimiter_cells(line: str) -> int:
+    """Return how many columns a table's delimiter row (``| -- | :-: |``) has, or 0."""
+    body = line.strip(" \t")
+    if expand_tabs(line)[:4] == "    " or len(body) < 2 or body[0] not in "|-:":
+        return 0
+    if body[1] not in "|-: \t" or (body[0] == "-" and body[1] in " \t"):
+        return 0
+    if body.strip("|-: \t"):
+        return 0
+    cells = body.split("|")
+    count = 0
+    for position, cell in enumerate(cells):
+        cell = cell.strip(" \t")
+        if not cell and position in (0, len(cells) - 1):
+            continue
+        if not DELIMITER_CELL.fullmatch(cell):
+            return 0
+        count += 1
+    return count
+
+
+def row_cells(line: str) -> list[str]:
+    """Split a table row into its cells, as GFM does (a backslash keeps a pipe in its cell)."""
+    cells = re.split(r"(?<!\\)\|", line.strip(" \t"))
+    if cells and cells[0].strip(" \t") == "":
+        cells.pop(0)
+    if cells and cells[-1].strip(" \t") == "":
+        cells.pop()
+    return [cell.replace("\\|", "|").strip(" \t") for cell in cells]
+
+
+def ends_table(line: str) -> bool:
+    """Whether ``line`` ends a table's body: blank, code, or the start of another block."""
+    body = line.lstrip(" \t")
+    if not body or len(expand_tabs(line)) - len(expand_tabs(line).lstrip(" ")) >= 4:
+        return True
+    if body[0] in ">`~#" and (body[0] == ">" or FENCE_START.match(body) or ATX_START.match(body)):
+        return True
+    if THEMATIC.match(body) or LIST_MARKER.match(body):
+        return True
+    return body[0] == "<" and html_kind(body, True) is not None
+
+
+def table_rows(
+    lines: Sequence[str], kinds: Sequence[str], piped: Sequence[int], titles: set[int], where: str
+) -> frozenset[int]:
+    """Return the rows of the top-level tables, as markdown-it's GFM tables read them.
+
+    A table is a paragraph line holding ``|`` over a delimiter row with as many
+    columns; its body runs to a blank line or another block. A heading over a
+    delimiter row is a table on GitHub and a heading in CommonMark: refused.
+    """
+    rows: set[int] = set()
+    taken: set[int] = set()
+    heads = set(piped)
+    for index in piped:
+        if index in taken or index + 1 >= len(lines) or kinds[index + 1] != TEXT:
+            continue
+        columns = delimiter_cells(lines[index + 1])
+        if not columns or expand_tabs(lines[index])[:4] == "    ":
+            continue
+        if len(row_cells(lines[index])) != columns:
+            continue
+        rows.add(index)
+        taken.update((index, index + 1))
+        after = index + 2
+        while after < len(lines) and kinds[after] == TEXT and not ends_table(lines[after]):
+            rows.add(after)
+            taken.add(after)
+            after += 1
+    for index in range(len(lines) - 1):
+        line = lines[index]
+        if index in heads or index in taken or "|" not in line or kinds[index] != TEXT:
+            continue
+        if kinds[index + 1] == TEXT and delimiter_cells(lines[index + 1]):
+            _refuse(
+                where,
+                index,
+                "this line is a table's header on GitHub but not in CommonMark"
+                if index not in titles
+                else "this heading is followed by a table's delimiter row",
+                "put a blank line before the table, and the table outside lists and quotes",
+            )
+    return frozenset(rows)
 
 
 def plain_item(line: str) -> bool:
@@ -776,6 +867,7 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
     fence_line = 0
     html_end: re.Pattern[str] | None = None
     html_line = -1
+    piped: list[int] = []
     for index in range(start, len(lines)):
         raw = lines[index]
         # Lines that start at the margin close every container (a quote wants its
@@ -791,6 +883,8 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
                     blocks.clear()
                     leaf, para_start = "para", index
                     maybe_definition = lead == "[" and ("]:" in raw or "]" not in raw)
+                if "|" in raw and not blocks:
+                    piped.append(index)
                 continue
         elif lead == "#":
             opening = ATX_START.match(raw)
@@ -1007,10 +1101,13 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
             continue
         for block in blocks:
             block.empty = False
+        if "|" in raw and not blocks:
+            piped.append(index)
         if leaf != "para":
             leaf, para_start = "para", index
             first = rest.lstrip(" ")
             maybe_definition = first.startswith("[") and ("]:" in first or "]" not in first)
+    rows = table_rows(lines, kinds, piped, {heading.index for heading in headings}, where)
     return Scan(
         list(lines),
         headings,
@@ -1018,6 +1115,7 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
         boxes,
         lines[fence_line] if leaf == "fence" and not blocks else "",
         html_line if leaf == "html" and html_end is not None and not blocks else -1,
+        rows,
     )
 
 
@@ -1217,6 +1315,16 @@ def known_code(code: str) -> str:
 def headings(lines: Sequence[str], where: str = "") -> list[tuple[int, int, str]]:
     """Return (line index, level, title) of every top-level heading, as CommonMark sees it."""
     return [(h.index, h.level, h.title) for h in scan_markdown(lines, where).headings]
+
+
+def table_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the table rows from ``start`` to ``end``, as GitHub shows them (``Scan.rows``).
+
+    A row shown in a fence or an HTML comment is an example, not a record.
+    """
+    rows = scan_markdown(lines, where).rows
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if index in rows]
 
 
 def text_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
@@ -1429,9 +1537,9 @@ def newest_run(lines: Sequence[str], where: str = "") -> tuple[datetime.date | N
     """Return the newest date in the execution log's table, and the log's heading line."""
     start, end = section_bodies(lines, where)[EXECUTION_LOG]
     dates = []
-    for line in text_lines(lines, where, start, end):
-        cells = line.strip().strip("|").split("|")
-        match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
+    for line in table_lines(lines, where, start, end):
+        cells = row_cells(line) or [""]
+        match = LOG_DATE.fullmatch(cells[0])
         if match:
             try:
                 dates.append(datetime.date.fromisoformat(match[0]))
@@ -1989,8 +2097,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in text_lines(lines, "docs/test-plan.md", start, end)
-                if line.lstrip().startswith("|") and any(name in line for name in names)
+                for line in table_lines(lines, "docs/test-plan.md", start, end)
+                if any(name in line for name in names)
             ]
             checker.add(
                 "DLV13",
@@ -2085,11 +2193,11 @@ def release_gate_items(process: Process) -> list[str]:
 
 def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str]:
     """Return the sign-off roles whose row in ``text`` still holds a placeholder."""
-    rows = [line for line in text_lines(split_lines(text), where) if line.lstrip().startswith("|")]
+    rows = [row_cells(line) for line in table_lines(split_lines(text), where)]
     return [
         f"sign-off by {role}"
         for role in roles
-        if any(row.split("|")[1].strip() == role and PLACEHOLDER in row for row in rows)
+        if any(row[:1] == [role] and PLACEHOLDER in "|".join(row) for row in rows)
     ]
 
 
