@@ -196,6 +196,13 @@ def test_a_run_shown_in_a_fence_or_a_comment_is_not_a_logged_run() -> None:
     assert tool.newest_run(lines)[0] == tool.datetime.date(2026, 1, 2)
 
 
+def test_a_run_logged_in_a_table_without_outer_pipes_counts() -> None:
+    lines = tool.split_lines("## Execution log\n\nDate | Who\n--- | ---\n2026-03-04 | @a\n")
+    assert tool.newest_run(lines)[0] == tool.datetime.date(2026, 3, 4)
+    lines = tool.split_lines("## Execution log\n\n| 2026-03-04 | @a |\n")  # no table
+    assert tool.newest_run(lines)[0] is None
+
+
 def test_a_sign_off_row_in_a_fence_does_not_hide_the_real_one() -> None:
     text = "| Role | Who |\n| -- | -- |\n| Owner | _TODO_ |\n\n```\n| Owner | @a |\n```\n"
     assert tool.open_sign_offs(text, ["Owner"]) == ["sign-off by Owner"]
