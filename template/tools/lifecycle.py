@@ -600,6 +600,8 @@ ODD_SPACES |= {chr(c) for c in range(0x2000, 0x200B)}
 """Spaces that markdown-it strips from a heading's ends and CommonMark keeps."""
 PLAIN_DOUBT = BLOCK_STARTS | {" ", "\t"}
 """First characters that need the full reading; a line starting otherwise is plain text."""
+EMPHASIS_DOUBT = frozenset(("", " ", "\t", "_", "*"))
+"""After a first ``_`` or ``*``, what may still make a thematic break or a list item."""
 LIST_DOUBT = PLAIN_DOUBT | {"[", ""}
 """First characters of a list item's text that need the full reading (a box, a block, none)."""
 LAZY_DOUBT = frozenset("#`~<>-*+_=")
@@ -777,9 +779,9 @@ def table_rows(
             rows.add(after)
             taken.add(after)
             after += 1
-    for index in range(len(lines) - 1):
-        line = lines[index]
-        if index in heads or index in taken or "|" not in line or kinds[index] != TEXT:
+    others = [i for i, line in enumerate(lines[:-1]) if "|" in line and i not in heads]
+    for index in others:
+        if index in taken or kinds[index] != TEXT:
             continue
         if kinds[index + 1] == TEXT and delimiter_cells(lines[index + 1]):
             _refuse(
@@ -877,7 +879,7 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
             if leaf in ("", "para") and all(b.need >= 0 and not b.empty for b in blocks):
                 leaf = ""  # a blank line ends the paragraph; list items go on
                 continue
-        elif lead not in PLAIN_DOUBT:
+        elif lead not in PLAIN_DOUBT or (lead in "_*" and raw[1:2] not in EMPHASIS_DOUBT):
             if blocks or leaf not in ("fence", "html"):
                 if leaf != "para":
                     blocks.clear()
@@ -1107,7 +1109,11 @@ def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None)
             leaf, para_start = "para", index
             first = rest.lstrip(" ")
             maybe_definition = first.startswith("[") and ("]:" in first or "]" not in first)
-    rows = table_rows(lines, kinds, piped, {heading.index for heading in headings}, where)
+    rows = (
+        table_rows(lines, kinds, piped, {heading.index for heading in headings}, where)
+        if "|" in "".join(lines)
+        else frozenset()
+    )
     return Scan(
         list(lines),
         headings,
