@@ -262,6 +262,9 @@ def test_an_rfc_in_review_names_its_discussion(repo: Path) -> None:
     rfc = folder / "rfc.md"
     text = rfc.read_text()
     announced = next(line for line in text.splitlines() if "Announced:" in line)
+    example = f"<!--\n- Announced: <{DISCUSSION}>\n-->"
+    rfc.write_text(text.replace(announced, f"{announced}\n\n{example}"))
+    assert [r.outcome for r in results(repo, "LC112")] == ["fail"]  # a comment is no link
     rfc.write_text(text.replace(announced, f"- Announced: <{DISCUSSION}>"))
     [passed] = results(repo, "LC112")
     assert passed.outcome == "pass"

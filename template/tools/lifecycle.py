@@ -1717,8 +1717,10 @@ def rfc_link(
     label = record.get("label")
     if label:
         start, end = section_bodies(lines).get(str(record.get("section")), (0, 0))
+        kinds = scan_markdown(lines).kinds  # a line in a comment or fence is an example
         for index in range(start, end):
-            if str(label) in lines[index] and WEB_URL.search(lines[index]):
+            line_text = lines[index]
+            if kinds[index] == TEXT and str(label) in line_text and WEB_URL.search(line_text):
                 return True, "", index + 1
     where = f" or a URL on its {label} line" if label else ""
     status = matter.get("status", "")
