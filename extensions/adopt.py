@@ -17,8 +17,12 @@ missing or unreadable file gives the empty answer):
   it cannot change once recorded in the destination's answers file.
 * ``existing_package``: its import package (``src/<pkg>/`` or a top-level
   ``<pkg>/__init__.py`` matching the project name), or "".
+* ``adoption_kept``: the files an adoption writes that the repository already
+  had (at that path, under another case or extension, or a file of the same
+  purpose): they stay the repository's at every update. Recorded in the answers
+  file at adoption, and read back from there ever after.
 
-Standard library and Jinja2 only, like the other extensions.
+Standard library, Jinja2 and PyYAML (a dependency of copier) only.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import subprocess
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import yaml
 from jinja2 import Environment, Undefined
 from jinja2.ext import Extension
 
@@ -141,6 +147,159 @@ def existing_repo_problem(answer: object, dst_path: object, answers_file: object
     return ""
 
 
+ADOPTED_FILES = (
+    ".github/CODEOWNERS",
+    ".github/ISSUE_TEMPLATE/bug.md",
+    ".github/ISSUE_TEMPLATE/config.yml",
+    ".github/ISSUE_TEMPLATE/decision.md",
+    ".github/ISSUE_TEMPLATE/epic.md",
+    ".github/ISSUE_TEMPLATE/feature.md",
+    ".github/ISSUE_TEMPLATE/new-work.yml",
+    ".github/ISSUE_TEMPLATE/release.md",
+    ".github/PULL_REQUEST_TEMPLATE.md",
+    ".github/workflows/lifecycle-test-plan.yml",
+    ".github/workflows/template-update.yml",
+    ".lifecycle/process.json",
+    "docs/infrastructure-request.md",
+    "docs/lifecycle.md",
+    "docs/production-readiness.md",
+    "docs/release-checklist.md",
+    "docs/roadmap.md",
+    "docs/runbook.md",
+    "docs/test-plan.md",
+    "tools/check_leftovers.py",
+    "tools/lifecycle.py",
+    "tools/requirements.txt",
+    "tools/template_status.py",
+)
+"""Every file an adoption may write outside docs/work/ (tests/test_adoption.py
+checks the list against a real adoption of every size). copier.yml has one
+``_skip_if_exists`` entry per possible recorded path."""
+
+KEPT_ANSWER = "adoption_kept"
+"""The answers-file key that records which of ADOPTED_FILES the repository had."""
+
+SAME_PURPOSE = {
+    ".github/PULL_REQUEST_TEMPLATE.md": (
+        "pull_request_template.md",
+        "docs/pull_request_template.md",
+        ".github/pull_request_template/",
+    ),
+    ".github/CODEOWNERS": ("codeowners", "docs/codeowners"),
+}
+"""Other places GitHub reads the same file from (lower case): one there covers ours."""
+
+ISSUE_PURPOSE = {"bug.md": ("bug",), "feature.md": ("feature", "enhancement")}
+"""Issue templates whose purpose a repository's own template of another name covers:
+one whose name contains a word here (``bug-report.md``, ``feature_request.yml``)."""
+
+
+def _covered(path: str, had: set[str]) -> bool:
+    """Whether a repository holding the files ``had`` (lower-case paths) has ``path``.
+
+    At that path in any case, with ``.yaml`` for ``.yml``, at another place GitHub
+    reads the same file from, or an issue template of the same purpose.
+    """
+    wanted = path.lower()
+    if wanted in had or (wanted.endswith(".yml") and wanted[:-4] + ".yaml" in had):
+        return True
+    for other in SAME_PURPOSE.get(path, ()):
+        if other in had or (other.endswith("/") and any(p.startswith(other) for p in had)):
+            return True
+    folder, _, name = path.rpartition("/")
+    if folder == ".github/ISSUE_TEMPLATE" and name in ISSUE_PURPOSE:
+        for other in had:
+            other_folder, _, other_name = other.rpartition("/")
+            if other_folder == folder.lower() and any(
+                word in PurePosixPath(other_name).stem for word in ISSUE_PURPOSE[name]
+            ):
+                return True
+    return False
+
+
+def _files_in(folder: Path) -> set[str]:
+    """The repository's files that could cover an adopted file (lower-case posix paths).
+
+    Only the folders the template writes to, and the root: a monorepo's other
+    trees are never walked.
+    """
+    found: set[str] = set()
+    for top in ("", ".github", "docs", "tools", ".lifecycle"):
+        base = folder / top
+        pattern = "**/*" if top == ".github" else "*"
+        try:
+            paths = list(base.glob(pattern)) if base.is_dir() else []
+        except OSError:
+            continue
+        found.update(p.relative_to(folder).as_posix().lower() for p in paths if p.is_file())
+    return found
+
+
+def _recorded_kept(folder: Path, answers_file: object) -> list[str] | None:
+    """``adoption_kept`` as the answers file records it; None where it records none."""
+    try:
+        data = yaml.safe_load((folder / str(answers_file)).read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    value = data.get(KEPT_ANSWER) if isinstance(data, dict) else None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    return None
+
+
+def _git_lines(folder: Path, *args: str) -> list[str] | None:
+    """Output lines of ``git -C folder ARGS``, or None when git fails."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.splitlines()
+
+
+def _had_before_adoption(folder: Path, answers_file: object) -> set[str] | None:
+    """The files committed before the commit that added the answers file (lower case).
+
+    Why: a repository adopted before ``adoption_kept`` existed records nothing;
+    its history still tells the files it had from the ones the adoption wrote.
+    None when git cannot tell (no repository, the answers file never committed).
+    """
+    added = _git_lines(folder, "log", "--diff-filter=A", "--format=%H", "--", str(answers_file))
+    if not added:
+        return None
+    parent = _git_lines(folder, "rev-parse", "--verify", "--quiet", f"{added[-1]}^")
+    if not parent:
+        return set()  # the adoption was the first commit: nothing was there before
+    listed = _git_lines(folder, "ls-tree", "-r", "--name-only", parent[0])
+    return None if listed is None else {line.lower() for line in listed}
+
+
+def adoption_kept(dst_path: object, answers_file: object, existing_repo: object) -> list[str]:
+    """The adopted files that stay the repository's own: recorded, else found.
+
+    At the first copy, the ADOPTED_FILES the repository already covers (see
+    ``_covered``). Ever after, the list the answers file recorded, so a later
+    template version can never take the template's files for the team's, nor the
+    other way round. A repository adopted before the list existed is read from
+    its git history; without one, every adopted file present counts as its own.
+    """
+    folder = _folder(dst_path)
+    if not existing_repo or folder is None:
+        return []
+    recorded = _recorded_kept(folder, answers_file)
+    if recorded is not None:
+        return recorded
+    had = _files_in(folder)
+    if _recorded_adoption(folder, answers_file):
+        before = _had_before_adoption(folder, answers_file)
+        if before is not None:
+            written = had - before  # the adoption's own files: process-owned
+            return [p for p in ADOPTED_FILES if p.lower() not in written and _covered(p, before)]
+    return [p for p in ADOPTED_FILES if _covered(p, had)]
+
+
 class AdoptionExtension(Extension):
     """Register the filters above on copier's Jinja environment."""
 
@@ -152,4 +311,5 @@ class AdoptionExtension(Extension):
             existing_project_name=existing_project_name,
             existing_package=existing_package,
             existing_repo_problem=existing_repo_problem,
+            adoption_kept=adoption_kept,
         )

@@ -29,6 +29,7 @@ process = _load("process")
 work = _load("work")
 """Builds .lifecycle/process.json; ``work.tool()`` is the shipped tools/lifecycle.py."""
 reuse = _load("reuse")
+adopt = _load("adopt")
 
 EXTENSIONS = [
     sizes.SizesExtension,

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, copier_cli, copy_working_tree, run
-from .update_harness import commit_all
+from .update_harness import AddText, Expect, build_template_repo, commit_all
 
 _spec = importlib.util.spec_from_file_location("adopt", ROOT / "extensions" / "adopt.py")
 assert _spec is not None and _spec.loader is not None
@@ -96,6 +96,62 @@ def test_filters_outside_copier_give_the_empty_answer() -> None:
     outside = {"_copier_conf": {}, "_folder_name": "x"}
     assert environment.from_string(spec["existing_repo"]["when"]).render(outside) == "False"
     assert environment.from_string(spec["project_name"]["default"]).render(outside) == "x"
+
+
+def test_the_files_a_repository_had_are_found_under_any_name_it_uses(tmp_path: Path) -> None:
+    """Same path in another case, `.yaml` for `.yml`, GitHub's other places, same purpose."""
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, False) == []
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == []  # nothing there yet
+    for path in (
+        ".github/pull_request_template.md",
+        ".github/ISSUE_TEMPLATE/bug-report.md",
+        ".github/ISSUE_TEMPLATE/Feature_Request.yml",
+        ".github/ISSUE_TEMPLATE/config.yaml",
+        ".github/workflows/template-update.yaml",
+        "CODEOWNERS",
+        "docs/lifecycle.md",
+        "tools/requirements.txt",
+        "docs/other.md",
+    ):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("theirs\n")
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [
+        ".github/CODEOWNERS",
+        ".github/ISSUE_TEMPLATE/bug.md",
+        ".github/ISSUE_TEMPLATE/config.yml",
+        ".github/ISSUE_TEMPLATE/feature.md",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/workflows/template-update.yml",
+        "docs/lifecycle.md",
+        "tools/requirements.txt",
+    ]
+
+
+def test_the_recorded_list_wins_over_what_is_there_now(tmp_path: Path) -> None:
+    """After adoption the template's own files are there too: only the record tells them apart."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/lifecycle.md").write_text("written by the adoption\n")
+    (tmp_path / ANSWERS_FILE).write_text(
+        "_commit: v1.0.0\nexisting_repo: true\nadoption_kept:\n- .github/CODEOWNERS\n"
+    )
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
+    (tmp_path / ANSWERS_FILE).write_text(
+        "_commit: v1.0.0\nexisting_repo: true\nadoption_kept: []\n"
+    )
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == []
+
+
+def test_a_repository_adopted_before_the_record_is_read_from_its_history(tmp_path: Path) -> None:
+    """The commit that added the answers file tells the repository's files from the adoption's."""
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/CODEOWNERS").write_text("* @theirs\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    make_repo(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/lifecycle.md").write_text("written by the adoption\n")
+    (tmp_path / ANSWERS_FILE).write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    commit_all(tmp_path, "Adopt the lifecycle process")
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -290,3 +346,73 @@ def test_an_update_cannot_turn_adoption_on_in_a_generated_repository(tmp_path: P
     )
     assert snapshot(project) == before
     assert run(["git", "status", "--porcelain"], project).stdout == ""
+
+
+# ------------------------------------------------------------------ later versions
+LATER = (
+    AddText("template/docs/lifecycle.md.jinja", "v2: the lifecycle map changed.",
+            delivered=(Expect("docs/lifecycle.md", "v2: the lifecycle map changed."),)),
+    AddText("template/.github/PULL_REQUEST_TEMPLATE.md.jinja", "- [ ] v2: the PR item.",
+            delivered=(Expect(".github/PULL_REQUEST_TEMPLATE.md", "- [ ] v2: the PR item."),)),
+    AddText("extensions/process.yml",
+            "  - text: v2 the release item.\n    phase: candidate\n    min_size: small",
+            after="release_checklist:",
+            delivered=(Expect("docs/release-checklist.md", "v2 the release item."),)),
+    AddText("template/.github/ISSUE_TEMPLATE/bug.md.jinja", "v2: the bug template.",
+            delivered=(Expect(".github/ISSUE_TEMPLATE/bug.md", "v2: the bug template."),)),
+    AddText("template/.github/CODEOWNERS.jinja", "# v2: the code owners.",
+            delivered=(Expect(".github/CODEOWNERS", "# v2: the code owners."),)),
+    AddText("template/.github/workflows/template-update.yml.jinja", "# v2: the update workflow.",
+            delivered=(Expect(".github/workflows/template-update.yml",
+                              "# v2: the update workflow."),)),
+    AddText("template/.github/workflows/test-plan.yml.jinja", "# v2: the reminder.",
+            delivered=(Expect(".github/workflows/lifecycle-test-plan.yml", "# v2: the reminder"),)),
+    AddText("template/tools/requirements.txt", "# v2: the docs tools.",
+            delivered=(Expect("tools/requirements.txt", "# v2: the docs tools."),)),
+    # Files of the repository's own: the change must not reach them.
+    AddText("template/.github/ISSUE_TEMPLATE/feature.md.jinja", "v2: the feature template."),
+    AddText("template/.github/ISSUE_TEMPLATE/config.yml", "# v2: the issue chooser."),
+)  # fmt: skip
+"""A later template version that changes every kind of file an adoption writes."""
+
+
+@pytest.mark.slow  # the real copier CLI: an adoption and an update
+def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -> None:
+    """Process files written at adoption are process-owned: they get every later change by
+    the same three-way merge as in a new repository; the repository's own stay as they are."""
+    template = build_template_repo(tmp_path / "template", LATER)
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github/ISSUE_TEMPLATE").mkdir(parents=True)
+    (repo / ".github/ISSUE_TEMPLATE/feature_request.md").write_text("Our feature form\n")
+    (repo / ".github/ISSUE_TEMPLATE/config.yml").write_text("blank_issues_enabled: false\n")
+    before = make_repo(repo)
+    copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
+        "--data", "project_size=large", "--answers-file", ANSWERS_FILE, str(template.path),
+        str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    written = {p for p in added if not p.startswith("docs/work/") and p != ANSWERS_FILE}
+    kept = {".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/feature.md"}
+    assert written == set(adopt.ADOPTED_FILES) - kept  # the list names every adopted file
+    assert yaml.safe_load((repo / ANSWERS_FILE).read_text())["adoption_kept"] == sorted(kept)
+    pr_template = repo / ".github/PULL_REQUEST_TEMPLATE.md"
+    pr_template.write_text("Our own note.\n\n" + pr_template.read_text())  # a team edit
+    commit_all(repo, "Adopt the lifecycle process")
+    own = {path: content for path, content in snapshot(repo).items() if path in before}
+
+    result = copier_cli(
+        "update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo
+    )  # the command docs/how-to/adopting.md gives
+    for expect in template.delivered("large"):
+        assert expect.line in (repo / expect.path).read_text(), (expect.path, result.stderr)
+    assert pr_template.read_text().startswith("Our own note.\n")
+    assert {path: snapshot(repo)[path] for path in own} == own  # theirs: byte-identical
+    assert not (repo / ".github/ISSUE_TEMPLATE/feature.md").exists()
+    status = run(["git", "status", "--porcelain"], repo).stdout
+    assert ".rej" not in status and "<<<<<<<" not in pr_template.read_text()
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["_commit"], answers["adoption_kept"]) == (template.v2, sorted(kept))
