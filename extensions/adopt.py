@@ -170,6 +170,7 @@ ADOPTED_FILES = (
     "tools/check_leftovers.py",
     "tools/lifecycle.py",
     "tools/requirements.txt",
+    "tools/ruff.toml",
     "tools/template_status.py",
 )
 """Every file an adoption may write outside docs/work/ (tests/test_adoption.py

@@ -416,3 +416,56 @@ def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -
     assert ".rej" not in status and "<<<<<<<" not in pr_template.read_text()
     answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
     assert (answers["_commit"], answers["adoption_kept"]) == (template.v2, sorted(kept))
+
+
+# ------------------------------------------------------------------ the host's checks
+STRICT_RUFF = """[project]
+name = "acme-strict"
+version = "1.0"
+
+[tool.ruff]
+line-length = 79
+
+[tool.ruff.lint]
+select = ["ALL"]
+ignore = ["CPY001", "D203", "D213"]
+
+[tool.ruff.format]
+quote-style = "single"
+"""
+"""A host whose ruff settings our tools would break: every rule, 79 columns, single quotes."""
+
+
+def whitespace_problems(repo: Path, paths: set[str]) -> list[str]:
+    """What pre-commit's end-of-file-fixer and trailing-whitespace hooks would change."""
+    problems = []
+    for path in sorted(paths):
+        data = (repo / path).read_bytes()
+        if data and (not data.endswith(b"\n") or data.endswith(b"\n\n")):
+            problems.append(f"{path}: does not end in exactly one newline")
+        if any(line != line.rstrip() for line in data.decode().splitlines()):
+            problems.append(f"{path}: trailing whitespace")
+    return problems
+
+
+@pytest.mark.slow  # the real copier CLI and ruff
+def test_the_hosts_own_ruff_and_whitespace_hooks_stay_green(tmp_path: Path) -> None:
+    """Our tools are checked by our ruff.toml in tools/ (ruff takes the closest config), so a
+    host's strict ruff passes them without an edit of its own files; every added file ends
+    in one newline and has no trailing whitespace."""
+    repo = tmp_path / "strict"
+    (repo / "src/acme_strict").mkdir(parents=True)
+    (repo / "src/acme_strict/__init__.py").write_text('"""Strict widgets."""\n')
+    (repo / "pyproject.toml").write_text(STRICT_RUFF)
+    before = make_repo(repo)
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    checks = ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."])
+    for command in checks:
+        run(command, repo)  # green before
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    added = assert_adopted_without_touching(repo, before)
+    assert "tools/ruff.toml" in added
+    for command in checks:
+        result = run(command, repo, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr  # green after
+    assert whitespace_problems(repo, added) == []

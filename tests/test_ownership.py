@@ -49,7 +49,7 @@ ADOPTED_REPO_KEEPS = {".github/ISSUE_TEMPLATE/bug.md", ".github/CODEOWNERS", "do
 ADOPTED_REPO_NEVER = {
     "src/**", "tests/**", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
     "docs/index.md", "docs/reference/api.md", ".gitignore", ".pre-commit-config.yaml",
-    ".mdformat.toml", "ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
+    ".mdformat.toml", "/ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
     ".github/workflows/release.yml", ".github/workflows/test-plan.yml",
 }  # fmt: skip
 
