@@ -55,15 +55,38 @@ def holds_project(dst_path: object) -> bool:
     return folder is not None and any((folder / name).exists() for name in PROJECT_MARKERS)
 
 
-def _recorded_adoption(folder: Path, answers_file: object) -> bool | None:
-    """``existing_repo`` as the destination's answers file records it; None without one."""
+OUR_ANSWERS = ("project_kind", "project_size")
+"""Answers every answers file this template writes holds, and another template's lacks."""
+
+ADOPTION_ANSWERS_FILE = ".copier-answers.lifecycle.yml"
+"""The answers file docs/how-to/adopting.md gives: never another template's."""
+
+
+def _answers(folder: Path, answers_file: object) -> dict[str, object] | None:
+    """The destination's answers file as a mapping; None without a readable one."""
     if isinstance(answers_file, Undefined) or not str(answers_file):
         return None
     try:
-        text = (folder / str(answers_file)).read_text(encoding="utf-8")
-    except OSError:
+        data = yaml.safe_load((folder / str(answers_file)).read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
         return None
-    return re.search(r"^existing_repo:\s*true\s*$", text, flags=re.MULTILINE) is not None
+    return data if isinstance(data, dict) else None
+
+
+def _other_templates(folder: Path, answers_file: object) -> str:
+    """The template that wrote the destination's answers file if it is not this one, or ""."""
+    data = _answers(folder, answers_file)
+    if data is None or any(name in data for name in OUR_ANSWERS):
+        return ""
+    return str(data.get("_src_path") or "another template")
+
+
+def _recorded_adoption(folder: Path, answers_file: object) -> bool | None:
+    """``existing_repo`` as this template's answers file records it; None without one."""
+    data = _answers(folder, answers_file)
+    if data is None or _other_templates(folder, answers_file):
+        return None
+    return data.get("existing_repo") is True
 
 
 def asks_existing_repo(dst_path: object, answers_file: object) -> bool:
@@ -138,11 +161,26 @@ def existing_repo_problem(answer: object, dst_path: object, answers_file: object
     off would write a skeleton over an adopted repository's own files.
     """
     folder = _folder(dst_path)
-    recorded = None if folder is None else _recorded_adoption(folder, answers_file)
+    if folder is None:
+        return ""
+    other = _other_templates(folder, answers_file)
+    if other:
+        return (
+            f"{answers_file} holds the answers of {other}; nothing was written. "
+            f"Add --answers-file {ADOPTION_ANSWERS_FILE} so each template keeps its own."
+        )
+    recorded = _recorded_adoption(folder, answers_file)
     if recorded is not None and bool(answer) != recorded:  # None: a first copy
         return (
             f"cannot change after the first copy (recorded: {str(recorded).lower()}); "
             "copy into a fresh branch instead."
+        )
+    if recorded is None and not answer and holds_project(folder):
+        found = ", ".join(name for name in PROJECT_MARKERS if (folder / name).exists())
+        return (
+            f"this folder already holds a Python project ({found}); nothing was written. "
+            "To add only the process, run the same command with --data existing_repo=true "
+            f"--answers-file {ADOPTION_ANSWERS_FILE}"
         )
     return ""
 
@@ -238,11 +276,8 @@ def _files_in(folder: Path) -> set[str]:
 
 def _recorded_kept(folder: Path, answers_file: object) -> list[str] | None:
     """``adoption_kept`` as the answers file records it; None where it records none."""
-    try:
-        data = yaml.safe_load((folder / str(answers_file)).read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    value = data.get(KEPT_ANSWER) if isinstance(data, dict) else None
+    data = _answers(folder, answers_file)
+    value = None if data is None else data.get(KEPT_ANSWER)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value
     return None

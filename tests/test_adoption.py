@@ -71,22 +71,40 @@ def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path:
     assert not adopt.asks_existing_repo(tmp_path, answers)  # a new folder
     (tmp_path / "setup.py").write_text("")
     assert adopt.asks_existing_repo(tmp_path, answers)  # someone's project
-    (tmp_path / answers).write_text("_commit: v1.0.0\nproject_name: x\n")
+    (tmp_path / answers).write_text("_commit: v1.0.0\nproject_kind: service\n")
     assert not adopt.asks_existing_repo(tmp_path, answers)  # the template made it
-    (tmp_path / answers).write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    (tmp_path / answers).write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: service\n")
     assert adopt.asks_existing_repo(tmp_path, answers)  # adopted: recorded again
+    (tmp_path / answers).write_text("_commit: v3.1.0\n_src_path: gh:acme/base\nlicense: MIT\n")
+    assert adopt.asks_existing_repo(tmp_path, answers)  # another template's answers file
 
 
 def test_existing_repo_cannot_change_once_recorded(tmp_path: Path) -> None:
     """An update that flipped it would delete CI files, or write a skeleton over theirs."""
     answers = tmp_path / ".copier-answers.lifecycle.yml"
     assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""  # first copy
-    answers.write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    answers.write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: library\n")
     assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""
     assert "cannot change" in adopt.existing_repo_problem(False, tmp_path, answers.name)
-    answers.write_text("_commit: v1.0.0\n")  # made before the answer existed: a new project
+    answers.write_text("_commit: v1.0.0\nproject_kind: library\n")  # made before the answer
     assert adopt.existing_repo_problem(False, tmp_path, answers.name) == ""
     assert "recorded: false" in adopt.existing_repo_problem(True, tmp_path, answers.name)
+
+
+def test_wrong_turns_stop_with_one_line_that_gives_the_right_command(tmp_path: Path) -> None:
+    """A copy without existing_repo into a project, or over another template's answers file."""
+    assert adopt.existing_repo_problem(False, tmp_path, ".copier-answers.yml") == ""  # empty
+    (tmp_path / "setup.py").write_text("")
+    problem = adopt.existing_repo_problem(False, tmp_path, ".copier-answers.yml")
+    assert problem.startswith("this folder already holds a Python project (setup.py);")
+    assert "--data existing_repo=true --answers-file .copier-answers.lifecycle.yml" in problem
+    assert adopt.existing_repo_problem(True, tmp_path, ".copier-answers.yml") == ""
+    (tmp_path / ".copier-answers.yml").write_text("_src_path: gh:acme/base\nlicense: MIT\n")
+    for answer in (True, False):
+        problem = adopt.existing_repo_problem(answer, tmp_path, ".copier-answers.yml")
+        assert problem.startswith(".copier-answers.yml holds the answers of gh:acme/base;")
+        assert "--answers-file .copier-answers.lifecycle.yml" in problem
+        assert "\n" not in problem and "existing_repo" not in problem
 
 
 def test_filters_outside_copier_give_the_empty_answer() -> None:
@@ -149,7 +167,7 @@ def test_a_repository_adopted_before_the_record_is_read_from_its_history(tmp_pat
     make_repo(tmp_path)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/lifecycle.md").write_text("written by the adoption\n")
-    (tmp_path / ANSWERS_FILE).write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    (tmp_path / ANSWERS_FILE).write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: x\n")
     commit_all(tmp_path, "Adopt the lifecycle process")
     assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
 
@@ -245,6 +263,21 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     other_answers = "_commit: v3.1.0\n_src_path: gh:acme/python-base\nlicense: MIT\n"
     (repo / ".copier-answers.yml").write_text(other_answers)
     before = make_repo(repo)
+    # Without --answers-file: one line naming the answers file to use, nothing written.
+    wrong = copier_cli(
+        "copy", "--trust", "--defaults", "--data", "existing_repo=true", str(template), str(repo),
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert wrong.returncode != 0
+    assert (
+        wrong.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            ".copier-answers.yml holds the answers of gh:acme/python-base; nothing was written. "
+            f"Add --answers-file {ANSWERS_FILE} so each template keeps its own."
+        )
+    )
+    assert snapshot(repo) == before
     result = adopt_into(template, repo)
     assert "No file your repository already had was changed" in result.stdout + result.stderr
     added = assert_adopted_without_touching(repo, before)
