@@ -21,6 +21,8 @@ missing or unreadable file gives the empty answer):
   had (at that path, under another case or extension, or a file of the same
   purpose): they stay the repository's at every update. Recorded in the answers
   file at adoption, and read back from there ever after.
+* ``adopted_items``: process.yml items (``artefacts``, ``tooling``) as an adopted
+  repository has them: only files the adoption wrote, under the names it used.
 
 Standard library, Jinja2 and PyYAML (a dependency of copier) only.
 """
@@ -336,6 +338,33 @@ def adoption_kept(dst_path: object, answers_file: object, existing_repo: object)
     return [p for p in ADOPTED_FILES if _covered(p, had)]
 
 
+ADOPTED_NAMES = {".github/workflows/test-plan.yml": ".github/workflows/lifecycle-test-plan.yml"}
+"""Process files an adoption writes under another name (theirs may hold the usual one)."""
+
+
+def adopted_items(
+    items: list[dict[str, object]], existing_repo: object, kept: object
+) -> list[dict[str, object]]:
+    """``items`` (process.yml entries with a ``path``) as they are in this repository.
+
+    Why: an adopted repository has only the files the adoption wrote, some under
+    another name, and its own where ``adoption_kept`` says so; documents and
+    CODEOWNERS that list the usual set there name files it lacks, or claim its own
+    files for the template. A repository the template made gets ``items`` unchanged.
+    """
+    if not existing_repo:
+        return items
+    own = set(kept) if isinstance(kept, list) else set()
+    found = []
+    for item in items:
+        path = str(item["path"])
+        path = ADOPTED_NAMES.get(path, path)
+        written = path in ADOPTED_FILES or path.startswith("docs/work/")
+        if written and not (item.get("ownership") == "process" and path in own):
+            found.append({**item, "path": path})
+    return found
+
+
 class AdoptionExtension(Extension):
     """Register the filters above on copier's Jinja environment."""
 
@@ -348,4 +377,5 @@ class AdoptionExtension(Extension):
             existing_package=existing_package,
             existing_repo_problem=existing_repo_problem,
             adoption_kept=adoption_kept,
+            adopted_items=adopted_items,
         )

@@ -10,6 +10,7 @@ downloaded from PyPI during the session, adopted with the real copier CLI.
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import tarfile
@@ -294,7 +295,15 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert "name: Manual test plan" in reminder and "cron:" in reminder
     answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
     assert answers["existing_repo"] is True
+    assert answers["adoption_kept"] == [".github/PULL_REQUEST_TEMPLATE.md"]
     assert (answers["project_name"], answers["package_name"]) == ("acme-widgets", "acme_widgets")
+    # CODEOWNERS and the ownership table name the files the adoption wrote, none of theirs.
+    owned = [line.split()[0][1:] for line in (repo / ".github/CODEOWNERS").read_text().splitlines()
+             if line.startswith("/")]  # fmt: skip
+    assert owned and all(path in added for path in owned), owned
+    lifecycle = (repo / "docs/lifecycle.md").read_text()
+    table = re.findall(r"^\| `([^`]+)` \| (?:process|user) ", lifecycle, flags=re.MULTILINE)
+    assert table and all((repo / path).exists() and path not in before for path in table), table
     assert "acme-widgets" in (repo / "docs/lifecycle.md").read_text()
     output = kit_and_update(template, repo)
     # The update read our answers file, not the other template's.
