@@ -21,6 +21,8 @@ missing or unreadable file gives the empty answer):
   had (at that path, under another case or extension, or a file of the same
   purpose): they stay the repository's at every update. Recorded in the answers
   file at adoption, and read back from there ever after.
+* ``kept_lines``: the after-copy message's lines on the kept files, each with a
+  command that compares it with the template's version.
 * ``adopted_items``: process.yml items (``artefacts``, ``tooling``) as an adopted
   repository has them: only files the adoption wrote, under the names it used.
 
@@ -235,36 +237,42 @@ ISSUE_PURPOSE = {"bug.md": ("bug",), "feature.md": ("feature", "enhancement")}
 one whose name contains a word here (``bug-report.md``, ``feature_request.yml``)."""
 
 
-def _covered(path: str, had: set[str]) -> bool:
-    """Whether a repository holding the files ``had`` (lower-case paths) has ``path``.
+def _covering(path: str, had: dict[str, str]) -> str:
+    """The repository's file that stands for ``path``, or "" (``had``: lower case to real).
 
     At that path in any case, with ``.yaml`` for ``.yml``, at another place GitHub
     reads the same file from, or an issue template of the same purpose.
     """
     wanted = path.lower()
-    if wanted in had or (wanted.endswith(".yml") and wanted[:-4] + ".yaml" in had):
-        return True
-    for other in SAME_PURPOSE.get(path, ()):
-        if other in had or (other.endswith("/") and any(p.startswith(other) for p in had)):
-            return True
+    for other in (
+        wanted,
+        wanted[:-4] + ".yaml" if wanted.endswith(".yml") else "",
+        *SAME_PURPOSE.get(path, ()),
+    ):
+        if other in had:
+            return had[other]
+        if other.endswith("/"):
+            inside = sorted(p for p in had if p.startswith(other))
+            if inside:
+                return had[inside[0]]
     folder, _, name = path.rpartition("/")
     if folder == ".github/ISSUE_TEMPLATE" and name in ISSUE_PURPOSE:
-        for other in had:
+        for other in sorted(had):
             other_folder, _, other_name = other.rpartition("/")
             if other_folder == folder.lower() and any(
                 word in PurePosixPath(other_name).stem for word in ISSUE_PURPOSE[name]
             ):
-                return True
-    return False
+                return had[other]
+    return ""
 
 
-def _files_in(folder: Path) -> set[str]:
-    """The repository's files that could cover an adopted file (lower-case posix paths).
+def _files_in(folder: Path) -> dict[str, str]:
+    """The repository's files that could cover an adopted file: lower case to real path.
 
     Only the folders the template writes to, and the root: a monorepo's other
     trees are never walked.
     """
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for top in ("", ".github", "docs", "tools", ".lifecycle"):
         base = folder / top
         pattern = "**/*" if top == ".github" else "*"
@@ -272,7 +280,10 @@ def _files_in(folder: Path) -> set[str]:
             paths = list(base.glob(pattern)) if base.is_dir() else []
         except OSError:
             continue
-        found.update(p.relative_to(folder).as_posix().lower() for p in paths if p.is_file())
+        for path in paths:
+            if path.is_file():
+                real = path.relative_to(folder).as_posix()
+                found[real.lower()] = real
     return found
 
 
@@ -333,9 +344,41 @@ def adoption_kept(dst_path: object, answers_file: object, existing_repo: object)
     if _recorded_adoption(folder, answers_file):
         before = _had_before_adoption(folder, answers_file)
         if before is not None:
-            written = had - before  # the adoption's own files: process-owned
-            return [p for p in ADOPTED_FILES if p.lower() not in written and _covered(p, before)]
-    return [p for p in ADOPTED_FILES if _covered(p, had)]
+            written = set(had) - before  # the adoption's own files: process-owned
+            earlier = {path: path for path in before}
+            return [p for p in ADOPTED_FILES if p.lower() not in written and _covering(p, earlier)]
+    return [p for p in ADOPTED_FILES if _covering(p, had)]
+
+
+def kept_lines(
+    kept: object, dst_path: object, src_path: object, commit: object, answers_file: object
+) -> list[str]:
+    """Message lines: each file kept at adoption, and one command that compares it.
+
+    Why: the template wrote none of its own where the repository had a file, so a
+    team that wants the template's text needs a reference copy rendered from the
+    recorded template source, version and answers (copier's temporary clone is gone
+    when the message shows), and the repository's own file to compare it with.
+    """
+    folder = _folder(dst_path)
+    paths = sorted(set(kept)) if isinstance(kept, list) else []
+    if folder is None or not paths:
+        return []
+    had = _files_in(folder)
+    reference = "../lifecycle-reference"
+    lines = [
+        "Kept: your repository had these, so the template wrote none of its own and",
+        "no update changes them. To compare one with the template's version, render",
+        "a reference copy once:",
+        "  uvx --from 'copier>=9.6,<10' --with copier-template-extensions copier copy"
+        f" --trust --defaults --data-file {answers_file} --data existing_repo=false"
+        f" --vcs-ref {commit} {src_path} {reference}",
+        "then, for each:",
+    ]
+    for path in paths:
+        theirs = _covering(path, had) or path
+        lines.append(f"  diff -u {reference}/{path} {theirs}")
+    return lines
 
 
 ADOPTED_NAMES = {".github/workflows/test-plan.yml": ".github/workflows/lifecycle-test-plan.yml"}
@@ -378,4 +421,5 @@ class AdoptionExtension(Extension):
             existing_repo_problem=existing_repo_problem,
             adoption_kept=adoption_kept,
             adopted_items=adopted_items,
+            kept_lines=kept_lines,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -418,7 +419,24 @@ LATER = (
 """A later template version that changes every kind of file an adoption writes."""
 
 
-@pytest.mark.slow  # the real copier CLI: an adoption and an update
+def compare_kept_files_as_the_message_says(message: str, repo: Path) -> None:
+    """Run the reference copy and each diff the after-copy message gives for the kept files."""
+    commands = [line.strip() for line in message.splitlines() if line.startswith("  ")]
+    (render,) = [c for c in commands if " copier copy " in c]
+    prefix = "uvx --from 'copier>=9.6,<10' --with copier-template-extensions copier "
+    assert render.startswith(prefix)
+    run([sys.executable, "-m", "copier", *shlex.split(render.removeprefix(prefix))], repo)
+    diffs = [shlex.split(c) for c in commands if c.startswith("diff -u ")]
+    assert sorted(d[-1] for d in diffs) == [
+        ".github/ISSUE_TEMPLATE/config.yml",
+        ".github/ISSUE_TEMPLATE/feature_request.md",
+    ]
+    for diff in diffs:
+        result = run(diff, repo, check=False)
+        assert result.returncode == 1 and result.stdout.startswith("--- "), result.stderr
+
+
+@pytest.mark.slow  # the real copier CLI: an adoption, a reference copy and an update
 def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -> None:
     """Process files written at adoption are process-owned: they get every later change by
     the same three-way merge as in a new repository; the repository's own stay as they are."""
@@ -431,12 +449,13 @@ def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -
     (repo / ".github/ISSUE_TEMPLATE/feature_request.md").write_text("Our feature form\n")
     (repo / ".github/ISSUE_TEMPLATE/config.yml").write_text("blank_issues_enabled: false\n")
     before = make_repo(repo)
-    copier_cli(
+    adopted = copier_cli(
         "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
         "--data", "project_size=large", "--answers-file", ANSWERS_FILE, str(template.path),
         str(repo), cwd=tmp_path,
     )  # fmt: skip
     added = assert_adopted_without_touching(repo, before)
+    compare_kept_files_as_the_message_says(adopted.stdout + adopted.stderr, repo)
     written = {p for p in added if not p.startswith("docs/work/") and p != ANSWERS_FILE}
     kept = {".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/feature.md"}
     assert written == set(adopt.ADOPTED_FILES) - kept  # the list names every adopted file
