@@ -12,7 +12,8 @@ missing or unreadable file gives the empty answer):
 * ``asks_existing_repo``: whether to ask ``existing_repo``: a project is there,
   and it is not a repository the template made (whose answers file lacks it).
 * ``existing_project_name``: ``[project] name`` from its ``pyproject.toml`` (or
-  ``[metadata] name`` from ``setup.cfg``, where older projects keep it), or "".
+  ``[metadata] name`` from ``setup.cfg``, or the literal ``name=`` of the
+  ``setup()`` call in ``setup.py``, where older projects keep it), or "".
 * ``existing_repo_problem``: the rule an ``existing_repo`` answer breaks, or "":
   it cannot change once recorded in the destination's answers file.
 * ``existing_package``: its import package (``src/<pkg>/`` or a top-level
@@ -32,6 +33,7 @@ Standard library, Jinja2 and PyYAML (a dependency of copier) only.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import os
 import re
 import subprocess
@@ -119,11 +121,24 @@ def existing_project_name(dst_path: object) -> str:
     if isinstance(name, str) and name:
         return name
     setup_cfg = configparser.ConfigParser(interpolation=None)
-    try:
+    with contextlib.suppress(OSError, configparser.Error):
         setup_cfg.read(folder / "setup.cfg", encoding="utf-8")
-    except (OSError, configparser.Error):
+    name = setup_cfg.get("metadata", "name", fallback="").strip()
+    return name or _setup_py_name(folder)
+
+
+SETUP_PY_NAME = re.compile(r"""\bsetup\s*\((?:[^()]|\([^()]*\))*?\bname\s*=\s*["']([^"']+)["']""")
+"""``name="..."`` among the arguments of the ``setup(...)`` call, as a literal."""
+
+
+def _setup_py_name(folder: Path) -> str:
+    """The literal ``name=`` a ``setup.py`` passes to ``setup()``, or "" (never run)."""
+    try:
+        text = (folder / "setup.py").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return ""
-    return setup_cfg.get("metadata", "name", fallback="").strip()
+    found = SETUP_PY_NAME.search(text)
+    return found.group(1).strip() if found else ""
 
 
 def _import_name(name: str) -> str:

@@ -530,3 +530,88 @@ def test_the_hosts_own_ruff_and_whitespace_hooks_stay_green(tmp_path: Path) -> N
         result = run(command, repo, check=False)
         assert result.returncode == 0, result.stdout + result.stderr  # green after
     assert whitespace_problems(repo, added) == []
+
+
+# ------------------------------------------------------------------ real layouts, real checks
+LAYOUTS = {
+    # name: (sdists, project name, package); the first sdist is the repository, unless a
+    # monorepo, where every sdist goes under packages/ beside a workspace pyproject.toml.
+    "src layout, strict ruff, dynamic version": (("attrs==23.2.0",), "attrs", "attrs"),
+    "flat package, its own tools/": (("idna==3.7",), "idna", "idna"),
+    "setup.py only, one module": (("six==1.16.0",), "six", "six"),
+    "mkdocs site": (("Markdown==3.6",), "Markdown", "markdown"),
+    "monorepo": (("idna==3.7", "six==1.16.0"), "acme-mono", "acme_mono"),
+}
+"""Real projects from PyPI, one per layout an adoption must handle."""
+
+MONOREPO_ROOT = """[project]
+name = "acme-mono"
+version = "0.1.0"
+
+[tool.uv.workspace]
+members = ["packages/*"]
+"""
+
+
+def layout_repo(layout: str, cache: Path, dest: Path) -> Path:
+    """The repository of ``layout``, unpacked from its real sdists (not yet in git)."""
+    pins, _, _ = LAYOUTS[layout]
+    if layout != "monorepo":
+        return unpack(download_sdist(pins[0], cache), dest)
+    repo = dest / "acme-mono"
+    for pin in pins:
+        top = unpack(download_sdist(pin, cache), dest / pin)
+        (repo / "packages").mkdir(parents=True, exist_ok=True)
+        top.rename(repo / "packages" / top.name)
+    (repo / "pyproject.toml").write_text(MONOREPO_ROOT)
+    return repo
+
+
+FINDING = re.compile(r"^\S+:\d+:\d+: ")
+"""A line of ruff's concise output that names one finding (path:line:column:)."""
+
+
+def host_checks(repo: Path) -> dict[str, tuple[int, list[str]]]:
+    """What the repository's own ruff says, as its own settings make it (exit code, findings)."""
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    results = {}
+    for name, command in {
+        "ruff check": [ruff, "check", "--no-cache", "--output-format", "concise", "."],
+        "ruff format": [ruff, "format", "--check", "--no-cache", "--output-format", "concise", "."],
+    }.items():
+        result = run(command, repo, check=False)
+        findings = [line for line in result.stdout.splitlines() if FINDING.match(line)]
+        results[name] = (result.returncode, sorted(findings))  # not the count of clean files
+    return results
+
+
+@pytest.mark.slow  # downloads from PyPI; the real copier CLI, ruff, and an update
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_real_project_keeps_its_checks_and_receives_later_versions(
+    tmp_path: Path, sdist_cache: Path, layout: str
+) -> None:
+    """Adopt a real project: its ruff says exactly what it said before, every added file
+    passes the whitespace hooks, and a later version reaches the files the adoption wrote."""
+    _, name, package = LAYOUTS[layout]
+    repo = layout_repo(layout, sdist_cache, tmp_path / "unpacked")
+    before = make_repo(repo)
+    checks_before = host_checks(repo)
+    template = build_template_repo(tmp_path / "template", LATER)
+    copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
+        "--answers-file", ANSWERS_FILE, str(template.path), str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["project_name"], answers["package_name"]) == (name, package)
+    assert host_checks(repo) == checks_before
+    assert whitespace_problems(repo, added) == []
+    commit_all(repo, "Adopt the lifecycle process")
+    own = {path: content for path, content in snapshot(repo).items() if path in before}
+    copier_cli("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    theirs = set(answers["adoption_kept"])
+    for expect in template.delivered("small"):
+        if expect.path not in theirs:  # a file of theirs stays byte-identical (below)
+            assert expect.line in (repo / expect.path).read_text(), expect.path
+    assert {path: snapshot(repo)[path] for path in own} == own
+    assert host_checks(repo) == checks_before
