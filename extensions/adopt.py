@@ -24,6 +24,8 @@ missing or unreadable file gives the empty answer):
   file at adoption, and read back from there ever after.
 * ``kept_lines``: the after-copy message's lines on the kept files, each with a
   command that compares it with the template's version.
+* ``docs_site_lines``: the after-copy message's lines that name what to add to
+  the repository's MkDocs nav or Sphinx toctree for the pages the adoption wrote.
 * ``adopted_items``: process.yml items (``artefacts``, ``tooling``) as an adopted
   repository has them: only files the adoption wrote, under the names it used.
 
@@ -423,6 +425,61 @@ def adopted_items(
     return found
 
 
+def _added_pages(folder: Path, docs: str, kept: list[str]) -> list[str]:
+    """The Markdown pages the adoption wrote under ``docs`` (paths inside it, no suffix)."""
+    pages = [
+        path
+        for path in ADOPTED_FILES
+        if path.startswith("docs/") and path.endswith(".md") and path not in kept
+    ]
+    root = folder / docs
+    work = sorted(p.relative_to(folder).as_posix() for p in (root / "work").rglob("*.md"))
+    found = [p for p in [*pages, *work] if (folder / p).is_file() and p.startswith(docs + "/")]
+    return [p[len(docs) + 1 : -3] for p in found]
+
+
+def docs_site_lines(dst_path: object, kept: object) -> list[str]:
+    """Message lines: the exact lines that wire the added pages into the repository's site.
+
+    Why: a strict build (``mkdocs build --strict``, ``sphinx-build -W``) of a
+    repository's own site may refuse pages that no nav or toctree lists, and the
+    adoption never edits the repository's files. Nothing for a site that lists
+    pages itself (MkDocs without ``nav``) or never reads Markdown (Sphinx without MyST).
+    """
+    folder = _folder(dst_path)
+    own = kept if isinstance(kept, list) else []
+    if folder is None:
+        return []
+    try:
+        mkdocs = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    except OSError:
+        mkdocs = ""
+    if mkdocs:
+        docs_dir = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", mkdocs, flags=re.MULTILINE)
+        docs = (docs_dir.group(1) if docs_dir else "docs").strip("/")
+        pages = _added_pages(folder, docs, own)
+        if not re.search(r"^nav:", mkdocs, flags=re.MULTILINE) or not pages:
+            return []
+        return [
+            "Your MkDocs site lists its pages in mkdocs.yml; add these under nav:",
+            "  - Lifecycle:",
+            *(f"      - {page}.md" for page in pages),
+        ]
+    try:
+        conf = (folder / "docs" / "conf.py").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    pages = _added_pages(folder, "docs", own)
+    if "myst" not in conf or not pages:
+        return []  # Sphinx reads no Markdown page: nothing for it to warn about
+    index = next((n for n in ("index.md", "index.rst") if (folder / "docs" / n).is_file()), "")
+    return [
+        "Your Sphinx site builds Markdown pages; add these lines to a toctree in",
+        f"docs/{index or 'index.rst'}:",
+        *(f"   {page}" for page in pages),
+    ]
+
+
 class AdoptionExtension(Extension):
     """Register the filters above on copier's Jinja environment."""
 
@@ -437,4 +494,5 @@ class AdoptionExtension(Extension):
             adoption_kept=adoption_kept,
             adopted_items=adopted_items,
             kept_lines=kept_lines,
+            docs_site_lines=docs_site_lines,
         )

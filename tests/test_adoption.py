@@ -174,6 +174,37 @@ def test_a_repository_adopted_before_the_record_is_read_from_its_history(tmp_pat
     assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
 
 
+def test_the_message_names_the_lines_that_put_the_pages_in_the_sites_nav(tmp_path: Path) -> None:
+    """A strict MkDocs or Sphinx (MyST) build may refuse pages no nav lists: name the lines."""
+    (tmp_path / "docs/work/0001-x").mkdir(parents=True)
+    for page in ("lifecycle.md", "work/index.md", "work/0001-x/shaping.md", "test-plan.md"):
+        (tmp_path / "docs" / page).write_text("# Page\n")
+    kept = ["docs/test-plan.md"]  # theirs: the site lists it already, or not, as they chose
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # no site
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # MkDocs finds every page itself
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nnav:\n  - Home: index.md\n")
+    assert adopt.docs_site_lines(tmp_path, kept) == [
+        "Your MkDocs site lists its pages in mkdocs.yml; add these under nav:",
+        "  - Lifecycle:",
+        "      - lifecycle.md",
+        "      - work/0001-x/shaping.md",
+        "      - work/index.md",
+    ]
+    (tmp_path / "mkdocs.yml").unlink()
+    (tmp_path / "docs/conf.py").write_text('extensions = ["sphinx.ext.autodoc"]\n')
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # Sphinx reads no Markdown
+    (tmp_path / "docs/conf.py").write_text('extensions = ["myst_parser"]\n')
+    (tmp_path / "docs/index.rst").write_text("Home\n")
+    lines = adopt.docs_site_lines(tmp_path, kept)
+    assert lines[1:] == [
+        "docs/index.rst:",
+        "   lifecycle",
+        "   work/0001-x/shaping",
+        "   work/index",
+    ]
+
+
 # ------------------------------------------------------------------ helpers
 def tagged_template(dest: Path) -> Path:
     """This working tree as a released template (tag v1.0.0), as teams copy it."""
