@@ -147,29 +147,72 @@ def _import_name(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
 
 
+NOT_PACKAGES = {"tests", "test", "docs", "doc", "examples", "scripts", "tools", "benchmarks"}
+"""Top-level folders with an ``__init__.py`` that are not what the project ships."""
+
+
+def _declared_package(folder: Path) -> str:
+    """The package the packaging settings name: setuptools, hatch, flit or poetry, or ""."""
+    try:
+        data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    candidates: list[object] = []
+    setuptools = tool.get("setuptools", {})
+    if isinstance(setuptools, dict) and isinstance(setuptools.get("packages"), list):
+        candidates += setuptools["packages"]
+    hatch = tool.get("hatch", {})
+    wheel = (
+        hatch.get("build", {}).get("targets", {}).get("wheel", {})
+        if isinstance(hatch, dict)
+        else {}
+    )
+    if isinstance(wheel, dict) and isinstance(wheel.get("packages"), list):
+        candidates += wheel["packages"]
+    flit = tool.get("flit", {})
+    if isinstance(flit, dict) and isinstance(flit.get("module"), dict):
+        candidates.append(flit["module"].get("name"))
+    poetry = tool.get("poetry", {})
+    if isinstance(poetry, dict) and isinstance(poetry.get("packages"), list):
+        candidates += [item.get("include") for item in poetry["packages"] if isinstance(item, dict)]
+    for candidate in candidates:
+        name = str(candidate or "").rstrip("/").rpartition("/")[2]
+        if name.isidentifier() and "." not in str(candidate or ""):
+            return name
+    return ""
+
+
 def existing_package(dst_path: object) -> str:
     """The repository's own import package, or "" when it cannot be told.
 
-    ``src/<pkg>/`` wins (the one matching the project name if there are several);
-    otherwise a top-level package named after the project.
+    The one its packaging settings name wins; then ``src/<pkg>/`` (the one matching
+    the project name if there are several); then a top-level package named after
+    the project, or the only top-level package (``scout`` for ``scout-browser``).
     """
     folder = _folder(dst_path)
     if folder is None:
         return ""
+    declared = _declared_package(folder)
+    if declared:
+        return declared
     wanted = _import_name(existing_project_name(folder))
-    src = folder / "src"
-    if src.is_dir():
-        found = sorted(
-            path.name
-            for path in src.iterdir()
-            if path.is_dir() and (path / "__init__.py").is_file() and path.name.isidentifier()
-        )
+    for base in (folder / "src", folder):
+        try:
+            found = sorted(
+                path.name
+                for path in base.iterdir()
+                if path.is_dir()
+                and (path / "__init__.py").is_file()
+                and path.name.isidentifier()
+                and path.name not in NOT_PACKAGES
+            )
+        except OSError:
+            continue
         if wanted in found:
             return wanted
-        if found:
+        if found and (base.name == "src" or len(found) == 1):
             return found[0]
-    if wanted and (folder / wanted / "__init__.py").is_file():
-        return wanted
     return ""
 
 

@@ -68,6 +68,33 @@ def test_filters_read_the_existing_project(tmp_path: Path) -> None:
     assert adopt.existing_package(tmp_path) == "zeta"
 
 
+@pytest.mark.parametrize(
+    ("files", "name", "package"),
+    [
+        ({"setup.py": "from setuptools import setup\nsetup(\n    name='six',\n)\n"}, "six", ""),
+        ({"pyproject.toml": '[project]\nname = "scout-browser"\n', "scout/__init__.py": "",
+          "tests/__init__.py": ""}, "scout-browser", "scout"),
+        ({"pyproject.toml": '[project]\nname = "fs"\n[tool.hatch.build.targets.wheel]\n'
+          'packages = ["backend/app"]\n', "backend/app/__init__.py": ""}, "fs", "app"),
+        ({"pyproject.toml": '[project]\nname = "x-y"\n[tool.flit.module]\nname = "xy"\n'},
+         "x-y", "xy"),
+        ({"pyproject.toml": '[project]\nname = "a"\n[tool.setuptools]\npackages = ["b"]\n'},
+         "a", "b"),
+    ],
+)  # fmt: skip
+def test_names_come_from_what_the_project_really_declares_and_imports(
+    tmp_path: Path, files: dict[str, str], name: str, package: str
+) -> None:
+    """setup.py's literal name, the packaging tool's package setting, the one flat package."""
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert (adopt.existing_project_name(tmp_path), adopt.existing_package(tmp_path)) == (
+        name,
+        package,
+    )
+
+
 def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
     answers = ".copier-answers.yml"
     assert not adopt.asks_existing_repo(tmp_path, answers)  # a new folder
