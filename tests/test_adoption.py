@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, copier_cli, copy_working_tree, run
-from .update_harness import AddText, Expect, build_template_repo, commit_all
+from .update_harness import AddText, Expect, build_history_repo, build_template_repo, commit_all
 
 _spec = importlib.util.spec_from_file_location("adopt", ROOT / "extensions" / "adopt.py")
 assert _spec is not None and _spec.loader is not None
@@ -673,3 +673,43 @@ def test_a_real_project_keeps_its_checks_and_receives_later_versions(
             assert expect.line in (repo / expect.path).read_text(), expect.path
     assert {path: snapshot(repo)[path] for path in own} == own
     assert host_checks(repo) == checks_before
+
+
+# ------------------------------------------------------------------ adopted before the record
+ADOPTED_EARLIER = "25aa780"
+"""A real commit of this repository whose adoption recorded no `adoption_kept` and kept
+every adopted file with a common name, the template's own included, from every update."""
+
+
+@pytest.mark.slow  # a clone of this repository's history, the real copier CLI twice
+def test_a_repository_adopted_earlier_receives_the_changes_it_missed(tmp_path: Path) -> None:
+    """Its history tells its own files from the adoption's: the update merges into the
+    adoption's files, records the list, and leaves the repository's own as they are."""
+    template = build_history_repo(tmp_path / "template", {"1.0.0": ADOPTED_EARLIER}, "9.0.0")
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github").mkdir()
+    (repo / ".github/PULL_REQUEST_TEMPLATE.md").write_text("Our checklist\n")
+    before = make_repo(repo)
+    copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", "1.0.0", "--data", "existing_repo=true",
+        "--answers-file", ANSWERS_FILE, str(template), str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    assert "adoption_kept" not in (repo / ANSWERS_FILE).read_text()
+    assert "/.github/workflows/ci.yml" in (repo / ".github/CODEOWNERS").read_text()
+    commit_all(repo, "Adopt the lifecycle process")
+    copier_cli("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["_commit"], answers["adoption_kept"]) == (
+        "9.0.0", [".github/PULL_REQUEST_TEMPLATE.md"]
+    )  # fmt: skip
+    codeowners = (repo / ".github/CODEOWNERS").read_text()
+    assert "/.github/workflows/ci.yml" not in codeowners  # the new version reached it
+    assert "/tools/ruff.toml" in codeowners
+    assert "CODEOWNERS (`.github/CODEOWNERS`)" in (repo / "docs/lifecycle.md").read_text()
+    assert (repo / ".github/PULL_REQUEST_TEMPLATE.md").read_bytes() == before[
+        ".github/PULL_REQUEST_TEMPLATE.md"
+    ]
+    assert "<<<<<<<" not in codeowners
