@@ -260,6 +260,7 @@ ADOPTED_FILES = (
     ".github/ISSUE_TEMPLATE/release.md",
     ".github/PULL_REQUEST_TEMPLATE.md",
     ".github/workflows/lifecycle-test-plan.yml",
+    ".github/workflows/rfc-discussions.yml",
     ".github/workflows/template-update.yml",
     ".lifecycle/process.json",
     "docs/infrastructure-request.md",
@@ -272,6 +273,7 @@ ADOPTED_FILES = (
     "tools/check_leftovers.py",
     "tools/lifecycle.py",
     "tools/requirements.txt",
+    "tools/rfc_discussion.py",
     "tools/ruff.toml",
     "tools/template_status.py",
 )

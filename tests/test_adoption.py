@@ -509,7 +509,8 @@ def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -
     before = make_repo(repo)
     adopted = copier_cli(
         "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
-        "--data", "project_size=large", "--answers-file", ANSWERS_FILE, str(template.path),
+        "--data", "project_size=large", "--data", "rfc_repository=acme/rfcs",
+        "--answers-file", ANSWERS_FILE, str(template.path),
         str(repo), cwd=tmp_path,
     )  # fmt: skip
     added = assert_adopted_without_touching(repo, before)
