@@ -151,12 +151,12 @@ NOT_PACKAGES = {"tests", "test", "docs", "doc", "examples", "scripts", "tools", 
 """Top-level folders with an ``__init__.py`` that are not what the project ships."""
 
 
-def _declared_package(folder: Path) -> str:
-    """The package the packaging settings name: setuptools, hatch, flit or poetry, or ""."""
+def _declared_packages(folder: Path) -> list[str]:
+    """The packages the packaging settings name: setuptools, hatch, flit or poetry."""
     try:
         data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
+        return []
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     candidates: list[object] = []
     setuptools = tool.get("setuptools", {})
@@ -176,27 +176,25 @@ def _declared_package(folder: Path) -> str:
     poetry = tool.get("poetry", {})
     if isinstance(poetry, dict) and isinstance(poetry.get("packages"), list):
         candidates += [item.get("include") for item in poetry["packages"] if isinstance(item, dict)]
-    for candidate in candidates:
-        name = str(candidate or "").rstrip("/").rpartition("/")[2]
-        if name.isidentifier() and "." not in str(candidate or ""):
-            return name
-    return ""
+    names = [str(candidate or "").rstrip("/").rpartition("/")[2] for candidate in candidates]
+    return [name for name in names if name.isidentifier()]
 
 
 def existing_package(dst_path: object) -> str:
     """The repository's own import package, or "" when it cannot be told.
 
-    The one its packaging settings name wins; then ``src/<pkg>/`` (the one matching
+    The one its packaging settings name wins (the one named like the project, if
+    they name several); then ``src/<pkg>/`` (the one matching
     the project name if there are several); then a top-level package named after
     the project, or the only top-level package (``scout`` for ``scout-browser``).
     """
     folder = _folder(dst_path)
     if folder is None:
         return ""
-    declared = _declared_package(folder)
-    if declared:
-        return declared
     wanted = _import_name(existing_project_name(folder))
+    declared = _declared_packages(folder)
+    if declared:
+        return wanted if wanted in declared else declared[0]
     for base in (folder / "src", folder):
         try:
             found = sorted(

@@ -76,6 +76,8 @@ def test_filters_read_the_existing_project(tmp_path: Path) -> None:
           "tests/__init__.py": ""}, "scout-browser", "scout"),
         ({"pyproject.toml": '[project]\nname = "fs"\n[tool.hatch.build.targets.wheel]\n'
           'packages = ["backend/app"]\n', "backend/app/__init__.py": ""}, "fs", "app"),
+        ({"pyproject.toml": '[project]\nname = "attrs"\n[tool.hatch.build.targets.wheel]\n'
+          'packages = ["src/attr", "src/attrs"]\n'}, "attrs", "attrs"),
         ({"pyproject.toml": '[project]\nname = "x-y"\n[tool.flit.module]\nname = "xy"\n'},
          "x-y", "xy"),
         ({"pyproject.toml": '[project]\nname = "a"\n[tool.setuptools]\npackages = ["b"]\n'},
