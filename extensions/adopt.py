@@ -512,15 +512,26 @@ def docs_site_lines(dst_path: object, kept: object) -> list[str]:
         conf = (folder / "docs" / "conf.py").read_text(encoding="utf-8")
     except OSError:
         return []
-    pages = _added_pages(folder, "docs", own)
+    # work/index lists the pieces of work in a toctree of its own.
+    pages = [p for p in _added_pages(folder, "docs", own) if p.count("/") == 0 or p == "work/index"]
     if "myst" not in conf or not pages:
         return []  # Sphinx reads no Markdown page: nothing for it to warn about
     index = next((n for n in ("index.md", "index.rst") if (folder / "docs" / n).is_file()), "")
-    return [
+    lines = [
         "Your Sphinx site builds Markdown pages; add these lines to a toctree in",
         f"docs/{index or 'index.rst'}:",
         *(f"   {page}" for page in pages),
     ]
+    settings = []
+    if "myst_heading_anchors" not in conf:  # links to a section: [list of checks](#checks)
+        settings.append("   myst_heading_anchors = 3")
+    if "sphinxcontrib.mermaid" not in conf:  # the stage diagram (sphinxcontrib-mermaid)
+        settings.append('   extensions.append("sphinxcontrib.mermaid")')
+    if "myst_fence_as_directive" not in conf:  # a ```mermaid fence, as GitHub draws it
+        settings.append('   myst_fence_as_directive = ["mermaid"]')
+    if settings:
+        lines += ["and these to docs/conf.py (for `sphinx-build -W -n`):", *settings]
+    return lines
 
 
 class AdoptionExtension(Extension):

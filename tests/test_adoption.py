@@ -226,11 +226,11 @@ def test_the_message_names_the_lines_that_put_the_pages_in_the_sites_nav(tmp_pat
     (tmp_path / "docs/conf.py").write_text('extensions = ["myst_parser"]\n')
     (tmp_path / "docs/index.rst").write_text("Home\n")
     lines = adopt.docs_site_lines(tmp_path, kept)
-    assert lines[1:] == [
-        "docs/index.rst:",
-        "   lifecycle",
-        "   work/0001-x/shaping",
-        "   work/index",
+    assert lines[1:4] == ["docs/index.rst:", "   lifecycle", "   work/index"]  # it lists the rest
+    assert lines[5:] == [
+        "   myst_heading_anchors = 3",
+        '   extensions.append("sphinxcontrib.mermaid")',
+        '   myst_fence_as_directive = ["mermaid"]',
     ]
 
 
@@ -716,3 +716,48 @@ def test_a_repository_adopted_earlier_receives_the_changes_it_missed(tmp_path: P
         ".github/PULL_REQUEST_TEMPLATE.md"
     ]
     assert "<<<<<<<" not in codeowners
+
+
+# ------------------------------------------------------------------ the host's docs site
+MKDOCS = ["uv", "tool", "run", "--from", "mkdocs==1.6.1", "mkdocs", "build", "--strict"]
+SPHINX = [
+    "uv", "tool", "run", "--from", "sphinx==8.1.3", "--with", "myst-parser==4.0.0",
+    "--with", "sphinxcontrib-mermaid==1.0.0", "sphinx-build", "-W", "-n", "-q", "docs", "_site",
+]  # fmt: skip
+
+
+def message_block(message: str, start: str, end: str) -> list[str]:
+    """The indented lines of the message between the line containing ``start`` and ``end``."""
+    block = message[message.index(start) : message.index(end)]
+    return [line.strip() for line in block.splitlines() if line.startswith("   ")]
+
+
+@pytest.mark.slow  # the real copier CLI, MkDocs and Sphinx from PyPI
+def test_the_hosts_strict_docs_builds_pass_after_adoption(tmp_path: Path) -> None:
+    """MkDocs --strict passes untouched; Sphinx -W -n passes with the lines the message names."""
+    template = tagged_template(tmp_path / "template")
+    mkdocs = tmp_path / "mk"
+    (mkdocs / "docs").mkdir(parents=True)
+    (mkdocs / "pyproject.toml").write_text('[project]\nname = "acme"\n')
+    (mkdocs / "mkdocs.yml").write_text("site_name: Acme\nnav:\n  - Home: index.md\n")
+    (mkdocs / "docs/index.md").write_text("# Acme\n")
+    sphinx = tmp_path / "sx"
+    (sphinx / "docs").mkdir(parents=True)
+    (sphinx / "pyproject.toml").write_text('[project]\nname = "acme"\n')
+    (sphinx / "docs/conf.py").write_text('project = "Acme"\nextensions = ["myst_parser"]\n')
+    (sphinx / "docs/index.rst").write_text("Acme\n====\n\n.. toctree::\n\n")
+    for repo, build in ((mkdocs, MKDOCS), (sphinx, SPHINX)):
+        make_repo(repo)
+        run(build, repo, timeout=600)  # green before
+        adopted = adopt_into(template, repo, "project_size=large")
+        message = adopted.stdout + adopted.stderr
+        if repo is sphinx:
+            assert run(build, repo, check=False, timeout=600).returncode != 0  # pages unlisted
+            toctree = message_block(message, "to a toctree in", "and these to docs/conf.py")
+            settings = message_block(message, "and these to docs/conf.py", "Next steps")
+            with (repo / "docs/index.rst").open("a") as index:
+                index.writelines(f"   {page}\n" for page in toctree)
+            with (repo / "docs/conf.py").open("a") as conf:
+                conf.writelines(f"{line}\n" for line in settings)
+        result = run(build, repo, check=False, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr  # green after
