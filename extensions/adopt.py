@@ -26,6 +26,8 @@ missing or unreadable file gives the empty answer):
   command that compares it with the template's version.
 * ``docs_site_lines``: the after-copy message's lines that name what to add to
   the repository's MkDocs nav or Sphinx toctree for the pages the adoption wrote.
+* ``own_checks``: the command that runs an adopted repository's own checks
+  (uv, tox, nox, hatch, poetry), for the update message.
 * ``adopted_items``: process.yml items (``artefacts``, ``tooling``) as an adopted
   repository has them: only files the adoption wrote, under the names it used.
 
@@ -534,6 +536,34 @@ def docs_site_lines(dst_path: object, kept: object) -> list[str]:
     return lines
 
 
+UV_CHECKS = "uv sync --all-groups && uv run pytest && uv run ruff check ."
+"""The checks of a repository the template made (it uses uv)."""
+
+
+def own_checks(dst_path: object, existing_repo: object) -> str:
+    """The command that runs the repository's own checks, for the update message.
+
+    Why: an adopted repository keeps its own toolchain; telling one without uv to
+    run ``uv sync`` sends its team to a tool it does not use.
+    """
+    folder = _folder(dst_path)
+    if not existing_repo or folder is None or (folder / "uv.lock").is_file():
+        return UV_CHECKS
+    try:
+        pyproject = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        pyproject = ""
+    if (folder / "tox.ini").is_file() or "[tool.tox" in pyproject:
+        return "tox"
+    if (folder / "noxfile.py").is_file():
+        return "nox"
+    if "[tool.hatch.envs" in pyproject:
+        return "hatch test"
+    if (folder / "poetry.lock").is_file():
+        return "poetry run pytest"
+    return "python3 -m pytest    # or your repository's own checks"
+
+
 class AdoptionExtension(Extension):
     """Register the filters above on copier's Jinja environment."""
 
@@ -549,4 +579,5 @@ class AdoptionExtension(Extension):
             adopted_items=adopted_items,
             kept_lines=kept_lines,
             docs_site_lines=docs_site_lines,
+            own_checks=own_checks,
         )

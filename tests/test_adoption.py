@@ -97,6 +97,16 @@ def test_names_come_from_what_the_project_really_declares_and_imports(
     )
 
 
+def test_the_update_message_names_the_repositorys_own_checks(tmp_path: Path) -> None:
+    """A repository without uv is not told to run uv."""
+    assert adopt.own_checks(tmp_path, False) == adopt.UV_CHECKS  # the template made it
+    assert adopt.own_checks(tmp_path, True).startswith("python3 -m pytest")
+    (tmp_path / "tox.ini").write_text("[tox]\n")
+    assert adopt.own_checks(tmp_path, True) == "tox"
+    (tmp_path / "uv.lock").write_text("")
+    assert adopt.own_checks(tmp_path, True) == adopt.UV_CHECKS
+
+
 def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
     answers = ".copier-answers.yml"
     assert not adopt.asks_existing_repo(tmp_path, answers)  # a new folder
@@ -669,7 +679,11 @@ def test_a_real_project_keeps_its_checks_and_receives_later_versions(
     assert whitespace_problems(repo, added) == []
     commit_all(repo, "Adopt the lifecycle process")
     own = {path: content for path, content in snapshot(repo).items() if path in before}
-    copier_cli("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    updated = copier_cli(
+        "update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo
+    )
+    next_steps = (updated.stdout + updated.stderr).rpartition("Next steps:")[2]
+    assert "uv sync" not in next_steps  # none of these projects uses uv
     theirs = set(answers["adoption_kept"])
     for expect in template.delivered("small"):
         if expect.path not in theirs:  # a file of theirs stays byte-identical (below)
