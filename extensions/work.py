@@ -182,6 +182,7 @@ def process_data(
                 "sections": sections(REPOSITORY_SECTIONS[item["path"]])
                 if item["path"] in REPOSITORY_SECTIONS
                 else [],
+                **{key: item[key] for key in ("checklist", "checklist_section") if key in item},
             }
             for item in items("artefacts")
             if not (adopted and item["path"] in LEFT_TO_AN_ADOPTED_REPOSITORY)

@@ -29,11 +29,12 @@ rating wins); ``--size`` overrides the recommendation.
 
 ``check`` turns each document's "done when" into findings with stable codes
 (a family per stage), ``check --release`` adds the release gates, ``release``
-makes the release record to tick, ``sync`` adds the sections a process
-update or a size change requires to the team's documents, as placeholders (and
-the documents a raised size adds to a piece of work), and ``status`` prints the
-docs site's "Lifecycle status" page; ``fleet`` reports many repositories at
-once (template version, check, test plan, work in flight, last release). See
+makes the release record to tick, ``sync`` adds the sections and checklist
+items a process update or a size change requires to the team's documents, as
+placeholders (and the documents a raised size adds to a piece of work), and
+``status`` prints the docs site's "Lifecycle status" page; ``fleet`` reports
+many repositories at once (template version, check, test plan, work in flight,
+last release). See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
@@ -643,6 +644,17 @@ REGISTRY = (
         aliases=("SHP06", "ARC06", "DSG06", "PLN06", "IMP06", "VAL06", "DOC06", "DLV06", "LC06"),
     ),
     Check(
+        "LC107",
+        "Documents",
+        "A repository checklist (production readiness, the release checklist) holds every item"
+        " the process requires for the repository's size (sync adds the missing ones).",
+        requires=("LC100",),
+        # The release will ask for the item, and sync adds it in one command: a
+        # warning tells a team long before release day, without turning an
+        # unrelated pull request red.
+        warn_outside_release=True,
+    ),
+    Check(
         "VAL07",
         "Test plan",
         "The manual test plan ran within its cadence (the execution log's newest date).",
@@ -679,7 +691,8 @@ REGISTRY = (
     Check(
         "DLV14",
         "Release",
-        "Every production-readiness item of a service is ticked or marked N/A: reason.",
+        "Every production-readiness item of a service that its file holds is ticked or marked"
+        " N/A: reason (LC107 names the items the file lacks).",
         aliases=("SHP14", "ARC14", "DSG14", "PLN14", "IMP14", "VAL14", "DOC14", "LC14"),
     ),
     Check(
@@ -891,7 +904,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
-        if not checker.add("LC101", stage, path, doc["file"] in texts, "file not found"):
+        found = doc["file"] in texts
+        if not checker.add("LC101", stage, path, found, "" if found else "file not found"):
             checker.add("LC102", stage, path, False)  # the runner records it skipped
             checker.add("LC103", stage, path, False)
             continue
@@ -933,10 +947,16 @@ def check_repository(
         if not applies(process, doc, project["size"], project["has_ui"]):
             continue
         path = root / doc["path"]
-        if not checker.add("LC100", doc["stage"], doc["path"], path.is_file(), "file not found"):
+        found = path.is_file()
+        detail = "" if found else "file not found"
+        if not checker.add("LC100", doc["stage"], doc["path"], found, detail):
             if doc["sections"]:
                 checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+            if doc.get("checklist"):
+                checker.add("LC107", doc["stage"], doc["path"], False)  # recorded skipped
             continue
+        if doc.get("checklist"):
+            check_checklist(checker, process, doc, path.read_text(encoding="utf-8"))
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -1195,6 +1215,21 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     CRLF file stays CRLF, and a file without a final newline still has none.
     Inserted lines take the file's usual ending.
     """
+    kept, endings = kept_lines(path)
+    synced, added = sync_lines(kept, sections)
+    if not added:
+        return added
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(joined_lines(synced, endings))
+    return added
+
+
+def kept_lines(path: Path) -> tuple[list[str], list[str]]:
+    """Read a team file as lines that remember their position, and each line's ending.
+
+    Lines are then only inserted among them; ``joined_lines`` gives every kept
+    line its own ending back.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
         text = handle.read()
     lines, endings = split_endings(text)
@@ -1203,9 +1238,15 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
         mark = _Kept(line)
         mark.number = index
         kept.append(mark)
-    synced, added = sync_lines(kept, sections)
-    if not added:
-        return added
+    return kept, endings
+
+
+def joined_lines(synced: Sequence[str], endings: Sequence[str]) -> str:
+    """Join lines again: each kept line byte for byte with its own ending (``kept_lines``).
+
+    A CRLF file stays CRLF, and a file without a final newline still has none;
+    inserted lines take the file's usual ending.
+    """
     newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
     final = not endings or endings[-1] != ""
     out = []
@@ -1216,9 +1257,7 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
         else:
             ending = newline if not last or final else ""
         out.append(line + ending)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("".join(out))
-    return added
+    return "".join(out)
 
 
 def marked_ui(matter: Mapping[str, Any]) -> bool:
@@ -1254,7 +1293,8 @@ def conflicted_documents(root: Path, process: Process) -> list[Path]:
     paths = [
         root / doc["path"]
         for doc in process.get("documents", [])
-        if doc["sections"] and applies(process, doc, project["size"], project["has_ui"])
+        if (doc["sections"] or doc.get("checklist"))
+        and applies(process, doc, project["size"], project["has_ui"])
     ]
     kit_files = sorted({doc["file"] for doc in process["kit"]})
     paths += [folder / name for folder in work_folders(root) for name in kit_files]
@@ -1378,6 +1418,153 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
     return added
 
 
+def item_end(lines: Sequence[str], index: int, end: int) -> int:
+    """Return the index after the checklist item at ``index``: its wrapped lines stay with it."""
+    after = index + 1
+    while after < end and lines[after].strip() and not CHECKBOX.match(lines[after]):
+        if lines[after].lstrip().startswith(("#", "- ", "* ", "+ ")):
+            break
+        after += 1
+    return after
+
+
+def trimmed_end(lines: Sequence[str], start: int, end: int) -> int:
+    """Return the index after the last non-blank line of ``lines[start:end]``, else ``start``."""
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def insert_block(lines: list[str], at: int, block: list[str]) -> None:
+    """Insert ``block`` at ``at``, with a blank line on each side that touches text."""
+    if at > 0 and lines[at - 1].strip():
+        block.insert(0, "")
+    if at < len(lines) and lines[at].strip():
+        block.append("")
+    lines[at:at] = block
+
+
+def phase_region(lines: Sequence[str], start: int, end: int, title: str) -> tuple[int, int] | None:
+    """Return the lines under ``### title`` inside ``lines[start:end]``, or None without one."""
+    marks = [(index, level, name) for index, level, name in headings(lines) if start < index < end]
+    for position, (index, level, name) in enumerate(marks):
+        if level == 3 and name == title:
+            later = [i for i, lvl, _ in marks[position + 1 :] if lvl <= 3]
+            return index + 1, later[0] if later else end
+    return None
+
+
+def add_phase_heading(
+    lines: list[str], start: int, end: int, phases: Sequence[str], title: str
+) -> None:
+    """Add ``### title`` to a checklist section, after the phase before it, else before the next."""
+    position = phases.index(title)
+    for earlier in reversed(phases[:position]):
+        region = phase_region(lines, start, end, earlier)
+        if region is not None:
+            insert_block(lines, trimmed_end(lines, *region), [f"### {title}"])
+            return
+    for later in phases[position + 1 :]:
+        region = phase_region(lines, start, end, later)
+        if region is not None:
+            insert_block(lines, region[0] - 1, [f"### {title}"])
+            return
+    insert_block(lines, trimmed_end(lines, start + 1, end), [f"### {title}"])
+
+
+def add_item(
+    lines: list[str], start: int, end: int, item: str, before: Sequence[str], after: Sequence[str]
+) -> None:
+    """Insert ``- [ ] item`` into ``lines[start:end]``, beside its neighbours in the process.
+
+    After the nearest earlier item of the process the file holds, else before
+    the nearest later one, else after the last checklist line, else at the end.
+    """
+    for neighbour in reversed(before):
+        at = item_line(lines[start:end], neighbour)
+        if at is not None:
+            lines.insert(item_end(lines, start + at, end), f"- [ ] {item}")
+            return
+    for neighbour in after:
+        at = item_line(lines[start:end], neighbour)
+        if at is not None:
+            lines.insert(start + at, f"- [ ] {item}")
+            return
+    boxes = [index for index in range(start, end) if CHECKBOX.match(lines[index])]
+    if boxes:
+        lines.insert(item_end(lines, boxes[-1], end), f"- [ ] {item}")
+        return
+    insert_block(lines, trimmed_end(lines, start, end), [f"- [ ] {item}"])
+
+
+def sync_checklist_lines(
+    lines: list[str], process: Process, doc: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Add each checklist item the repository's size requires and ``lines`` lack; return both.
+
+    Items go under the document's ``## checklist_section`` (added at the end
+    when the file has none), in the ``### phase`` heading of their phase
+    (added in phase order when missing). Lines are only inserted: every
+    existing line stays, in order, unchanged.
+    """
+    entries = repository_entries(process, doc["checklist"])
+    phases = {p["phase"]: p["text"] for p in repository_entries(process, "release_phases")}
+    order = list(phases.values())
+    title = doc["checklist_section"]
+    added: list[str] = []
+    for entry in entries:
+        if item_line(lines, entry["text"]) is not None:
+            continue
+        if title not in section_bodies(lines):
+            insert_block(lines, trimmed_end(lines, 0, len(lines)), [f"## {title}"])
+        start, end = section_bodies(lines)[title]
+        peers = [e["text"] for e in entries if e.get("phase") == entry.get("phase")]
+        position = peers.index(entry["text"])
+        heading = phases.get(str(entry.get("phase")))
+        if heading is not None:
+            if phase_region(lines, start, end, heading) is None:
+                add_phase_heading(lines, start, end, order, heading)
+                start, end = section_bodies(lines)[title]
+            region = phase_region(lines, start, end, heading)
+            assert region is not None
+            start, end = region
+        else:
+            start += 1
+        add_item(lines, start, end, entry["text"], peers[:position], peers[position + 1 :])
+        added.append(entry["text"])
+    return lines, added
+
+
+def sync_checklists(root: Path, process: Process) -> list[tuple[str, list[str]]]:
+    """Add to each repository checklist the items it lacks; return (file, items) per file changed.
+
+    A size change (``copier update --data project_size=large``) or a new
+    template version makes items required that a team's own checklist (such as
+    docs/production-readiness.md, never rewritten by an update) does not hold;
+    ``check --release`` would then ask for lines the file never had. A file with
+    conflict markers is left alone (``conflicted_documents`` names it).
+    """
+    project = process["project"]
+    planned: dict[Path, str] = {}
+    added: list[tuple[str, list[str]]] = []
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        if not (
+            doc.get("checklist")
+            and path.is_file()
+            and not holds_conflict(path)
+            and applies(process, doc, project["size"], project["has_ui"])
+        ):
+            continue
+        kept, endings = kept_lines(path)
+        synced, items = sync_checklist_lines(kept, process, doc)
+        if items:
+            planned[path] = joined_lines(synced, endings)
+            added.append((doc["path"], items))
+    write_files(root, planned)
+    return added
+
+
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
@@ -1386,24 +1573,72 @@ TAG = re.compile(
 """A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
 TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
+CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
+"""A checklist line, ticked or not: ``- [ ] text``."""
+READINESS = Path("docs") / "production-readiness.md"
+RELEASE_CHECKLIST = Path("docs") / "release-checklist.md"
+SYNC_COMMAND = "run `python3 tools/lifecycle.py sync`"
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 
 
+def item_line(lines: Sequence[str], item: str) -> int | None:
+    """Return the index of the line holding checklist ``item``, or None when no line does.
+
+    The one rule for where an item is: ``open_items`` reads that line's box,
+    ``missing_items`` and ``sync`` tell an item the file lacks from an open one.
+    """
+    return next((index for index, line in enumerate(lines) if item in line), None)
+
+
 def open_items(text: str, items: Sequence[str]) -> list[str]:
-    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``."""
+    """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``.
+
+    An item ``text`` lacks is open too; ``missing_items`` tells which those are.
+    """
     lines = text.splitlines()
     missing = []
     for item in items:
-        line = next((line for line in lines if item in line), None)
-        settled = line is not None and PLACEHOLDER not in line
-        if not (settled and (TICKED.match(line or "") or NOT_APPLICABLE.search(line or ""))):
+        at = item_line(lines, item)
+        line = "" if at is None else lines[at]
+        settled = at is not None and PLACEHOLDER not in line
+        if not (settled and (TICKED.match(line) or NOT_APPLICABLE.search(line))):
             missing.append(item)
     return missing
 
 
-def open_detail(items: Sequence[str]) -> str:
-    """Name the open items of a checklist, one after the other."""
-    return f"{len(items)} open: " + " / ".join(item.rstrip(".") for item in items)
+def missing_items(text: str, items: Sequence[str]) -> list[str]:
+    """Return the checklist items no line of ``text`` holds at all (not merely unticked)."""
+    lines = text.splitlines()
+    return [item for item in items if item_line(lines, item) is None]
+
+
+def open_detail(items: Sequence[str], state: str = "open") -> str:
+    """Name the open items of a checklist, one after the other ("" when there is none)."""
+    if not items:
+        return ""
+    return f"{len(items)} {state}: " + " / ".join(item.rstrip(".") for item in items)
+
+
+def missing_detail(items: Sequence[str], fix: str) -> str:
+    """Name the items a file lacks, and what adds them ("" when it lacks none)."""
+    if not items:
+        return ""
+    named = " / ".join(item.rstrip(".") for item in items)
+    return f"{len(items)} missing from your file: {named}; {fix}"
+
+
+def check_checklist(checker: Checker, process: Process, doc: Mapping[str, Any], text: str) -> None:
+    """Check that a repository checklist holds every item of the repository's size (LC107).
+
+    A size change or a new template version adds items to the process that a
+    team-owned file such as docs/production-readiness.md never received;
+    ``sync`` adds them. Outside ``--release`` this only warns (``soften``).
+    """
+    items = [entry["text"] for entry in repository_entries(process, doc["checklist"])]
+    absent = missing_items(text, items)
+    checker.add(
+        "LC107", doc["stage"], doc["path"], not absent, missing_detail(absent, SYNC_COMMAND)
+    )
 
 
 def package_version(root: Path) -> str:
@@ -1445,12 +1680,22 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     )
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
-    if checker.add("DLV11", stage, relative, record.is_file(), "file not found"):
-        items = release_gate_items(process)
+    found = record.is_file()
+    if checker.add("DLV11", stage, relative, found, "" if found else "file not found"):
+        items = release_gate_items(process, release_checklist_text(root, process))
         text = record.read_text(encoding="utf-8")
-        unticked = open_items(text, items)
+        absent = missing_items(text, items)
+        unticked = [item for item in open_items(text, items) if item not in absent]
         unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
-        checker.add("DLV12", stage, relative, not unticked, open_detail(unticked))
+        detail = "; ".join(
+            part
+            for part in (
+                open_detail(unticked),
+                missing_detail(absent, f"copy them from {RELEASE_CHECKLIST} into the record"),
+            )
+            if part
+        )
+        checker.add("DLV12", stage, relative, not (unticked or absent), detail)
     else:
         checker.add("DLV12", stage, relative, False)  # the runner records it skipped
     plan_doc = next(
@@ -1490,29 +1735,101 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
                 "Validate",
                 "docs/test-plan.md",
                 bool(rows),
-                f"no row mentions {tag}",
+                f"a row mentions {tag}" if rows else f"no row mentions {tag}",
                 start + 1,
             )
     if project["kind"] == "service":
-        path = root / "docs" / "production-readiness.md"
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        unticked = open_items(text, repository_items(process, "production_readiness"))
-        checker.add(
-            "DLV14",
-            stage,
-            "docs/production-readiness.md",
-            not unticked,
-            open_detail(unticked),
-        )
+        readiness = READINESS.as_posix()
+        path = root / READINESS
+        if not path.is_file():
+            checker.add("DLV14", stage, readiness, None, "skipped: the file does not exist")
+            return
+        # An item the file lacks is LC107's finding ("run sync"), not an unticked one.
+        text = path.read_text(encoding="utf-8")
+        items = repository_items(process, "production_readiness")
+        absent = missing_items(text, items)
+        unticked = [item for item in open_items(text, items) if item not in absent]
+        checker.add("DLV14", stage, readiness, not unticked, open_detail(unticked, "not ticked"))
 
 
-def render_release(process: Process, tag: str) -> str:
+def checklist_document(process: Process, key: str) -> Mapping[str, Any] | None:
+    """Return the repository document holding checklist ``key`` (its ``checklist``)."""
+    return next((d for d in process.get("documents", []) if d.get("checklist") == key), None)
+
+
+def release_checklist_text(root: Path, process: Process) -> str:
+    """Return docs/release-checklist.md as the team keeps it ("" when there is none)."""
+    doc = checklist_document(process, "release_checklist")
+    path = root / (doc["path"] if doc else RELEASE_CHECKLIST)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
+    """Return the team's own items of its release checklist ``text``, each with its phase.
+
+    A team item is a checkbox line of the checklist section that holds no item
+    of the process (of any size). Its phase is that of the ``### phase`` heading
+    above it; under a heading of the team's own, the phase before; above every
+    heading, the first phase. ``after`` is the item above it in its phase, so the
+    record keeps the file's order.
+    """
+    doc = checklist_document(process, "release_checklist")
+    lines = text.splitlines()
+    section = section_bodies(lines).get(doc["checklist_section"] if doc else "Items")
+    if section is None:
+        return []
+    start, end = section
+    phases = repository_entries(process, "release_phases")
+    by_title = {phase["text"]: phase["phase"] for phase in phases}
+    known = [item["text"] for item in process.get("release_checklist", [])]
+    marks = {index: title for index, level, title in headings(lines) if level == 3}
+    phase = phases[0]["phase"] if phases else ""
+    above = ""
+    found: list[dict[str, Any]] = []
+    for index in range(start + 1, end):
+        if index in marks:
+            if marks[index] in by_title and by_title[marks[index]] != phase:
+                phase, above = by_title[marks[index]], ""
+            continue
+        box = CHECKBOX.match(lines[index])
+        if box is None:
+            continue
+        process_item = next((item for item in known if item in lines[index]), None)
+        if process_item is None:
+            found.append({"text": box["text"].rstrip(), "phase": phase, "after": above})
+        above = process_item or box["text"].rstrip()
+    return found
+
+
+def release_entries(process: Process, checklist: str = "") -> list[dict[str, Any]]:
+    """Return the release checklist's items: the process's, and the team's own in ``checklist``.
+
+    ``checklist`` is the text of docs/release-checklist.md: the items a team
+    added there (``team_release_items``) join their phase, after the item they
+    follow in the file, so every new release record carries them.
+    """
+    entries = [dict(item) for item in repository_entries(process, "release_checklist")]
+    for item in team_release_items(process, checklist) if checklist else []:
+        texts = [entry["text"] for entry in entries]
+        peers = [i for i, entry in enumerate(entries) if entry.get("phase") == item["phase"]]
+        if not item["after"]:
+            at = peers[0] if peers else len(entries)  # first in its phase
+        elif item["after"] in texts:
+            at = texts.index(item["after"]) + 1
+        else:  # after an item of another size: last in its phase
+            at = peers[-1] + 1 if peers else len(entries)
+        entries.insert(at, {"text": item["text"], "phase": item["phase"], "team": True})
+    return entries
+
+
+def render_release(process: Process, tag: str, checklist: str = "") -> str:
     """Return the release record: this size's release checklist by phase, and its sign-off.
 
     The record is where a release's items are ticked, in a pull request, and
-    what ``check --release`` reads; the release issue only links it.
+    what ``check --release`` reads; the release issue only links it. The
+    team's own items of ``checklist`` (docs/release-checklist.md) are in it too.
     """
-    items = repository_entries(process, "release_checklist")
+    items = release_entries(process, checklist)
     lines = [
         "---",
         f"release: {tag}",
@@ -1560,16 +1877,17 @@ def gated_phases(process: Process) -> set[str]:
     return {phase["phase"] for phase in process.get("release_phases", []) if phase.get("gate")}
 
 
-def release_gate_items(process: Process) -> list[str]:
+def release_gate_items(process: Process, checklist: str = "") -> list[str]:
     """Return the release-checklist items ``check --release`` requires: the gated phases'.
 
     Items of later phases (publish, deploy, verify) happen after the tag, so a
     release cannot wait for them; process data without phases gates every item.
+    The team's own items in ``checklist`` (docs/release-checklist.md) count too.
     """
     gate = gated_phases(process)
     return [
         item["text"]
-        for item in repository_entries(process, "release_checklist")
+        for item in release_entries(process, checklist)
         if not gate or item.get("phase") in gate
     ]
 
@@ -1592,7 +1910,23 @@ def run_release(root: Path, tag: str) -> int:
     path = root / RELEASES_FOLDER / f"{tag}.md"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} exists already; it is the team's record.")
-    write_files(root, {path: render_release(process, tag)})
+    checklist = release_checklist_text(root, process)
+    marker = next(
+        (
+            n
+            for n, line in enumerate(checklist.splitlines(), 1)
+            if line.startswith(CONFLICT_MARKERS)
+        ),
+        0,
+    )
+    if marker:  # the team's own items would come from both sides of a merge
+        raise TeamFileError(
+            RELEASE_CHECKLIST.as_posix(),
+            marker,
+            "holds conflict markers, so its items are not settled",
+            "resolve them, then run the release command again",
+        )
+    write_files(root, {path: render_release(process, tag, checklist)})
     print(f"Created {path.relative_to(root).as_posix()}: tick each item or mark it N/A: reason.")
     return 0
 
@@ -2400,6 +2734,7 @@ def run_sync(root: Path) -> int:
     conflicted = conflicted_documents(root, process)
     created = create_missing_documents(root, process)
     added = sync(root, process)
+    items = sync_checklists(root, process)
     for path in conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -2411,8 +2746,16 @@ def run_sync(root: Path) -> int:
         print(f"  updated {INDEX_FILE.as_posix()}")
     for file, title in added:
         print(f"  added '## {title}' to {file}")
+    for file, texts in items:
+        print(f"  added {len(texts)} item(s) to {file}:")
+        for text in texts:
+            print(f"    - [ ] {text}")
+    count = sum(len(texts) for _, texts in items)
     made = f"created {len(created)} document(s), " if created else ""
-    done = f"sync: {made}added {len(added)} section(s)" if made or added else "sync: nothing to add"
+    what = [f"{len(added)} section(s)"] if added or not count else []
+    what += [f"{count} item(s)"] if count else []
+    done = f"sync: {made}added {' and '.join(what)}" if made or added or count else ""
+    done = done or "sync: nothing to add"
     left = f"; skipped {len(conflicted)} document(s) with conflict markers" if conflicted else ""
     print(f"{done}{left}.")
     return 0
