@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import KINDS, ROOT, SIZES, editable_copy, run
+from .extension_modules import process
 from .test_lifecycle_tool import tool, work_extension
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
@@ -414,7 +415,7 @@ def test_a_small_plan_logs_its_runs_and_has_its_cadence_checked(repo: Path, monk
 
 
 def test_the_workflow_and_the_check_read_one_cadence() -> None:
-    items = work_extension._process_module().load_process()["test_plan_cadence"]
+    items = process.load_process()["test_plan_cadence"]
     workflow = (TEMPLATE / ".github" / "workflows" / "test-plan.yml.jinja").read_text()
     assert 'project_items("test_plan_cadence") | last' in workflow
     assert "python3 tools/lifecycle.py check --only VAL07 --format json" in workflow
