@@ -41,6 +41,7 @@ import datetime
 import json
 import os
 import re
+import string
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -72,7 +73,6 @@ RUBRIC_FLAGS = {
 }
 OWNER = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?")
 FOLDER = re.compile(r"^(?P<number>[0-9]{4})-(?P<slug>[a-z0-9-]+)$")
-FRONT_MATTER_LINE = re.compile(r"^(?P<key>[a-z_]+):(?: (?P<value>.*))?$")
 
 Process = Mapping[str, Any]
 """The contents of ``.lifecycle/process.json`` (see ``extensions/process.yml``)."""
@@ -352,37 +352,585 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
     return "\n".join([*lines, "---"]) + "\n"
 
 
-def _scalar(text: str) -> str:
-    """Read a front matter value: JSON-style double quotes (as written here) or plain."""
-    text = text.strip()
-    if text.startswith('"'):
-        value = json.loads(text)
-        return str(value)
-    return text.strip("'")
+# Front matter is read as YAML really is, with the standard library only: the tool
+# runs under a bare python3 in pre-commit, CI, the workflows, the docs build and the
+# after-update migration, where PyYAML may be missing. The reader accepts a
+# well-defined subset of YAML and gives exactly PyYAML's ``yaml.safe_load`` answer
+# (YAML 1.1 types, as PyYAML resolves them) on everything it accepts; anything else
+# is refused with one line naming the line (tests/test_front_matter.py proves both
+# over a corpus). The subset: a block mapping of keys at the start of the line;
+# values that are plain scalars (with `` # comments``), single- or double-quoted
+# scalars on one line (every PyYAML escape), block scalars (``|`` and ``>`` with
+# chomping and indentation indicators), and sequences of such scalars, in block
+# (``- item``) or flow (``[a, b]``) style. Not read: nested mappings, multi-line
+# plain or quoted scalars, anchors, aliases, tags, flow mappings, tabs outside quotes,
+# block scalars and comments (PyYAML refuses most of those too).
+NOT_PRINTABLE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters PyYAML refuses, and the line breaks only YAML sees (NEL, U+2028, U+2029)."""
+MARKDOWN_LINE = re.compile(r"\r\n|\r|\n")
+"""Line endings as CommonMark (markdown-it) splits a document: CRLF, CR or LF."""
+INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
+"""Characters that cannot start a plain YAML scalar (``-?:`` can, before a non-space)."""
+BLOCK_HEADER = re.compile(r"[|>](?P<a>[+-]?)(?P<digit>[1-9]?)(?P<b>[+-]?)(?: +(?:#.*)?)?$")
+AFTER_VALUE = re.compile(r" *(?:#.*)?$")
+ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+"""The one-character escapes of a double-quoted YAML scalar, as PyYAML reads them."""
+ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+YAML_BOOL = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+RESOLVE_BOOL = re.compile(
+    r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+)
+RESOLVE_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+RESOLVE_INT = re.compile(
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+)
+RESOLVE_NULL = re.compile(r"~|null|Null|NULL")
+RESOLVE_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RESOLVE_TIMESTAMP = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9][0-9]?)-(?P<day>[0-9][0-9]?)"
+    r"(?:[Tt]|[ \t]+)(?P<hour>[0-9][0-9]?):(?P<minute>[0-9][0-9]):(?P<second>[0-9][0-9])"
+    r"(?:\.(?P<fraction>[0-9]*))?"
+    r"(?:[ \t]*(?P<tz>Z|(?P<sign>[-+])(?P<tzh>[0-9][0-9]?)(?::(?P<tzm>[0-9][0-9]))?))?"
+)
+"""PyYAML's implicit types (YAML 1.1), tried in its order: bool, float, int, null, timestamp."""
+QUOTE_IT = 'quote the value ("...") or write it as `key: value` on one line'
+ONE_VALUE = 'make each item one word or quoted text, e.g. [a.md, "b c.md"] or `- "b: c.md"`'
 
 
-def read_front_matter(text: str) -> dict[str, str | list[str]]:
-    """Parse the front matter ``front_matter`` writes: ``key: value`` and ``- item`` lines.
+class _Refusal(Exception):
+    """YAML outside the subset this reader takes: the content line, the problem, the fix."""
 
-    Enough YAML for the documents this tool makes and for hand edits that keep
-    their shape; anything else gives an empty mapping rather than a crash.
+    def __init__(self, index: int, problem: str, fix: str = QUOTE_IT) -> None:
+        """Keep the parts, for ``TeamFileError``."""
+        super().__init__(problem)
+        self.index, self.problem, self.fix = index, problem, fix
+
+
+def resolve_plain(text: str, index: int) -> Any:
+    """Return what PyYAML's safe loader makes of a plain (unquoted) scalar."""
+    if not text:
+        return None
+    first = text[0]
+    try:
+        if first in "yYnNtTfFoO" and RESOLVE_BOOL.fullmatch(text):
+            return YAML_BOOL[text.lower()]
+        if first in "-+0123456789." and RESOLVE_FLOAT.fullmatch(text):
+            return yaml_float(text)
+        if first in "-+0123456789" and RESOLVE_INT.fullmatch(text):
+            return yaml_int(text)
+        if first in "~nN" and RESOLVE_NULL.fullmatch(text):
+            return None
+        if RESOLVE_DATE.fullmatch(text):
+            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        stamp = RESOLVE_TIMESTAMP.fullmatch(text) if first in "0123456789" else None
+        if stamp:
+            return yaml_timestamp(stamp)
+    except (ValueError, OverflowError) as problem:
+        raise _Refusal(index, f"{text!r} is not a valid number or date ({problem})") from None
+    if text in ("<<", "="):
+        raise _Refusal(index, f"{text!r} is a YAML merge or value indicator")
+    return text
+
+
+def yaml_int(text: str) -> int:
+    """Read an integer as PyYAML does: sign, ``0b``, ``0x``, leading-0 octal, base 60, ``_``."""
+    value = text.replace("_", "")
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == "0":
+        return 0
+    if value.startswith("0b"):
+        return sign * int(value[2:], 2)
+    if value.startswith("0x"):
+        return sign * int(value[2:], 16)
+    if value[0] == "0":
+        return sign * int(value, 8)
+    total = 0
+    for part in value.split(":"):
+        total = total * 60 + int(part)
+    return sign * total
+
+
+def yaml_float(text: str) -> float:
+    """Read a float as PyYAML does: ``.inf``, ``.nan``, base 60, ``_``."""
+    value = text.replace("_", "").lower()
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == ".inf":
+        return sign * float("inf")
+    if value == ".nan":
+        return float("nan")
+    total = 0.0
+    for part in value.split(":"):
+        total = total * 60 + float(part)
+    return sign * total
+
+
+def yaml_timestamp(stamp: re.Match[str]) -> datetime.datetime:
+    """Read a date and time as PyYAML does: naive without a zone, else a fixed offset."""
+    fraction = int((stamp["fraction"] or "")[:6].ljust(6, "0"))
+    zone: datetime.tzinfo | None = None
+    if stamp["sign"]:
+        delta = datetime.timedelta(hours=int(stamp["tzh"]), minutes=int(stamp["tzm"] or 0))
+        zone = datetime.timezone(-delta if stamp["sign"] == "-" else delta)
+    elif stamp["tz"]:
+        zone = datetime.UTC
+    year, month, day, hour, minute, second = (
+        int(stamp[name]) for name in ("year", "month", "day", "hour", "minute", "second")
+    )
+    return datetime.datetime(year, month, day, hour, minute, second, fraction, tzinfo=zone)
+
+
+def scan_plain(line: str, start: int, index: int, flow: bool) -> tuple[str, int]:
+    """Scan a plain scalar on one line from ``start``; return its text and where it ends.
+
+    As PyYAML does: it ends before `` #``, before ``:`` and a space (or the line's
+    end) and, in a flow sequence, before ``,[]{}`` too; spaces inside are kept.
     """
-    lines = text.splitlines()
-    if not lines or lines[0] != "---" or "---" not in lines[1:]:
-        return {}
-    found: dict[str, str | list[str]] = {}
-    key = ""
-    for line in lines[1 : lines.index("---", 1)]:
-        item = line.strip()
-        if item.startswith("- ") and isinstance(found.get(key), list):
-            found[key].append(_scalar(item[2:]))  # type: ignore[union-attr]
+    stops = " ,[]{}" if flow else " "
+    end = position = start
+    while position < len(line):
+        char = line[position]
+        if char == "\t":
+            raise _Refusal(index, "a tab outside quotes", "use spaces, or quote the value")
+        if char == ":" and (position + 1 == len(line) or line[position + 1] in stops):
+            break
+        if flow and char in ",?[]{}":
+            break
+        if char == " ":
+            if position + 1 < len(line) and line[position + 1] == "#":
+                break
+        else:
+            end = position + 1
+        position += 1
+    return line[start:end], end
+
+
+def scan_quoted(line: str, start: int, index: int) -> tuple[str, int]:
+    """Scan a single- or double-quoted scalar that ends on its line; return it and its end."""
+    quote = line[start]
+    chunks: list[str] = []
+    position = start + 1
+    while position < len(line):
+        char = line[position]
+        if char == quote:
+            if quote == "'" and line.startswith("''", position):
+                chunks.append("'")
+                position += 2
+                continue
+            return "".join(chunks), position + 1
+        if char == "\\" and quote == '"':
+            position = _escape(line, position, index, chunks)
             continue
-        match = FRONT_MATTER_LINE.match(line)
-        if match is None:
+        chunks.append(char)
+        position += 1
+    raise _Refusal(index, "a quoted value that does not end on its line", "close the quote")
+
+
+def _escape(line: str, position: int, index: int, chunks: list[str]) -> int:
+    """Read the escape at ``line[position]`` (a backslash); return the position after it."""
+    code = line[position + 1 : position + 2]
+    if code in ESCAPES:
+        chunks.append(ESCAPES[code])
+        return position + 2
+    digits = ESCAPE_DIGITS.get(code, 0)
+    hexadecimal = line[position + 2 : position + 2 + digits]
+    if digits and len(hexadecimal) == digits and all(c in string.hexdigits for c in hexadecimal):
+        number = int(hexadecimal, 16)
+        if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            chunks.append(chr(number))
+            return position + 2 + digits
+    shown = line[position : position + 2 + digits]
+    fix = 'use a YAML escape such as \\" or \\x41, or single quotes'
+    if not code:
+        fix = "write the value on one line"
+    raise _Refusal(index, f"unknown escape {shown!r} in a double-quoted value", fix)
+
+
+def scan_scalar(line: str, start: int, index: int, flow: bool) -> tuple[Any, int]:
+    """Read one scalar (quoted or plain) from ``start``; return its value and its end."""
+    if line[start] in "'\"":
+        return scan_quoted(line, start, index)
+    rest = line[start + 1 : start + 2]
+    can_start = line[start] not in INDICATORS or (
+        line[start] in "-?:" and rest not in ("", " ") and not (flow and rest in ",[]{}")
+    )
+    if flow and line[start] in "-?:":
+        can_start = False
+    if not can_start:
+        shown = line[start]
+        raise _Refusal(index, f"a value starting with {shown!r} (a YAML indicator)")
+    text, end = scan_plain(line, start, index, flow)
+    return resolve_plain(text, index), end
+
+
+def _spaces(line: str, position: int) -> int:
+    """Skip spaces (never tabs: YAML does not separate tokens with them here)."""
+    while position < len(line) and line[position] == " ":
+        position += 1
+    return position
+
+
+def _end_of_value(line: str, position: int, index: int) -> None:
+    """Refuse anything but spaces and a comment after a value."""
+    if not AFTER_VALUE.match(line, position):
+        raise _Refusal(index, f"unexpected {line[position:].strip()!r} after the value")
+
+
+def flow_sequence(line: str, start: int, index: int) -> list[Any]:
+    """Read ``[a, 'b', "c"]`` (scalars only, on one line) as PyYAML does."""
+    items: list[Any] = []
+    position = _spaces(line, start + 1)
+    while True:
+        if position >= len(line):
+            raise _Refusal(index, "a [list] that does not end on its line", "close it with ]")
+        if line[position] == "]":
+            _end_of_value(line, position + 1, index)
+            return items
+        if line[position] in ",[{#":
+            raise _Refusal(index, "a [list] holding an empty, nested or commented item", ONE_VALUE)
+        value, position = scan_scalar(line, position, index, flow=True)
+        items.append(value)
+        position = _spaces(line, position)
+        if line[position : position + 1] == ",":
+            position = _spaces(line, position + 1)
+        elif line[position : position + 1] != "]":
+            raise _Refusal(index, "a [list] item that is not followed by , or ]", ONE_VALUE)
+
+
+def block_scalar(header: re.Match[str], text: str, start: int) -> tuple[str, int]:
+    """Read a ``|`` or ``>`` block scalar's body from ``text[start:]`` as PyYAML does.
+
+    A port of PyYAML's scanner (indentation, folding, chomping), so ``|-`` and
+    ``>+`` read exactly as the docs build reads them. Returns the value and the
+    position where the body ends.
+    """
+    folded = header.group(0)[0] == ">"
+    sign = header["a"] or header["b"]
+    chomping = {"+": True, "-": False}.get(sign)
+    position = start
+    column = 0
+
+    def breaks(indent: int) -> list[str]:
+        nonlocal position, column
+        found: list[str] = []
+        while column < indent and text[position : position + 1] == " ":
+            position, column = position + 1, column + 1
+        while text[position : position + 1] == "\n":
+            found.append("\n")
+            position, column = position + 1, 0
+            while column < indent and text[position : position + 1] == " ":
+                position, column = position + 1, column + 1
+        return found
+
+    if header["digit"]:
+        indent = int(header["digit"])
+        leading = breaks(indent)
+    else:
+        leading, deepest = [], 0
+        while text[position : position + 1] in (" ", "\n") and position < len(text):
+            if text[position] == "\n":
+                leading.append("\n")
+                position, column = position + 1, 0
+            else:
+                position, column = position + 1, column + 1
+                deepest = max(deepest, column)
+        indent = max(1, deepest)
+    chunks: list[str] = []
+    line_break = ""
+    while column == indent and position < len(text):
+        chunks.extend(leading)
+        leading_non_space = text[position] not in " \t"
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        chunks.append(text[position:end])
+        position, column = end, column + end - position
+        line_break = "\n" if position < len(text) else ""
+        if line_break:
+            position, column = position + 1, 0
+        leading = breaks(indent)
+        if column == indent and position < len(text):
+            if folded and line_break == "\n" and leading_non_space and text[position] not in " \t":
+                if not leading:
+                    chunks.append(" ")
+            else:
+                chunks.append(line_break)
+        else:
+            break
+    if chomping is not False:
+        chunks.append(line_break)
+    if chomping is True:
+        chunks.extend(leading)
+    return "".join(chunks), position
+
+
+def _blank(line: str) -> bool:
+    """Tell a line PyYAML skips between tokens: spaces, then nothing or a comment."""
+    return AFTER_VALUE.fullmatch(line) is not None
+
+
+def _key(line: str, index: int) -> tuple[Any, int]:
+    """Read the key of a ``key: value`` line; return it and the position after the colon."""
+    if line[0] in "'\"":
+        key, position = scan_quoted(line, 0, index)
+    else:
+        if line[0] in INDICATORS and not (line[0] in "-?:" and line[1:2] not in ("", " ")):
+            raise _Refusal(index, f"a line starting with {line[0]!r}", "write `key: value`")
+        text, position = scan_plain(line, 0, index, flow=False)
+        key = resolve_plain(text, index)
+    position = _spaces(line, position)
+    if line[position : position + 1] != ":" or line[position + 1 : position + 2] not in ("", " "):
+        raise _Refusal(index, "a line without `key: value`", "write `key: value`, or remove it")
+    return key, position + 1
+
+
+def _sequence(lines: Sequence[str], start: int) -> tuple[list[Any], int]:
+    """Read the ``- item`` lines from ``start``; return the items and the next line."""
+    items: list[Any] = []
+    column = len(lines[start]) - len(lines[start].lstrip(" "))
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if _blank(line):
+            index += 1
             continue
-        key, value = match["key"], (match["value"] or "").strip()
-        found[key] = [] if value in ("", "[]") else _scalar(value)
-    return found
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0 and not (column == 0 and re.match(r"-( |$)", line)):
+            break
+        if indent != column or not re.match(r"-( |$)", line[indent:]):
+            raise _Refusal(
+                index, "a list item indented unlike the first", "indent every `- item` alike"
+            )
+        position = _spaces(line, indent + 1)
+        if AFTER_VALUE.fullmatch(line, position):
+            items.append(None)
+        else:
+            if line[position] in "[{|>" or re.match(r"[-?:](?: |$)", line[position:]):
+                raise _Refusal(index, "a list item that is not a single value", ONE_VALUE)
+            value, position = scan_scalar(line, position, index, flow=False)
+            if line[_spaces(line, position) : _spaces(line, position) + 1] == ":":
+                raise _Refusal(
+                    index, "a list item holding `key: value` (a nested mapping)", ONE_VALUE
+                )
+            _end_of_value(line, position, index)
+            items.append(value)
+        index += 1
+        if index < len(lines) and not _blank(lines[index]):
+            deeper = len(lines[index]) - len(lines[index].lstrip(" "))
+            if deeper > column and not lines[index].lstrip(" ").startswith("- "):
+                raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
+    return items, index
+
+
+def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
+    """Read front matter lines as ``yaml.safe_load`` does; return the mapping and each key's line.
+
+    Raises ``_Refusal`` (with the content line) for YAML outside the subset, for
+    YAML that PyYAML itself refuses, and for a key given twice (PyYAML keeps
+    the last one silently).
+    """
+    text = "\n".join(lines)
+    bad = NOT_PRINTABLE.search(text)
+    if bad:
+        index = text.count("\n", 0, bad.start())
+        raise _Refusal(
+            index,
+            f"holds the character U+{ord(bad[0]):04X}, which YAML refuses or reads as a line break",
+            "remove it, or write it as an escape (\\u2028) in double quotes",
+        )
+    found: dict[Any, Any] = {}
+    where: dict[Any, int] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _blank(line):
+            index += 1
+            continue
+        if line[0] in " \t" or line.startswith(("---", "...")):
+            problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
+            fix = "start each key at the beginning of the line; quote multi-line values"
+            raise _Refusal(index, f"{problem} outside a list or a | block", fix)
+        key, position = _key(line, index)
+        if key in found:
+            raise _Refusal(
+                index,
+                f"key {key!r} given twice (also on the line {where[key] + 1} of the front matter)",
+                "keep one of them",
+            )
+        where[key] = index
+        position = _spaces(line, position)
+        rest = line[position:]
+        index += 1
+        header = BLOCK_HEADER.match(rest)
+        if AFTER_VALUE.fullmatch(rest):
+            upcoming = next((n for n in range(index, len(lines)) if not _blank(lines[n])), None)
+            following = lines[upcoming] if upcoming is not None else ""
+            if re.match(r" *-( |$)", following):
+                found[key], index = _sequence(lines, upcoming)  # type: ignore[arg-type]
+                continue
+            if following[:1] in (" ", "\t"):
+                raise _Refusal(
+                    upcoming or index,
+                    "an indented line under a key: a nested mapping or a continued value",
+                    "put the value on the key's line (quote it), or make it a `- item` list",
+                )
+            found[key] = None
+        elif header:
+            start = sum(len(line) + 1 for line in lines[:index])
+            value, end = block_scalar(header, text, start)
+            found[key] = value
+            index = text.count("\n", 0, end) if end < len(text) else len(lines)
+        elif rest.startswith("["):
+            found[key] = flow_sequence(line, position, index - 1)
+        elif rest.startswith("{"):
+            raise _Refusal(index - 1, "a {mapping} value", "write the value as text or a list")
+        else:
+            value, end = scan_scalar(line, position, index - 1, flow=False)
+            if line[_spaces(line, end) : _spaces(line, end) + 1] == ":":
+                raise _Refusal(index - 1, "a second `: ` in the value", QUOTE_IT)
+            _end_of_value(line, end, index - 1)
+            found[key] = value
+            if index < len(lines) and lines[index][:1] in (" ", "\t") and not _blank(lines[index]):
+                raise _Refusal(index, "a value continued on the next line", QUOTE_IT)
+    return found, where
+
+
+def front_matter_lines(text: str) -> tuple[list[str], bool] | None:
+    """Return the lines between a document's front matter markers, and whether it is closed.
+
+    Front matter is delimited as the docs build (myst-parser) and mdformat (with
+    mdformat-frontmatter) both find it, through mdit-py-plugins' front matter rule:
+    the document's very first line is three or more ``-``; the block ends at the
+    first later line that is at least as many ``-`` (after at most three spaces,
+    with only spaces or tabs after them) or that is ``...`` at the start of the line
+    (spaces or tabs after it). Lines end as CommonMark ends them (CRLF, CR or
+    LF). A leading byte order mark is skipped, as Sphinx reads sources
+    (``utf-8-sig``). ``None``: the document has no front matter. Not closed: the
+    docs build reads the whole document as Markdown, which is never what a team meant.
+    """
+    text = text.removeprefix("\ufeff")
+    if not text.startswith("---"):
+        return None
+    lines = MARKDOWN_LINE.split(text)
+    opener = len(lines[0]) - len(lines[0].lstrip("-"))
+    for number, line in enumerate(lines[1:], start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if indent <= 3 and stripped.startswith("-" * opener) and not stripped.strip("-\t "):
+            return lines[:number], True
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            return lines[:number], True
+    return lines, False
+
+
+TEXT_KEYS = ("title", "size", "status", "owner")
+"""Front matter keys the tool reads as text: a number, a date or nothing there is a mistake."""
+
+
+def yaml_front_matter(text: str, path: str = "<text>") -> tuple[dict[Any, Any], dict[Any, int]]:
+    """Return a document's front matter exactly as ``yaml.safe_load`` reads it, and each key's line.
+
+    ``{}`` when the document has none (or its front matter holds only comments).
+    Refused with ``TeamFileError`` naming the line: front matter that is never
+    closed, and YAML outside the subset ``parse_yaml`` reads.
+    """
+    found = front_matter_lines(text)
+    if found is None:
+        return {}, {}
+    lines, closed = found
+    if not closed:
+        raise TeamFileError(
+            path,
+            1,
+            "front matter opened by the --- on this line is never closed",
+            "end it with a line of --- after its last key",
+        )
+    if lines[0].strip("-").strip(" \t"):
+        raise TeamFileError(
+            path, 1, "text after the --- that opens the front matter", "move it to a line below"
+        )
+    try:
+        matter, where = parse_yaml(lines[1:])
+    except _Refusal as refusal:
+        raise TeamFileError(
+            path, refusal.index + 2, f"front matter: {refusal.problem}", refusal.fix
+        ) from None
+    return matter, {key: line + 2 for key, line in where.items()}
+
+
+def read_front_matter(text: str, path: str = "<text>") -> dict[Any, Any]:
+    """Return a document's front matter as YAML reads it, each value the tool uses checked.
+
+    ``title: 2026`` or ``title:`` is refused in one line (PyYAML reads a number
+    and nothing); ``size: small  # was medium`` reads ``small``.
+    """
+    matter, where = yaml_front_matter(text, path)
+    for key, value in matter.items():
+        problem = value_problem(key, value)
+        if problem:
+            problem_text, fix = problem
+            raise TeamFileError(path, where[key], problem_text, fix)
+    return matter
+
+
+def value_problem(key: Any, value: Any) -> tuple[str, str] | None:
+    """Return what is wrong with a front matter value the tool reads, and the fix, or ``None``."""
+    if key in TEXT_KEYS and not isinstance(value, str):
+        shown = "nothing" if value is None else f"{yaml_kind(value)} {value!r}"
+        return f"{key} must be text, not {shown}", f'quote it: {key}: "..."'
+    if key == "created" and not isinstance(value, str | datetime.date):
+        return f"created must be a date, not {yaml_kind(value)}", "write it as created: YYYY-MM-DD"
+    if key == "created" and isinstance(value, datetime.datetime):
+        return "created must be a date without a time", "write it as created: YYYY-MM-DD"
+    if key == "ui" and not isinstance(value, bool | str):
+        return f"ui must be true or false, not {yaml_kind(value)}", "write ui: true or ui: false"
+    if key == "links" and not (
+        value is None or (isinstance(value, list) and all(isinstance(i, str) for i in value))
+    ):
+        return "links must be a list of file names", "write one `- name.md` line per link"
+    return None
+
+
+def yaml_kind(value: Any) -> str:
+    """Name the YAML type PyYAML gave a value, for a one-line message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
 
 
 # ------------------------------------------------------------------ rendering
