@@ -197,21 +197,121 @@ class Entry:
 
 
 # ------------------------------------------------------------------ process data
+PROCESS_SCHEMA = 1
+"""The version of ``.lifecycle/process.json``'s layout this tool reads.
+
+``extensions/work.py`` writes it into the file. Raise it when the tool needs
+something older files lack; a newer file is read as far as it has what this
+tool needs (extra keys are ignored), else refused in one line naming both versions.
+"""
+RESTORE_PROCESS = (
+    f"restore it with `git checkout -- {PROCESS_FILE.as_posix()}`; `copier update` rewrites it"
+)
+_SECTION = {"title": str, "min_size": str, "text": str}
+_DUTY = {"text": str, "stage": str, "min_size": str, "who": str, "when": str, "done": str}
+PROCESS_SHAPE: dict[str, Any] = {
+    "project": {"kind": str, "owner": str, "size": str, "has_ui": bool},
+    "sizes": [str],
+    "ratings": {},
+    "statuses": [{"name": str}],
+    "front_matter": [str],
+    "kit": [{**_DUTY, "file": str, "sections": [_SECTION]}],
+}
+"""What the tool reads from process.json: each key's type, items' keys for lists."""
+OPTIONAL_SHAPE: dict[str, Any] = {
+    "documents": [{"path": str, "stage": str, "min_size": str, "sections": [_SECTION]}],
+    "duties": [_DUTY],
+    "release_checklist": [{"text": str, "min_size": str}],
+    "release_sign_off": [{"text": str, "min_size": str}],
+    "production_readiness": [{"text": str, "min_size": str}],
+    "release_phases": [{"phase": str, "text": str, "min_size": str}],
+    "test_plan_cadence": [{"text": str, "min_size": str, "months": int}],
+}
+"""Lists the tool reads when process.json has them (older files lack some)."""
+
+
+def shape_problem(value: Any, shape: Any, where: str) -> str:
+    """Say where ``value`` lacks what ``shape`` asks (a type, keys, or list items), or ``""``."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where} is not an object"
+        for key, inner in shape.items():
+            if key not in value:
+                return f"{where} has no {key!r}"
+            problem = shape_problem(value[key], inner, f"{where}.{key}")
+            if problem:
+                return problem
+        return ""
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        for number, item in enumerate(value):
+            problem = shape_problem(item, shape[0], f"{where}[{number}]")
+            if problem:
+                return problem
+        return ""
+    return "" if isinstance(value, shape) else f"{where} is not {shape.__name__}"
+
+
+def process_problem(data: Any) -> str:
+    """Say what this tool needs that process data lacks, or ``""`` when it can read it."""
+    problem = shape_problem(data, PROCESS_SHAPE, "process")
+    if problem:
+        return problem
+    optional = {key: shape for key, shape in OPTIONAL_SHAPE.items() if key in data}
+    problem = shape_problem(data, optional, "process")
+    if problem:
+        return problem
+    if data["project"]["size"] not in data["sizes"]:
+        return f"the project's size {data['project']['size']!r} is not one of its sizes"
+    if not data["statuses"]:
+        return "process.statuses is empty"
+    return ""
+
+
 def load_process(root: Path) -> dict[str, Any]:
-    """Read the process data copier rendered into this repository."""
+    """Read the process data copier rendered into this repository, or refuse it in one line.
+
+    Invalid JSON, or a file that lacks what this tool reads, is a ``TeamFileError``;
+    a file written for a newer schema names both versions and how to catch up.
+    """
     path = root / PROCESS_FILE
     if not path.is_file():
         raise UsageError(
             f"{PROCESS_FILE} not found under {root}: give the repository root with --root, "
             "or bring the repository up to date with `copier update`."
         )
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    shown = PROCESS_FILE.as_posix()
+    try:
+        data = json.loads(read_text(path, root))
+    except json.JSONDecodeError as broken:
+        raise TeamFileError(
+            shown, broken.lineno, f"is not valid JSON ({broken.msg})", RESTORE_PROCESS
+        ) from None
+    schema = data.get("schema", 1) if isinstance(data, dict) else None
+    problem = process_problem(data)
+    if problem and isinstance(schema, int) and schema > PROCESS_SCHEMA:
+        raise TeamFileError(
+            shown,
+            1,
+            f"written for process schema {schema}, this tool reads {PROCESS_SCHEMA} ({problem})",
+            "run `copier update` to bring tools/lifecycle.py up to date with it",
+        )
+    if problem:
+        raise TeamFileError(shown, 1, f"cannot be read: {problem}", RESTORE_PROCESS)
+    result: dict[str, Any] = data
+    return result
 
 
 def size_at_least(process: Process, size: str, minimum: str) -> bool:
-    """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets."""
+    """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets.
+
+    A ``minimum`` this tool does not know (a newer process's size) is met by no
+    size: the item is for a process this tool cannot run yet.
+    """
     sizes: list[str] = process["sizes"]
+    if size not in sizes or minimum not in sizes:
+        return False
     return sizes.index(size) >= sizes.index(minimum)
 
 
@@ -343,6 +443,8 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
     }
     lines = ["---"]
     for name in process["front_matter"]:
+        if name not in values:
+            continue  # a key a newer process adds: this tool has no value for it
         value = values[name]
         if isinstance(value, str):
             lines.append(f"{name}: {value}")
@@ -562,12 +664,17 @@ def _escape(line: str, position: int, index: int, chunks: list[str]) -> int:
         return position + 2
     digits = ESCAPE_DIGITS.get(code, 0)
     hexadecimal = line[position + 2 : position + 2 + digits]
+    shown = line[position : position + 2 + digits]
     if digits and len(hexadecimal) == digits and all(c in string.hexdigits for c in hexadecimal):
         number = int(hexadecimal, 16)
         if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
             chunks.append(chr(number))
             return position + 2 + digits
-    shown = line[position : position + 2 + digits]
+        raise _Refusal(
+            index,
+            f"escape {shown!r} is no character (a surrogate half, or beyond U+10FFFF)",
+            "write the character itself, or \\U0001F600 for one beyond U+FFFF",
+        )
     fix = 'use a YAML escape such as \\" or \\x41, or single quotes'
     if not code:
         fix = "write the value on one line"
@@ -773,6 +880,8 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
         if _blank(line):
             index += 1
             continue
+        if line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")):
+            raise _Refusal(index, "a merge conflict marker", "resolve the conflict first")
         if line[0] in " \t" or line.startswith(("---", "...")):
             problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
             fix = "start each key at the beginning of the line; quote multi-line values"
@@ -781,7 +890,7 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
         if key in found:
             raise _Refusal(
                 index,
-                f"key {key!r} given twice (also on the line {where[key] + 1} of the front matter)",
+                f"key {key!r} given twice (first on line {where[key] + 2})",
                 "keep one of them",
             )
         where[key] = index
@@ -807,6 +916,12 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
             value, end = block_scalar(header, text, start)
             found[key] = value
             index = text.count("\n", 0, end) if end < len(text) else len(lines)
+        elif rest.startswith(("|", ">")):
+            raise _Refusal(
+                index - 1,
+                f"a block header YAML does not read ({rest.strip()!r})",
+                "write | or > (with - or + and one digit 1-9 if needed), the text below it",
+            )
         elif rest.startswith("["):
             found[key] = flow_sequence(line, position, index - 1)
         elif rest.startswith("{"):
@@ -848,6 +963,60 @@ def front_matter_lines(text: str) -> tuple[list[str], bool] | None:
         if line.startswith("...") and not line[3:].strip(" \t"):
             return lines[:number], True
     return lines, False
+
+
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """Name a file as messages do: from the repository root (below ``docs/`` without one)."""
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    parts = path.parts
+    if "docs" in parts:
+        start = len(parts) - 1 - parts[::-1].index("docs")
+        return Path(*parts[start:]).as_posix()
+    return path.as_posix()
+
+
+def read_text(path: Path, root: Path | None = None) -> str:
+    """Return a team file's text as written (line endings kept), or refuse it in one line.
+
+    A file that is not UTF-8 text (other bytes, a binary file under a ``.md``
+    name, a NUL byte) or that cannot be opened is a ``TeamFileError`` naming
+    the line where the problem starts, never a traceback.
+    """
+    shown = shown_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as problem:
+        raise TeamFileError(
+            shown,
+            1,
+            f"cannot be read ({problem.strerror or problem})",
+            "make it a readable file, then run the command again",
+        ) from None
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise TeamFileError(
+            shown,
+            line,
+            "holds a NUL byte: it is a binary file, not text",
+            "restore the text from git, or move the binary file elsewhere",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        raise TeamFileError(
+            shown,
+            line,
+            f"is not UTF-8 text (byte 0x{data[problem.start]:02x})",
+            "save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+
+
+def read_document(path: Path, root: Path | None = None) -> tuple[str, dict[Any, Any]]:
+    """Return a document's text and its checked front matter, or refuse it in one line."""
+    text = read_text(path, root)
+    return text, read_front_matter(text, shown_path(path, root))
 
 
 TEXT_KEYS = ("title", "size", "status", "owner")
@@ -987,7 +1156,7 @@ def read_entry(process: Process, folder: Path) -> Entry:
         (path for path in folder.glob("*.md") if path.name in order),
         key=lambda path: order.index(path.name),
     )
-    matters = [(path.name, read_front_matter(path.read_text(encoding="utf-8"))) for path in present]
+    matters = [(path.name, read_document(path)[1]) for path in present]
     first = matters[0][1] if matters else {}
     stage, status = stage_of(process, [(name, str(m.get("status", ""))) for name, m in matters])
     return Entry(
@@ -1226,6 +1395,40 @@ class Checker:
         return bool(ok)
 
 
+UNREADABLE_RULE = "Every document the process reads is UTF-8 text with front matter it can read."
+
+
+def cannot_read(checker: Checker, problem: TeamFileError) -> None:
+    """Record a document the tool cannot read as a failure of its own (LC002).
+
+    The detail is the one line every other command prints for it, so the team
+    reads the same problem and fix in ``check``, ``sync`` and the docs build.
+    """
+    if any(r.code == "LC002" and r.file == problem.path for r in checker.results):
+        return
+    checker.results.append(
+        Result(
+            code="LC002",
+            stage="Lifecycle check",
+            file=problem.path,
+            rule=UNREADABLE_RULE,
+            url=f"{LIFECYCLE_PAGE}#lifecycle-check",
+            outcome=FAIL,
+            detail=f"{problem.problem}; {problem.fix}",
+            line=problem.line,
+        )
+    )
+
+
+def read_or_report(checker: Checker, path: Path, root: Path) -> str:
+    """Return a file's text, or ``""`` once ``cannot_read`` has recorded why it cannot be read."""
+    try:
+        return read_text(path, root)
+    except TeamFileError as problem:
+        cannot_read(checker, problem)
+        return ""
+
+
 def check_sections(
     checker: Checker,
     process: Process,
@@ -1258,30 +1461,43 @@ def placeholder_line(
 
 def check_piece(checker: Checker, root: Path, process: Process, folder: Path) -> None:
     """Check one piece of work: its kit's documents, sections, statuses and done-ness."""
-    texts = {
-        path.name: path.read_text(encoding="utf-8")
-        for path in folder.glob("*.md")
-        if path.is_file()
-    }
-    matters = {name: read_front_matter(text) for name, text in texts.items()}
     relative = folder.relative_to(root).as_posix()
     order = [doc["file"] for doc in process["kit"]]
+    texts: dict[str, str] = {}
+    matters: dict[str, dict[Any, Any]] = {}
+    unreadable: set[str] = set()
+    for name in order:
+        path = folder / name
+        if name in texts or name in unreadable or not path.is_file():
+            continue
+        try:
+            texts[name], matters[name] = read_document(path, root)
+        except TeamFileError as problem:
+            cannot_read(checker, problem)
+            unreadable.add(name)
+    if unreadable and not matters:
+        return  # nothing left to read the piece's size from; each document has its finding
     known = [name for name in order if name in matters]
     size = str(matters[known[0]].get("size", "")) if known else ""
     first_stage = process["kit"][0]["stage"]
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
     if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
         return
-    has_ui = "design.md" in matters or marked_ui(matters[known[0]])
+    has_ui = "design.md" in texts or "design.md" in unreadable or marked_ui(matters[known[0]])
     statuses = {status["name"] for status in process["statuses"]}
     required = kit(process, size, has_ui)
     status_of: dict[str, str] = {}
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
-        if not checker.add("01", stage, path, doc["file"] in texts, "file not found"):
+        exists = doc["file"] in texts or doc["file"] in unreadable
+        if not checker.add("01", stage, path, exists, "file not found"):
             checker.add("02", stage, path, None, "skipped: the document does not exist")
             checker.add("03", stage, path, None, "skipped: the document does not exist")
+            continue
+        if doc["file"] in unreadable:
+            checker.add("02", stage, path, None, "skipped: the document cannot be read")
+            checker.add("03", stage, path, None, "skipped: the document cannot be read")
             continue
         lines = texts[doc["file"]].splitlines()
         titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
@@ -1292,7 +1508,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         section_lines[doc["file"]] = (lines, titles)
     settled = {status["name"] for status in process["statuses"] if status.get("settled")}
     done = (
-        bool(status_of)
+        not unreadable
+        and bool(status_of)
         and "done" in status_of.values()
         and all(status in settled for status in status_of.values())
     )
@@ -1329,7 +1546,12 @@ def check_repository(
             continue
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            try:
+                lines = read_text(path, root).splitlines()
+            except TeamFileError as problem:
+                cannot_read(checker, problem)
+                checker.add("02", doc["stage"], doc["path"], None, "skipped: cannot be read")
+                continue
             missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
             if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
                 ran = None if EXECUTION_LOG in missing else lines
@@ -1367,7 +1589,10 @@ def started(root: Path, process: Process) -> datetime.date | None:
         for doc in process["kit"]:
             path = folder / doc["file"]
             if path.is_file():
-                created = str(read_front_matter(path.read_text(encoding="utf-8")).get("created"))
+                try:
+                    created = str(read_document(path, root)[1].get("created"))
+                except TeamFileError:
+                    break  # check reports it (LC002); the next piece may tell
                 try:
                     return datetime.date.fromisoformat(created)
                 except ValueError:
@@ -1402,20 +1627,33 @@ def check_cadence(
     checker.add("07", stage, file, age <= months * 31, detail, line)
 
 
+def read_toml(path: Path, root: Path, fix: str) -> dict[str, Any]:
+    """Read a team's TOML file, or refuse it in one line naming the line TOML stops at."""
+    import tomllib
+
+    text = read_text(path, root)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        message = str(problem)
+        at = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", message)
+        line = int(at[1]) if at and at[1] else text.count("\n") + 1
+        what = message[: at.start()].strip() if at else message
+        raise TeamFileError(
+            shown_path(path, root), line, f"is not valid TOML ({what})", fix
+        ) from None
+
+
 def read_waivers(root: Path) -> list[dict[str, str]]:
     """Read the team's ``[[waiver]]`` tables: ``code``, optional ``file``, ``reason``."""
     path = root / WAIVERS_FILE
     if not path.is_file():
         return []
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as problem:
-        raise UsageError(f"{WAIVERS_FILE}: not valid TOML ({problem}).") from problem
+    fix = f"fix the TOML; each waiver is a [[waiver]] table (see {LIFECYCLE_PAGE}#waivers)"
+    data = read_toml(path, root, fix)
     waivers = data.get("waiver", [])
     if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
-        raise UsageError(f"{WAIVERS_FILE}: waivers are [[waiver]] tables with code and reason.")
+        raise TeamFileError(WAIVERS_FILE.as_posix(), 1, "waivers are not [[waiver]] tables", fix)
     return [{key: str(value) for key, value in waiver.items()} for waiver in waivers]
 
 
@@ -1465,7 +1703,7 @@ def check(root: Path, process: Process, release: str = "", structure: bool = Fal
 def known_codes() -> set[str]:
     """Every check code this tool can report (for ``--only``)."""
     families = [*STAGE_FAMILIES.values(), family("")]
-    return {f"{prefix}{number}" for prefix in families for number in CHECKS} | {"LC001"}
+    return {f"{prefix}{number}" for prefix in families for number in CHECKS} | {"LC001", "LC002"}
 
 
 def soften(results: Sequence[Result]) -> None:
@@ -1577,9 +1815,7 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     CRLF file stays CRLF, and a file without a final newline still has none.
     Inserted lines take the file's usual ending.
     """
-    with path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    lines, endings = split_endings(text)
+    lines, endings = split_endings(read_text(path))
     kept: list[str] = []
     for index, line in enumerate(lines):
         mark = _Kept(line)
@@ -1676,13 +1912,13 @@ def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]
     first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
     if first is None or holds_conflict(first):
         return None
-    matter = read_front_matter(first.read_text(encoding="utf-8"))
+    matter = read_document(first)[1]
     size = str(matter.get("size", ""))
     if size not in process["sizes"]:
         return None
     kit_files = {doc["file"] for doc in process["kit"]}
     statuses = [
-        str(read_front_matter(path.read_text(encoding="utf-8")).get("status", ""))
+        str(read_document(path)[1].get("status", ""))
         for name, path in present.items()
         if name in kit_files
     ]
@@ -1801,13 +2037,12 @@ def open_detail(items: Sequence[str]) -> str:
 
 def package_version(root: Path) -> str:
     """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
-    import tomllib
-
     path = root / "pyproject.toml"
     if not path.is_file():
         return ""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return str(data.get("project", {}).get("version", ""))
+    data = read_toml(path, root, "fix the TOML, then run the check again")
+    project = data.get("project", {})
+    return str(project.get("version", "")) if isinstance(project, dict) else ""
 
 
 def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
@@ -1840,7 +2075,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
     if checker.add("11", stage, relative, record.is_file(), "file not found"):
         items = release_gate_items(process)
-        text = record.read_text(encoding="utf-8")
+        text = read_or_report(checker, record, root)
         unticked = open_items(text, items)
         unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
         checker.add("12", stage, relative, not unticked, open_detail(unticked))
@@ -1866,7 +2101,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
+        lines = read_or_report(checker, plan, root).splitlines() if plan.is_file() else []
         bodies = section_bodies(lines)
         if EXECUTION_LOG not in bodies:
             checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
@@ -1888,7 +2123,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             )
     if project["kind"] == "service":
         path = root / "docs" / "production-readiness.md"
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        text = read_or_report(checker, path, root) if path.is_file() else ""
         unticked = open_items(text, repository_items(process, "production_readiness"))
         checker.add(
             "14",
