@@ -180,7 +180,7 @@ def test_created_reads_as_the_date_yaml_makes_of_it() -> None:
         ("---\nui: 1\n---\n", ":2: ui must be true or false, not a number; write ui: true"),
         ("---\nlinks: [1]\n---\n", ":2: links must be a list of file names;"),
         ("---\ntitle: x\nsize small\n---\n", ":3: front matter: a line without `key: value`;"),
-        ("---\ntitle: x\ntitle: y\n---\n", ":3: front matter: key 'title' given twice (first on line 2"),
+        ("---\ntitle: x\ntitle: y\n---\n", ":3: front matter: key 'title' given twice (first on"),
         ("---\ntitle: x\n\n# Body\n", ":1: front matter opened by the --- on this line is never"),
         ('---\ntitle: "proj\n---\n', ":2: front matter: a quoted value that does not end on its"),
         ("---\ntitle:\tx\n---\n", ":2: front matter: a tab outside quotes;"),
