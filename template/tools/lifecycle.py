@@ -467,16 +467,23 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
 # (``- item``) or flow (``[a, b]``) style. Not read: nested mappings, multi-line
 # plain or quoted scalars, anchors, aliases, tags, flow mappings, tabs outside quotes,
 # block scalars and comments (PyYAML refuses most of those too).
-NOT_PRINTABLE = re.compile(
-    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+NOT_PRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 """Characters PyYAML refuses, and the line breaks only YAML sees (NEL, U+2028, U+2029)."""
 MARKDOWN_LINE = re.compile(r"\r\n|\r|\n")
 """Line endings as CommonMark (markdown-it) splits a document: CRLF, CR or LF."""
 INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 """Characters that cannot start a plain YAML scalar (``-?:`` can, before a non-space)."""
-BLOCK_HEADER = re.compile(r"[|>](?P<a>[+-]?)(?P<digit>[1-9]?)(?P<b>[+-]?)(?: +(?:#.*)?)?$")
+BLOCK_HEADER = r"[|>](?P<a>[+-]?)(?P<digit>[1-9]?)(?P<b>[+-]?)(?: +(?:#.*)?)?$"
 AFTER_VALUE = re.compile(r" *(?:#.*)?$")
+SIMPLE_ITEM = re.compile(
+    r'(?P<indent> *)- +(?:"(?P<quoted>[^"\\]*)"|(?P<plain>[A-Za-z0-9_./][^\s#:]*(?: [^\s#:]+)*)) *'
+)
+"""A list item most lists are made of, ``- word`` or ``- "text"``: read at once."""
+SIMPLE_LINE = re.compile(
+    r'(?P<key>[A-Za-z_][A-Za-z0-9_]*): +(?:"(?P<quoted>[^"\\]*)"'
+    r"|(?P<plain>[A-Za-z0-9_./][^\s#:]*(?: [^\s#:]+)*)) *"
+)
+"""The line most front matter is made of, ``key: word`` or ``key: "text"``: read at once."""
 ESCAPES = {
     "0": "\0",
     "a": "\a",
@@ -500,26 +507,27 @@ ESCAPES = {
 """The one-character escapes of a double-quoted YAML scalar, as PyYAML reads them."""
 ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
 YAML_BOOL = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
-RESOLVE_BOOL = re.compile(
-    r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-)
-RESOLVE_FLOAT = re.compile(
+RESOLVE_BOOL = r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+RESOLVE_FLOAT = (
     r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
-RESOLVE_INT = re.compile(
+RESOLVE_INT = (
     r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
     r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
 )
-RESOLVE_NULL = re.compile(r"~|null|Null|NULL")
-RESOLVE_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-RESOLVE_TIMESTAMP = re.compile(
+RESOLVE_NULL = r"~|null|Null|NULL"
+RESOLVE_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+RESOLVE_TIMESTAMP = (
     r"(?P<year>[0-9]{4})-(?P<month>[0-9][0-9]?)-(?P<day>[0-9][0-9]?)"
     r"(?:[Tt]|[ \t]+)(?P<hour>[0-9][0-9]?):(?P<minute>[0-9][0-9]):(?P<second>[0-9][0-9])"
     r"(?:\.(?P<fraction>[0-9]*))?"
     r"(?:[ \t]*(?P<tz>Z|(?P<sign>[-+])(?P<tzh>[0-9][0-9]?)(?::(?P<tzm>[0-9][0-9]))?))?"
 )
-"""PyYAML's implicit types (YAML 1.1), tried in its order: bool, float, int, null, timestamp."""
+"""PyYAML's implicit types (YAML 1.1), tried in its order: bool, float, int, null, timestamp.
+
+Patterns, not compiled ones: ``re`` compiles each the first time a value needs it,
+so a run whose front matter is all text never pays for them."""
 QUOTE_IT = 'quote the value ("...") or write it as `key: value` on one line'
 ONE_VALUE = 'make each item one word or quoted text, e.g. [a.md, "b c.md"] or `- "b: c.md"`'
 
@@ -538,18 +546,20 @@ def resolve_plain(text: str, index: int) -> Any:
     if not text:
         return None
     first = text[0]
+    if first not in "yYnNtTfFoO~-+.0123456789<=":
+        return text  # no implicit type starts so: the common case, ``size: small``
     try:
-        if first in "yYnNtTfFoO" and RESOLVE_BOOL.fullmatch(text):
+        if first in "yYnNtTfFoO" and re.fullmatch(RESOLVE_BOOL, text):
             return YAML_BOOL[text.lower()]
-        if first in "-+0123456789." and RESOLVE_FLOAT.fullmatch(text):
+        if first in "-+0123456789." and re.fullmatch(RESOLVE_FLOAT, text):
             return yaml_float(text)
-        if first in "-+0123456789" and RESOLVE_INT.fullmatch(text):
+        if first in "-+0123456789" and re.fullmatch(RESOLVE_INT, text):
             return yaml_int(text)
-        if first in "~nN" and RESOLVE_NULL.fullmatch(text):
+        if first in "~nN" and re.fullmatch(RESOLVE_NULL, text):
             return None
-        if RESOLVE_DATE.fullmatch(text):
+        if first in "0123456789" and re.fullmatch(RESOLVE_DATE, text):
             return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-        stamp = RESOLVE_TIMESTAMP.fullmatch(text) if first in "0123456789" else None
+        stamp = re.fullmatch(RESOLVE_TIMESTAMP, text) if first in "0123456789" else None
         if stamp:
             return yaml_timestamp(stamp)
     except (ValueError, OverflowError) as problem:
@@ -638,6 +648,11 @@ def scan_plain(line: str, start: int, index: int, flow: bool) -> tuple[str, int]
 def scan_quoted(line: str, start: int, index: int) -> tuple[str, int]:
     """Scan a single- or double-quoted scalar that ends on its line; return it and its end."""
     quote = line[start]
+    end = line.find(quote, start + 1)
+    if end > 0 and (
+        line[end + 1 : end + 2] != "'" if quote == "'" else "\\" not in line[start:end]
+    ):
+        return line[start + 1 : end], end + 1  # the common case: no escape, no doubled quote
     chunks: list[str] = []
     position = start + 1
     while position < len(line):
@@ -828,6 +843,14 @@ def _sequence(lines: Sequence[str], start: int) -> tuple[list[Any], int]:
         if _blank(line):
             index += 1
             continue
+        simple = SIMPLE_ITEM.fullmatch(line)
+        if simple and len(simple["indent"]) == column:
+            quoted = simple["quoted"]
+            items.append(quoted if quoted is not None else resolve_plain(simple["plain"], index))
+            index += 1
+            if quoted is None and _continued_item(lines, index, column):
+                raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
+            continue
         indent = len(line) - len(line.lstrip(" "))
         if indent == 0 and not (column == 0 and re.match(r"-( |$)", line)):
             break
@@ -849,11 +872,23 @@ def _sequence(lines: Sequence[str], start: int) -> tuple[list[Any], int]:
             _end_of_value(line, position, index)
             items.append(value)
         index += 1
-        if index < len(lines) and not _blank(lines[index]):
-            deeper = len(lines[index]) - len(lines[index].lstrip(" "))
-            if deeper > column and not lines[index].lstrip(" ").startswith("- "):
-                raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
+        if _continued_item(lines, index, column):
+            raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
     return items, index
+
+
+def _continued_item(lines: Sequence[str], index: int, column: int) -> bool:
+    """Tell whether line ``index`` is text deeper than the list: PyYAML folds it into the item."""
+    if index >= len(lines) or _blank(lines[index]):
+        return False
+    line = lines[index]
+    deeper = len(line) - len(line.lstrip(" "))
+    return deeper > column and not line.lstrip(" ").startswith("- ")
+
+
+def _continued(lines: Sequence[str], index: int) -> bool:
+    """Tell whether line ``index`` is indented text: PyYAML would fold it into the value above."""
+    return index < len(lines) and lines[index][:1] in (" ", "\t") and not _blank(lines[index])
 
 
 def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
@@ -886,7 +921,10 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
             problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
             fix = "start each key at the beginning of the line; quote multi-line values"
             raise _Refusal(index, f"{problem} outside a list or a | block", fix)
-        key, position = _key(line, index)
+        simple = SIMPLE_LINE.fullmatch(line)
+        key, position = (simple["key"], 0) if simple else _key(line, index)
+        if simple:
+            key = resolve_plain(key, index)
         if key in found:
             raise _Refusal(
                 index,
@@ -894,10 +932,17 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
                 "keep one of them",
             )
         where[key] = index
+        if simple:
+            quoted = simple["quoted"]
+            found[key] = quoted if quoted is not None else resolve_plain(simple["plain"], index)
+            index += 1
+            if quoted is None and _continued(lines, index):
+                raise _Refusal(index, "a value continued on the next line", QUOTE_IT)
+            continue
         position = _spaces(line, position)
         rest = line[position:]
         index += 1
-        header = BLOCK_HEADER.match(rest)
+        header = re.match(BLOCK_HEADER, rest) if rest.startswith(("|", ">")) else None
         if AFTER_VALUE.fullmatch(rest):
             upcoming = next((n for n in range(index, len(lines)) if not _blank(lines[n])), None)
             following = lines[upcoming] if upcoming is not None else ""
@@ -932,7 +977,7 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
                 raise _Refusal(index - 1, "a second `: ` in the value", QUOTE_IT)
             _end_of_value(line, end, index - 1)
             found[key] = value
-            if index < len(lines) and lines[index][:1] in (" ", "\t") and not _blank(lines[index]):
+            if _continued(lines, index):
                 raise _Refusal(index, "a value continued on the next line", QUOTE_IT)
     return found, where
 
@@ -953,22 +998,33 @@ def front_matter_lines(text: str) -> tuple[list[str], bool] | None:
     text = text.removeprefix("\ufeff")
     if not text.startswith("---"):
         return None
-    lines = MARKDOWN_LINE.split(text)
-    opener = len(lines[0]) - len(lines[0].lstrip("-"))
-    for number, line in enumerate(lines[1:], start=1):
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if indent <= 3 and stripped.startswith("-" * opener) and not stripped.strip("-\t "):
-            return lines[:number], True
-        if line.startswith("...") and not line[3:].strip(" \t"):
-            return lines[:number], True
+    if "\r" in text:
+        text = MARKDOWN_LINE.sub("\n", text)
+    opener = "-" * len(re.match("-*", text)[0])  # type: ignore[index]
+    lines: list[str] = []
+    position = 0
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end]
+        position = end + 1
+        if lines:
+            stripped = line.lstrip(" ")
+            indent = len(line) - len(stripped)
+            marker = stripped.startswith(opener) and not stripped.strip("-\t ")
+            if (indent <= 3 and marker) or (line.startswith("...") and not line[3:].strip(" \t")):
+                return lines, True
+        lines.append(line)
     return lines, False
 
 
 def shown_path(path: Path, root: Path | None = None) -> str:
     """Name a file as messages do: from the repository root (below ``docs/`` without one)."""
-    if root is not None and path.is_relative_to(root):
-        return path.relative_to(root).as_posix()
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     parts = path.parts
     if "docs" in parts:
         start = len(parts) - 1 - parts[::-1].index("docs")
@@ -1466,9 +1522,10 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     texts: dict[str, str] = {}
     matters: dict[str, dict[Any, Any]] = {}
     unreadable: set[str] = set()
+    names = {path.name for path in folder.iterdir()}
     for name in order:
         path = folder / name
-        if name in texts or name in unreadable or not path.is_file():
+        if name not in names or name in texts or name in unreadable or not path.is_file():
             continue
         try:
             texts[name], matters[name] = read_document(path, root)
