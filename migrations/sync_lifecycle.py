@@ -14,7 +14,9 @@ ran ``sync`` by hand. The project's tool is the one the update just brought, so
 it knows the new process; it adds only placeholders and never changes a team line.
 
 This script never fails the update: a missing tool, a tool with conflict
-markers or a sync that fails each get one line saying what to run by hand.
+markers or a sync that fails each get one line saying what to run by hand. A
+team document the tool cannot read stops the sync before it writes anything,
+and the line is the tool's own: the file, the line, what is wrong and the fix.
 Its output, between ``START`` and the tool's ``sync:`` summary line, is what
 ``tools/template_status.py`` copies into the template-update pull request.
 """
@@ -34,6 +36,8 @@ PROCESS = Path(".lifecycle") / "process.json"
 START = "Ran `python3 tools/lifecycle.py sync` for the updated process:"
 BY_HAND = "run `python3 tools/lifecycle.py sync` yourself once it is fixed."
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+UNREADABLE = 3
+"""The tool's exit status for a team file it cannot read: it wrote nothing and said why."""
 
 
 def conflicted(path: Path) -> bool:
@@ -84,7 +88,11 @@ def main() -> int:
         return 0
     if code != 0:
         last = (stderr.strip() or stdout.strip() or "no output").splitlines()[-1]
-        print(f"Lifecycle sync failed ({last}); {BY_HAND}")
+        if code == UNREADABLE:  # the tool's own line names the file, the line and the fix
+            where = last.removeprefix("lifecycle.py: ")
+            print(f"Lifecycle sync changed nothing: {where}; then {BY_HAND}")
+        else:
+            print(f"Lifecycle sync failed ({last}); {BY_HAND}")
         return 0
     print(START)
     print(stdout.rstrip("\n"), flush=True)

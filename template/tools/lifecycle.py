@@ -1923,8 +1923,8 @@ def holds_conflict(path: Path) -> bool:
         return any(line.startswith(CONFLICT_MARKERS) for line in handle)
 
 
-def conflicted_documents(root: Path, process: Process) -> list[Path]:
-    """Return the documents ``sync`` would read or change that hold conflict markers."""
+def synced_documents(root: Path, process: Process) -> list[Path]:
+    """Return every document ``sync`` reads or may change (present or not)."""
     project = process["project"]
     paths = [
         root / doc["path"]
@@ -1934,7 +1934,30 @@ def conflicted_documents(root: Path, process: Process) -> list[Path]:
     kit_files = sorted({doc["file"] for doc in process["kit"]})
     paths += [folder / name for folder in work_folders(root) for name in kit_files]
     paths.append(root / INDEX_FILE)
-    return [path for path in paths if path.is_file() and holds_conflict(path)]
+    return paths
+
+
+def conflicted_documents(root: Path, process: Process) -> list[Path]:
+    """Return the documents ``sync`` would read or change that hold conflict markers."""
+    return [
+        path for path in synced_documents(root, process) if path.is_file() and holds_conflict(path)
+    ]
+
+
+def refuse_unreadable(root: Path, process: Process, conflicted: Sequence[Path]) -> None:
+    """Read every document ``sync`` reads before it writes one: an unreadable one stops it.
+
+    So a document ``sync`` cannot read (not UTF-8, front matter it cannot read)
+    is one line and nothing written, never half a sync. Documents with conflict
+    markers are skipped by ``sync`` anyway (``conflicted_documents``).
+    """
+    kit_files = {doc["file"] for doc in process["kit"]}
+    for path in synced_documents(root, process):
+        if path.is_file() and path not in conflicted:
+            if path.parent.parent == root / WORK_FOLDER and path.name in kit_files:
+                read_document(path, root)
+            else:
+                read_text(path, root)
 
 
 def closed_as(process: Process, statuses: Sequence[str]) -> str:
@@ -2507,6 +2530,7 @@ def run_sync(root: Path) -> int:
     """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
     process = load_process(root)
     conflicted = conflicted_documents(root, process)
+    refuse_unreadable(root, process, conflicted)
     created = create_missing_documents(root, process)
     added = sync(root, process)
     for path in conflicted:
