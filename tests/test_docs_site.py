@@ -191,7 +191,9 @@ def test_a_document_the_tool_cannot_read_fails_the_build_with_its_one_line(
     source = copy_repository(project, tmp_path)
     [first] = sorted((source / "work").glob("0001-*"))
     shaping = first / "shaping.md"
-    shaping.write_text(re.sub(r"^title: .*$", "title: 2026", shaping.read_text(), 1, re.M))
+    shaping.write_text(
+        re.sub(r"^title: .*$", "title: 2026", shaping.read_text(), count=1, flags=re.M)
+    )
     result = sphinx(project, source, tmp_path / "html")
     output = result.stdout + result.stderr
     line = f"docs/work/{first.name}/shaping.md:2: title must be text, not a number 2026; quote it"
