@@ -736,7 +736,7 @@ def flow_sequence(line: str, start: int, index: int) -> list[Any]:
         if line[position] == "]":
             _end_of_value(line, position + 1, index)
             return items
-        if line[position] in ",[{#":
+        if line[position] in ",#[{":
             raise _Refusal(index, "a [list] holding an empty, nested or commented item", ONE_VALUE)
         value, position = scan_scalar(line, position, index, flow=True)
         items.append(value)
