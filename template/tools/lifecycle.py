@@ -471,12 +471,14 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
 # (YAML 1.1 types, as PyYAML resolves them) on everything it accepts; anything else
 # is refused with one line naming the line (tests/test_front_matter.py proves both
 # over a corpus). The subset: a block mapping of keys at the start of the line;
-# values that are plain scalars (with `` # comments``), single- or double-quoted
-# scalars on one line (every PyYAML escape), block scalars (``|`` and ``>`` with
-# chomping and indentation indicators), and sequences of such scalars, in block
-# (``- item``) or flow (``[a, b]``) style. Not read: nested mappings, multi-line
-# plain or quoted scalars, anchors, aliases, tags, flow mappings, tabs outside quotes,
-# block scalars and comments (PyYAML refuses most of those too).
+# values that are plain scalars (with `` # comments``; continued on indented lines,
+# as copier writes a long answer), single- or double-quoted scalars on one line
+# (every PyYAML escape), block scalars (``|`` and ``>`` with chomping and
+# indentation indicators), and one-line scalars in block (``- item``) or flow
+# (``[a, b]``) lists. Not read: nested mappings or lists, multi-line quoted
+# scalars, anchors, aliases, tags, flow mappings, and tabs outside quotes, block
+# scalars and comments (PyYAML refuses most of those too). A key given twice is
+# refused although PyYAML keeps the last: the team meant one of them.
 NOT_PRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 """Characters PyYAML refuses, and the line breaks only YAML sees (NEL, U+2028, U+2029)."""
 MARKDOWN_LINE = re.compile(r"\r\n|\r|\n")
@@ -903,12 +905,12 @@ def _continued(lines: Sequence[str], index: int) -> bool:
     return index < len(lines) and lines[index][:1] in (" ", "\t") and not _blank(lines[index])
 
 
-def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
+def parse_yaml(lines: Sequence[str], first: int = 2) -> tuple[dict[Any, Any], dict[Any, int]]:
     """Read front matter lines as ``yaml.safe_load`` does; return the mapping and each key's line.
 
     Raises ``_Refusal`` (with the content line) for YAML outside the subset, for
     YAML that PyYAML itself refuses, and for a key given twice (PyYAML keeps
-    the last one silently).
+    the last one silently). ``first``: the file line of ``lines[0]``, for messages.
     """
     text = "\n".join(lines)
     bad = NOT_PRINTABLE.search(text)
@@ -940,7 +942,7 @@ def parse_yaml(lines: Sequence[str]) -> tuple[dict[Any, Any], dict[Any, int]]:
         if key in found:
             raise _Refusal(
                 index,
-                f"key {key!r} given twice (first on line {where[key] + 2})",
+                f"key {key!r} given twice (first on line {where[key] + first})",
                 "keep one of them",
             )
         where[key] = index
@@ -1151,6 +1153,15 @@ def yaml_front_matter(text: str, path: str = "<text>") -> tuple[dict[Any, Any], 
             path, refusal.index + 2, f"front matter: {refusal.problem}", refusal.fix
         ) from None
     return matter, {key: line + 2 for key, line in where.items()}
+
+
+def read_yaml(text: str, path: str) -> dict[Any, Any]:
+    """Read a whole YAML file (copier's answers file) with the front matter reader's subset."""
+    lines = MARKDOWN_LINE.split(text.removeprefix("\ufeff"))
+    try:
+        return parse_yaml(lines[:-1] if lines and not lines[-1] else lines, first=1)[0]
+    except _Refusal as refusal:
+        raise TeamFileError(path, refusal.index + 1, refusal.problem, refusal.fix) from None
 
 
 def read_front_matter(text: str, path: str = "<text>") -> dict[Any, Any]:
@@ -2623,7 +2634,7 @@ def answers_of(root: Path) -> tuple[str, dict[str, Any]] | None:
     beside ``.lifecycle/process.json`` whose answers name a project kind.
     """
     for path in sorted(root.glob(".copier-answers*.yml")):
-        answers = read_front_matter("---\n" + read_text(path, path.name) + "\n---\n")
+        answers = read_yaml(read_text(path, path.name), path.name)
         if "project_kind" in answers or "project_size" in answers:
             return path.name, dict(answers)
     return None
