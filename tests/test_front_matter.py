@@ -22,7 +22,7 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .test_lifecycle_tool import tool
+from .extension_modules import tool
 
 CASES_FILE = Path(__file__).with_name("front_matter_cases.txt")
 HEADER = re.compile(r"^=== (?P<name>.+?)(?P<marks>(?: \([a-z-]+\))*)(?P<refused> -> refused)?$")

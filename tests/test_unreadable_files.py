@@ -6,7 +6,7 @@ document's name, front matter the tool refuses, a broken ``.lifecycle/waivers.to
 a broken ``pyproject.toml`` under ``check --release``, invalid JSON or a newer
 schema in ``.lifecycle/process.json``. Every command that reads the file answers
 with that one line and exit 3 and writes nothing; ``check`` instead reports an
-unreadable document as a finding of its own (LC107), next to every other check of
+unreadable document as a finding of its own (LC108), next to every other check of
 the piece. The pre-commit hook, run as pre-commit runs it, shows the same line.
 """
 
@@ -123,22 +123,22 @@ def test_check_reports_an_unreadable_document_and_still_checks_the_others(
     assert result.returncode == 1, outputs(result)
     assert result.stderr == ""
     results = json.loads(result.stdout)["results"]
-    [unreadable] = [r for r in results if r["code"] == "LC107"]
+    [unreadable] = [r for r in results if r["code"] == "LC108"]
     assert (unreadable["file"], unreadable["line"], unreadable["outcome"]) == (path, line, "fail")
     assert "; " in unreadable["detail"] and "\n" not in unreadable["detail"]
-    # Every other check still runs: the same codes on the same files, plus LC107 (the size,
+    # Every other check still runs: the same codes on the same files, plus LC108 (the size,
     # LC106, is read from the piece's next document when its first cannot be read).
     assert len(results) == len(healthy) + 1
     assert sorted(r["code"] for r in healthy) == sorted(
-        r["code"] for r in results if r["code"] != "LC107"
+        r["code"] for r in results if r["code"] != "LC108"
     )
     assert {(r["code"], r["file"]) for r in healthy if r["code"] != "LC106"} == {
-        (r["code"], r["file"]) for r in results if r["code"] not in ("LC107", "LC106")
+        (r["code"], r["file"]) for r in results if r["code"] not in ("LC108", "LC106")
     }
     skipped = [r for r in results if r["file"] == path and r["outcome"] == "skip"]
-    assert skipped and all(r["detail"] == "skipped: LC107 did not pass" for r in skipped)
+    assert skipped and all(r["detail"] == "skipped: LC108 did not pass" for r in skipped)
     text = tool(project, "check")
-    assert re.search(rf"^FAIL LC107 \[[^]]+\] {re.escape(path)}:{line}: ", text.stdout, re.M)
+    assert re.search(rf"^FAIL LC108 \[[^]]+\] {re.escape(path)}:{line}: ", text.stdout, re.M)
 
 
 def test_the_pre_commit_hook_shows_the_one_line(project: Path) -> None:
@@ -147,8 +147,8 @@ def test_the_pre_commit_hook_shows_the_one_line(project: Path) -> None:
     [hook] = [h for r in config["repos"] for h in r["hooks"] if h["id"] == "lifecycle-structure"]
     result = run([*shlex.split(hook["entry"]), *hook.get("args", [])], project, check=False)
     assert result.returncode == 1, outputs(result)
-    [finding] = [x for x in result.stdout.splitlines() if x.startswith("FAIL LC107")]
-    assert re.match(rf"FAIL LC107 \[Project shaping\] {re.escape(path)}:{line}: ", finding)
+    [finding] = [x for x in result.stdout.splitlines() if x.startswith("FAIL LC108")]
+    assert re.match(rf"FAIL LC108 \[Project shaping\] {re.escape(path)}:{line}: ", finding)
     assert "(title must be text, not a number 2026; quote it" in finding
     assert "Traceback" not in result.stdout + result.stderr
 
