@@ -1394,6 +1394,574 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     return folder, list(files)
 
 
+# ------------------------------------------------------------------ reading Markdown
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""What ends a line in CommonMark: LF, CR or CRLF (never U+2028, form feed, ...)."""
+ATX_START = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
+FENCE_START = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+LIST_MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>[0-9]{1,9})[.)])(?=[ \t]|$)")
+TASK_BOX = re.compile(r"\[(?P<mark>[ xX])\](?:[ \t]|$)")
+_TAG_NAME = "[A-Za-z][A-Za-z0-9-]*"
+_ATTRIBUTE = (
+    r"(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)"
+)
+BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
+    "noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
+    "thead|title|tr|track|ul"
+)
+HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (
+        re.compile(r"<(?:script|pre|style|textarea)(?=[ \t\n\v\f\r>]|$)", re.I),
+        re.compile(r"</(?:script|pre|style|textarea)>", re.I),
+    ),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+    (re.compile(rf"</?(?:{BLOCK_TAGS})(?=\s|/?>|$)", re.I), None),
+    (re.compile(rf"(?:<{_TAG_NAME}{_ATTRIBUTE}*\s*/?>|</{_TAG_NAME}\s*>)\s*$"), None),
+)
+"""The seven kinds of HTML block: how each starts, and what ends it (``None``: a blank line).
+The last kind cannot interrupt a paragraph."""
+TEXT, CODE, HTML = "text", "code", "html"
+BLOCK_STARTS = frozenset("#`~<>-*+_=0123456789")
+"""The first characters of every line that can start a block (other than indented code)."""
+ODD_SPACES = frozenset("\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+ODD_SPACES |= {chr(c) for c in range(0x2000, 0x200B)}
+"""Spaces that markdown-it strips from a heading's ends and CommonMark keeps."""
+PLAIN_DOUBT = BLOCK_STARTS | {" ", "\t"}
+"""First characters that need the full reading; a line starting otherwise is plain text."""
+EMPHASIS_DOUBT = frozenset(("", " ", "\t", "_", "*"))
+"""After a first ``_`` or ``*``, what may still make a thematic break or a list item."""
+LIST_DOUBT = PLAIN_DOUBT | {"[", ""}
+"""First characters of a list item's text that need the full reading (a box, a block, none)."""
+LAZY_DOUBT = frozenset("#`~<>-*+_=")
+"""First characters of an over-indented lazy line that markdown-it may read as a new block."""
+
+
+@dataclass
+class Heading:
+    """A top-level heading as CommonMark sees it: first line index, level, stripped text."""
+
+    index: int
+    level: int
+    title: str
+
+
+@dataclass
+class Scan:
+    """What CommonMark sees in a document, line by line (see ``scan_markdown``).
+
+    ``kinds[i]`` is ``code`` for a line of fenced or indented code (fences
+    included), ``html`` for a line of an HTML block (comments included) and
+    ``text`` otherwise; ``boxes`` maps the line of each list item that starts
+    with a task box to whether it is ticked; ``fence`` is the opening line of a
+    top-level fence still open at the end (an unclosed fence runs to the end of
+    the document), ``open_html`` the index of a top-level HTML block only its
+    own end closes (a comment) still open there, else -1; ``rows`` the lines of
+    top-level tables, as GitHub reads them (header and body, not the delimiter).
+    """
+
+    lines: list[str]
+    headings: list[Heading]
+    kinds: list[str]
+    boxes: dict[int, bool]
+    fence: str = ""
+    open_html: int = -1
+    rows: frozenset[int] = frozenset()
+
+
+def split_lines(text: str) -> list[str]:
+    """Split Markdown into lines at LF, CR or CRLF, as CommonMark does (not ``splitlines``)."""
+    lines = LINE_END.split(text) if "\r" in text else text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def expand_tabs(line: str) -> str:
+    """Replace tabs by spaces to the next tab stop of 4, as CommonMark reads block structure."""
+    return line.expandtabs(4) if "\t" in line else line
+
+
+def body_start(lines: Sequence[str]) -> int:
+    """Return the index of the first line after the front matter (0 when there is none).
+
+    The front matter is not Markdown: read as CommonMark, its ``---`` lines
+    would be a thematic break and a setext heading made of its keys.
+    """
+    if not lines or lines[0].removeprefix("\ufeff").rstrip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
+def _refuse(where: str, index: int, problem: str, fix: str) -> NoReturn:
+    """Stop reading a document whose structure this tool cannot be sure of."""
+    raise TeamFileError(where or "<document>", index + 1, problem, fix)
+
+
+def atx_heading(where: str, index: int, opening: re.Match[str]) -> tuple[int, str]:
+    """Return the level and text of an ATX heading (``opening`` matched at its ``#``).
+
+    The optional closing sequence goes when a space or tab precedes it, as
+    CommonMark says: ``# C#`` keeps its ``#``, ``# Title ##`` does not.
+    """
+    content = opening.string[opening.end() :].rstrip(" \t")
+    bare = content.rstrip("#")
+    if bare != content and (not bare or bare[-1] in " \t"):
+        content = bare
+    return len(opening["hashes"]), _heading_title(where, index, content)
+
+
+def _heading_title(where: str, index: int, text: str) -> str:
+    """Strip a heading's text as CommonMark does: spaces and tabs, nothing else."""
+    title = text.strip(" \t")
+    if title and (title[0] in ODD_SPACES or title[-1] in ODD_SPACES):
+        _refuse(
+            where,
+            index,
+            "the heading starts or ends with an unusual space character",
+            "remove it, so every reader sees the same title",
+        )
+    return title
+
+
+def html_kind(body: str, in_paragraph: bool) -> int | None:
+    """Return which of the seven kinds of HTML block ``body`` starts, or ``None``."""
+    for number, (opener, _) in enumerate(HTML_BLOCKS):
+        if opener.match(body) and (number < 6 or not in_paragraph):
+            return number
+    return None
+
+
+DELIMITER_CELL = re.compile(r":?-+:?")
+
+
+def delimiter_cells(line: str) -> int:
+    """Return how many columns a table's delimiter row (``| -- | :-: |``) has, or 0."""
+    body = line.strip(" \t")
+    if expand_tabs(line)[:4] == "    " or len(body) < 2 or body[0] not in "|-:":
+        return 0
+    if body[1] not in "|-: \t" or (body[0] == "-" and body[1] in " \t"):
+        return 0
+    if body.strip("|-: \t"):
+        return 0
+    cells = body.split("|")
+    count = 0
+    for position, cell in enumerate(cells):
+        cell = cell.strip(" \t")
+        if not cell and position in (0, len(cells) - 1):
+            continue
+        if not DELIMITER_CELL.fullmatch(cell):
+            return 0
+        count += 1
+    return count
+
+
+def row_cells(line: str) -> list[str]:
+    """Split a table row into its cells, as GFM does (a backslash keeps a pipe in its cell)."""
+    cells = re.split(r"(?<!\\)\|", line.strip(" \t"))
+    if cells and cells[0].strip(" \t") == "":
+        cells.pop(0)
+    if cells and cells[-1].strip(" \t") == "":
+        cells.pop()
+    return [cell.replace("\\|", "|").strip(" \t") for cell in cells]
+
+
+def ends_table(line: str) -> bool:
+    """Whether ``line`` ends a table's body: blank, code, or the start of another block."""
+    body = line.lstrip(" \t")
+    if not body or len(expand_tabs(line)) - len(expand_tabs(line).lstrip(" ")) >= 4:
+        return True
+    if body[0] in ">`~#" and (body[0] == ">" or FENCE_START.match(body) or ATX_START.match(body)):
+        return True
+    if THEMATIC.match(body) or LIST_MARKER.match(body):
+        return True
+    return body[0] == "<" and html_kind(body, True) is not None
+
+
+def table_rows(
+    lines: Sequence[str], kinds: Sequence[str], piped: Sequence[int], titles: set[int], where: str
+) -> frozenset[int]:
+    """Return the rows of the top-level tables, as markdown-it's GFM tables read them.
+
+    A table is a paragraph line holding ``|`` over a delimiter row with as many
+    columns; its body runs to a blank line or another block. A heading over a
+    delimiter row is a table on GitHub and a heading in CommonMark: refused.
+    """
+    rows: set[int] = set()
+    taken: set[int] = set()
+    heads = set(piped)
+    for index in piped:
+        if index in taken or index + 1 >= len(lines) or kinds[index + 1] != TEXT:
+            continue
+        columns = delimiter_cells(lines[index + 1])
+        if not columns or expand_tabs(lines[index])[:4] == "    ":
+            continue
+        if len(row_cells(lines[index])) != columns:
+            continue
+        rows.add(index)
+        taken.update((index, index + 1))
+        after = index + 2
+        while after < len(lines) and kinds[after] == TEXT and not ends_table(lines[after]):
+            rows.add(after)
+            taken.add(after)
+            after += 1
+    others = [i for i, line in enumerate(lines[:-1]) if "|" in line and i not in heads]
+    for index in others:
+        if index in taken or kinds[index] != TEXT:
+            continue
+        if kinds[index + 1] == TEXT and delimiter_cells(lines[index + 1]):
+            _refuse(
+                where,
+                index,
+                "this line is a table's header on GitHub but not in CommonMark"
+                if index not in titles
+                else "this heading is followed by a table's delimiter row",
+                "put a blank line before the table, and the table outside lists and quotes",
+            )
+    return frozenset(rows)
+
+
+def plain_item(line: str) -> bool:
+    """Whether ``line`` is ``- text`` whose text starts no block: a list item read quickly."""
+    if line[1:2] != " ":
+        return False
+    first = line[2:3]
+    if first not in LIST_DOUBT:
+        return True
+    return first in "*_" and line[3:4] not in ("", " ", "\t") and not THEMATIC.match(line, 2)
+
+
+def _starts_block(body: str, indent: int) -> bool:
+    """Whether a line would start a block that cannot interrupt a paragraph.
+
+    After a link reference definition, markdown-it starts such a block where
+    the CommonMark reference reads paragraph text: the tool refuses to choose.
+    """
+    if indent >= 4 or HTML_BLOCKS[6][0].match(body):
+        return True
+    marker = LIST_MARKER.match(body)
+    return marker is not None and (
+        not body[marker.end() :].strip(" ")
+        or (marker["number"] is not None and int(marker["number"]) != 1)
+    )
+
+
+class _Block:
+    """An open container: a block quote (``need`` < 0) or a list item (content column)."""
+
+    def __init__(self, need: int, blank_start: bool = False) -> None:
+        self.need = need
+        self.empty = blank_start
+
+
+def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (``read_blocks``), once per text.
+
+    ``check`` asks about the same document for its sections, placeholders and
+    rows; the answer for the same lines is the same, so it is kept.
+    """
+    key = (tuple(lines), where, start)
+    found = _SCANS.get(key)
+    if found is None:
+        found = _SCANS[key] = read_blocks(key[0], where, start)
+        if len(_SCANS) > 64:
+            del _SCANS[next(iter(_SCANS))]
+    return found
+
+
+_SCANS: dict[tuple[tuple[str, ...], str, int | None], Scan] = {}
+
+
+def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (front matter skipped).
+
+    One pass in the way the CommonMark specification describes: containers
+    (block quotes, list items) are continued or closed, then new blocks start
+    (ATX and setext headings, fences, HTML blocks, thematic breaks, list items,
+    indented code), then the line joins the open leaf or starts a paragraph,
+    lazy continuation included. Only headings outside every container are
+    sections. Where a reading could differ (a setext heading whose text may be a
+    link reference definition), it raises ``TeamFileError`` instead of guessing.
+    """
+    start = body_start(lines) if start is None else start
+    kinds = [TEXT] * len(lines)
+    headings: list[Heading] = []
+    boxes: dict[int, bool] = {}
+    blocks: list[_Block] = []
+    leaf = ""  # "", "para", "fence", "icode", "html"
+    para_start = 0
+    maybe_definition = False
+    fence = ("", 0)
+    fence_line = 0
+    html_end: re.Pattern[str] | None = None
+    html_line = -1
+    piped: list[int] = []
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        # Lines that start at the margin close every container (a quote wants its
+        # ">", a list item its indent) and the leaf in them: read them quickly.
+        lead = raw[:1]
+        if not raw or (lead in " \t" and not raw.strip(" \t")):
+            if leaf in ("", "para") and all(b.need >= 0 and not b.empty for b in blocks):
+                leaf = ""  # a blank line ends the paragraph; list items go on
+                continue
+        elif lead not in PLAIN_DOUBT or (lead in "_*" and raw[1:2] not in EMPHASIS_DOUBT):
+            if blocks or leaf not in ("fence", "html"):
+                if leaf != "para":
+                    blocks.clear()
+                    leaf, para_start = "para", index
+                    maybe_definition = lead == "[" and ("]:" in raw or "]" not in raw)
+                if "|" in raw and not blocks:
+                    piped.append(index)
+                continue
+        elif lead == "#":
+            opening = ATX_START.match(raw)
+            if opening and (blocks or leaf not in ("fence", "html")):
+                blocks.clear()
+                level, title = atx_heading(where, index, opening)
+                headings.append(Heading(index, level, title))
+                leaf = ""
+                continue
+        elif lead in "-*+" and (blocks or leaf not in ("fence", "html")) and plain_item(raw):
+            blocks[:] = [_Block(2)]
+            leaf, para_start, maybe_definition = "para", index, False
+            continue
+        if not blocks and leaf == "fence" and raw[:1] not in " \t" + fence[0]:
+            kinds[index] = CODE
+            continue
+        line = expand_tabs(raw)
+        pos, matched = 0, 0
+        blank = not line.strip(" ")
+        closed_leaf = False
+        for block in blocks:
+            indent = len(line) - len(line[pos:].lstrip(" ")) - pos
+            blank = not line[pos:].strip(" ")
+            if block.need < 0:
+                if indent <= 3 and line[pos + indent : pos + indent + 1] == ">":
+                    pos += indent + 1
+                    if line[pos : pos + 1] == " ":
+                        pos += 1
+                    matched += 1
+                    continue
+                break
+            if blank:
+                if block.empty:
+                    break
+                pos = len(line)
+                matched += 1
+                continue
+            if indent >= block.need:
+                pos += block.need
+                matched += 1
+                continue
+            break
+        all_matched = matched == len(blocks)
+        rest = line[pos:]
+        blank = not rest.strip(" ")
+        indent = len(rest) - len(rest.lstrip(" "))
+        if not blank:
+            for block in blocks[:matched]:
+                block.empty = False
+        if not all_matched and leaf != "para":
+            leaf = ""
+        # The open leaf accepts the line when every container continues.
+        if all_matched and leaf == "fence":
+            kinds[index] = CODE
+            char, length = fence
+            body = rest.strip(" ")
+            if indent <= 3 and body and set(body) == {char} and len(body) >= length:
+                leaf = ""
+            continue
+        if all_matched and leaf == "html":
+            kinds[index] = HTML
+            if html_end is None:
+                if blank:
+                    leaf = ""
+                    kinds[index] = TEXT
+            elif html_end.search(rest):
+                leaf = ""
+            continue
+        if leaf == "icode":
+            if indent >= 4 or blank:
+                kinds[index] = CODE
+                continue
+            leaf = ""
+        paragraph = all_matched and leaf == "para"
+        lazy_para = leaf == "para" and not all_matched
+        opened = False
+        while True:
+            indent = len(rest) - len(rest.lstrip(" "))
+            body = rest[indent:]
+            if paragraph and maybe_definition and _starts_block(body, indent):
+                _refuse(
+                    where,
+                    index,
+                    "this line follows what may be a link reference definition, and"
+                    " Markdown readers disagree on where that ends",
+                    "put a blank line before this line",
+                )
+            if indent >= 4:
+                if lazy_para and (body[:1] in LAZY_DOUBT or body[:1].isdigit()):
+                    _refuse(
+                        where,
+                        index,
+                        "this indented line continues a paragraph in a list or quote"
+                        " lazily, and Markdown readers disagree on it",
+                        "indent it as the text above it, or put a blank line before it",
+                    )
+                if paragraph or lazy_para or blank:
+                    break
+                kinds[index] = CODE
+                del blocks[matched:]
+                leaf = "icode"
+                closed_leaf = True
+                break
+            lead = body[:1]
+            if lead not in BLOCK_STARTS:
+                break
+            if lead == ">":
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(-1))
+                matched = len(blocks)
+                rest = body[1:]
+                if rest.startswith(" "):
+                    rest = rest[1:]
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            if lead == "#" and ATX_START.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                if not blocks:
+                    text = raw.lstrip(" \t")
+                    opening = ATX_START.match(text)
+                    assert opening is not None
+                    level, title = atx_heading(where, index, opening)
+                    headings.append(Heading(index, level, title))
+                break
+            found = FENCE_START.match(body) if lead in "`~" else None
+            if found and not (found["fence"][0] == "`" and "`" in found["info"]):
+                del blocks[matched:]
+                leaf, fence, fence_line = "fence", (found["fence"][0], len(found["fence"])), index
+                kinds[index] = CODE
+                closed_leaf = True
+                break
+            kind = None if lead != "<" else html_kind(body, paragraph or lazy_para)
+            if kind is not None:
+                del blocks[matched:]
+                html_end = HTML_BLOCKS[kind][1]
+                html_line = index
+                kinds[index] = HTML
+                leaf = "" if html_end is not None and html_end.search(body) else "html"
+                closed_leaf = True
+                break
+            if paragraph and SETEXT.match(body):
+                if "|" in lines[index - 1]:
+                    _refuse(
+                        where,
+                        index - 1,
+                        "this line is a heading in CommonMark but a table on GitHub",
+                        "write the heading as '## title', or put a blank line before the table",
+                    )
+                if maybe_definition:
+                    _refuse(
+                        where,
+                        para_start,
+                        "this heading's text starts like a link reference definition",
+                        "write the heading as '# title' or '## title'",
+                    )
+                boxes.pop(para_start, None)
+                if not blocks:
+                    text = "\n".join(
+                        _heading_title(where, at, lines[at]) for at in range(para_start, index)
+                    )
+                    level = 1 if body[0] == "=" else 2
+                    headings.append(Heading(para_start, level, text))
+                leaf = ""
+                closed_leaf = True
+                break
+            if THEMATIC.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                break
+            marker = LIST_MARKER.match(body)
+            if marker:
+                after = body[marker.end() :]
+                empty = not after.strip(" ")
+                number = marker["number"]
+                if paragraph and (empty or (number is not None and int(number) != 1)):
+                    break
+                spaces = len(after) - len(after.lstrip(" "))
+                width = marker.end()
+                if empty or spaces >= 5:
+                    spaces = 1
+                need = indent + width + spaces
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(need, blank_start=empty))
+                matched = len(blocks)
+                rest = body[width + spaces :] if not empty else ""
+                box = TASK_BOX.match(rest)
+                if box and rest[box.end() :].strip(" "):
+                    boxes[index] = box["mark"] != " "
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            break
+        if closed_leaf:
+            continue
+        if not blank and lazy_para and not opened:
+            continue
+        if len(blocks) > matched:
+            del blocks[matched:]
+            leaf = ""
+        if blank:
+            leaf = ""
+            continue
+        for block in blocks:
+            block.empty = False
+        if "|" in raw and not blocks:
+            piped.append(index)
+        if leaf != "para":
+            leaf, para_start = "para", index
+            first = rest.lstrip(" ")
+            maybe_definition = first.startswith("[") and ("]:" in first or "]" not in first)
+    rows = (
+        table_rows(lines, kinds, piped, {heading.index for heading in headings}, where)
+        if "|" in "".join(lines)
+        else frozenset()
+    )
+    return Scan(
+        list(lines),
+        headings,
+        kinds,
+        boxes,
+        lines[fence_line] if leaf == "fence" and not blocks else "",
+        html_line if leaf == "html" and html_end is not None and not blocks else -1,
+        rows,
+    )
+
+
 # ------------------------------------------------------------------ check
 # The check model follows scientific-python's repo-review: every check is
 # declared once in REGISTRY with a code that never changes, its family, a
@@ -1564,8 +2132,6 @@ in a waiver keeps covering exactly what it covered, the results of that stage.""
 EXECUTION_LOG = "Execution log"
 LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PLACEHOLDER = "_TODO"
-HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
-FENCE = re.compile(r"^ {0,3}(```|~~~)")
 PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
 OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
 
@@ -1606,23 +2172,35 @@ def known_code(code: str) -> str:
     )
 
 
-def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Return (line index, level, title) of every Markdown heading outside code fences."""
-    found: list[tuple[int, int, str]] = []
-    fenced = False
-    for index, line in enumerate(lines):
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        match = None if fenced else HEADING.match(line)
-        if match:
-            found.append((index, len(match["hashes"]), match["title"]))
-    return found
+def headings(lines: Sequence[str], where: str = "") -> list[tuple[int, int, str]]:
+    """Return (line index, level, title) of every top-level heading, as CommonMark sees it."""
+    return [(h.index, h.level, h.title) for h in scan_markdown(lines, where).headings]
 
 
-def section_bodies(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+def table_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the table rows from ``start`` to ``end``, as GitHub shows them (``Scan.rows``).
+
+    A row shown in a fence or an HTML comment is an example, not a record.
+    """
+    rows = scan_markdown(lines, where).rows
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if index in rows]
+
+
+def text_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the lines from ``start`` to ``end`` that CommonMark reads as text (not code or HTML).
+
+    A table row, a ticked box or a date shown in a fence or an HTML comment is
+    an example, not a record: only text lines count as rows and items.
+    """
+    kinds = scan_markdown(lines, where).kinds
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if kinds[index] == TEXT]
+
+
+def section_bodies(lines: Sequence[str], where: str = "") -> dict[str, tuple[int, int]]:
     """Map each ``## title`` to the (start, end) line indexes of its heading and body."""
-    marks = [(index, level, title) for index, level, title in headings(lines) if level <= 2]
+    marks = [(index, level, title) for index, level, title in headings(lines, where) if level <= 2]
     bodies: dict[str, tuple[int, int]] = {}
     for position, (index, level, title) in enumerate(marks):
         end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
@@ -1718,7 +2296,7 @@ def check_sections(
     sections: Sequence[Mapping[str, Any]],
 ) -> list[str]:
     """Check a document's required sections; return the titles it lacks."""
-    bodies = section_bodies(lines)
+    bodies = section_bodies(lines, relative)
     missing = [section["title"] for section in sections if section["title"] not in bodies]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
@@ -1730,7 +2308,11 @@ def check_sections(
 def placeholder_line(
     lines: Sequence[str], bodies: Mapping[str, tuple[int, int]], titles: Sequence[str]
 ) -> tuple[str, int]:
-    """Return the first required section holding a placeholder, and its 1-based line."""
+    """Return the first required section holding a placeholder, and its 1-based line.
+
+    Every line of the section counts, code and HTML comments included: a
+    prompt pasted into a fence or hidden in a comment is still unfinished work.
+    """
     for title in titles:
         start, end = bodies.get(title, (0, 0))
         for index in range(start, end):
@@ -1787,7 +2369,7 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
             checker.add("LC102", stage, path, False)
             checker.add("LC103", stage, path, False)
             continue
-        lines = texts[doc["file"]].splitlines()
+        lines = split_lines(texts[doc["file"]])
         titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
         status = str(matters[doc["file"]].get("status", ""))
@@ -1807,7 +2389,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
             continue
         lines, titles = section_lines[doc["file"]]
-        title, line = placeholder_line(lines, section_bodies(lines), titles)
+        where = f"{relative}/{doc['file']}"
+        title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
         checker.add("LC104", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
@@ -1849,7 +2432,7 @@ def check_repository(
         if doc.get("checklist"):
             check_checklist(checker, process, doc, text)
         if sections:
-            lines = text.splitlines()
+            lines = split_lines(text)
             missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
             if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
                 ran = None if EXECUTION_LOG in missing else lines
@@ -1866,13 +2449,13 @@ def cadence(process: Process) -> Mapping[str, Any] | None:
     return items[-1] if items else None
 
 
-def newest_run(lines: Sequence[str]) -> tuple[datetime.date | None, int]:
+def newest_run(lines: Sequence[str], where: str = "") -> tuple[datetime.date | None, int]:
     """Return the newest date in the execution log's table, and the log's heading line."""
-    start, end = section_bodies(lines)[EXECUTION_LOG]
+    start, end = section_bodies(lines, where)[EXECUTION_LOG]
     dates = []
-    for line in lines[start:end]:
-        cells = line.strip().strip("|").split("|")
-        match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
+    for line in table_lines(lines, where, start, end):
+        cells = row_cells(line) or [""]
+        match = LOG_DATE.fullmatch(cells[0])
         if match:
             try:
                 dates.append(datetime.date.fromisoformat(match[0]))
@@ -1911,7 +2494,7 @@ def check_cadence(
     if lines is None or every is None:
         checker.add("VAL07", stage, file, None, "skipped: no execution log or no cadence")
         return
-    last, line = newest_run(lines)
+    last, line = newest_run(lines, file)
     origin = started(root, process)
     if last is None and origin is None:
         checker.add("VAL07", stage, file, None, "skipped: no run logged and no piece of work")
@@ -2065,15 +2648,19 @@ def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str
 
 # ------------------------------------------------------------------ sync
 def sync_lines(
-    lines: list[str], sections: Sequence[Mapping[str, Any]]
+    lines: list[str], sections: Sequence[Mapping[str, Any]], where: str = ""
 ) -> tuple[list[str], list[str]]:
     """Insert each missing section after the one before it in the process; return lines, titles.
 
     Lines are only inserted: every existing line stays, in order, unchanged.
+    A section goes where a top-level heading starts, or at the end; there a
+    fence left open is closed first (it ran to the end anyway, so the page
+    reads the same), or the new heading would be code and be added again on
+    every run. An HTML comment left open at the end is refused for that reason.
     """
     added: list[str] = []
     for position, section in enumerate(sections):
-        bodies = section_bodies(lines)
+        bodies = section_bodies(lines, where)
         if section["title"] in bodies:
             continue
         before = [s["title"] for s in sections[:position] if s["title"] in bodies]
@@ -2083,13 +2670,38 @@ def sync_lines(
             starts = sorted(start for start, _ in bodies.values())
             at = starts[0] if starts else len(lines)
         block = render_section(section, Work("", "", "", "")).rstrip("\n").split("\n")
-        if at > 0 and lines[at - 1].strip():
+        closer = open_block_closer(scan_markdown(lines, where), where) if at == len(lines) else []
+        previous = closer[-1] if closer else lines[at - 1] if at > 0 else ""
+        if previous.strip():
             block.insert(0, "")
+        block[:0] = closer
         if at < len(lines):
             block.append("")
         lines[at:at] = block
         added.append(section["title"])
     return lines, added
+
+
+def open_block_closer(scan: Scan, where: str) -> list[str]:
+    """Return the line that closes a fence left open at the end of a document (or none).
+
+    An HTML block that only its own end closes (a comment, ``<pre>``...) is
+    refused instead: what closes it depends on how it opened, and the team
+    should choose where the comment ends.
+    """
+    if scan.open_html >= 0:
+        _refuse(
+            where,
+            scan.open_html,
+            "this HTML block (a comment?) is never closed, so a section added after it"
+            " would be hidden in it",
+            "close it (a comment ends with -->), then run sync again",
+        )
+    if not scan.fence:
+        return []
+    found = FENCE_START.match(scan.fence.lstrip(" \t"))
+    assert found is not None
+    return [found["fence"]]
 
 
 class _Kept(str):
@@ -2099,22 +2711,23 @@ class _Kept(str):
 
 
 def split_endings(text: str) -> tuple[list[str], list[str]]:
-    """Split ``text`` into lines and each line's ending: CRLF, LF or none.
+    """Split ``text`` into lines and each line's ending: CRLF, LF, CR or none.
 
-    No ending is that of a last line without a final newline. Only LF ends a
-    line (CRLF is LF after CR), so a stray CR or form feed inside a line stays in it.
+    No ending is that of a last line without a final newline. The line
+    endings are CommonMark's (``LINE_END``), so a CR-only file is many lines,
+    not one, while a form feed or U+2028 stays inside its line.
     """
-    parts = text.split("\n")
+    parts = LINE_END.split(text)
+    found = LINE_END.findall(text)
     tail = parts.pop()
-    lines = [part.removesuffix("\r") for part in parts]
-    endings = ["\r\n" if part.endswith("\r") else "\n" for part in parts]
+    lines, endings = parts, found
     if tail:
         lines.append(tail)
         endings.append("")
     return lines, endings
 
 
-def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
+def sync_file(path: Path, sections: Sequence[Mapping[str, Any]], where: str = "") -> list[str]:
     """Add a document's missing sections in place; return their titles.
 
     Each existing line is written back byte for byte with its own ending: a
@@ -2122,7 +2735,7 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     Inserted lines take the file's usual ending.
     """
     kept, endings = kept_lines(path)
-    synced, added = sync_lines(kept, sections)
+    synced, added = sync_lines(kept, sections, where or path.name)
     if not added:
         return added
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -2151,7 +2764,7 @@ def joined_lines(synced: Sequence[str], endings: Sequence[str]) -> str:
     A CRLF file stays CRLF, and a file without a final newline still has none;
     inserted lines take the file's usual ending.
     """
-    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    newline = max(("\n", "\r\n", "\r"), key=endings.count)
     final = not endings or endings[-1] != ""
     out = []
     for position, line in enumerate(synced):
@@ -2329,7 +2942,7 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             sections = required_sections(
                 process, doc["sections"], project["size"], project["has_ui"]
             )
-            added += [(doc["path"], title) for title in sync_file(path, sections)]
+            added += [(doc["path"], title) for title in sync_file(path, sections, doc["path"])]
     for folder in work_folders(root):
         found = piece_of_work(process, folder)
         if found is None:
@@ -2341,7 +2954,8 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             if path is not None and not holds_conflict(path):
                 sections = required_sections(process, doc["sections"], size, has_ui)
                 relative = path.relative_to(root).as_posix()
-                added += [(relative, t) for t in sync_file(path, late_sections(sections, work))]
+                late = late_sections(sections, work)
+                added += [(relative, t) for t in sync_file(path, late, relative)]
     return added
 
 
@@ -2499,7 +3113,6 @@ TAG = re.compile(
 )
 """A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
-TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
 """A checklist line, ticked or not: ``- [ ] text``."""
 READINESS = Path("docs") / "production-readiness.md"
@@ -2508,35 +3121,44 @@ SYNC_COMMAND = "run `python3 tools/lifecycle.py sync`"
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 
 
-def item_line(lines: Sequence[str], item: str) -> int | None:
+def item_line(lines: Sequence[str], item: str, where: str = "") -> int | None:
     """Return the index of the line holding checklist ``item``, or None when no line does.
 
     The one rule for where an item is: ``open_items`` reads that line's box,
     ``missing_items`` and ``sync`` tell an item the file lacks from an open one.
+    Only a line CommonMark reads as text counts: an item shown in a fence or an
+    HTML comment is an example, not the item.
     """
-    return next((index for index, line in enumerate(lines) if item in line), None)
+    kinds = scan_markdown(lines, where).kinds
+    return next(
+        (index for index, line in enumerate(lines) if item in line and kinds[index] == TEXT),
+        None,
+    )
 
 
-def open_items(text: str, items: Sequence[str]) -> list[str]:
+def open_items(text: str, items: Sequence[str], where: str = "") -> list[str]:
     """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``.
 
     An item ``text`` lacks is open too; ``missing_items`` tells which those are.
+    It is ticked when its line starts a list item with ``[x]`` (``Scan.boxes``).
     """
-    lines = text.splitlines()
+    lines = split_lines(text)
+    boxes = scan_markdown(lines, where).boxes
     missing = []
     for item in items:
-        at = item_line(lines, item)
+        at = item_line(lines, item, where)
         line = "" if at is None else lines[at]
         settled = at is not None and PLACEHOLDER not in line
-        if not (settled and (TICKED.match(line) or NOT_APPLICABLE.search(line))):
+        ticked = at is not None and boxes.get(at, False)
+        if not (settled and (ticked or NOT_APPLICABLE.search(line))):
             missing.append(item)
     return missing
 
 
-def missing_items(text: str, items: Sequence[str]) -> list[str]:
+def missing_items(text: str, items: Sequence[str], where: str = "") -> list[str]:
     """Return the checklist items no line of ``text`` holds at all (not merely unticked)."""
-    lines = text.splitlines()
-    return [item for item in items if item_line(lines, item) is None]
+    lines = split_lines(text)
+    return [item for item in items if item_line(lines, item, where) is None]
 
 
 def open_detail(items: Sequence[str], state: str = "open") -> str:
@@ -2610,9 +3232,10 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if checker.add("DLV11", stage, relative, found, "" if found else "file not found"):
         items = release_gate_items(process, release_checklist_text(root, process))
         text = read_or_report(checker, record, root, stage)
-        absent = missing_items(text, items)
-        unticked = [item for item in open_items(text, items) if item not in absent]
-        unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
+        absent = missing_items(text, items, relative)
+        unticked = [item for item in open_items(text, items, relative) if item not in absent]
+        sign_offs = repository_items(process, "release_sign_off")
+        unticked += open_sign_offs(text, sign_offs, relative)
         detail = "; ".join(
             part
             for part in (
@@ -2644,10 +3267,9 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        lines = (
-            read_or_report(checker, plan, root, "Validate").splitlines() if plan.is_file() else []
-        )
-        bodies = section_bodies(lines)
+        text = read_or_report(checker, plan, root, "Validate") if plan.is_file() else ""
+        lines = split_lines(text)
+        bodies = section_bodies(lines, "docs/test-plan.md")
         if EXECUTION_LOG not in bodies:
             checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
         else:
@@ -2655,8 +3277,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in lines[start:end]
-                if line.lstrip().startswith("|") and any(name in line for name in names)
+                for line in table_lines(lines, "docs/test-plan.md", start, end)
+                if any(name in line for name in names)
             ]
             checker.add(
                 "DLV13",
@@ -2675,8 +3297,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         # An item the file lacks is LC107's finding ("run sync"), not an unticked one.
         text = read_or_report(checker, path, root, stage)
         items = repository_items(process, "production_readiness")
-        absent = missing_items(text, items)
-        unticked = [item for item in open_items(text, items) if item not in absent]
+        absent = missing_items(text, items, readiness)
+        unticked = [item for item in open_items(text, items, readiness) if item not in absent]
         checker.add("DLV14", stage, readiness, not unticked, open_detail(unticked, "not ticked"))
 
 
@@ -2820,13 +3442,13 @@ def release_gate_items(process: Process, checklist: str = "") -> list[str]:
     ]
 
 
-def open_sign_offs(text: str, roles: Sequence[str]) -> list[str]:
+def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str]:
     """Return the sign-off roles whose row in ``text`` still holds a placeholder."""
-    rows = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    rows = [row_cells(line) for line in table_lines(split_lines(text), where)]
     return [
         f"sign-off by {role}"
         for role in roles
-        if any(row.split("|")[1].strip() == role and PLACEHOLDER in row for row in rows)
+        if any(row[:1] == [role] and PLACEHOLDER in "|".join(row) for row in rows)
     ]
 
 
@@ -2943,7 +3565,7 @@ def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
                 raise TeamFileError(
                     str(listing),
                     1,
-                    f"not a list of {{'url': ...}} objects ({problem})",
+                    f"not a list of objects with a url ({problem})",
                     "give `gh repo list ORG --json url` output, or one source a line",
                 ) from problem
         else:
@@ -3062,9 +3684,11 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
         path = folder / RFC_FILE
         if not path.is_file():
             continue
-        text = read_text(path, path.relative_to(root).as_posix())
+        shown = path.relative_to(root).as_posix()
+        text = read_text(path, shown)
         matter = read_front_matter(text)
-        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        seen = text_lines(split_lines(text), shown)  # not a link shown in a fence or comment
+        announced = [m["url"] for m in map(ANNOUNCED.match, seen) if m]
         found.append(
             {
                 "path": path.relative_to(root).as_posix(),
@@ -3253,54 +3877,35 @@ def render_fleet_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-FLEET_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>Lifecycle across repositories</title>
-<style>
-body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
-table {{ border-collapse: collapse; margin-bottom: 2rem; }}
-th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
-th {{ background: #f3f3f3; cursor: pointer; }}
-th[aria-sort=ascending]::after {{ content: " \\25B2"; }}
-th[aria-sort=descending]::after {{ content: " \\25BC"; }}
-</style></head><body>
-<h1>Lifecycle across {count} repositories</h1>
-<p>Made {generated} by <code>python3 tools/lifecycle.py fleet</code>.
-Click a column heading to sort.</p>
-<h2>By owner</h2>
-{owners}
-<h2>Pieces of work by stage</h2>
-{stages}
-<h2>Repositories</h2>
-{repositories}
-<h2>RFCs across the organisation</h2>
-{rfcs}
-<script>
+FLEET_STYLE = """\
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
+table { border-collapse: collapse; margin-bottom: 2rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; cursor: pointer; }
+th[aria-sort=ascending]::after { content: " \\25B2"; }
+th[aria-sort=descending]::after { content: " \\25BC"; }
+"""
+FLEET_SCRIPT = """\
 // Sort a table by one column, as a click on its heading does; "#sort=Owner" or
 // "#sort=Owner:descending" in the address opens the page sorted that way.
-function sortBy(table, th, descending) {{
+function sortBy(table, th, descending) {
   const column = [...th.parentNode.children].indexOf(th);
   table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
   th.setAttribute("aria-sort", descending ? "descending" : "ascending");
   const body = table.tBodies[0];
   const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
-    b.cells[column].textContent, undefined, {{numeric: true}}));
+    b.cells[column].textContent, undefined, {numeric: true}));
   if (descending) rows.reverse();
   rows.forEach(row => body.appendChild(row));
-}}
-for (const table of document.querySelectorAll("table.sortable")) {{
+}
+for (const table of document.querySelectorAll("table.sortable")) {
   table.querySelectorAll("th").forEach(th => th.addEventListener("click",
     () => sortBy(table, th, th.getAttribute("aria-sort") === "ascending")));
-}}
+}
 const asked = decodeURIComponent(location.hash).match(/^#sort=([^:]+)(:descending)?$/);
 const table = document.getElementById("repositories");
 const th = asked && [...table.querySelectorAll("th")].find(th => th.textContent === asked[1]);
 if (th) sortBy(table, th, Boolean(asked[2]));
-</script>
-</body></html>
 """
 
 
@@ -3319,42 +3924,60 @@ def render_fleet_html(report: Mapping[str, Any]) -> str:
     """Render one self-contained page: it loads nothing, so it works from ``file://``."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
     owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
-    return FLEET_PAGE.format(
-        count=len(rows),
-        generated=html.escape(report["generated"]),
-        owners=html_table(
-            owner_columns,
-            ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
-            "owners",
-        ),
-        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
-        rfcs=html_table(
-            ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
-            (
-                [
-                    rfc["title"],
-                    rfc["status"],
-                    rfc["owner"],
-                    repo["name"],
-                    rfc["discussion"],
-                    ", ".join(map(str, rfc["supersedes"])),
-                ]
-                for repo in report["repositories"]
-                if repo["state"] == "ok"
-                for rfc in repo["rfcs"]
-            ),
-            "rfcs",
-        ),
-        repositories=html_table(
-            list(rows[0]) if rows else ["Repository"],
-            (list(r.values()) for r in rows),
-            "repositories",
-        ),
+    owners = html_table(
+        owner_columns,
+        ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
+        "owners",
     )
+    stages = html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages")
+    rfcs = html_table(
+        ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
+        (
+            [
+                rfc["title"],
+                rfc["status"],
+                rfc["owner"],
+                repo["name"],
+                rfc["discussion"],
+                ", ".join(map(str, rfc["supersedes"])),
+            ]
+            for repo in report["repositories"]
+            if repo["state"] == "ok"
+            for rfc in repo["rfcs"]
+        ),
+        "rfcs",
+    )
+    repositories = html_table(
+        list(rows[0]) if rows else ["Repository"], (list(r.values()) for r in rows), "repositories"
+    )
+    security = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{security}">
+<title>Lifecycle across repositories</title>
+<style>
+{FLEET_STYLE}</style></head><body>
+<h1>Lifecycle across {len(rows)} repositories</h1>
+<p>Made {html.escape(report["generated"])} by <code>python3 tools/lifecycle.py fleet</code>.
+Click a column heading to sort.</p>
+<h2>By owner</h2>
+{owners}
+<h2>Pieces of work by stage</h2>
+{stages}
+<h2>Repositories</h2>
+{repositories}
+<h2>RFCs across the organisation</h2>
+{rfcs}
+<script>
+{FLEET_SCRIPT}</script>
+</body></html>
+"""
 
 
 FLEET_WORKFLOW = Path(".github") / "workflows" / "lifecycle-fleet.yml"
 ORGANISATION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+ORGANISATION_SLOT = "{organisation}"
 FLEET_WORKFLOW_TEXT = """\
 # The lifecycle across the organisation {organisation}: every Monday, one page
 # with each repository's template version, lifecycle check, test plan, work in
@@ -3372,7 +3995,7 @@ on:
     - cron: "0 6 * * 1"  # 06:00 UTC every Monday
   workflow_dispatch:
 
-permissions: {{}}
+permissions: {}
 
 concurrency:
   group: lifecycle-fleet
@@ -3390,7 +4013,7 @@ jobs:
           persist-credentials: false
       - name: Report every repository
         env:
-          GH_TOKEN: ${{{{ secrets.FLEET_TOKEN || github.token }}}}
+          GH_TOKEN: ${{ secrets.FLEET_TOKEN || github.token }}
           ORGANISATION: "{organisation}"
         run: |
           gh auth setup-git
@@ -3417,7 +4040,7 @@ jobs:
       id-token: write
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
         uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
@@ -3431,13 +4054,13 @@ def fleet_workflow(root: Path, organisation: str) -> Path:
             f"--workflow must be a GitHub organisation name such as acme; got {organisation!r}."
         )
     path = root / FLEET_WORKFLOW
-    mine = FLEET_WORKFLOW_TEXT.split("{organisation}")[0]
+    mine = FLEET_WORKFLOW_TEXT.split(ORGANISATION_SLOT)[0]
     if path.exists() and not read_text(path, FLEET_WORKFLOW.as_posix()).startswith(mine):
         raise UsageError(
             f"{FLEET_WORKFLOW.as_posix()} exists and this tool did not write it; "
             "move it away, then run the command again."
         )
-    write_files(root, {path: FLEET_WORKFLOW_TEXT.format(organisation=organisation)})
+    write_files(root, {path: FLEET_WORKFLOW_TEXT.replace(ORGANISATION_SLOT, organisation)})
     return path
 
 
