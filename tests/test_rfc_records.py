@@ -250,6 +250,17 @@ def test_a_succession_entry_is_an_existing_folder_or_a_url(
     )
 
 
+def test_an_unreadable_document_is_its_own_finding_not_a_crash(repo: Path) -> None:
+    old = start(repo, "Carrier cache", "small")
+    new = start(repo, "Carrier cache two", "small")
+    add_front_matter(new / "shaping.md", "supersedes: 0001-carrier-cache")
+    (old / "shaping.md").write_bytes(b"---\ntitle: \0\n---\n")
+    found = tool.check(repo, tool.load_process(repo))
+    assert [r.code for r in found if r.outcome == "fail"] == ["LC108", "LC111"]
+    [back] = [r for r in found if r.code == "LC111" and r.outcome == "fail"]
+    assert back.detail.startswith("supersedes: 0001-carrier-cache does not name")
+
+
 # ------------------------------------------------------------------ an RFC's links
 def test_an_rfc_in_review_names_its_discussion(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")

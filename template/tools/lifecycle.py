@@ -2640,17 +2640,19 @@ def check_succession(checker: Checker, root: Path, process: Process) -> None:
             path = folder / name
             if not path.is_file():
                 continue
-            lines = path.read_text(encoding="utf-8").splitlines()
-            documents.append((folder.name, name, lines, read_front_matter("\n".join(lines))))
-            matter = documents[-1][3]
+            try:
+                text, matter = read_document(path, root)
+            except TeamFileError:
+                continue  # its own finding (LC108) says why; the runner skips its other checks
+            documents.append((folder.name, name, split_lines(text), matter))
             for key in SUCCESSION:
                 named = {entry.strip().rstrip("/") for entry in listed(matter, key)}
                 claims.setdefault(folder.name, {}).setdefault(key, set()).update(named)
-    for piece, name, lines, matter in documents:
+    for piece, name, lines, front in documents:
         relative = f"{WORK_FOLDER.as_posix()}/{piece}/{name}"
         problems = []
         for key, back in SUCCESSION.items():
-            for entry in listed(matter, key):
+            for entry in listed(front, key):
                 problem = succession_problem(claims, piece, key, back, entry.strip().rstrip("/"))
                 if problem:
                     problems.append((problem, key_line(lines, key, entry)))
@@ -3227,14 +3229,14 @@ def history_insertion(lines: Sequence[str], item: str) -> tuple[int, list[str]] 
     return end, [f"{bullet}{item}"]
 
 
-def dated_text(process: Process, text: str, date: str) -> str:
+def dated_text(process: Process, text: str, date: str, path: str = "<text>") -> str:
     """Return ``text`` with its current status dated in ``history:``, or ``""`` when it is.
 
     Lines are only added, each with the file's usual ending; every line the
     file had is kept byte for byte, in order. Run twice on one day, the second
     run adds nothing: the status is then the list's last item.
     """
-    matter = read_front_matter(text)
+    matter = read_front_matter(text, path)
     status = str(matter.get("status", ""))
     if status not in {item["name"] for item in process["statuses"]}:
         return ""
@@ -3267,13 +3269,12 @@ def date_statuses(root: Path, process: Process) -> list[tuple[str, str]]:
             path = folder / name
             if not path.is_file() or holds_conflict(path):
                 continue
-            with path.open(encoding="utf-8", newline="") as handle:
-                text = handle.read()
-            new_text = dated_text(process, text, today())
+            shown = path.relative_to(root).as_posix()
+            text = read_text(path, shown)  # line endings as written
+            new_text = dated_text(process, text, today(), shown)
             if new_text:
                 planned[path] = new_text
-                status = str(read_front_matter(text).get("status", ""))
-                dated.append((path.relative_to(root).as_posix(), status))
+                dated.append((shown, str(read_front_matter(text, shown).get("status", ""))))
     write_files(root, planned)
     return dated
 
@@ -3891,11 +3892,14 @@ def dated_entry(process: Process, folder: Path) -> Entry:
     """
     entry = read_entry(process, folder)
     settled = {status["name"] for status in process["statuses"] if status.get("settled")}
-    matters = [
-        read_front_matter((folder / name).read_text(encoding="utf-8"))
-        for name in dict.fromkeys(doc["file"] for doc in process["kit"])
-        if (folder / name).is_file()
-    ]
+    try:
+        matters = [
+            read_document(folder / name)[1]
+            for name in dict.fromkeys(doc["file"] for doc in process["kit"])
+            if (folder / name).is_file()
+        ]
+    except TeamFileError:
+        return entry  # the page's findings name the document (LC108)
     open_ones = [m for m in matters if str(m.get("status", "")) not in settled]
     matter = open_ones[0] if open_ones else matters[-1] if matters else {}
     items = listed(matter, HISTORY)
