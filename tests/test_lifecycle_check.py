@@ -667,7 +667,11 @@ def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
     assert "| Architecture |" in page  # shaping done: the piece is at the RFC
     assert "| [0002](work/0002-small-fix/shaping.md) | Small fix | small |" in page
     assert "**On time:** no run logged since work started on 2026-01-01, 0 days ago" in page
-    assert "Every lifecycle check passes." in page
+    # The index still says draft: the page says so, and sync brings it up to date.
+    assert "| warn | [SHP09](lifecycle.md#project-shaping) |" in page
+    assert "the table is out of date; run `python3 tools/lifecycle.py sync`" in page
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "Every lifecycle check passes." in tool.render_status(repo, PROCESS)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 200 * DAY))
     page = tool.render_status(repo, PROCESS)
     assert "**Overdue:** no run logged since work started on 2026-01-01, 200 days ago" in page

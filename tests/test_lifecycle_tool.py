@@ -144,15 +144,40 @@ def test_the_index_lists_every_piece_with_its_stage(repo: Path) -> None:
     assert rows[2].startswith("| [0003](0003-third-thing/shaping.md) | Third thing | medium |")
 
 
-def test_stage_is_done_when_every_document_is_settled() -> None:
-    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "accepted")]) == (
-        "Done",
-        "accepted",
-    )
-    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "review")]) == (
-        "Validate",
-        "review",
-    )
+@pytest.mark.parametrize(
+    ("statuses", "stage"),
+    [
+        (("draft", "draft"), ("Project shaping", "draft")),
+        (("accepted", "review"), ("Validate", "review")),
+        # Agreed but not shipped yet: at the last document still open, never "Done".
+        (("accepted", "accepted"), ("Validate", "accepted")),
+        (("done", "accepted"), ("Validate", "accepted")),
+        (("done", "done"), ("Done", "done")),
+        # One document dropped does not make a shipped piece "Dropped".
+        (("done", "dropped"), ("Done", "done")),
+        (("dropped", "dropped"), ("Dropped", "dropped")),
+        # The shaping note dropped: the work will not happen, whatever the others say.
+        (("dropped", "draft"), ("Dropped", "dropped")),
+    ],
+)
+def test_one_stage_definition_tells_done_from_dropped_and_accepted(
+    statuses: tuple[str, str], stage: tuple[str, str]
+) -> None:
+    docs = list(zip(("shaping.md", "test-cases.md"), statuses, strict=True))
+    assert tool.piece_stage(PROCESS, docs) == stage
+
+
+def test_status_meanings_are_data_so_a_renamed_status_keeps_working() -> None:
+    """Rename every status in the process data: the stages follow, nothing names them."""
+    renamed = {"draft": "wip", "review": "proposed", "accepted": "agreed",
+               "done": "shipped", "dropped": "abandoned"}  # fmt: skip
+    statuses = [{**item, "name": renamed[item["name"]]} for item in PROCESS["statuses"]]
+    process = {**PROCESS, "statuses": statuses}
+    docs = [("shaping.md", "shipped"), ("test-cases.md", "agreed")]
+    assert tool.piece_stage(process, docs) == ("Validate", "agreed")
+    assert tool.piece_stage(process, [(n, "shipped") for n, _ in docs]) == ("Shipped", "shipped")
+    assert tool.piece_stage(process, [(n, "abandoned") for n, _ in docs])[0] == "Abandoned"
+    assert tool.Statuses.of(process).closing(["shipped", "abandoned"]) == "shipped"
 
 
 def test_front_matter_round_trips_any_title_and_owner() -> None:
