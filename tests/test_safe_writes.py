@@ -218,12 +218,14 @@ def test_an_injected_full_disk_at_the_second_write_changes_no_file(
 
 
 # ------------------------------------------------------------------ kill -9
-@pytest.mark.slow  # about a dozen runs of sync on a large document
+@pytest.mark.slow  # about two dozen runs of sync on a large document
 def test_kill_9_during_sync_leaves_each_file_old_or_new(project: Path, tmp_path: Path) -> None:
+    """Kill sync ever closer to the moment the large file changes, then around it."""
     plan, shaping = project / "docs/test-plan.md", project / FIRST / "shaping.md"
-    plan.write_text(plan.read_text() + "".join(f"| row {n} | notes |\n" for n in range(200_000)))
     without_last_section(plan)
     without_last_section(shaping)
+    notes = "x" * 100_000  # 30 MB in few lines: slow to write, quick to read
+    plan.write_text(plan.read_text() + "".join(f"Notes {n}: {notes}\n" for n in range(300)))
     old = {path: path.read_bytes() for path in (plan, shaping)}
     finished = editable_copy(project, tmp_path / "finished")
     began = time.monotonic()
@@ -231,21 +233,28 @@ def test_kill_9_during_sync_leaves_each_file_old_or_new(project: Path, tmp_path:
     took = time.monotonic() - began
     new = {path: (finished / path.relative_to(project)).read_bytes() for path in old}
     assert all(new[path] != old[path] for path in old)
-    seen = set()
-    for attempt in range(12):
+
+    def killed_after(delay: float) -> bool:
+        """Kill a sync after ``delay`` seconds; return whether the large file is the new one."""
         for path, data in old.items():
             path.write_bytes(data)
         command = [sys.executable, "tools/lifecycle.py", "sync"]
         quiet = subprocess.DEVNULL
         process = subprocess.Popen(command, cwd=project, stdout=quiet, stderr=quiet)
-        time.sleep(random.uniform(0, took * 1.2) if attempt else took / 2)
+        time.sleep(max(0.0, delay))
         process.send_signal(signal.SIGKILL)
         process.wait()
         for path in old:
             data = path.read_bytes()
-            assert data in (old[path], new[path]), f"{path} is neither old nor new (run {attempt})"
-            seen.add(data == new[path])
-    assert seen  # (which of the two each run left depends on when the kill came)
+            assert data in (old[path], new[path]), f"{path} is neither old nor new after {delay}s"
+        return plan.read_bytes() == new[plan]
+
+    early, late = 0.0, took * 1.5
+    for _ in range(10):  # bisect to the moment the large file is replaced
+        middle = (early + late) / 2
+        early, late = (early, middle) if killed_after(middle) else (middle, late)
+    for _ in range(14):  # and kill all around it
+        killed_after(random.uniform(early - 0.02, late + 0.02))
 
 
 # ------------------------------------------------------------------ the index
