@@ -485,7 +485,7 @@ class Document:
     @property
     def conflicted(self) -> bool:
         """Whether the document holds conflict markers (mid-merge: left alone)."""
-        return any(line.startswith(CONFLICT_MARKERS) for line in self.text.splitlines())
+        return holds_conflict(self.text)
 
 
 @dataclass(frozen=True)
@@ -513,8 +513,7 @@ class Piece:
         for name in dict.fromkeys(doc["file"] for doc in process["kit"]):
             path = folder / name
             if path.is_file():
-                with path.open(encoding="utf-8", newline="") as handle:
-                    texts[name] = handle.read()
+                texts[name] = read_text(path)
         return cls.of(process, folder, texts)
 
     @classmethod
@@ -814,10 +813,8 @@ def index_text(root: Path, process: Process, pieces: Sequence[Piece]) -> str:
     path = root / INDEX_FILE
     if not path.is_file():
         return render_index(process, pieces)
-    with path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    shown = INDEX_FILE.as_posix()
-    if any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines()):
+    text, shown = read_text(path), INDEX_FILE.as_posix()
+    if holds_conflict(text):
         raise TeamFileError(
             shown, 1, "holds conflict markers", "resolve them, then run the command again"
         )
@@ -1232,10 +1229,9 @@ def check_index(checker: Checker, root: Path, process: Process, pieces: Sequence
     if not path.is_file():
         checker.add("09", stage, shown, None, "skipped: the index does not exist")
         return
-    with path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
+    text = read_text(path)
     lines = split_endings(text)[0]
-    if any(line.startswith(CONFLICT_MARKERS) for line in lines):
+    if holds_conflict(text):
         checker.add("09", stage, shown, None, "skipped: the index holds conflict markers")
         return
     try:
