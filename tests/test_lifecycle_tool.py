@@ -356,3 +356,42 @@ def test_the_release_record_and_the_index_say_who_when_and_done_from_the_process
     duty = tool.duty(data, tool.INDEX_DUTY)
     assert duty is not None and tool.who_when_done(duty) in index
     assert (tool.duty(data, "Runbook") is None) is (kind == "library")
+
+
+# ------------------------------------------------------------------ a piece, the index
+def test_a_piece_is_read_once_with_its_documents_in_kit_order(repo: Path) -> None:
+    assert new(repo, "Carrier cache", "--size", "medium") == 0
+    folder = repo / "docs/work/0001-carrier-cache"
+    (folder / "notes.md").write_text("# Not a kit document\n")
+    (folder / "rfc.md").write_text((folder / "rfc.md").read_text().replace("draft", "review", 1))
+    piece = tool.Piece.read(PROCESS, folder)
+    found = (piece.number, piece.slug, piece.title, piece.size)
+    assert found == (1, "carrier-cache", "Carrier cache", "medium")
+    assert [doc.name for doc in piece.documents] == [
+        "shaping.md", "rfc.md", "test-cases.md", "rollout.md"]  # fmt: skip
+    assert [doc.status for doc in piece.documents] == ["draft", "review", "draft", "draft"]
+    assert (piece.stage, piece.status, piece.owner) == ("Project shaping", "draft", "@acme/billing")
+
+
+def index_of(text: str) -> str:
+    piece = tool.Piece.of(PROCESS, Path("docs/work/0001-x"), {"shaping.md": "---\n"
+                          'title: "X"\nsize: small\nstatus: done\n---\n'})  # fmt: skip
+    return tool.refreshed_index("docs/work/index.md", text, [piece])
+
+
+def test_the_index_table_is_replaced_and_every_other_byte_kept() -> None:
+    block = "\r\n".join(tool.index_block([]))
+    text = f"# Ours\r\n\r\nTeam line\r\n\r\n{block}\r\n\r\nMore of ours"  # CRLF, no final newline
+    refreshed = index_of(text)
+    assert refreshed.startswith("# Ours\r\n\r\nTeam line\r\n\r\n" + tool.INDEX_BEGIN + "\r\n")
+    assert refreshed.endswith(tool.INDEX_END + "\r\n\r\nMore of ours")
+    assert "| [0001](0001-x/shaping.md) | X | small | done |  | Done |\r\n" in refreshed
+    assert "\n" not in refreshed.replace("\r\n", "")
+    assert index_of(refreshed) == refreshed
+
+
+def test_an_index_without_a_table_gets_the_block_before_its_toctree() -> None:
+    refreshed = index_of("# Ours\n\nA line.\n```{toctree}\n*/*\n```\n")
+    assert refreshed.startswith(f"# Ours\n\nA line.\n\n{tool.INDEX_BEGIN}\n")
+    assert refreshed.endswith(f"{tool.INDEX_END}\n\n```{{toctree}}\n*/*\n```\n")
+    assert index_of(refreshed) == refreshed

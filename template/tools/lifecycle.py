@@ -728,8 +728,8 @@ def work_folders(root: Path) -> list[Path]:
 
 NEW_LOCK = ".lifecycle-new.lock"
 """A folder in ``docs/work/`` that exists while one ``new`` picks a number and writes the index."""
-LOCK_WAIT = 60.0
-LOCK_STALE = 300.0
+LOCK_WAIT = 45.0
+LOCK_STALE = 30.0
 """Seconds to wait for another ``new``, and the age at which its lock was left by a killed run."""
 
 
@@ -773,7 +773,8 @@ def one_new_at_a_time(root: Path, base: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.rmdir()
+        with contextlib.suppress(OSError):
+            lock.rmdir()
 
 
 def clash(pieces: Sequence[Piece], work: Work) -> None:
