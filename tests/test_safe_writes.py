@@ -374,3 +374,24 @@ def test_the_same_title_started_twice_at_once_gives_one_piece_and_one_line(proje
         if result.returncode:
             assert "clashes with docs/work/0002-another-piece" in one_line(result)
     assert len(list((project / "docs/work").glob("*-another-piece"))) == 1
+
+
+def test_a_stale_index_warns_in_pull_requests_and_fails_a_release(project: Path) -> None:
+    set_status(project / FIRST / "shaping.md", "accepted")
+    assert "WARN SHP09" in lifecycle(project, "check").stdout
+    release = lifecycle(project, "check", "--release", "v0.1.0", "--only", "SHP09")
+    assert release.returncode == 1 and "FAIL SHP09" in release.stdout, outputs(release)
+
+
+def test_new_refuses_an_index_with_conflict_markers_in_one_line(project: Path) -> None:
+    index = project / INDEX
+    index.write_text(index.read_text() + "<<<<<<< before updating\nours\n=======\n>>>>>>> after\n")
+    at = len(index.read_text().splitlines()) - 3
+    before = snapshot(project)
+    result = lifecycle(project, *COMMANDS["new"])
+    assert result.returncode == 3, outputs(result)
+    assert one_line(result) == (
+        f"lifecycle.py: {INDEX}:{at}: holds conflict markers; "
+        "resolve them, then run the command again"
+    )
+    assert snapshot(project) == before

@@ -816,8 +816,10 @@ def index_text(root: Path, process: Process, pieces: Sequence[Piece]) -> str:
         return render_index(process, pieces)
     text, shown = read_text(path), INDEX_FILE.as_posix()
     if holds_conflict(text):
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith(CONFLICT_MARKERS))
         raise TeamFileError(
-            shown, 1, "holds conflict markers", "resolve them, then run the command again"
+            shown, at + 1, "holds conflict markers", "resolve them, then run the command again"
         )
     return refreshed_index(shown, text, pieces)
 
