@@ -130,7 +130,7 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     assert "the update ran `python3 tools/lifecycle.py sync`" in output  # the message says so
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
-    assert "VAL02" not in job.stdout  # the report lists every finding that did not pass
+    assert "LC102" not in job.stdout  # the report lists every finding that did not pass
     assert " 0 fail" in job.stdout
     for path, text in before.items():
         assert in_order(text, path.read_text()), f"a team line was lost or moved in {path}"
@@ -174,7 +174,7 @@ def test_an_index_from_before_its_markers_keeps_every_team_line_through_an_updat
     assert "| [0002](0002-carrier-cache/shaping.md) | Carrier cache | medium | done |" in after
     assert sum(line.startswith("<!--") for line in after.splitlines()) == 2
     job = lifecycle_job(project)
-    assert job.returncode == 0 and "SHP09" not in job.stdout, job.stdout + job.stderr
+    assert job.returncode == 0 and "LC108" not in job.stdout, job.stdout + job.stderr
 
 
 def test_a_conflicted_document_is_left_alone_and_named(

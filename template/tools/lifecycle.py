@@ -48,7 +48,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 PROCESS_FILE = Path(".lifecycle") / "process.json"
@@ -861,17 +861,155 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
 
 
 # ------------------------------------------------------------------ check
-# The check model follows scientific-python's repo-review: every check has a
-# stable code in a family per lifecycle stage, a one-sentence rule and a link
-# to its section of docs/lifecycle.md; a check whose prerequisite failed is
-# skipped, not failed again; a team waives a check with a reason. It is built
+# The check model follows scientific-python's repo-review: every check is
+# declared once in REGISTRY with a code that never changes, its family, a
+# one-sentence rule, a link to docs/lifecycle.md and the checks it requires; a
+# check whose prerequisite did not pass is skipped, not failed again; a team
+# waives a check with a reason. It is built
 # on the standard library rather than as a repo-review plugin because a plugin
 # needs repo-review (and its dependencies) installed in every team's
 # environment, CI job and pre-commit hook; ``python3 tools/lifecycle.py check``
 # runs offline with nothing but the Python the repository already has.
 WAIVERS_FILE = Path(".lifecycle") / "waivers.toml"
 LIFECYCLE_PAGE = "docs/lifecycle.md"
-STAGE_FAMILIES = {
+CHECKS_URL = f"{LIFECYCLE_PAGE}#checks"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule of ``check``, declared once, with a code that never changes.
+
+    A document's stage is not part of the code (moving a document to another
+    stage in process.yml must not rename its findings and orphan a team's
+    waivers): per-document results name the document as their file instead.
+    ``requires``: a result of this check is skipped, not failed again, when one
+    of these did not pass on the same file or on the piece of work holding it.
+    ``aliases``: the codes earlier template versions gave this rule (a prefix
+    per stage, such as ``SHP03``); waivers and ``--only`` naming one still apply.
+    """
+
+    code: str
+    family: str
+    rule: str
+    requires: tuple[str, ...] = ()
+    url: str = CHECKS_URL
+    warn_outside_release: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+REGISTRY = (
+    Check(
+        "LC100",
+        "Documents",
+        "The repository-level document the process requires for this repository's size exists.",
+        aliases=("SHP00", "ARC00", "DSG00", "PLN00", "IMP00", "VAL00", "DOC00", "DLV00", "LC00"),
+    ),
+    Check(
+        "LC101",
+        "Documents",
+        "Each document the kit of a piece of work's size requires exists.",
+        requires=("LC106",),
+        aliases=("SHP01", "ARC01", "DSG01", "PLN01", "IMP01", "VAL01", "DOC01", "DLV01", "LC01"),
+    ),
+    Check(
+        "LC102",
+        "Documents",
+        "The document has every section the process requires for its size.",
+        requires=("LC100", "LC101"),
+        aliases=("SHP02", "ARC02", "DSG02", "PLN02", "IMP02", "VAL02", "DOC02", "DLV02", "LC02"),
+    ),
+    Check(
+        "LC103",
+        "Documents",
+        "The document's front matter status is one of the process's statuses.",
+        requires=("LC101",),
+        aliases=("SHP03", "ARC03", "DSG03", "PLN03", "IMP03", "VAL03", "DOC03", "DLV03", "LC03"),
+    ),
+    Check(
+        "LC104",
+        "Documents",
+        "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
+        requires=("LC101",),
+        aliases=("SHP04", "ARC04", "DSG04", "PLN04", "IMP04", "VAL04", "DOC04", "DLV04", "LC04"),
+    ),
+    Check(
+        "LC105",
+        "Documents",
+        "A piece of work marked done (medium and large) has its RFC accepted.",
+        requires=("LC101",),
+        aliases=("SHP05", "ARC05", "DSG05", "PLN05", "IMP05", "VAL05", "DOC05", "DLV05", "LC05"),
+    ),
+    Check(
+        "LC106",
+        "Documents",
+        "A piece of work's front matter size is one of the process's sizes.",
+        aliases=("SHP06", "ARC06", "DSG06", "PLN06", "IMP06", "VAL06", "DOC06", "DLV06", "LC06"),
+    ),
+    Check(
+        "LC107",
+        "Documents",
+        "No two folders of pieces of work share a number.",
+    ),
+    Check(
+        "LC108",
+        "Documents",
+        "The index's table shows each piece of work as its documents' front matter says.",
+        warn_outside_release=True,
+    ),
+    Check(
+        "VAL07",
+        "Test plan",
+        "The manual test plan ran within its cadence (the execution log's newest date).",
+        requires=("LC100",),
+        warn_outside_release=True,
+        aliases=("SHP07", "ARC07", "DSG07", "PLN07", "IMP07", "DOC07", "DLV07", "LC07"),
+    ),
+    Check(
+        "DLV10",
+        "Release",
+        "The release tag equals v + the package version in pyproject.toml.",
+        aliases=("SHP10", "ARC10", "DSG10", "PLN10", "IMP10", "VAL10", "DOC10", "LC10"),
+    ),
+    Check(
+        "DLV11",
+        "Release",
+        "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
+        aliases=("SHP11", "ARC11", "DSG11", "PLN11", "IMP11", "VAL11", "DOC11", "LC11"),
+    ),
+    Check(
+        "DLV12",
+        "Release",
+        "Every item of the release record before the tag is ticked or marked N/A: reason,"
+        " and its sign-off is filled in.",
+        requires=("DLV11",),
+        aliases=("SHP12", "ARC12", "DSG12", "PLN12", "IMP12", "VAL12", "DOC12", "LC12"),
+    ),
+    Check(
+        "DLV13",
+        "Release",
+        "The manual test plan's execution log has a row for this release.",
+        aliases=("SHP13", "ARC13", "DSG13", "PLN13", "IMP13", "VAL13", "DOC13", "LC13"),
+    ),
+    Check(
+        "DLV14",
+        "Release",
+        "Every production-readiness item of a service is ticked or marked N/A: reason.",
+        aliases=("SHP14", "ARC14", "DSG14", "PLN14", "IMP14", "VAL14", "DOC14", "LC14"),
+    ),
+    Check(
+        "LC001",
+        "Waivers",
+        "Every waiver in .lifecycle/waivers.toml gives a reason.",
+        url=f"{LIFECYCLE_PAGE}#waivers",
+    ),
+)
+"""Every check, in the order docs/lifecycle.md lists them. To add one: declare it
+here, record it with ``checker.add(CODE, ...)`` in the function that reads its
+file, and test it; the runner does skipping, softening, waivers and ``--only``."""
+CHECKS = {check.code: check for check in REGISTRY}
+ALIASES = {alias: check.code for check in REGISTRY for alias in check.aliases}
+"""Old code -> new code (data written once from the stage-based scheme)."""
+OLD_FAMILIES = {
     "Project shaping": "SHP",
     "Architecture": "ARC",
     "Design": "DSG",
@@ -881,33 +1019,15 @@ STAGE_FAMILIES = {
     "Document": "DOC",
     "Deliver to production": "DLV",
 }
-"""The code prefix of each stage's checks; anything else is ``LC`` (the tool itself)."""
-CHECKS = {
-    "00": "The repository-level document the process requires for this repository's size exists.",
-    "01": "Each document the kit of a piece of work's size requires exists.",
-    "02": "The document has every section the process requires for its size.",
-    "03": "The document's front matter status is one of the process's statuses.",
-    "04": "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
-    "05": "A piece of work marked done (medium and large) has its RFC accepted.",
-    "06": "A piece of work's front matter size is one of the process's sizes.",
-    "07": "The manual test plan ran within its cadence (the execution log's newest date).",
-    "08": "No two folders of pieces of work share a number.",
-    "09": "The index of pieces of work shows each piece as its documents' front matter says.",
-}
-"""The rule of each check, by the number after the family prefix."""
+"""The stage-based scheme's prefix of each stage (``LC`` for any other): an old code
+in a waiver keeps covering exactly what it covered, the results of that stage."""
 EXECUTION_LOG = "Execution log"
 LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
 PLACEHOLDER = "_TODO"
 HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
 OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
-WARN_OUTSIDE_RELEASE = frozenset({"VAL07", "SHP09"})
-"""Checks that only warn, except under ``--release``: time passing (the test plan's
-cadence) must not turn an unrelated pull request red, nor must an index that only
-needs ``sync`` (a status moved in front matter). A release, and the scheduled
-test-plan workflow reading the outcome, still act on them."""
 
 
 @dataclass
@@ -922,17 +1042,28 @@ class Result:
     outcome: str
     detail: str = ""
     line: int = 0
+    family: str = ""
 
 
-def family(stage: str) -> str:
-    """Return the code prefix of a stage's checks."""
-    return STAGE_FAMILIES.get(stage, "LC")
+def names(code: str, result: Result) -> bool:
+    """Tell whether a code a team wrote (in a waiver, after ``--only``) names ``result``.
+
+    An old code names what it named before: its rule, on a document of its stage.
+    """
+    if code == result.code:
+        return True
+    return ALIASES.get(code) == result.code and code[:-2] == OLD_FAMILIES.get(result.stage, "LC")
 
 
-def stage_url(stage: str) -> str:
-    """Return the section of ``docs/lifecycle.md`` that explains a stage (GitHub-style anchor)."""
-    anchor = re.sub(r"[^a-z0-9]+", "-", stage.lower()).strip("-")
-    return f"{LIFECYCLE_PAGE}#{anchor}"
+def known_code(code: str) -> str:
+    """Return the registry's code for ``code`` (itself, or the one an old code became)."""
+    if code in CHECKS:
+        return code
+    if code in ALIASES:
+        return ALIASES[code]
+    raise UsageError(
+        f"--only: unknown check code {code!r}; codes look like VAL07 (see {CHECKS_URL})."
+    )
 
 
 def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -968,30 +1099,52 @@ def required_sections(
 
 
 class Checker:
-    """Collects results; a helper per check keeps codes, rules and links in one place."""
+    """The one runner: records results and skips a check whose ``requires`` did not pass."""
 
     def __init__(self) -> None:
         """Start with no results."""
         self.results: list[Result] = []
+        self.not_passed: set[tuple[str, str]] = set()
 
     def add(
-        self, number: str, stage: str, file: str, ok: bool | None, detail: str = "", line: int = 0
+        self,
+        code: str,
+        stage: str,
+        file: str,
+        ok: bool | None,
+        detail: str = "",
+        line: int = 0,
+        subject: str = "",
     ) -> bool:
-        """Record check ``number`` of ``stage`` on ``file``; ``ok=None`` means skipped."""
+        """Record check ``code`` on ``file`` (``ok=None``: skipped); return whether it passed.
+
+        ``subject`` (default ``file``) is what other checks' ``requires`` look at:
+        a check that did not pass on a piece of work's folder blocks every
+        check requiring it on the folder's files.
+        """
+        check = CHECKS[code]
+        subject = subject or file
+        scopes = {subject, *(folder.as_posix() for folder in PurePosixPath(subject).parents)}
+        blocked = [r for r in check.requires if any((r, s) in self.not_passed for s in scopes)]
+        if blocked:
+            ok, detail, line = None, f"skipped: {blocked[0]} did not pass", 0
         outcome = SKIP if ok is None else PASS if ok else FAIL
+        if outcome != PASS:
+            self.not_passed.add((code, subject))
         self.results.append(
             Result(
-                code=f"{family(stage)}{number}",
+                code=code,
                 stage=stage,
                 file=file,
-                rule=CHECKS[number],
-                url=stage_url(stage),
+                rule=check.rule,
+                url=check.url,
                 outcome=outcome,
                 detail=detail,
                 line=line,
+                family=check.family,
             )
         )
-        return bool(ok)
+        return outcome == PASS
 
 
 def check_sections(
@@ -1007,7 +1160,7 @@ def check_sections(
     missing = [section["title"] for section in sections if section["title"] not in bodies]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
-        "02", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
+        "LC102", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
     )
     return missing
 
@@ -1030,19 +1183,25 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
     size = piece.size
     first_stage = process["kit"][0]["stage"]
     first = piece.documents[0].name if piece.documents else process["kit"][0]["file"]
-    where = f"{relative}/{first}"
-    if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
-        return
+    sized = size in process["sizes"]
+    checker.add("LC106", first_stage, f"{relative}/{first}", sized, f"size {size!r}", 2,
+                subject=relative)  # fmt: skip
     statuses = Statuses.of(process)
-    required = kit(process, size, piece.has_ui)
+    # Without a known size there is no kit: the documents there are reported skipped.
+    present = {doc.name for doc in piece.documents}
+    required = (
+        kit(process, size, piece.has_ui)
+        if sized
+        else [doc for doc in process["kit"] if doc["file"] in present]
+    )
     status_of: dict[str, str] = {}
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
         found = piece.document(doc["file"])
-        if not checker.add("01", stage, path, found is not None, "file not found"):
-            checker.add("02", stage, path, None, "skipped: the document does not exist")
-            checker.add("03", stage, path, None, "skipped: the document does not exist")
+        if not checker.add("LC101", stage, path, found is not None, "file not found"):
+            checker.add("LC102", stage, path, False)  # the runner records it skipped
+            checker.add("LC103", stage, path, False)
             continue
         assert found is not None
         lines = found.text.splitlines()
@@ -1051,7 +1210,8 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         ]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
         status_of[doc["file"]] = found.status
-        checker.add("03", stage, path, found.status in statuses.names, f"status {found.status!r}")
+        known = found.status in statuses.names
+        checker.add("LC103", stage, path, known, f"status {found.status!r}")
         section_lines[doc["file"]] = (lines, titles)
     closing = statuses.closing(list(status_of.values()))
     if not closing or closing in statuses.abandoned:
@@ -1062,12 +1222,12 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         lines, titles = section_lines[doc["file"]]
         title, line = placeholder_line(lines, section_bodies(lines), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
-        checker.add("04", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
+        checker.add("LC104", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
     if rfc is not None and "rfc.md" in status_of:
         status = status_of["rfc.md"]
         ok = status in statuses.settled - statuses.abandoned
-        checker.add("05", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+        checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
 
 
 def check_repository(
@@ -1083,11 +1243,9 @@ def check_repository(
         if not applies(process, doc, project["size"], project["has_ui"]):
             continue
         path = root / doc["path"]
-        if not checker.add("00", doc["stage"], doc["path"], path.is_file(), "file not found"):
+        if not checker.add("LC100", doc["stage"], doc["path"], path.is_file(), "file not found"):
             if doc["sections"]:
-                checker.add(
-                    "02", doc["stage"], doc["path"], None, "skipped: the file does not exist"
-                )
+                checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
             continue
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
@@ -1141,15 +1299,15 @@ def check_cadence(
     file: str,
     lines: Sequence[str] | None,
 ) -> None:
-    """Check that the manual test plan ran within its cadence (VAL07)."""
+    """Check that the manual test plan ran within its cadence."""
     every = cadence(process)
     if lines is None or every is None:
-        checker.add("07", stage, file, None, "skipped: no execution log or no cadence")
+        checker.add("VAL07", stage, file, None, "skipped: no execution log or no cadence")
         return
     last, line = newest_run(lines)
     origin = started(pieces)
     if last is None and origin is None:
-        checker.add("07", stage, file, None, "skipped: no run logged and no piece of work")
+        checker.add("VAL07", stage, file, None, "skipped: no run logged and no piece of work")
         return
     since = last or origin
     assert since is not None
@@ -1157,7 +1315,7 @@ def check_cadence(
     months = int(every["months"])
     what = f"last run {since}" if last else f"no run logged since work started on {since}"
     detail = f"{what}, {age} days ago; the plan runs {every['text']} ({months * 31} days)"
-    checker.add("07", stage, file, age <= months * 31, detail, line)
+    checker.add("VAL07", stage, file, age <= months * 31, detail, line)
 
 
 def read_waivers(root: Path) -> list[dict[str, str]]:
@@ -1178,28 +1336,29 @@ def read_waivers(root: Path) -> list[dict[str, str]]:
 
 
 def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> None:
-    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones."""
+    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones.
+
+    A waiver naming an old code still applies, and says which code to write instead.
+    """
     for number, waiver in enumerate(waivers, start=1):
         reason = waiver.get("reason", "").strip()
-        label = f"waiver {number} ({waiver.get('code', '?')})"
-        checker.results.append(
-            Result(
-                code="LC001",
-                stage="Lifecycle check",
-                file=WAIVERS_FILE.as_posix(),
-                rule=WAIVER_RULE,
-                url=f"{LIFECYCLE_PAGE}#waivers",
-                outcome=PASS if reason else FAIL,
-                detail="" if reason else f"{label} has no reason",
-            )
+        code = waiver.get("code", "?")
+        label = f"waiver {number} ({code})"
+        note = f"; waiver {number}: {code} is now {ALIASES[code]}" if code in ALIASES else ""
+        checker.add(
+            "LC001",
+            "Lifecycle check",
+            WAIVERS_FILE.as_posix(),
+            bool(reason),
+            f"{label} has no reason" if not reason else note.lstrip("; "),
         )
         if not reason:
             continue
         for result in checker.results:
             same_file = waiver.get("file", result.file) == result.file
-            if result.outcome in (FAIL, WARN) and result.code == waiver.get("code") and same_file:
+            if result.outcome in (FAIL, WARN) and names(code, result) and same_file:
                 result.outcome = WAIVED
-                result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
+                result.detail = f"{result.detail}; waived: {reason}{note}".lstrip("; ")
 
 
 def check_numbers(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
@@ -1219,10 +1378,10 @@ def check_numbers(checker: Checker, root: Path, process: Process, pieces: Sequen
             f"shares number {piece.number:04d} with {first.folder.name}; renumber it: "
             f"`git mv {folder} {target}`, then run `python3 tools/lifecycle.py sync`"
         )
-        checker.add("08", stage, folder, False, detail)
+        checker.add("LC107", stage, folder, False, detail)
         free += 1
     if not clashes:
-        checker.add("08", stage, WORK_FOLDER.as_posix(), True)
+        checker.add("LC107", stage, WORK_FOLDER.as_posix(), True)
 
 
 def check_index(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
@@ -1230,30 +1389,37 @@ def check_index(checker: Checker, root: Path, process: Process, pieces: Sequence
     stage = process["kit"][0]["stage"]
     path, shown = root / INDEX_FILE, INDEX_FILE.as_posix()
     if not path.is_file():
-        checker.add("09", stage, shown, None, "skipped: the index does not exist")
+        checker.add("LC108", stage, shown, None, "skipped: the index does not exist")
         return
     text = read_text(path)
     lines = split_endings(text)[0]
     if holds_conflict(text):
-        checker.add("09", stage, shown, None, "skipped: the index holds conflict markers")
+        checker.add("LC108", stage, shown, None, "skipped: the index holds conflict markers")
         return
     try:
         start, _end, found = index_span(shown, lines)
         current = refreshed_index(shown, text, pieces) == text
     except TeamFileError as problem:
-        checker.add("09", stage, shown, False, f"{problem.problem}; {problem.fix}", problem.line)
+        checker.add("LC108", stage, shown, False, f"{problem.problem}; {problem.fix}", problem.line)
         return
     marked = any(line.strip() == INDEX_BEGIN for line in lines)
     what = "is out of date" if marked else "has no markers around the table lifecycle.py keeps"
     detail = "" if current else f"the table {what}; run `python3 tools/lifecycle.py sync`"
-    checker.add("09", stage, shown, current, detail, start + 1 if found and not current else 0)
+    checker.add("LC108", stage, shown, current, detail, start + 1 if found and not current else 0)
 
 
-def check(root: Path, process: Process, release: str = "", structure: bool = False) -> list[Result]:
+def check(
+    root: Path,
+    process: Process,
+    release: str = "",
+    structure: bool = False,
+    only: Sequence[str] = (),
+) -> list[Result]:
     """Run every check on the repository at ``root`` (and the gates of ``release``).
 
     ``structure`` leaves out what depends on the date (the test plan's
     cadence), for the pre-commit hook: a commit never fails because time passed.
+    ``only`` keeps the results those codes (or old codes) name.
     """
     checker = Checker()
     pieces = read_pieces(root, process)
@@ -1268,19 +1434,20 @@ def check(root: Path, process: Process, release: str = "", structure: bool = Fal
     else:
         soften(checker.results)
     apply_waivers(checker, read_waivers(root))
+    if only:
+        return [r for r in checker.results if any(names(code, r) for code in only)]
     return checker.results
 
 
-def known_codes() -> set[str]:
-    """Every check code this tool can report (for ``--only``)."""
-    families = [*STAGE_FAMILIES.values(), family("")]
-    return {f"{prefix}{number}" for prefix in families for number in CHECKS} | {"LC001"}
-
-
 def soften(results: Sequence[Result]) -> None:
-    """Turn the failures of ``WARN_OUTSIDE_RELEASE`` checks into warnings (no ``--release``)."""
+    """Turn failures of checks declared ``warn_outside_release`` into warnings (no ``--release``).
+
+    Time passing (the test plan's cadence) must not turn an unrelated pull
+    request red, nor an index that only needs ``sync``; a release, and the
+    scheduled workflow reading the outcome, act on them.
+    """
     for result in results:
-        if result.outcome == FAIL and result.code in WARN_OUTSIDE_RELEASE:
+        if result.outcome == FAIL and CHECKS[result.code].warn_outside_release:
             result.outcome = WARN
 
 
@@ -1552,17 +1719,6 @@ TAG = re.compile(
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
 TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
-RELEASE_CHECKS = {
-    "10": "The release tag equals v + the package version in pyproject.toml.",
-    "11": "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
-    "12": (
-        "Every item of the release record before the tag is ticked or marked N/A: reason,"
-        " and its sign-off is filled in."
-    ),
-    "13": "The manual test plan's execution log has a row for this release.",
-    "14": "Every production-readiness item of a service is ticked or marked N/A: reason.",
-}
-CHECKS.update(RELEASE_CHECKS)
 
 
 def open_items(text: str, items: Sequence[str]) -> list[str]:
@@ -1613,7 +1769,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     stage = "Deliver to production"
     version = package_version(root)
     checker.add(
-        "10",
+        "DLV10",
         stage,
         "pyproject.toml",
         tag == f"v{version}",
@@ -1621,14 +1777,14 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     )
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
-    if checker.add("11", stage, relative, record.is_file(), "file not found"):
+    if checker.add("DLV11", stage, relative, record.is_file(), "file not found"):
         items = release_gate_items(process)
         text = record.read_text(encoding="utf-8")
         unticked = open_items(text, items)
         unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
-        checker.add("12", stage, relative, not unticked, open_detail(unticked))
+        checker.add("DLV12", stage, relative, not unticked, open_detail(unticked))
     else:
-        checker.add("12", stage, relative, None, "skipped: the release record does not exist")
+        checker.add("DLV12", stage, relative, False)  # the runner records it skipped
     plan_doc = next(
         (d for d in process.get("documents", []) if d["path"] == "docs/test-plan.md"), None
     )
@@ -1652,7 +1808,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
         bodies = section_bodies(lines)
         if EXECUTION_LOG not in bodies:
-            checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+            checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
         else:
             start, end = bodies[EXECUTION_LOG]
             names = {tag, tag.removeprefix("v")}
@@ -1662,7 +1818,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
                 if line.lstrip().startswith("|") and any(name in line for name in names)
             ]
             checker.add(
-                "13",
+                "DLV13",
                 "Validate",
                 "docs/test-plan.md",
                 bool(rows),
@@ -1674,7 +1830,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         unticked = open_items(text, repository_items(process, "production_readiness"))
         checker.add(
-            "14",
+            "DLV14",
             stage,
             "docs/production-readiness.md",
             not unticked,
@@ -1967,15 +2123,10 @@ def run_check(
     """
     if release and not TAG.match(release):
         raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
-    unknown = sorted(set(only) - known_codes())
-    if unknown:
-        raise UsageError(
-            f"--only: unknown check code {unknown[0]!r}; codes look like VAL07 "
-            f"(see {LIFECYCLE_PAGE}#lifecycle-check)."
-        )
-    results = check(root, load_process(root), release, structure)
-    if only:
-        results = [result for result in results if result.code in only]
+    for code in only:
+        if known_code(code) != code:  # on stderr, so a JSON report stays valid JSON
+            print(f"note: --only {code}: {code} is now {known_code(code)}", file=sys.stderr)
+    results = check(root, load_process(root), release, structure, only)
     print(format_results(results, form))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:  # GitHub Actions shows this file as the job's summary
