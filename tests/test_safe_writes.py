@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fnmatch
 import os
 import random
 import shutil
@@ -234,6 +235,9 @@ def test_kill_9_during_sync_leaves_each_file_old_or_new(project: Path, tmp_path:
     new = {path: (finished / path.relative_to(project)).read_bytes() for path in old}
     assert all(new[path] != old[path] for path in old)
 
+    names = {p.name for p in (project / "docs").rglob("*")}
+    assert ".*.[0-9]*.tmp" in (project / ".gitignore").read_text().splitlines()
+
     def killed_after(delay: float) -> bool:
         """Kill a sync after ``delay`` seconds; return whether the large file is the new one."""
         for path, data in old.items():
@@ -247,6 +251,9 @@ def test_kill_9_during_sync_leaves_each_file_old_or_new(project: Path, tmp_path:
         for path in old:
             data = path.read_bytes()
             assert data in (old[path], new[path]), f"{path} is neither old nor new after {delay}s"
+        # What a kill may leave is a temporary file beside its target, which git ignores.
+        left = {p.name for p in (project / "docs").rglob("*")} - names
+        assert all(fnmatch.fnmatch(name, ".*.[0-9]*.tmp") for name in left), left
         return plan.read_bytes() == new[plan]
 
     early, late = 0.0, took * 1.5
