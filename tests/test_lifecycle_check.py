@@ -143,6 +143,22 @@ def test_a_done_piece_has_no_placeholder_and_an_accepted_rfc(repo: Path) -> None
     assert failures(repo) == []
 
 
+def test_renamed_statuses_keep_the_done_checks_working(tmp_path: Path) -> None:
+    """Statuses renamed in process.yml: their meaning is data, so the checks still bite."""
+    names = {"draft": "wip", "review": "proposed", "accepted": "agreed",
+             "done": "shipped", "dropped": "abandoned"}  # fmt: skip
+    statuses = [{**item, "name": names[item["name"]]} for item in MEDIUM["statuses"]]
+    repo = make_repo(tmp_path / "renamed", {**MEDIUM, "statuses": statuses})
+    folder = start(repo, "Carrier cache", "medium")
+    assert "status: wip" in (folder / "shaping.md").read_text()
+    set_status(folder, "shipped")
+    assert [f.code for f in failures(repo)] == ["LC104"] * 4
+    fill_placeholders(folder)
+    rfc = folder / "rfc.md"
+    rfc.write_text(rfc.read_text().replace("status: shipped", "status: abandoned"))
+    assert [f.code for f in failures(repo)] == ["LC105"]
+
+
 def test_a_piece_in_progress_may_keep_its_placeholders(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
     (folder / "shaping.md").write_text((folder / "shaping.md").read_text().replace("draft", "done"))

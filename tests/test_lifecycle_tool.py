@@ -182,7 +182,7 @@ def test_status_meanings_are_data_so_a_renamed_status_keeps_working() -> None:
 
 def test_front_matter_round_trips_any_title_and_owner() -> None:
     work = tool.Work(title='Say "hi" (v2): 100% / R&D', size="large", owner="@o/t-1",
-                     created="2026-01-02")  # fmt: skip
+                     created="2026-01-02", status="draft")  # fmt: skip
     text = tool.front_matter(PROCESS, work, ["a.md", "b c.md"])
     assert tool.read_front_matter(text + "# Body\n") == {
         "title": work.title,

@@ -197,7 +197,8 @@ class Work:
     created: str
     has_ui: bool = False
     design_link: str = ""
-    status: str = "draft"
+    status: str = ""
+    """What its documents' front matter says; ``new`` gives the process's first status."""
 
 
 # ------------------------------------------------------------------ process data
