@@ -8,8 +8,9 @@ so every rule is a plain function with unit tests (tests/test_answers.py),
 and each filter is named after the question it checks:
 
 * filters ``project_name_problem``, ``package_name_problem``,
-  ``description_problem``, ``owner_problem`` and ``design_link_problem``: the
-  rule an answer breaks, or an empty string.
+  ``description_problem``, ``owner_problem``, ``design_link_problem``,
+  ``rfc_repository_problem`` and ``rfc_category_problem``:
+  the rule an answer breaks, or an empty string.
 * filter ``to_package_name``: a valid, importable Python package name derived
   from any project name (non-ASCII welcome); the ``package_name`` default.
 * filter ``quoted``: a double-quoted string literal valid in TOML, YAML and
@@ -179,6 +180,30 @@ def design_link_problem(link: str) -> str:
     return ""
 
 
+_REPOSITORY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+_CATEGORY_RE = re.compile(r"^[\w][\w .&+-]{0,63}$")
+"""Letters (any language), digits and `` .&+-``: no quotes or line breaks, so the
+name stays one plain value in the workflow file it lands in."""
+
+
+def rfc_repository_problem(repository: str) -> str:
+    """Return the rule the RFC discussions repository breaks, or ``""`` when it is fine.
+
+    Empty means RFCs are not posted anywhere; otherwise the GitHub ``owner/name``
+    whose Discussions hold the organisation's RFCs.
+    """
+    if repository and not _REPOSITORY_RE.match(repository):
+        return "must be owner/name or empty, like acme/rfcs."
+    return ""
+
+
+def rfc_category_problem(category: str) -> str:
+    """Return the rule the RFC discussion category breaks, or ``""`` when it is fine."""
+    if not _CATEGORY_RE.match(category):
+        return "must be 1-64 letters, digits, .&+- or spaces, like RFCs."
+    return ""
+
+
 def quoted(value: object) -> str:
     """Quote a value as a double-quoted literal valid in TOML, YAML and Python."""
     return json.dumps(str(value), ensure_ascii=False)
@@ -196,5 +221,7 @@ class AnswersExtension(Extension):
             description_problem=description_problem,
             owner_problem=owner_problem,
             design_link_problem=design_link_problem,
+            rfc_repository_problem=rfc_repository_problem,
+            rfc_category_problem=rfc_category_problem,
             quoted=quoted,
         )

@@ -489,7 +489,13 @@ def test_text_questions_with_a_default_say_that_ctrl_u_clears_it() -> None:
         for name, spec in questions().items()
         if spec.get("type") == "str" and "choices" not in spec and spec.get("default")
     ]
-    assert text == ["project_name", "package_name", "description", "owner"]
+    assert text == [
+        "project_name",
+        "package_name",
+        "description",
+        "owner",
+        "rfc_category",
+    ]
     for name in text:
         assert "Ctrl-U clears the default" in str(questions()[name]["help"]), name
 
@@ -527,6 +533,8 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("https://-example.com", "must have a host name"),
         ("https://example.com/Café", "must be URL-safe ASCII"),
     ],
+    "rfc_repository": [("acme", "must be owner/name or empty")],
+    "rfc_category": [('R"FCs', "must be 1-64 letters, digits, .&+-")],
 }
 
 

@@ -21,6 +21,8 @@ Usage::
     python3 tools/lifecycle.py release v1.2.0
     python3 tools/lifecycle.py sync
     python3 tools/lifecycle.py status
+    python3 tools/lifecycle.py fleet ../billing https://github.com/acme/money.git --html fleet.html
+    python3 tools/lifecycle.py fleet --workflow acme
 
 The rubric flags recommend a size as the questionnaire does (the highest
 rating wins); ``--size`` overrides the recommendation.
@@ -30,7 +32,8 @@ rating wins); ``--size`` overrides the recommendation.
 makes the release record to tick, ``sync`` adds the sections a process
 update or a size change requires to the team's documents, as placeholders (and
 the documents a raised size adds to a piece of work), and ``status`` prints the
-docs site's "Lifecycle status" page. See
+docs site's "Lifecycle status" page; ``fleet`` reports many repositories at
+once (template version, check, test plan, work in flight, last release). See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
@@ -39,14 +42,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import html
 import json
 import os
 import random
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
@@ -152,7 +159,8 @@ def write_files(root: Path, files: Mapping[Path, str]) -> None:
     try:
         for path, text in files.items():
             target = inside(root, path)
-            staged.append((_stage(root, path, target, text.encode("utf-8")), target))
+            shown = path.relative_to(root).as_posix()
+            staged.append((stage_file(target, text.encode("utf-8"), shown), target))
         for temporary, target in staged:
             os.replace(temporary, target)
     finally:
@@ -160,11 +168,20 @@ def write_files(root: Path, files: Mapping[Path, str]) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _stage(root: Path, path: Path, target: Path, data: bytes) -> Path:
+def replace_file(target: Path, data: bytes, shown: str) -> None:
+    """Write one file atomically: staged beside it (``stage_file``), then ``os.replace``."""
+    temporary = stage_file(target, data, shown)
+    try:
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def stage_file(target: Path, data: bytes, shown: str) -> Path:
     """Write ``data`` to a flushed temporary file beside ``target``, with its mode; return it.
 
-    Every file of a change is staged before the first one replaces its target,
-    so a full disk or a kill while staging leaves every target as it was.
+    ``write_files`` stages every file of a change before the first one replaces
+    its target, so a full disk or a kill while staging leaves every target as it was.
     """
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -179,7 +196,7 @@ def _stage(root: Path, path: Path, target: Path, data: bytes) -> Path:
     except OSError as problem:
         temporary.unlink(missing_ok=True)
         raise TeamFileError(
-            path.relative_to(root).as_posix(),
+            shown,
             1,
             f"could not be written ({problem.strerror or problem}); no file was changed",
             "free the space or fix the permission, then run the command again",
@@ -1600,10 +1617,18 @@ def holds_conflict(text: str) -> bool:
     return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
-def read_text(path: Path) -> str:
-    """Return a team file's text exactly as stored: line endings are kept (``newline=""``)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
+def read_text(path: Path, shown: str = "") -> str:
+    """Return a file's text exactly as stored (line endings kept), or stop with one line.
+
+    ``shown`` names the file in that line (default: its path).
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as problem:
+        raise TeamFileError(
+            shown or str(path), 1, f"cannot be read ({problem})", "check the path"
+        ) from problem
 
 
 def late_sections(
@@ -1983,6 +2008,554 @@ def run_status(root: Path) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ fleet
+# ``fleet`` answers a lead's question across repositories: which are behind
+# the template, which have an overdue test plan or a failing gate, what work
+# is in flight. Each repository is judged by its own ``tools/lifecycle.py``
+# (``check --format json``), so a repository on an older template version is
+# judged by the process it follows, not by this tool's. Sources are only read:
+# a URL is cloned shallow into a temporary folder, a path is read in place.
+FLEET_SCHEMA = 1
+FLEET_JOBS = 8
+FLEET_TIMEOUT = 300
+RELEASE_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)$")
+RECORDED_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)")
+
+
+def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
+    """Return the sources to survey: the arguments, then ``--sources FILE``.
+
+    The file is one source a line (``#`` starts a comment), or the JSON that
+    ``gh repo list ORG --json url`` prints.
+    """
+    sources = list(arguments)
+    if listing is not None:
+        text = read_text(listing, str(listing))
+        if text.lstrip().startswith("["):
+            try:
+                rows = json.loads(text)
+                sources += [str(row["url"]) for row in rows]
+            except (ValueError, TypeError, KeyError) as problem:
+                raise TeamFileError(
+                    str(listing),
+                    1,
+                    f"not a list of {{'url': ...}} objects ({problem})",
+                    "give `gh repo list ORG --json url` output, or one source a line",
+                ) from problem
+        else:
+            sources += [line.split("#")[0].strip() for line in text.splitlines()]
+    sources = [source for source in sources if source]
+    if not sources:
+        raise UsageError("fleet: give at least one SOURCE (a path or a git URL) or --sources FILE.")
+    return sources
+
+
+def release_key(version: str) -> tuple[int, ...] | None:
+    """Return a final release's version as numbers (``v1.2.0`` -> (1, 2, 0)), else None."""
+    match = RELEASE_VERSION.match(version)
+    return tuple(int(part) for part in match["version"].split(".")) if match else None
+
+
+def template_releases(source: str) -> list[str]:
+    """Return the template's final release tags, oldest first (``git ls-remote``)."""
+    output = subprocess.run(
+        ["git", "ls-remote", "--tags", "--refs", source],
+        capture_output=True,
+        text=True,
+        timeout=FLEET_TIMEOUT,
+        check=False,
+    )
+    if output.returncode != 0:
+        return []
+    tags = [line.rpartition("refs/tags/")[2] for line in output.stdout.splitlines()]
+    return sorted((tag for tag in tags if release_key(tag)), key=lambda tag: release_key(tag) or ())
+
+
+def template_position(recorded: str, releases: Sequence[str]) -> dict[str, Any]:
+    """Say where a repository's recorded ``_commit`` stands among the template's releases."""
+    match = RECORDED_VERSION.match(recorded)
+    newest = releases[-1] if releases else ""
+    if match is None or not releases:
+        return {"version": recorded, "newest": newest, "behind": None}
+    version = tuple(int(part) for part in match["version"].split("."))
+    later = [tag for tag in releases if (release_key(tag) or ()) > version]
+    return {"version": recorded, "newest": newest, "behind": len(later)}
+
+
+def answers_of(root: Path) -> tuple[str, dict[str, Any]] | None:
+    """Return this template's answers file and answers, or None when it has none.
+
+    A repository may carry several templates' answers files; ours is the one
+    beside ``.lifecycle/process.json`` whose answers name a project kind.
+    """
+    for path in sorted(root.glob(".copier-answers*.yml")):
+        answers = read_front_matter("---\n" + read_text(path, path.name) + "\n---\n")
+        if "project_kind" in answers or "project_size" in answers:
+            return path.name, dict(answers)
+    return None
+
+
+def own_tool(root: Path, *arguments: str) -> tuple[int, dict[str, Any], str]:
+    """Run the repository's own ``tools/lifecycle.py check --format json``.
+
+    Return its exit status, its report (empty when it printed none) and its
+    last line on stderr, so an unreadable repository says why.
+    """
+    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "tools" / "lifecycle.py"),
+            "--root",
+            str(root),
+            "check",
+            "--format",
+            "json",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=FLEET_TIMEOUT,
+        check=False,
+        env=environment,
+    )
+    try:
+        report = json.loads(done.stdout) if done.stdout.strip() else {}
+    except ValueError:
+        report = {}
+    last = (done.stderr.strip().splitlines() or [""])[-1]
+    return done.returncode, report, last
+
+
+def check_summary(status: int, report: Mapping[str, Any], problem: str) -> dict[str, Any]:
+    """Reduce a check report to its counts, failing codes and the test plan's outcome."""
+    results = report.get("results", [])
+    failing = sorted({r["code"] for r in results if r.get("outcome") == FAIL})
+    cadence_results = [r for r in results if r.get("code") == "VAL07"]
+    return {
+        "exit": status,
+        "counts": report.get("summary", {}),
+        "failing": failing,
+        "test_plan": cadence_results[0]["outcome"] if cadence_results else "unknown",
+        "test_plan_detail": cadence_results[0].get("detail", "") if cadence_results else "",
+        "problem": problem if status >= 2 else "",
+    }
+
+
+ANNOUNCED = re.compile(r"^- Announced: .*?(?P<url>https?://\S+?)[>)]*$")
+RFC_FILE = "rfc.md"
+
+
+def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
+    """Return every RFC of the pieces of work: title, status, owner, discussion, succession.
+
+    The discussion is the front matter's ``discussion`` link, else the URL on
+    the RFC's "Announced:" line; ``supersedes`` and ``superseded_by`` are read
+    from the front matter when the team records them.
+    """
+    found = []
+    for folder in folders:
+        path = folder / RFC_FILE
+        if not path.is_file():
+            continue
+        text = read_text(path, path.relative_to(root).as_posix())
+        matter = read_front_matter(text)
+        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        found.append(
+            {
+                "path": path.relative_to(root).as_posix(),
+                "title": str(matter.get("title", folder.name)),
+                "status": str(matter.get("status", "")),
+                "owner": str(matter.get("owner", process.get("project", {}).get("owner", ""))),
+                "created": str(matter.get("created", "")),
+                "discussion": str(matter.get("discussion", "") or (announced or [""])[0]),
+                "supersedes": matter.get("supersedes", []) or [],
+                "superseded_by": matter.get("superseded_by", []) or [],
+            }
+        )
+    return found
+
+
+def newest_release(root: Path) -> str:
+    """Return the newest release record's tag under docs/releases/, or ""."""
+    folder = root / RELEASES_FOLDER
+    tags = [path.stem for path in folder.glob("*.md")] if folder.is_dir() else []
+    tags = [tag for tag in tags if release_key(tag.replace("rc", "."))]
+    return max(tags, key=lambda tag: release_key(tag.replace("rc", ".")) or (), default="")
+
+
+def survey_folder(root: Path, source: str, releases: dict[str, list[str]]) -> dict[str, Any]:
+    """Describe one repository's template version, check, test plan, work and last release."""
+    entry: dict[str, Any] = {"source": source, "state": "ok", "reason": ""}
+    found = answers_of(root)
+    if found is None or not (root / PROCESS_FILE).is_file():
+        entry.update(state="other", reason="no lifecycle template answers file or process data")
+        return entry
+    answers_file, answers = found
+    src = str(answers.get("_src_path", ""))
+    if src not in releases:
+        releases[src] = template_releases(src) if src else []
+    process = load_process(root)
+    project = process.get("project", {})
+    entry.update(
+        name=str(project.get("name", root.name)),
+        owner=str(project.get("owner", "")),
+        kind=str(project.get("kind", "")),
+        size=str(project.get("size", "")),
+        answers_file=answers_file,
+        template={
+            "source": src,
+            **template_position(str(answers.get("_commit", "")), releases[src]),
+        },
+    )
+    entry["check"] = check_summary(*own_tool(root))
+    folders = work_folders(root)
+    entry["rfcs"] = rfcs_of(root, process, folders)
+    entry["pieces"] = [
+        {
+            "folder": piece.folder.name,
+            "title": piece.title,
+            "size": piece.size,
+            "status": piece.status,
+            "owner": piece.owner,
+            "stage": piece.stage,
+        }
+        for piece in (Piece.read(process, folder) for folder in folders)
+    ]
+    tag = newest_release(root)
+    entry["release"] = {"tag": tag, "gate": "", "failing": []}
+    if tag:
+        status, report, _ = own_tool(root, "--release", tag)
+        gate = check_summary(status, report, "")
+        entry["release"].update(gate="pass" if status == 0 else "fail", failing=gate["failing"])
+    return entry
+
+
+def survey(source: str, releases: dict[str, list[str]]) -> dict[str, Any]:
+    """Survey one source; a source that cannot be read is reported with why, never dropped."""
+    local = Path(source).expanduser()
+    try:
+        if local.is_dir():
+            return survey_folder(local.resolve(), source, releases)
+        if local.exists() or not re.match(r"^(https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:", source):
+            return {"source": source, "state": "unreadable", "reason": "not a folder or a git URL"}
+        with tempfile.TemporaryDirectory(prefix="lifecycle-fleet-") as scratch:
+            clone = Path(scratch) / "repo"
+            done = subprocess.run(
+                ["git", "clone", "--quiet", "--depth", "1", source, str(clone)],
+                capture_output=True,
+                text=True,
+                timeout=FLEET_TIMEOUT,
+                check=False,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            )
+            if done.returncode != 0:
+                why = (done.stderr.strip().splitlines() or ["git clone failed"])[-1]
+                return {"source": source, "state": "unreadable", "reason": why}
+            return survey_folder(clone, source, releases)
+    except (UsageError, TeamFileError, OSError, subprocess.SubprocessError) as problem:
+        return {"source": source, "state": "unreadable", "reason": str(problem)}
+
+
+def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
+    """Survey every source in parallel (bounded) and summarise by owner and by stage."""
+    releases: dict[str, list[str]] = {}
+    for source in sources:  # one ls-remote per template, before the threads share the cache
+        local = Path(source).expanduser()
+        found = answers_of(local) if local.is_dir() else None
+        if found and (src := str(found[1].get("_src_path", ""))) and src not in releases:
+            releases[src] = template_releases(src)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources)))) as pool:
+        repositories = list(pool.map(lambda source: survey(source, releases), sources))
+    owners: dict[str, dict[str, int]] = {}
+    stages: dict[str, int] = {}
+    for repo in repositories:
+        if repo["state"] != "ok":
+            continue
+        row = owners.setdefault(
+            repo["owner"],
+            {"repositories": 0, "behind": 0, "failing": 0, "test_plan_overdue": 0, "in_flight": 0},
+        )
+        row["repositories"] += 1
+        row["behind"] += bool(repo["template"]["behind"])
+        row["failing"] += bool(repo["check"]["failing"])
+        row["test_plan_overdue"] += repo["check"]["test_plan"] in (FAIL, WARN)
+        for piece in repo["pieces"]:
+            stages[piece["stage"]] = stages.get(piece["stage"], 0) + 1
+            row["in_flight"] += piece["stage"] not in ("Done", "Dropped")
+    return {
+        "schema": FLEET_SCHEMA,
+        "generated": today(),
+        "repositories": repositories,
+        "by_owner": dict(sorted(owners.items())),
+        "by_stage": stages,
+    }
+
+
+def fleet_row(repo: Mapping[str, Any]) -> dict[str, str]:
+    """Return one repository's cells, as text, for the Markdown and HTML tables."""
+    if repo["state"] != "ok":
+        why = "not from this template" if repo["state"] == "other" else "cannot be read"
+        return {
+            "Repository": repo["source"],
+            "Owner": "",
+            "Template": "",
+            "Check": why,
+            "Test plan": "",
+            "Release gate": "",
+            "Work in flight": repo["reason"],
+        }
+    template = repo["template"]
+    behind = template["behind"]
+    version = template["version"] or "unknown"
+    if behind is None:
+        position = f"{version} (newest unknown)"
+    else:
+        position = (
+            f"{version}, {behind} behind {template['newest']}" if behind else f"{version}, current"
+        )
+    check = repo["check"]
+    verdict = check["problem"] or (", ".join(check["failing"]) or "passes")
+    release = repo["release"]
+    gate = f"{release['tag']}: {release['gate']}" if release["tag"] else "no release yet"
+    flight = [p for p in repo["pieces"] if p["stage"] not in ("Done", "Dropped")]
+    work = "; ".join(f"{p['title']} ({p['stage']}, {p['owner']})" for p in flight) or "none"
+    return {
+        "Repository": repo.get("name", repo["source"]),
+        "Owner": repo["owner"],
+        "Template": position,
+        "Check": verdict,
+        "Test plan": check["test_plan"],
+        "Release gate": gate,
+        "Work in flight": work,
+    }
+
+
+def render_fleet_markdown(report: Mapping[str, Any]) -> str:
+    """Render the report as Markdown, short enough for a GitHub Actions job summary."""
+    rows = [fleet_row(repo) for repo in report["repositories"]]
+    columns = list(rows[0]) if rows else ["Repository"]
+    lines = [f"## Lifecycle across {len(rows)} repositories", ""]
+    lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row.values()) + " |")
+    lines += [
+        "",
+        "| Owner | Repositories | Behind | Failing | Test plan overdue | In flight |",
+        "| -- | -- | -- | -- | -- | -- |",
+    ]
+    for owner, counts in report["by_owner"].items():
+        lines.append(f"| {owner} | " + " | ".join(str(n) for n in counts.values()) + " |")
+    return "\n".join(lines) + "\n"
+
+
+FLEET_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Lifecycle across repositories</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
+table {{ border-collapse: collapse; margin-bottom: 2rem; }}
+th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
+th {{ background: #f3f3f3; cursor: pointer; }}
+th[aria-sort=ascending]::after {{ content: " \\25B2"; }}
+th[aria-sort=descending]::after {{ content: " \\25BC"; }}
+</style></head><body>
+<h1>Lifecycle across {count} repositories</h1>
+<p>Made {generated} by <code>python3 tools/lifecycle.py fleet</code>.
+Click a column heading to sort.</p>
+<h2>By owner</h2>
+{owners}
+<h2>Pieces of work by stage</h2>
+{stages}
+<h2>Repositories</h2>
+{repositories}
+<h2>RFCs across the organisation</h2>
+{rfcs}
+<script>
+// Sort a table by one column, as a click on its heading does; "#sort=Owner" or
+// "#sort=Owner:descending" in the address opens the page sorted that way.
+function sortBy(table, th, descending) {{
+  const column = [...th.parentNode.children].indexOf(th);
+  table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
+  th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  const body = table.tBodies[0];
+  const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
+    b.cells[column].textContent, undefined, {{numeric: true}}));
+  if (descending) rows.reverse();
+  rows.forEach(row => body.appendChild(row));
+}}
+for (const table of document.querySelectorAll("table.sortable")) {{
+  table.querySelectorAll("th").forEach(th => th.addEventListener("click",
+    () => sortBy(table, th, th.getAttribute("aria-sort") === "ascending")));
+}}
+const asked = decodeURIComponent(location.hash).match(/^#sort=([^:]+)(:descending)?$/);
+const table = document.getElementById("repositories");
+const th = asked && [...table.querySelectorAll("th")].find(th => th.textContent === asked[1]);
+if (th) sortBy(table, th, Boolean(asked[2]));
+</script>
+</body></html>
+"""
+
+
+def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str) -> str:
+    """Return a sortable HTML table with the id ``name``; every cell is escaped text."""
+    head = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    head = f"<thead><tr>{head}</tr></thead>"
+    return f'<table class="sortable" id="{name}">{head}<tbody>{body}</tbody></table>'
+
+
+def render_fleet_html(report: Mapping[str, Any]) -> str:
+    """Render one self-contained page: it loads nothing, so it works from ``file://``."""
+    rows = [fleet_row(repo) for repo in report["repositories"]]
+    owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
+    return FLEET_PAGE.format(
+        count=len(rows),
+        generated=html.escape(report["generated"]),
+        owners=html_table(
+            owner_columns,
+            ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
+            "owners",
+        ),
+        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
+        rfcs=html_table(
+            ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
+            (
+                [
+                    rfc["title"],
+                    rfc["status"],
+                    rfc["owner"],
+                    repo["name"],
+                    rfc["discussion"],
+                    ", ".join(map(str, rfc["supersedes"])),
+                ]
+                for repo in report["repositories"]
+                if repo["state"] == "ok"
+                for rfc in repo["rfcs"]
+            ),
+            "rfcs",
+        ),
+        repositories=html_table(
+            list(rows[0]) if rows else ["Repository"],
+            (list(r.values()) for r in rows),
+            "repositories",
+        ),
+    )
+
+
+FLEET_WORKFLOW = Path(".github") / "workflows" / "lifecycle-fleet.yml"
+ORGANISATION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+FLEET_WORKFLOW_TEXT = """\
+# The lifecycle across the organisation {organisation}: every Monday, one page
+# with each repository's template version, lifecycle check, test plan, work in
+# flight and last release gate. Written by `python3 tools/lifecycle.py fleet
+# --workflow {organisation}`; run that again to refresh this file after a
+# template update. The report is a workflow artifact, and the GitHub Pages
+# site when Pages is set to "GitHub Actions" (the deploy job is skipped otherwise).
+# A read-only token that sees the private repositories goes in the secret
+# FLEET_TOKEN (fine-grained: contents and metadata read); without it only
+# public repositories are read.
+name: Lifecycle across the organisation
+
+on:
+  schedule:
+    - cron: "0 6 * * 1"  # 06:00 UTC every Monday
+  workflow_dispatch:
+
+permissions: {{}}
+
+concurrency:
+  group: lifecycle-fleet
+  cancel-in-progress: true
+
+jobs:
+  report:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09  # v5.1.0
+        with:
+          persist-credentials: false
+      - name: Report every repository
+        env:
+          GH_TOKEN: ${{{{ secrets.FLEET_TOKEN || github.token }}}}
+          ORGANISATION: "{organisation}"
+        run: |
+          gh auth setup-git
+          sources="$RUNNER_TEMP/sources.json"
+          gh repo list "$ORGANISATION" --no-archived --limit 1000 --json url > "$sources"
+          mkdir -p _site
+          python3 tools/lifecycle.py fleet --sources "$sources" --json _site/fleet.json \\
+            --html _site/index.html --markdown "$GITHUB_STEP_SUMMARY" > /dev/null
+      - uses: actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f  # v6.0.0
+        with:
+          name: lifecycle-fleet
+          path: _site/
+      - uses: actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa  # v3.0.1
+        with:
+          path: _site/
+
+  pages:
+    needs: report
+    if: vars.LIFECYCLE_FLEET_PAGES == 'true'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+"""
+
+
+def fleet_workflow(root: Path, organisation: str) -> Path:
+    """Write the weekly organisation report workflow; never over the team's own file."""
+    if not ORGANISATION.fullmatch(organisation):
+        raise UsageError(
+            f"--workflow must be a GitHub organisation name such as acme; got {organisation!r}."
+        )
+    path = root / FLEET_WORKFLOW
+    mine = FLEET_WORKFLOW_TEXT.split("{organisation}")[0]
+    if path.exists() and not read_text(path, FLEET_WORKFLOW.as_posix()).startswith(mine):
+        raise UsageError(
+            f"{FLEET_WORKFLOW.as_posix()} exists and this tool did not write it; "
+            "move it away, then run the command again."
+        )
+    write_files(root, {path: FLEET_WORKFLOW_TEXT.format(organisation=organisation)})
+    return path
+
+
+def run_fleet(options: argparse.Namespace) -> int:
+    """Survey the sources; print Markdown, and write the JSON/HTML/Markdown files asked for."""
+    if options.workflow:
+        path = fleet_workflow(options.root, options.workflow)
+        print(f"Wrote {path.relative_to(options.root).as_posix()}: commit it; see its comment.")
+        return 0
+    report = fleet(fleet_sources(options.sources, options.sources_file), options.jobs)
+    outputs = {
+        options.json: json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        options.html: render_fleet_html(report),
+        options.markdown: render_fleet_markdown(report),
+    }
+    for path, text in outputs.items():
+        if path is not None:
+            replace_file(path, text.encode("utf-8"), str(path))
+    print(render_fleet_markdown(report), end="")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -2037,6 +2610,29 @@ def parser() -> argparse.ArgumentParser:
         "sync",
         help="add the sections and documents the process now requires, as placeholders",
     )
+    surveying = commands.add_parser(
+        "fleet",
+        help="report many repositories: template version, check, test plan, work, release",
+    )
+    surveying.add_argument("sources", nargs="*", metavar="SOURCE", help="a path or a git URL")
+    surveying.add_argument(
+        "--sources",
+        dest="sources_file",
+        type=Path,
+        metavar="FILE",
+        help="one source a line, or the output of `gh repo list ORG --json url`",
+    )
+    surveying.add_argument("--json", type=Path, metavar="FILE", help="write the report as JSON")
+    surveying.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page")
+    surveying.add_argument("--markdown", type=Path, metavar="FILE", help="write it as Markdown")
+    surveying.add_argument(
+        "--workflow",
+        metavar="ORG",
+        help="instead, write the weekly workflow that reports every repository of ORG",
+    )
+    surveying.add_argument(
+        "--jobs", type=int, default=FLEET_JOBS, help="repositories read at once (default 8)"
+    )
     commands.add_parser(
         "status",
         help="print the Lifecycle status page (Markdown): stages, test plan cadence, findings",
@@ -2085,6 +2681,8 @@ def run(options: argparse.Namespace) -> int:
         return run_sync(options.root)
     if options.command == "status":
         return run_status(options.root)
+    if options.command == "fleet":
+        return run_fleet(options)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
     process = load_process(options.root)
     if options.size is None and not ratings:
