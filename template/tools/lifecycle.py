@@ -6,7 +6,8 @@ lists it in ``docs/work/index.md``. What the kit holds (documents, sections,
 front matter, statuses, the size rubric) is read from ``.lifecycle/process.json``,
 which ``copier update`` keeps current, so the next piece of work always starts
 from the template's latest process. Documents already written are the team's:
-this tool never rewrites them. ``copier copy`` makes the repository's first
+this tool never rewrites a line of them (it only adds sections, and in the
+index keeps the table between its two markers current). ``copier copy`` makes the repository's first
 piece of work with the functions below, so there is one way to start work.
 
 Owned by the lifecycle template; standard library only (Python 3.11+).
