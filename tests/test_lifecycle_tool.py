@@ -395,3 +395,16 @@ def test_an_index_without_a_table_gets_the_block_before_its_toctree() -> None:
     assert refreshed.startswith(f"# Ours\n\nA line.\n\n{tool.INDEX_BEGIN}\n")
     assert refreshed.endswith(f"{tool.INDEX_END}\n\n```{{toctree}}\n*/*\n```\n")
     assert index_of(refreshed) == refreshed
+
+
+def test_team_lines_written_between_the_markers_are_kept_too() -> None:
+    """The markers say the table is the tool's; a line the team wrote there anyway stays."""
+    table = tool.entries_table([], "")
+    text = "\n".join([tool.INDEX_BEGIN, "Above, ours.", *table[:1], "Among the rows, ours.",
+                      *table[1:], "", tool.INDEX_END]) + "\n"  # fmt: skip
+    refreshed = index_of(text)
+    lines = refreshed.splitlines()
+    assert lines.index("Above, ours.") < lines.index(tool.INDEX_HEADER)
+    row = "| [0001](0001-x/shaping.md) | X | small | done |  | Done |"
+    assert lines.index("Among the rows, ours.") > lines.index(row)
+    assert index_of(refreshed) == refreshed

@@ -653,9 +653,19 @@ def entries_table(pieces: Sequence[Piece], folder: str) -> list[str]:
     return lines
 
 
-def index_block(pieces: Sequence[Piece]) -> list[str]:
-    """Return the part of ``docs/work/index.md`` the tool owns: the table between markers."""
-    return [INDEX_BEGIN, "", *entries_table(pieces, ""), "", INDEX_END]
+def index_block(
+    pieces: Sequence[Piece], above: Sequence[str] = (), below: Sequence[str] = ()
+) -> list[str]:
+    """Return the part of ``docs/work/index.md`` the tool owns: the table between markers.
+
+    ``above`` and ``below`` are lines the team wrote between the markers
+    anyway: they are kept, before and after the table, each group set apart.
+    """
+    lines = [INDEX_BEGIN, ""]
+    lines += [*above, ""] if above else []
+    lines += [*entries_table(pieces, ""), ""]
+    lines += [*below, ""] if below else []
+    return [*lines, INDEX_END]
 
 
 def render_index(process: Process, pieces: Sequence[Piece]) -> str:
@@ -711,7 +721,13 @@ def refreshed_index(path: str, text: str, pieces: Sequence[Piece]) -> str:
     """Return the index ``text`` with the tool's table current; every other line byte for byte."""
     lines = split_endings(text)[0]
     start, end, found = index_span(path, lines)
-    block = index_block(pieces)
+    # The tool owns the table's rows and blank lines; any other line is the team's.
+    inner = lines[start + 1 : end - 1] if found and lines[start].strip() == INDEX_BEGIN else []
+    rows = [i for i, line in enumerate(inner) if line.lstrip().startswith("|")]
+    first = rows[0] if rows else len(inner)
+    team = [(i, line) for i, line in enumerate(inner) if line.strip() and i not in rows]
+    above = [line for i, line in team if i < first]
+    block = index_block(pieces, above, [line for i, line in team if i > first])
     if not found:  # set the new block apart from the team's lines around it
         block = ([""] if start > 0 and lines[start - 1].strip() else []) + block
         block += [""] if start < len(lines) and lines[start].strip() else []
