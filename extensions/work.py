@@ -131,7 +131,7 @@ def process_data(
         ]
 
     return {
-        "schema": 1,
+        "schema": tool().PROCESS_SCHEMA,
         "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
         "sizes": list(process_module.sizes.SIZES),
         "ratings": dict(process_module.sizes.RATINGS),

@@ -292,7 +292,7 @@ def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
     for check in tool.REGISTRY:
         assert check.rule.endswith(".") and check.url.startswith("docs/lifecycle.md#")
         assert set(check.requires) <= set(codes) - {check.code}
-    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["LC107", "LC109", "VAL07"]
+    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["LC107", "LC110", "VAL07"]
 
 
 def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
@@ -766,7 +766,7 @@ def test_the_status_page_shows_each_stage_the_cadence_and_the_findings(
     assert "| [0002](work/0002-small-fix/shaping.md) | Small fix | small |" in page
     assert "**On time:** no run logged since work started on 2026-01-01, 0 days ago" in page
     # The index still says draft: the page says so, and sync brings it up to date.
-    assert "| warn | [LC109](lifecycle.md#checks) |" in page
+    assert "| warn | [LC110](lifecycle.md#checks) |" in page
     assert "the table is out of date; run `python3 tools/lifecycle.py sync`" in page
     assert tool.main(["--root", str(repo), "sync"]) == 0
     assert "Every lifecycle check passes." in tool.render_status(repo, PROCESS)

@@ -277,13 +277,13 @@ def test_sync_refreshes_a_stale_index_and_keeps_every_team_line(project: Path) -
     index.write_text("".join(lines) + team_bottom)
     set_status(project / FIRST / "shaping.md", "accepted")
     check = lifecycle(project, "check")
-    assert "WARN LC109" in check.stdout and "run `python3 tools/lifecycle.py sync`" in check.stdout
+    assert "WARN LC110" in check.stdout and "run `python3 tools/lifecycle.py sync`" in check.stdout
     result = lifecycle(project, "sync")
     assert result.returncode == 0 and "  updated docs/work/index.md" in result.stdout
     text = index.read_text()
     assert team_top in text and text.endswith(team_bottom)
     assert "| medium | draft | @acme/billing | Architecture |" in text  # the RFC is next
-    assert "LC109" not in lifecycle(project, "check").stdout
+    assert "LC110" not in lifecycle(project, "check").stdout
     assert lifecycle(project, "sync").stdout.strip() == "sync: nothing to add."
 
 
@@ -350,8 +350,8 @@ def test_check_reports_two_folders_with_one_number_and_how_to_renumber(project: 
     lifecycle(project, "sync")
     result = lifecycle(project, "check")
     assert result.returncode == 1
-    finding = next(line for line in result.stdout.splitlines() if "LC108" in line)
-    assert finding.startswith("FAIL LC108 [Project shaping] docs/work/0002-from-one-branch:")
+    finding = next(line for line in result.stdout.splitlines() if "LC109" in line)
+    assert finding.startswith("FAIL LC109 [Project shaping] docs/work/0002-from-one-branch:")
     assert "shares number 0002 with 0002-from-another" in finding
     assert "git mv docs/work/0002-from-one-branch docs/work/0003-from-one-branch" in finding
 
@@ -368,7 +368,7 @@ def test_twenty_new_at_once_take_twenty_numbers_and_the_index_lists_all(project:
     assert [name[:4] for name in folders] == [f"{n:04d}" for n in range(1, 22)], folders
     rows = [line for line in (project / INDEX).read_text().splitlines() if line.startswith("| [")]
     assert len(rows) == 21
-    assert "LC108" not in lifecycle(project, "check").stdout
+    assert "LC109" not in lifecycle(project, "check").stdout
 
 
 @pytest.mark.slow  # ten processes at once
@@ -384,9 +384,9 @@ def test_the_same_title_started_twice_at_once_gives_one_piece_and_one_line(proje
 
 def test_a_stale_index_warns_in_pull_requests_and_fails_a_release(project: Path) -> None:
     set_status(project / FIRST / "shaping.md", "accepted")
-    assert "WARN LC109" in lifecycle(project, "check").stdout
-    release = lifecycle(project, "check", "--release", "v0.1.0", "--only", "LC109")
-    assert release.returncode == 1 and "FAIL LC109" in release.stdout, outputs(release)
+    assert "WARN LC110" in lifecycle(project, "check").stdout
+    release = lifecycle(project, "check", "--release", "v0.1.0", "--only", "LC110")
+    assert release.returncode == 1 and "FAIL LC110" in release.stdout, outputs(release)
 
 
 def test_new_refuses_an_index_with_conflict_markers_in_one_line(project: Path) -> None:
