@@ -4157,7 +4157,10 @@ def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
     releases: dict[str, list[str]] = {}
     for source in sources:  # one ls-remote per template, before the threads share the cache
         local = Path(source).expanduser()
-        found = answers_of(local) if local.is_dir() else None
+        try:
+            found = answers_of(local) if local.is_dir() else None
+        except TeamFileError:  # survey() reports it as that repository's reason
+            found = None
         if found and (src := str(found[1].get("_src_path", ""))) and src not in releases:
             releases[src] = template_releases(src)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources)))) as pool:
