@@ -871,3 +871,24 @@ def test_sync_in_a_rendered_project_makes_a_raised_pieces_kit_and_keeps_crlf(
     assert run_check(project, "check").returncode == 0
     again = run_check(project, "sync")
     assert "sync: nothing to add." in again.stdout and plan.read_bytes() == synced
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "tag", "outcome", "detail"),
+    [
+        ('[project]\nname = "a"\nversion = "0.28.1"\n', "0.28.1", "pass", "'0.28.1'"),
+        ('[project]\nname = "a"\nversion = "0.28.1"\n', "v0.28.1", "pass", "'0.28.1'"),
+        ('[project]\nname = "a"\nversion = "0.28.1"\n', "0.28.2", "fail", "'0.28.1'"),
+        ('[project]\nname = "a"\ndynamic = ["version"]\n', "1.4.0", "skip", "dynamic"),
+        ("[tool.black]\nline-length = 88\n", "v2.0.0", "skip", "setup.py"),
+        (None, "v2.0.0", "skip", "no pyproject.toml"),
+    ],
+)
+def test_the_gate_accepts_the_hosts_tag_form_and_version_source(
+    repo: Path, pyproject: str | None, tag: str, outcome: str, detail: str
+) -> None:
+    """An adopted project keeps its tag form (httpx: 0.28.1) and its version source."""
+    if pyproject is not None:
+        (repo / "pyproject.toml").write_text(pyproject)
+    [version] = [r for r in tool.check(repo, PROCESS, tag) if r.code == "DLV10"]
+    assert (version.outcome, detail in version.detail) == (outcome, True), version.detail

@@ -2455,7 +2455,8 @@ REGISTRY = (
     Check(
         "DLV10",
         "Release",
-        "The release tag equals v + the package version in pyproject.toml.",
+        "The release tag names the package version in pyproject.toml (v1.2.0 or 1.2.0),"
+        " where that version is static.",
         aliases=("SHP10", "ARC10", "DSG10", "PLN10", "IMP10", "VAL10", "DOC10", "LC10"),
     ),
     Check(
@@ -3476,10 +3477,11 @@ def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
-    r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?(?:[-.+][0-9A-Za-z.+-]+)?)$"
+    r"^v?(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?(?:[-.+][0-9A-Za-z.+-]+)?)$"
 )
-"""A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
-(the form ``uv version`` writes, so the release workflow's tag check passes)."""
+"""A release tag: the version, a pre-release such as ``v1.2.0rc1`` included, with
+or without a leading ``v`` (new repositories tag ``v1.2.0``, the form their release
+workflow expects; an adopted one keeps the form it has always used, such as ``0.28.1``)."""
 CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
 """A checklist line, ticked or not: ``- [ ] text``."""
 READINESS = Path("docs") / "production-readiness.md"
@@ -3557,14 +3559,22 @@ def check_checklist(checker: Checker, process: Process, doc: Mapping[str, Any], 
     )
 
 
-def package_version(root: Path) -> str:
-    """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
+def package_version(root: Path) -> tuple[str, str]:
+    """Return the static ``[project] version`` and ``""``, or ``""`` and why there is none.
+
+    A version that is ``dynamic`` (from the tag, as hatch-vcs or setuptools-scm do,
+    or from a file) or set in ``setup.py`` has no static value to compare with the tag.
+    """
     path = root / "pyproject.toml"
     if not path.is_file():
-        return ""
+        return "", "no pyproject.toml (a setup.py version is not compared)"
     data = read_toml(path, root, "fix the TOML, then run the check again")
-    project = data.get("project", {})
-    return str(project.get("version", "")) if isinstance(project, dict) else ""
+    project = data.get("project")
+    if not isinstance(project, dict):
+        return "", "no [project] table in pyproject.toml (a setup.py version is not compared)"
+    if "version" in (project.get("dynamic") or []):
+        return "", "the version is dynamic (set by the build from the tag or a file)"
+    return str(project.get("version", "")), ""
 
 
 def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
@@ -3585,13 +3595,13 @@ def repository_items(process: Process, key: str) -> list[str]:
 def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
     """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
     stage = "Deliver to production"
-    version = package_version(root)
+    version, unknown = package_version(root)
     checker.add(
         "DLV10",
         stage,
         "pyproject.toml",
-        tag == f"v{version}",
-        f"tag {tag!r}, package version {version!r}",
+        None if unknown else tag.removeprefix("v") == version,
+        f"skipped: {unknown}" if unknown else f"tag {tag!r}, package version {version!r}",
     )
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
@@ -3822,7 +3832,7 @@ def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str
 def run_release(root: Path, tag: str) -> int:
     """Write ``docs/releases/TAG.md`` from the release checklist; never overwrite one."""
     if not TAG.match(tag):
-        raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
+        raise UsageError(f"tag must look like v1.2.3 or 1.2.3; got {tag!r}.")
     process = load_process(root)
     path = root / RELEASES_FOLDER / f"{tag}.md"
     if path.exists():
@@ -4618,7 +4628,7 @@ def run_check(
     never turn a team's CI red. Its first ``lifecycle.py new`` turns the gate on.
     """
     if release and not TAG.match(release):
-        raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+        raise UsageError(f"--release must be a tag like v1.2.3 or 1.2.3; got {release!r}.")
     for code in only:
         if known_code(code) != code:  # on stderr, so a JSON report stays valid JSON
             print(f"note: --only {code}: {code} is now {known_code(code)}", file=sys.stderr)
