@@ -2,9 +2,9 @@
 
 ``new`` writes each document's first ``history:`` item; ``sync`` appends the
 status a team set by hand, with the day, adding one line and changing none;
-``check`` reports a status without a date (LC110), succession that is not
-named both ways (LC111), an RFC without its discussion (LC112) or resolution
-(LC113), and a ``links:`` path that does not exist (LC114). Unit tests run the
+``check`` reports a status without a date (LC111), succession that is not
+named both ways (LC112), an RFC without its discussion (LC113) or resolution
+(LC114), and a ``links:`` path that does not exist (LC115). Unit tests run the
 shipped tool on repositories holding process data; the last tests run the
 command in rendered projects, and a real ``copier update`` of a repository made
 before these checks.
@@ -32,7 +32,7 @@ from .test_lifecycle_check import (
 from .test_lifecycle_tool import tool
 from .update_harness import build_history_repo, commit_all, copy_project
 
-CODES = ("LC110", "LC111", "LC112", "LC113", "LC114")
+CODES = ("LC111", "LC112", "LC113", "LC114", "LC115")
 
 
 @pytest.fixture
@@ -68,19 +68,19 @@ def test_new_dates_the_first_status_of_every_document(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
     for path in folder.glob("*.md"):
         assert history(path) == ["draft 2026-01-01"], path.name
-    assert {outcome for _, outcome in outcomes(repo, "LC110")} == {"pass"}
+    assert {outcome for _, outcome in outcomes(repo, "LC111")} == {"pass"}
 
 
 def test_a_status_set_by_hand_warns_until_sync_dates_it(repo: Path, monkeypatch) -> None:
     folder = start(repo, "Carrier cache", "small")
     shaping = folder / "shaping.md"
     set_status(folder, "review")
-    [warning, _] = results(repo, "LC110")
+    [warning, _] = results(repo, "LC111")
     assert warning.outcome == "warn" and warning.file.endswith("shaping.md")
     assert "status 'review' is not the last history item ('draft 2026-01-01')" in warning.detail
     assert warning.detail.endswith("run `python3 tools/lifecycle.py sync`")
     assert warning.line == shaping.read_text().splitlines().index("history:") + 1
-    assert results(repo, "LC110", release="v0.1.0")[0].outcome == "fail"
+    assert results(repo, "LC111", release="v0.1.0")[0].outcome == "fail"
 
     before = shaping.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 3 * DAY))
@@ -91,7 +91,7 @@ def test_a_status_set_by_hand_warns_until_sync_dates_it(repo: Path, monkeypatch)
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     at = old.index(b"  - draft 2026-01-01\n") + 1
     assert new == [*old[:at], b"  - review 2026-01-04\n", *old[at:]]
-    assert {outcome for _, outcome in outcomes(repo, "LC110")} == {"pass"}
+    assert {outcome for _, outcome in outcomes(repo, "LC111")} == {"pass"}
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 9 * DAY))
     sync(repo)  # the same status a later day: nothing to add
@@ -128,7 +128,7 @@ def test_a_document_made_before_history_gets_the_list_added(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "small")
     for path in folder.glob("*.md"):
         path.write_text(path.read_text().replace("history:\n  - draft 2026-01-01\n", ""))
-    [first, _] = results(repo, "LC110")
+    [first, _] = results(repo, "LC111")
     assert first.outcome == "warn" and "no history in the front matter" in first.detail
     shaping = folder / "shaping.md"
     before = shaping.read_text().splitlines(keepends=True)
@@ -140,7 +140,7 @@ def test_a_document_made_before_history_gets_the_list_added(repo: Path) -> None:
         "  - draft 2026-01-01\n",
         *before[close:],
     ]
-    assert {outcome for _, outcome in outcomes(repo, "LC110")} == {"pass"}
+    assert {outcome for _, outcome in outcomes(repo, "LC111")} == {"pass"}
 
 
 def test_an_inline_history_is_left_as_written_and_reported(repo: Path) -> None:
@@ -152,7 +152,7 @@ def test_an_inline_history_is_left_as_written_and_reported(repo: Path) -> None:
     before = shaping.read_text()
     sync(repo)
     assert shaping.read_text() == before
-    [finding, _] = results(repo, "LC110")
+    [finding, _] = results(repo, "LC111")
     assert (finding.file.rsplit("/", 1)[-1], finding.outcome) == ("shaping.md", "warn")
     assert finding.detail.endswith(
         "write history: as a list, one `- STATUS YYYY-MM-DD` line each, then run `python3 "
@@ -164,7 +164,7 @@ def test_a_dated_status_needs_a_real_date(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "small")
     shaping = folder / "shaping.md"
     shaping.write_text(shaping.read_text().replace("draft 2026-01-01", "draft 2026-13-01"))
-    [finding, _] = results(repo, "LC110")
+    [finding, _] = results(repo, "LC111")
     assert finding.outcome == "warn"
     assert "history item 'draft 2026-13-01' has no date; write it as draft YYYY-MM-DD" in (
         finding.detail
@@ -178,7 +178,7 @@ def test_a_history_goes_oldest_first(repo: Path) -> None:
     shaping.write_text(
         text.replace("  - draft 2026-01-01\n", "  - draft 2026-02-01\n  - review 2026-01-05\n")
     )
-    [finding, _] = results(repo, "LC110")
+    [finding, _] = results(repo, "LC111")
     assert finding.detail == (
         "history item 'review 2026-01-05' comes after 'draft 2026-02-01'; keep them oldest first"
     )
@@ -190,19 +190,7 @@ def test_an_unknown_status_is_not_dated(repo: Path) -> None:
     before = (folder / "shaping.md").read_text()
     sync(repo)
     assert (folder / "shaping.md").read_text() == before
-    assert {r.outcome for r in results(repo, "LC110")} == {"skip"}  # LC103 fails first
-
-
-def test_the_status_page_shows_the_day_a_piece_reached_its_status(repo: Path, monkeypatch) -> None:
-    folder = start(repo, "Carrier cache", "medium")
-    set_status(folder, "review")
-    row = "| [0001](work/0001-carrier-cache/shaping.md) | Carrier cache | medium |"
-    assert f"{row} review | @acme/billing | Project shaping |" in tool.render_status(repo, PROCESS)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + 5 * DAY))
-    sync(repo)
-    page = tool.render_status(repo, PROCESS)
-    assert f"{row} review since 2026-01-06 | @acme/billing | Project shaping |" in page
-    assert "since" not in (repo / "docs" / "work" / "index.md").read_text()
+    assert {r.outcome for r in results(repo, "LC111")} == {"skip"}  # LC103 fails first
 
 
 # ------------------------------------------------------------------ succession
@@ -210,7 +198,7 @@ def test_succession_is_named_both_ways(repo: Path) -> None:
     old = start(repo, "Carrier cache", "small")
     new = start(repo, "Carrier cache two", "small")
     add_front_matter(new / "shaping.md", "supersedes:\n  - 0001-carrier-cache")
-    [finding] = [r for r in results(repo, "LC111") if r.outcome == "fail"]
+    [finding] = [r for r in results(repo, "LC112") if r.outcome == "fail"]
     assert finding.file == "docs/work/0002-carrier-cache-two/shaping.md"
     assert finding.detail == (
         "supersedes: 0001-carrier-cache does not name 0002-carrier-cache-two under "
@@ -219,12 +207,12 @@ def test_succession_is_named_both_ways(repo: Path) -> None:
     lines = (new / "shaping.md").read_text().splitlines()
     assert lines[finding.line - 1] == "  - 0001-carrier-cache"
     add_front_matter(old / "test-cases.md", "superseded_by: 0002-carrier-cache-two")
-    assert {outcome for _, outcome in outcomes(repo, "LC111")} == {"pass"}
+    assert {outcome for _, outcome in outcomes(repo, "LC112")} == {"pass"}
     # The other way round: one side alone is reported on its own document.
     (new / "shaping.md").write_text(
         (new / "shaping.md").read_text().replace("supersedes:\n  - 0001-carrier-cache\n", "")
     )
-    [finding] = [r for r in results(repo, "LC111") if r.outcome == "fail"]
+    [finding] = [r for r in results(repo, "LC112") if r.outcome == "fail"]
     assert finding.file == "docs/work/0001-carrier-cache/test-cases.md"
     assert "does not name 0001-carrier-cache under supersedes" in finding.detail
 
@@ -244,7 +232,7 @@ def test_a_succession_entry_is_an_existing_folder_or_a_url(
 ) -> None:
     folder = start(repo, "Carrier cache", "small")
     add_front_matter(folder / "shaping.md", f'superseded_by:\n  - "{entry}"')
-    [result] = [r for r in results(repo, "LC111") if r.file.endswith("shaping.md")]
+    [result] = [r for r in results(repo, "LC112") if r.file.endswith("shaping.md")]
     assert (result.outcome, result.detail) == (
         ("fail", f"superseded_by: {problem}") if problem else ("pass", "")
     )
@@ -256,17 +244,17 @@ def test_an_unreadable_document_is_its_own_finding_not_a_crash(repo: Path) -> No
     add_front_matter(new / "shaping.md", "supersedes: 0001-carrier-cache")
     (old / "shaping.md").write_bytes(b"---\ntitle: \0\n---\n")
     found = tool.check(repo, tool.load_process(repo))
-    assert [r.code for r in found if r.outcome == "fail"] == ["LC108", "LC111"]
-    [back] = [r for r in found if r.code == "LC111" and r.outcome == "fail"]
+    assert [r.code for r in found if r.outcome == "fail"] == ["LC108", "LC112"]
+    [back] = [r for r in found if r.code == "LC112" and r.outcome == "fail"]
     assert back.detail.startswith("supersedes: 0001-carrier-cache does not name")
 
 
 # ------------------------------------------------------------------ an RFC's links
 def test_an_rfc_in_review_names_its_discussion(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
-    assert results(repo, "LC112") == []  # a draft needs none yet
+    assert results(repo, "LC113") == []  # a draft needs none yet
     set_status(folder, "review")
-    [finding] = results(repo, "LC112")
+    [finding] = results(repo, "LC113")
     assert (finding.outcome, finding.file) == ("fail", "docs/work/0001-carrier-cache/rfc.md")
     assert "add `discussion: https://...` to its front matter" in finding.detail
     assert "or a URL on its Announced: line" in finding.detail
@@ -275,29 +263,29 @@ def test_an_rfc_in_review_names_its_discussion(repo: Path) -> None:
     announced = next(line for line in text.splitlines() if "Announced:" in line)
     example = f"<!--\n- Announced: <{DISCUSSION}>\n-->"
     rfc.write_text(text.replace(announced, f"{announced}\n\n{example}"))
-    assert [r.outcome for r in results(repo, "LC112")] == ["fail"]  # a comment is no link
+    assert [r.outcome for r in results(repo, "LC113")] == ["fail"]  # a comment is no link
     rfc.write_text(text.replace(announced, f"- Announced: <{DISCUSSION}>"))
-    [passed] = results(repo, "LC112")
+    [passed] = results(repo, "LC113")
     assert passed.outcome == "pass"
     assert rfc.read_text().splitlines()[passed.line - 1] == f"- Announced: <{DISCUSSION}>"
-    assert results(repo, "LC113") == []  # in review: no resolution yet
+    assert results(repo, "LC114") == []  # in review: no resolution yet
 
 
 def test_an_accepted_rfc_links_its_resolution(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
     add_front_matter(folder / "rfc.md", f"discussion: {DISCUSSION}")
     set_status(folder, "accepted")
-    assert [r.outcome for r in results(repo, "LC112")] == ["pass"]
-    [finding] = results(repo, "LC113")
+    assert [r.outcome for r in results(repo, "LC113")] == ["pass"]
+    [finding] = results(repo, "LC114")
     assert finding.outcome == "fail" and "add `resolution: https://...`" in finding.detail
     add_front_matter(folder / "rfc.md", "resolution: see the thread")
-    [finding] = results(repo, "LC113")
+    [finding] = results(repo, "LC114")
     assert finding.detail == (
         "resolution 'see the thread' is neither a URL nor a path in the repository"
     )
     rfc = folder / "rfc.md"
     rfc.write_text(rfc.read_text().replace("resolution: see the thread", "resolution: shaping.md"))
-    assert [r.outcome for r in results(repo, "LC113")] == ["pass"]  # a note in the repository
+    assert [r.outcome for r in results(repo, "LC114")] == ["pass"]  # a note in the repository
 
 
 def test_the_sizes_an_rfc_needs_its_links_at_come_from_the_process(repo: Path) -> None:
@@ -308,7 +296,7 @@ def test_the_sizes_an_rfc_needs_its_links_at_come_from_the_process(repo: Path) -
     def failed(process: dict[str, object]) -> list[str]:
         return [r.code for r in tool.check(repo, process) if r.outcome == "fail"]
 
-    assert failed(process) == ["LC112", "LC113"]
+    assert failed(process) == ["LC113", "LC114"]
     records = [{**record, "min_size": "large"} for record in process["rfc_records"]]
     assert failed({**process, "rfc_records": records}) == []
     link_rfc(folder)
@@ -338,12 +326,12 @@ def test_a_links_path_must_exist_and_urls_and_issues_are_left_alone(repo: Path) 
     (folder / "test-cases.md").write_text(
         (folder / "test-cases.md").read_text().replace('"shaping.md"', '"../../../../etc"')
     )
-    found = [(r.file.rsplit("/", 1)[-1], r.outcome, r.detail) for r in results(repo, "LC114")]
+    found = [(r.file.rsplit("/", 1)[-1], r.outcome, r.detail) for r in results(repo, "LC115")]
     assert found == [
         ("shaping.md", "fail", "links: 'missing.md' does not exist"),
         ("test-cases.md", "fail", "links: '../../../../etc' points outside the repository"),
     ]
-    [missing] = [r for r in results(repo, "LC114") if r.file.endswith("shaping.md")]
+    [missing] = [r for r in results(repo, "LC115") if r.file.endswith("shaping.md")]
     assert shaping.read_text().splitlines()[missing.line - 1] == "  - missing.md"
 
 
@@ -360,7 +348,7 @@ def test_a_fresh_project_passes_every_records_check(render) -> None:
     found = check_json(project)["results"]
     assert isinstance(found, list)
     seen = {r["code"]: r["outcome"] for r in found if r["code"] in CODES}
-    assert seen == {"LC110": "pass", "LC111": "pass", "LC114": "pass"}  # a draft RFC: no links due
+    assert seen == {"LC111": "pass", "LC112": "pass", "LC115": "pass"}  # a draft RFC: no links due
 
 
 def test_a_broken_project_fails_each_records_check_with_its_code(render, tmp_path: Path) -> None:
@@ -377,8 +365,8 @@ def test_a_broken_project_fails_each_records_check_with_its_code(render, tmp_pat
         assert f"FAIL {code} " in result.stdout, code
     run([sys.executable, "tools/lifecycle.py", "sync"], project)
     outcome = {r["code"]: r["outcome"] for r in check_json(project)["results"]
-               if r["code"] == "LC110"}  # fmt: skip
-    assert outcome == {"LC110": "pass"}
+               if r["code"] == "LC111"}  # fmt: skip
+    assert outcome == {"LC111": "pass"}
 
 
 BEFORE_RECORDS = "a1c7e35"
