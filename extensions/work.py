@@ -147,7 +147,19 @@ def process_data(
             }
             for item in process["work_statuses"]
         ],
-        "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "front_matter": [
+            item["text"] for item in process["work_front_matter"] if not item.get("optional")
+        ],
+        "rfc_records": [
+            {
+                "key": item["text"],
+                "file": item["file"],
+                "at": list(item["at"]),
+                "min_size": item["min_size"],
+                **{field: item[field] for field in ("section", "label") if field in item},
+            }
+            for item in process["rfc_records"]
+        ],
         "release_checklist": checklist("release_checklist", "phase"),
         "release_phases": [
             {

@@ -68,6 +68,16 @@ def set_status(folder: Path, status: str) -> None:
         path.write_text("".join(lines))
 
 
+DISCUSSION = "https://github.com/acme/rfcs/discussions/7"
+
+
+def link_rfc(folder: Path) -> None:
+    """The team names its RFC's discussion and resolution, as medium and larger RFCs must."""
+    rfc = folder / "rfc.md"
+    links = f"discussion: {DISCUSSION}\nresolution: {DISCUSSION}#decision\n"
+    rfc.write_text(rfc.read_text().replace("\nstatus: ", f"\n{links}status: ", 1))
+
+
 def fill_placeholders(folder: Path) -> None:
     for path in folder.glob("*.md"):
         path.write_text(path.read_text().replace("_TODO", "Written"))
@@ -129,6 +139,7 @@ def test_a_repository_document_must_exist_with_its_sections(repo: Path) -> None:
 
 def test_a_done_piece_has_no_placeholder_and_an_accepted_rfc(repo: Path) -> None:
     folder = start(repo, "Carrier cache", "medium")
+    link_rfc(folder)
     set_status(folder, "done")
     found = failures(repo)
     assert [f.code for f in found] == ["LC104"] * 4
@@ -292,7 +303,12 @@ def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
     for check in tool.REGISTRY:
         assert check.rule.endswith(".") and check.url.startswith("docs/lifecycle.md#")
         assert set(check.requires) <= set(codes) - {check.code}
-    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["LC107", "LC110", "VAL07"]
+    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == [
+        "LC107",
+        "LC110",
+        "VAL07",
+        "LC111",
+    ]
 
 
 def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
@@ -643,6 +659,7 @@ def drop_section(path: Path, title: str) -> None:
 def test_a_closed_piece_gets_a_note_not_a_placeholder(repo: Path, closed: str) -> None:
     folder = start(repo, "Carrier cache", "medium")
     fill_placeholders(folder)
+    link_rfc(folder)
     set_status(folder, closed)
     rfc = folder / "rfc.md"
     drop_section(rfc, "Alternatives considered")
@@ -680,6 +697,8 @@ def test_a_document_a_done_piece_gains_is_done_with_notes(repo: Path) -> None:
     rfc = (folder / "rfc.md").read_text()
     assert tool.read_front_matter(rfc)["status"] == "done"
     assert tool.PLACEHOLDER not in rfc.split("\n## ", 1)[1]
+    assert [f.code for f in failures(repo)] == ["LC113", "LC114"]  # the team's to name
+    link_rfc(folder)
     assert failures(repo) == []
 
 

@@ -93,13 +93,14 @@ def test_new_writes_the_kit_the_index_and_says_what_to_do_first(repo: Path, caps
         assert f"created docs/work/0001-carrier-cache/{name}" in out
         text = (folder / name).read_text()
         matter = tool.read_front_matter(text)
-        assert list(matter) == ["title", "size", "status", "owner", "created", "links"]
+        assert list(matter) == ["title", "size", "status", "owner", "created", "links", "history"]
         assert matter["title"] == "Carrier cache"
         assert matter["size"] == "medium"
         assert matter["status"] == "draft"
         assert matter["owner"] == "@acme/ship"
         assert str(matter["created"]) == tool.today()  # YAML reads a date
         assert matter["links"] == [other for other in expected if other != name]
+        assert matter["history"] == [f"draft {tool.today()}"]
         assert "- **Who:**" in text and "- **Done when:**" in text and "_TODO" in text
     assert out.splitlines()[-1].startswith(
         "First: fill in docs/work/0001-carrier-cache/shaping.md (Shaping note)"
@@ -170,6 +171,7 @@ def test_front_matter_round_trips_any_title_and_owner() -> None:
         "owner": "@o/t-1",
         "created": datetime.date(2026, 1, 2),  # as yaml.safe_load reads it
         "links": ["a.md", "b c.md"],
+        "history": [f"draft {tool.today()}"],
     }
     assert tool.read_front_matter("# No front matter\n") == {}
 

@@ -81,12 +81,18 @@ def in_order(before: str, after: str) -> bool:
 
 
 def finish(folder: Path) -> None:
-    """What a team does when a piece of work ships: fill every placeholder in, mark it done."""
+    """What a team does when a piece of work ships: fill every placeholder in, mark it done.
+
+    Its RFC names the discussion it had and where the decision was announced.
+    """
     for path in folder.glob("*.md"):
         lines = []
         for line in path.read_text().splitlines():
             if line.startswith("status: "):
                 line = "status: done"
+                if path.name == "rfc.md":
+                    thread = "https://github.com/acme/rfcs/discussions/3"
+                    lines += [f"discussion: {thread}", f"resolution: {thread}#decision"]
             elif "_TODO" in line:
                 line = "Written by the team: we did this and checked it."
             lines.append(line)

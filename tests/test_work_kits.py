@@ -21,7 +21,7 @@ import pytest
 from .conftest import KINDS, SIZES, run
 from .test_lifecycle_tool import headings, tool
 
-FRONT_MATTER = ["title", "size", "status", "owner", "created", "links"]
+FRONT_MATTER = ["title", "size", "status", "owner", "created", "links", "history"]
 PIECES = [(size, ui) for size in SIZES for ui in (False, True)]
 
 
@@ -73,6 +73,7 @@ def test_new_makes_the_kit_of_each_size(projects_with_work, kind: str, size: str
             assert matter["owner"] == "@acme/billing"
             assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(matter["created"]))
             assert matter["links"] == [other for other in expected if other != name]
+            assert matter["history"] == [f"draft {matter['created']}"]  # dated from the start
             found |= {(name, heading) for heading in headings(text)}
         kits.setdefault((piece_size, ui), found)
     for ui in (False, True):

@@ -45,6 +45,7 @@ import argparse
 import contextlib
 import datetime
 import html
+import itertools
 import json
 import os
 import random
@@ -483,6 +484,7 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
         "owner": json.dumps(work.owner, ensure_ascii=False),
         "created": work.created,
         "links": [json.dumps(link, ensure_ascii=False) for link in links],
+        "history": [history_item(work.status, today())],
     }
     lines = ["---"]
     for name in process["front_matter"]:
@@ -2369,6 +2371,15 @@ class Check:
     aliases: tuple[str, ...] = ()
 
 
+RECORDS = "History and links"
+"""The family of the checks on what a document's front matter records beyond its status:
+the dates of its statuses, its succession, an RFC's discussion and resolution, its links.
+
+Their codes are ``LC111``-``LC115``, next to the other ``LC1xx`` document rules and not
+an ``RFC`` prefix: three of the five apply to every document of a piece of work (a
+shaping note's status has a date and its links exist too), and a code never changes
+once teams waive it, so it must not name the one document kind it started with."""
+
 REGISTRY = (
     Check(
         "LC100",
@@ -2485,6 +2496,42 @@ REGISTRY = (
         "Every production-readiness item of a service that its file holds is ticked or marked"
         " N/A: reason (LC107 names the items the file lacks).",
         aliases=("SHP14", "ARC14", "DSG14", "PLN14", "IMP14", "VAL14", "DOC14", "LC14"),
+    ),
+    Check(
+        "LC111",
+        RECORDS,
+        "The document's current status has its date: the last item of its front matter"
+        " history, oldest first (sync writes it).",
+        requires=("LC103",),
+        warn_outside_release=True,
+    ),
+    Check(
+        "LC112",
+        RECORDS,
+        "Each supersedes and superseded_by entry is a URL, or a piece of work in docs/work/"
+        " that names this one back.",
+        requires=("LC101",),
+    ),
+    Check(
+        "LC113",
+        RECORDS,
+        "An RFC in review or later names its discussion: a discussion URL in its front"
+        " matter, or a URL on its Announced line (at the sizes of rfc_records in the process).",
+        requires=("LC103",),
+    ),
+    Check(
+        "LC114",
+        RECORDS,
+        "An accepted, done or dropped RFC links its resolution: a resolution URL (or path)"
+        " in its front matter (at the sizes of rfc_records in the process).",
+        requires=("LC103",),
+    ),
+    Check(
+        "LC115",
+        RECORDS,
+        "Each links entry that is a path (not a URL or #number) names a file or folder"
+        " that exists in the repository.",
+        requires=("LC101",),
     ),
     Check(
         "LC001",
@@ -2756,6 +2803,7 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         known = found.status in statuses.names
         checker.add("LC103", stage, path, known, f"status {found.status!r}")
         section_lines[doc["file"]] = (lines, titles)
+        check_records(checker, root, process, size, stage, path, lines, found.matter)
     closing = "" if unreadable else statuses.closing(list(status_of.values()))
     if not closing or closing in statuses.abandoned:
         return
@@ -2772,6 +2820,236 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         status = status_of["rfc.md"]
         ok = status in statuses.settled - statuses.abandoned
         checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+
+
+# ------------------------------------------------------------------ history and links
+HISTORY = "history"
+HISTORY_ITEM = re.compile(r"^(?P<status>\S+)(?: +(?P<date>\S+))?$")
+SUCCESSION = {"supersedes": "superseded_by", "superseded_by": "supersedes"}
+"""Each succession key and the key the piece it names must use back."""
+RFC_RECORD_CODES = {"discussion": "LC113", "resolution": "LC114"}
+"""The check of each ``rfc_records`` key of process.json (which says when and from which size)."""
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+WEB_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+SYNC_COMMAND = "run `python3 tools/lifecycle.py sync`"
+"""The fix of a finding ``sync`` fixes (a status without its date, a checklist item missing)."""
+INLINE_HISTORY_FIX = (
+    f"write {HISTORY}: as a list, one `- STATUS YYYY-MM-DD` line each, then {SYNC_COMMAND}"
+)
+
+
+def history_item(status: str, date: str) -> str:
+    """One item of a document's ``history:``: the status and the day it was first seen."""
+    return f"{status} {date}"
+
+
+def listed(matter: Mapping[str, Any], key: str) -> list[str]:
+    """Return a front matter value as a list of strings: a list, one value, or none."""
+    value = matter.get(key)
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value if item is not None]  # ``- #12`` unquoted is empty
+    return [str(value)]
+
+
+def key_line(lines: Sequence[str], key: str, item: str = "") -> int:
+    """Return the 1-based line of front matter ``key``, or of its list item holding ``item``.
+
+    0 when it is not there, so a finding then names the file alone.
+    """
+    if not lines or lines[0].strip() != "---":
+        return 0
+    in_key = False
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            if not item or item in line:
+                return number
+            in_key = True
+        elif in_key and line[:1] in (" ", "\t", "-"):
+            if item in line:
+                return number
+        else:
+            in_key = False
+    return 0
+
+
+def is_web_url(text: str) -> bool:
+    """Whether ``text`` is one ``http(s)://host...`` URL: the shape, never a request."""
+    return WEB_URL.fullmatch(text) is not None
+
+
+def path_problem(root: Path, folder: Path, entry: str) -> str:
+    """Return why a relative path written in a document does not name a file, or ``""``.
+
+    Relative to the document's folder, as Markdown links are; a ``#fragment`` is
+    left out. A URL or an issue (``#12``) is not a path: ``""``.
+    """
+    path = entry.split("#", 1)[0]
+    if not path or SCHEME.match(entry):
+        return ""
+    target = (folder / path).resolve()
+    top = root.resolve()
+    if target != top and top not in target.parents:
+        return f"{entry!r} points outside the repository"
+    return "" if target.exists() else f"{entry!r} does not exist"
+
+
+def status_dated(matter: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether the document's status is the last item of its history, dated, oldest first."""
+    status = str(matter.get("status", ""))
+    items = listed(matter, HISTORY)
+    if not items:
+        missing = f"no {HISTORY} in the front matter"
+        return False, f"status {status!r} has no date: {missing}; {SYNC_COMMAND}"
+    match = HISTORY_ITEM.match(items[-1].strip())
+    if match is None or match["status"] != status:
+        last = items[-1]
+        return False, f"status {status!r} is not the last {HISTORY} item ({last!r}); {SYNC_COMMAND}"
+    try:
+        datetime.date.fromisoformat(match["date"] or "")
+    except ValueError:
+        last = items[-1]
+        return False, f"{HISTORY} item {last!r} has no date; write it as {status} YYYY-MM-DD"
+    return oldest_first(items)
+
+
+def oldest_first(items: Sequence[str]) -> tuple[bool, str]:
+    """Whether the dated items of a history go oldest first (the fleet's RFC index reads them)."""
+    dated: list[tuple[datetime.date, str]] = []
+    for item in items:
+        match = HISTORY_ITEM.match(item.strip())
+        try:
+            dated.append((datetime.date.fromisoformat((match and match["date"]) or ""), item))
+        except ValueError:
+            continue
+    for (day, item), (later, after) in itertools.pairwise(dated):
+        if later < day:
+            return False, f"{HISTORY} item {after!r} comes after {item!r}; keep them oldest first"
+    return True, ""
+
+
+def rfc_link(
+    root: Path, folder: Path, record: Mapping[str, Any], lines: Sequence[str], matter: Any
+) -> tuple[bool, str, int]:
+    """Find the link an RFC record asks for: its front matter key, or a labelled line.
+
+    Return whether it is there, the detail of a finding, and its line.
+    """
+    key = str(record["key"])
+    for value in listed(matter, key)[:1]:
+        line = key_line(lines, key)
+        if is_web_url(value):
+            return True, "", line
+        problem = path_problem(root, folder, value) if not SCHEME.match(value) else ""
+        if not problem and not value.startswith("#"):
+            return True, "", line
+        return False, f"{key} {value!r} is neither a URL nor a path in the repository", line
+    label = record.get("label")
+    if label:
+        start, end = section_bodies(lines).get(str(record.get("section")), (0, 0))
+        kinds = scan_markdown(lines).kinds  # a line in a comment or fence is an example
+        for index in range(start, end):
+            line_text = lines[index]
+            if kinds[index] == TEXT and str(label) in line_text and WEB_URL.search(line_text):
+                return True, "", index + 1
+    where = f" or a URL on its {label} line" if label else ""
+    status = matter.get("status", "")
+    return False, f"RFC status {status!r}: add `{key}: https://...` to its front matter{where}", 0
+
+
+def check_records(
+    checker: Checker,
+    root: Path,
+    process: Process,
+    size: str,
+    stage: str,
+    path: str,
+    lines: Sequence[str],
+    matter: Mapping[str, Any],
+) -> None:
+    """Check what a document's front matter records: its status's date, its links, an RFC's."""
+    dated, detail = status_dated(matter)
+    if not dated and detail.endswith(SYNC_COMMAND) and history_insertion(lines, "") is None:
+        detail = detail.removesuffix(SYNC_COMMAND) + INLINE_HISTORY_FIX  # sync cannot add to it
+    line = key_line(lines, HISTORY) or key_line(lines, "status")
+    checker.add("LC111", stage, path, dated, detail, line)
+    folder = (root / path).parent
+    missing = [
+        (entry, problem)
+        for entry in listed(matter, "links")
+        if (problem := path_problem(root, folder, entry))
+    ]
+    for entry, problem in missing:
+        line = key_line(lines, "links", entry)
+        checker.add("LC115", stage, path, False, f"links: {problem}", line)
+    if not missing:
+        checker.add("LC115", stage, path, True)
+    status = str(matter.get("status", ""))
+    for record in process.get("rfc_records", []):
+        if (
+            PurePosixPath(path).name == record["file"]
+            and size in process["sizes"]
+            and size_at_least(process, size, record["min_size"])
+            and status in record["at"]
+        ):
+            ok, detail, line = rfc_link(root, folder, record, lines, matter)
+            checker.add(RFC_RECORD_CODES[record["key"]], stage, path, ok, detail, line)
+
+
+def check_succession(checker: Checker, root: Path, process: Process) -> None:
+    """Check ``supersedes`` and ``superseded_by`` both ways across the repository's pieces.
+
+    An entry that is a piece folder must exist and name this piece back under
+    the other key; a URL (another repository) is checked for its shape only.
+    """
+    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    claims: dict[str, dict[str, set[str]]] = {}
+    documents: list[tuple[str, str, list[str], Mapping[str, Any]]] = []
+    for folder in work_folders(root):
+        for name in stages:
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                text, matter = read_document(path, root)
+            except TeamFileError:
+                continue  # its own finding (LC108) says why; the runner skips its other checks
+            documents.append((folder.name, name, split_lines(text), matter))
+            for key in SUCCESSION:
+                named = {entry.strip().rstrip("/") for entry in listed(matter, key)}
+                claims.setdefault(folder.name, {}).setdefault(key, set()).update(named)
+    for piece, name, lines, front in documents:
+        relative = f"{WORK_FOLDER.as_posix()}/{piece}/{name}"
+        problems = []
+        for key, back in SUCCESSION.items():
+            for entry in listed(front, key):
+                problem = succession_problem(claims, piece, key, back, entry.strip().rstrip("/"))
+                if problem:
+                    problems.append((problem, key_line(lines, key, entry)))
+        for problem, line in problems:
+            checker.add("LC112", stages[name], relative, False, problem, line)
+        if not problems:
+            checker.add("LC112", stages[name], relative, True)
+
+
+def succession_problem(
+    claims: Mapping[str, Mapping[str, set[str]]], piece: str, key: str, back: str, entry: str
+) -> str:
+    """Return what is wrong with one succession entry of ``piece``, or ``""``."""
+    if SCHEME.match(entry):
+        return "" if is_web_url(entry) else f"{key}: {entry!r} is not an http(s) URL"
+    if not FOLDER.match(entry):
+        return f"{key}: {entry!r} is neither a folder in {WORK_FOLDER.as_posix()}/ nor a URL"
+    if entry == piece:
+        return f"{key}: {entry!r} is this piece of work itself"
+    if entry not in claims:
+        return f"{key}: {entry!r} is not a folder in {WORK_FOLDER.as_posix()}/"
+    if piece not in claims[entry].get(back, set()):
+        return f"{key}: {entry} does not name {piece} under {back}; add it there"
+    return ""
 
 
 def check_repository(
@@ -3003,6 +3281,7 @@ def check(
     if pieces:
         check_numbers(checker, root, process, pieces)
         check_index(checker, root, process, pieces)
+    check_succession(checker, root, process)
     if release:
         check_release(checker, root, process, release)
     else:
@@ -3240,6 +3519,8 @@ class SyncPlan:
     conflicted: list[Path] = field(default_factory=list)
     items: list[tuple[str, list[str]]] = field(default_factory=list)
     index: bool = False
+    dated: list[tuple[str, str]] = field(default_factory=list)
+    """(file, status) of each document whose status ``sync`` dates in its history."""
 
 
 def plan_repository_documents(root: Path, process: Process, plan: SyncPlan) -> None:
@@ -3303,6 +3584,7 @@ def plan_sync(root: Path, process: Process) -> SyncPlan:
     plan_repository_documents(root, process, plan)
     plan_checklists(root, process, plan)
     pieces = [plan_piece(root, process, piece, plan) for piece in read_pieces(root, process)]
+    plan_dates(root, process, plan)
     index = root / INDEX_FILE
     if index.is_file():
         text = read_text(index)
@@ -3314,6 +3596,80 @@ def plan_sync(root: Path, process: Process) -> SyncPlan:
                 plan.files[index] = refreshed
                 plan.index = True
     return plan
+
+
+def history_insertion(lines: Sequence[str], item: str) -> tuple[int, list[str]] | None:
+    """Return where ``item`` goes in the front matter's ``history:`` list, and the lines to add.
+
+    After the list's last line (the key and the list first when the front matter
+    has none); ``None`` when there is no front matter, or ``history:`` holds an
+    inline value a new line cannot follow (``history: []``): then ``check`` tells.
+    """
+    if not lines or lines[0].strip() != "---":
+        return None
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if close is None:
+        return None
+    key = next((i for i in range(1, close) if lines[i].startswith(f"{HISTORY}:")), None)
+    if key is None:
+        return close, [f"{HISTORY}:", f"  - {item}"]
+    if lines[key][len(HISTORY) + 1 :].strip():
+        return None
+    end, bullet = key + 1, "  - "
+    while end < close and lines[end][:1] in (" ", "\t", "-"):
+        text = lines[end].lstrip()
+        if text.startswith("- "):
+            bullet = lines[end][: len(lines[end]) - len(text)] + "- "
+        end += 1
+    return end, [f"{bullet}{item}"]
+
+
+def dated_text(process: Process, text: str, date: str, path: str = "<text>") -> str:
+    """Return ``text`` with its current status dated in ``history:``, or ``""`` when it is.
+
+    Lines are only added, each with the file's usual ending; every line the
+    file had is kept byte for byte, in order. Run twice on one day, the second
+    run adds nothing: the status is then the list's last item.
+    """
+    matter = read_front_matter(text, path)
+    status = str(matter.get("status", ""))
+    if status not in {item["name"] for item in process["statuses"]}:
+        return ""
+    items = listed(matter, HISTORY)
+    if items and items[-1].split(" ", 1)[0].strip() == status:
+        return ""
+    lines, endings = split_endings(text)
+    found = history_insertion(lines, history_item(status, date))
+    if found is None:
+        return ""
+    at, added = found
+    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    out = [line + ending for line, ending in zip(lines, endings, strict=True)]
+    out[at:at] = [line + newline for line in added]
+    return "".join(out)
+
+
+def plan_dates(root: Path, process: Process, plan: SyncPlan) -> None:
+    """Date each document's status that its history does not end with, on top of the plan.
+
+    Teams change ``status:`` by hand; the day ``sync`` first sees a status is its
+    date (``check`` warns until it has one; every ``copier update`` runs ``sync``). A
+    document holding conflict markers is left alone, as by the other steps.
+    """
+    names = list(dict.fromkeys(doc["file"] for doc in process["kit"]))
+    for folder in work_folders(root):
+        for name in names:
+            path = folder / name
+            if not path.is_file():
+                continue
+            shown = path.relative_to(root).as_posix()
+            text = plan.files.get(path) or read_text(path, shown)  # line endings as written
+            if holds_conflict(text):
+                continue
+            new_text = dated_text(process, text, today(), shown)
+            if new_text:
+                plan.files[path] = new_text
+                plan.dated.append((shown, str(read_front_matter(text, shown).get("status", ""))))
 
 
 def sync(root: Path, process: Process) -> list[tuple[str, str]]:
@@ -3486,7 +3842,6 @@ CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
 """A checklist line, ticked or not: ``- [ ] text``."""
 READINESS = Path("docs") / "production-readiness.md"
 RELEASE_CHECKLIST = Path("docs") / "release-checklist.md"
-SYNC_COMMAND = "run `python3 tools/lifecycle.py sync`"
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 
 
@@ -4050,7 +4405,7 @@ RFC_FILE = "rfc.md"
 
 
 def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
-    """Return every RFC of the pieces of work: title, status, owner, discussion, succession.
+    """Return every RFC of the pieces of work: title, status and its dates, owner, links.
 
     The discussion is the front matter's ``discussion`` link, else the URL on
     the RFC's "Announced:" line; ``supersedes`` and ``superseded_by`` are read
@@ -4076,6 +4431,8 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
                 "discussion": str(matter.get("discussion", "") or (announced or [""])[0]),
                 "supersedes": matter.get("supersedes", []) or [],
                 "superseded_by": matter.get("superseded_by", []) or [],
+                "resolution": str(matter.get("resolution", "") or ""),
+                "history": listed(matter, HISTORY),
             }
         )
     return found
@@ -4675,11 +5032,15 @@ def run_sync(root: Path) -> int:
         print(f"  added {len(texts)} item(s) to {file}:")
         for text in texts:
             print(f"    - [ ] {text}")
+    for file, status in plan.dated:
+        print(f"  dated status '{status}' in {file} ({HISTORY}: {today()})")
     count = sum(len(texts) for _, texts in plan.items)
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
     what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
     what += [f"{count} item(s)"] if count else []
-    done = f"sync: {made}added {' and '.join(what)}" if made or plan.added or count else ""
+    dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
+    anything = made or plan.added or count or plan.dated
+    done = f"sync: {made}added {' and '.join(what)}{dates}" if anything else ""
     if not done:
         done = f"sync: updated {INDEX_FILE.as_posix()}" if plan.index else "sync: nothing to add"
     conflicted = len(plan.conflicted)
