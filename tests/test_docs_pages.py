@@ -204,7 +204,8 @@ def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path:
     for name, text in mine.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    command = ["copy", "--trust", "--defaults", "--data", "package_name=acme", str(ROOT), "."]
+    command = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "package_name=acme",
+               str(ROOT), "."]  # fmt: skip
     stopped = copier_cli(*command, cwd=tmp_path, check=False)
     assert stopped.returncode != 0
     assert "Interactive session required" in stopped.stderr

@@ -424,6 +424,8 @@ def test_rendering_needs_no_network(tmp_path: Path) -> None:
         "copy",
         "--trust",
         "--defaults",
+        "--vcs-ref",
+        "HEAD",
         "--data",
         "project_kind=library",
         str(ROOT),

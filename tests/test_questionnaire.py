@@ -132,7 +132,7 @@ class Questionnaire:
         self.last_help = "\0"  # no question seen yet
         self.child = pexpect.spawn(
             sys.executable,
-            ["-m", "copier", "copy", "--trust", str(ROOT), str(destination)],
+            ["-m", "copier", "copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(destination)],
             cwd=str(destination.parent),
             env=COPIER_ENV,
             encoding="utf-8",
@@ -208,7 +208,8 @@ class Questionnaire:
 def defaults_copy_command(destination: str, *data: str) -> list[str]:
     """`copier copy --trust --defaults [--data NAME=VALUE ...] TEMPLATE DESTINATION`."""
     data_args = (arg for item in data for arg in ("--data", item))
-    copy = ["copy", "--trust", "--defaults", *data_args, str(ROOT), destination]
+    at_head = ("--vcs-ref", "HEAD")  # the working tree, never the latest release tag
+    copy = ["copy", "--trust", "--defaults", *at_head, *data_args, str(ROOT), destination]
     return [sys.executable, "-m", "copier", *copy]
 
 
@@ -392,11 +393,14 @@ def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: st
     asked = {name: value for name, value in data.items() if is_asked(name, data)}
     assert "design_link" not in asked or data["has_ui"]
     assert data["project_kind"] == kind
-    command = ["copy", "--trust", "--defaults", "--data-file", str(example), str(ROOT), "out"]
+    command = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data-file", str(example),
+               str(ROOT), "out"]  # fmt: skip
     copier_cli(*command, cwd=tmp_path)
     recorded = answers(tmp_path / "out")
     assert {name: value for name, value in recorded.items() if not name.startswith("_")} == asked
     assert (tmp_path / "out" / "src" / data["package_name"] / "__init__.py").is_file()
+    tool = "tools/lifecycle.py"  # the working tree's, not the newest release tag's
+    assert (tmp_path / "out" / tool).read_bytes() == (ROOT / "template" / tool).read_bytes()
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=tmp_path / "out")
     assert f"--data-file examples/{kind}.yml" in (ROOT / "README.md").read_text()
