@@ -155,6 +155,7 @@ def process_data(
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
+        "commands": process_module.commands(),
         "release_checklist": checklist("release_checklist", "phase"),
         "release_phases": [
             {
