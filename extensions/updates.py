@@ -20,6 +20,10 @@ Public surface (filters, for ``copier.yml`` messages):
   that exist (an update never deletes them).
 * ``new_documents``: ``{{ src | new_documents(dst) }}``, team-owned documents the
   update created because the repository had none at that path.
+* ``changed_answers``: ``{{ dst | changed_answers(answers_file, _copier_answers) }}``,
+  one ``name: old → new`` line per answer the update changed.
+* ``sync_summary``: the one-line outcome of the update's ``tools/lifecycle.py sync``
+  (``migrations/sync_lifecycle.py`` leaves it in the git folder), or ``""``.
 
 Standard library, Jinja2 and PyYAML (a dependency of copier) only. Every
 filter returns a plain value and swallows its own failures: a message must never
@@ -230,6 +234,61 @@ def new_documents(src_path: object, dst_path: object) -> list[str]:
     return sorted((listed or "").split())
 
 
+SYNC_REPORT = "lifecycle-sync-report.txt"
+"""Where ``migrations/sync_lifecycle.py`` leaves its outcome, inside the git folder
+(``git rev-parse --git-path``): never in the worktree, never committed."""
+NOT_SET = "(not set)"
+
+
+def answer_text(value: object) -> str:
+    """An answer as the answers file spells it: ``true``, ``large``, ``(not set)``."""
+    if value is None:
+        return NOT_SET
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if str(value) != "" else '""'
+
+
+def changed_answers(dst_path: object, answers_file: str, new: object) -> list[str]:
+    """``name: old → new`` for each answer that differs from the answers file at ``HEAD``.
+
+    An update with ``--data project_size=large`` moves no version: without
+    these lines its message could only say "from v2.0.0 to v2.0.0". Copier's
+    own keys (``_commit``, ``_src_path``) are left out.
+    """
+    try:
+        shown = git(dst_path, "show", f"HEAD:./{answers_file}")
+        old = yaml.safe_load(shown or "") or {}
+        if not isinstance(old, dict) or not hasattr(new, "items"):
+            return []
+        names = [name for name in {**old, **dict(new.items())} if not str(name).startswith("_")]
+        return [
+            f"{name}: {answer_text(old.get(name))} → {answer_text(new.get(name))}"  # type: ignore[attr-defined]
+            for name in names
+            if answer_text(old.get(name)) != answer_text(new.get(name))  # type: ignore[attr-defined]
+        ]
+    except Exception:  # a message must never break an update
+        return []
+
+
+def sync_summary(dst_path: object) -> str:
+    """The outcome line ``migrations/sync_lifecycle.py`` wrote for this update, or ``""``.
+
+    The migration rewrites (or removes) the file on every update, so it never
+    tells of an earlier one.
+    """
+    where = (git(dst_path, "rev-parse", "--git-path", SYNC_REPORT) or "").strip()
+    if not where:
+        return ""
+    path = Path(os.fspath(dst_path)) / where  # type: ignore[arg-type]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
 class UpdateExtension(Extension):
     """Register the update message's filters for ``copier.yml``."""
 
@@ -242,4 +301,6 @@ class UpdateExtension(Extension):
             delivered_beside=delivered_beside,
             kept_documents=kept_documents,
             new_documents=new_documents,
+            changed_answers=changed_answers,
+            sync_summary=sync_summary,
         )
