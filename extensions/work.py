@@ -137,6 +137,7 @@ def process_data(
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
                 **({"release_row": item["release_row"]} if "release_row" in item else {}),
+                **({"cadence_line": item["cadence_line"]} if "cadence_line" in item else {}),
             }
             for item in items(key)
         ]
@@ -169,7 +170,12 @@ def process_data(
         "release_sign_off": checklist("release_sign_off"),
         "production_readiness": checklist("production_readiness"),
         "test_plan_cadence": [
-            {"text": item["text"], "min_size": item["min_size"], "months": int(item["months"])}
+            {
+                "text": item["text"],
+                "run": item["run"],
+                "min_size": item["min_size"],
+                "months": int(item["months"]),
+            }
             for item in items("test_plan_cadence")
         ],
         "documents": [

@@ -218,6 +218,8 @@ def test_a_size_change_leaves_the_lifecycle_job_green(
     output = update(project, "--data", "project_size=large")
 
     assert "added '## Test cases' to docs/test-plan.md" in output
+    cadence = next(line for line in plan.read_text().splitlines() if "<!-- cadence:" in line)
+    assert "every month" in cadence, "the plan promises the large size's cadence"
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
     for path, text in before.items():

@@ -1212,6 +1212,43 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
     return added
 
 
+def refresh_marked_lines(root: Path, process: Process) -> list[str]:
+    """Rewrite each marked process line of a team document to the current process.
+
+    A line ending with a section's ``cadence_line`` marker (an HTML comment) is
+    process text inside a team document: after ``--data project_size=large``
+    the test plan must promise the new cadence. Only such a line changes, with
+    its own line ending; every other line is left byte for byte. Returns the
+    paths changed.
+    """
+    size = process["project"]["size"]
+    cadences = [
+        c
+        for c in process.get("test_plan_cadence", [])
+        if size_at_least(process, size, c["min_size"])
+    ]
+    changed: list[str] = []
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        templates = [s["cadence_line"] for s in doc.get("sections", []) if "cadence_line" in s]
+        if not templates or not cadences or not path.is_file() or holds_conflict(path):
+            continue
+        cadence = cadences[-1]
+        line = templates[0].format(run=cadence.get("run", ""), text=cadence["text"])
+        mark = line[line.rindex("<!--") :]
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        lines = text.splitlines(keepends=True)
+        for index, old in enumerate(lines):
+            body = old.rstrip("\r\n")
+            if body.endswith(mark) and body != line:
+                lines[index] = line + old[len(body) :]
+        if "".join(lines) != text:
+            write_files(root, {path: "".join(lines)})
+            changed.append(doc["path"])
+    return changed
+
+
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
@@ -1669,6 +1706,7 @@ def run_sync(root: Path) -> int:
     conflicted = conflicted_documents(root, process)
     created = create_missing_documents(root, process)
     added = sync(root, process)
+    refreshed = refresh_marked_lines(root, process)
     for path in conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -1680,7 +1718,10 @@ def run_sync(root: Path) -> int:
         print(f"  updated {INDEX_FILE.as_posix()}")
     for file, title in added:
         print(f"  added '## {title}' to {file}")
+    for file in refreshed:
+        print(f"  updated the cadence line of {file} to the current project size")
     made = f"created {len(created)} document(s), " if created else ""
+    made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
     done = f"sync: {made}added {len(added)} section(s)" if made or added else "sync: nothing to add"
     left = f"; skipped {len(conflicted)} document(s) with conflict markers" if conflicted else ""
     print(f"{done}{left}.")
