@@ -11,6 +11,7 @@ only look changed because they were copied.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -176,3 +177,59 @@ def lifecycle_check_case(project: Path, env: dict[str, str]) -> Case:
     return Case(
         f"lifecycle check ({PIECES_OF_WORK} pieces of work)", command, check, env, ok_codes=(0, 1)
     )
+
+
+FLEET_REPOSITORIES = 200
+
+
+def fleet_sources(template: Path, dest: Path, env: dict[str, str]) -> Path | str:
+    """A list of ``FLEET_REPOSITORIES`` repositories at two template versions, or why none.
+
+    One real copy per version (tags ``v1`` and ``v2``), each committed, then
+    copied folder for folder: every repository is a real generated one, and the
+    set-up costs two renders instead of two hundred.
+    """
+    dest.mkdir(parents=True)
+    masters = []
+    for ref in ("v1", "v2"):
+        master = copy_project(template, dest / f"master-{ref}", env, {}, ref)
+        commit_all(master, env, f"Start from {ref}")
+        masters.append(master)
+    asked = subprocess.run(
+        ["python3", LIFECYCLE_TOOL, "fleet", "--help"], cwd=masters[1], env=env, capture_output=True
+    )
+    if asked.returncode != 0:
+        return f"not built yet ({LIFECYCLE_TOOL} has no `fleet`)"
+    listing = dest / "sources.txt"
+    repositories = []
+    for number in range(FLEET_REPOSITORIES):
+        repository = dest / f"repository-{number:03d}"
+        run(["cp", "-a", str(masters[number % 2]), str(repository)], dest, env)
+        repositories.append(str(repository))
+    listing.write_text("\n".join(repositories) + "\n", encoding="utf-8")
+    return listing
+
+
+def fleet_case(listing: Path, env: dict[str, str]) -> Case:
+    """``lifecycle.py fleet`` over every repository of ``listing``, checked for all of them."""
+    lead = listing.parent / "master-v2"
+
+    def command(folder: Path) -> tuple[list[str], Path]:
+        report = folder / "fleet.json"
+        return [
+            "python3",
+            LIFECYCLE_TOOL,
+            "fleet",
+            "--sources",
+            str(listing),
+            "--json",
+            str(report),
+        ], lead
+
+    def check(folder: Path) -> None:
+        report = json.loads((folder / "fleet.json").read_text(encoding="utf-8"))
+        states = [repository["state"] for repository in report["repositories"]]
+        if states != ["ok"] * FLEET_REPOSITORIES:
+            raise BenchError(f"fleet: {states.count('ok')} of {FLEET_REPOSITORIES} read")
+
+    return Case(f"fleet report ({FLEET_REPOSITORIES} repositories)", command, check, env)

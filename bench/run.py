@@ -56,6 +56,7 @@ RATIO_GOALS: tuple[tuple[Goal, str, str], ...] = (
     ),
 )
 LIFECYCLE = Goal(f"lifecycle check, {cases.PIECES_OF_WORK} pieces of work", 0.5, "s")
+FLEET = Goal(f"fleet report, {cases.FLEET_REPOSITORIES} repositories, 2 cores", 60.0, "s")
 SUITES: tuple[tuple[Goal, str, tuple[str, ...]], ...] = (
     (Goal('fast subset (-m "not slow"), 2 cores', 30.0, "s"), "fast_suite", ("-m", "not slow")),
     (Goal("full suite, 2 cores", 300.0, "s"), "full_suite", ()),
@@ -158,7 +159,11 @@ def time_suite(args: argparse.Namespace, pytest_args: Sequence[str], env: dict[s
 
 
 def goal_rows(
-    args: argparse.Namespace, setup: Setup, lifecycle: Figure, env: dict[str, str]
+    args: argparse.Namespace,
+    setup: Setup,
+    lifecycle: Figure,
+    env: dict[str, str],
+    fleet: Figure = "not timed",
 ) -> list[GoalRow]:
     """Every goal with its figure per variant; ratios are medians of per-round ratios."""
     rows = []
@@ -171,7 +176,7 @@ def goal_rows(
             row.measured[variant] = paired_ratio(made[top], made[bottom])
             row.cpu[variant] = paired_ratio(made[top], made[bottom], cpu=True)
         rows.append(row)
-    fixed: list[tuple[Goal, Figure]] = [(LIFECYCLE, lifecycle)]
+    fixed: list[tuple[Goal, Figure]] = [(LIFECYCLE, lifecycle), (FLEET, fleet)]
     for goal, flag, pytest_args in SUITES:
         fixed.append(
             (goal, time_suite(args, pytest_args, env) if getattr(args, flag) else "not timed")
@@ -206,10 +211,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(lifecycle_project, Path):
             check = cases.lifecycle_check_case(lifecycle_project, env)
             timed.append(check)
+        listing = cases.fleet_sources(setup.ours, work / "fleet", env)
+        survey = cases.fleet_case(listing, env) if isinstance(listing, Path) else None
+        if survey:
+            timed.append(survey)
         measure(timed, args.rounds, args.warmup, work)
         load.append(os.getloadavg()[0])
         lifecycle: Figure = check.median if check else str(lifecycle_project)
-        rows = goal_rows(args, setup, lifecycle, env)
+        fleet: Figure = survey.median if survey else str(listing)
+        rows = goal_rows(args, setup, lifecycle, env, fleet)
         names = list(variants)
         print(
             f"\nLoad average {load[0]:.1f} before, {load[1]:.1f} after the timings; "

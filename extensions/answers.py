@@ -8,8 +8,9 @@ so every rule is a plain function with unit tests (tests/test_answers.py),
 and each filter is named after the question it checks:
 
 * filters ``project_name_problem``, ``package_name_problem``,
-  ``description_problem``, ``owner_problem`` and ``design_link_problem``: the
-  rule an answer breaks, or an empty string.
+  ``description_problem``, ``owner_problem``, ``design_link_problem``,
+  ``rfc_repository_problem`` and ``rfc_category_problem``:
+  the rule an answer breaks, or an empty string.
 * filter ``refuse_bad_data``: every ``--data``/``--data-file`` answer checked
   for its type and rule up front, refused in one line without a traceback.
 * filter ``to_package_name``: a valid, importable Python package name derived
@@ -172,12 +173,38 @@ def design_link_problem(link: str) -> str:
     return ""
 
 
+_REPOSITORY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+_CATEGORY_RE = re.compile(r"^[\w][\w .&+-]{0,63}$")
+"""Letters (any language), digits and `` .&+-``: no quotes or line breaks, so the
+name stays one plain value in the workflow file it lands in."""
+
+
+def rfc_repository_problem(repository: str) -> str:
+    """Return the rule the RFC discussions repository breaks, or ``""`` when it is fine.
+
+    Empty means RFCs are not posted anywhere; otherwise the GitHub ``owner/name``
+    whose Discussions hold the organisation's RFCs.
+    """
+    if repository and not _REPOSITORY_RE.match(repository):
+        return "must be owner/name, or empty."
+    return ""
+
+
+def rfc_category_problem(category: str) -> str:
+    """Return the rule the RFC discussion category breaks, or ``""`` when it is fine."""
+    if not _CATEGORY_RE.match(category):
+        return "must be 1-64 letters, digits, .&+-"
+    return ""
+
+
 PROBLEMS = {
     "project_name": project_name_problem,
     "package_name": package_name_problem,
     "description": description_problem,
     "owner": owner_problem,
     "design_link": design_link_problem,
+    "rfc_repository": rfc_repository_problem,
+    "rfc_category": rfc_category_problem,
 }
 """Each free-text question and its rule, as its ``validator`` in copier.yml calls it."""
 YES_OR_NO_QUESTIONS = ("existing_repo", "has_ui")
@@ -255,6 +282,8 @@ class AnswersExtension(Extension):
             description_problem=description_problem,
             owner_problem=owner_problem,
             design_link_problem=design_link_problem,
+            rfc_repository_problem=rfc_repository_problem,
+            rfc_category_problem=rfc_category_problem,
             refuse_bad_data=refuse_bad_data,
             quoted=quoted,
         )

@@ -129,15 +129,20 @@ def process_items(
 
 @pass_context
 def project_items(context: Context, key: str) -> list[dict[str, Any]]:
-    """The items of list ``key`` for the project being rendered (size, UI, kind, rubric)."""
+    """The items of list ``key`` for the project being rendered (size, UI, kind, rubric).
+
+    An item with ``answer: NAME`` is kept only when that answer is set (a file
+    an optional feature adds, such as the RFC discussions workflow).
+    """
     ratings = {flag: str(context.get(question, "")) for flag, question in RUBRIC_FLAGS.items()}
-    return process_items(
+    items = process_items(
         key,
         str(context["project_size"]),
         bool(context.get("has_ui", False)),
         str(context["project_kind"]),
         ratings,
     )
+    return [item for item in items if not item.get("answer") or context.get(item["answer"])]
 
 
 DEFAULT_ANSWERS_FILE = ".copier-answers.yml"

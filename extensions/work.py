@@ -16,6 +16,7 @@ Public surface (globals that read the answers from the template context):
 * ``work_index()``: ``docs/work/index.md`` listing the first piece.
 * ``stage_duties(stage)``: the names of the repository's duties at a stage.
 * ``duty_lines(name, form="list")``: a duty's who, when and done-when lines.
+* ``lifecycle_checks()``: the tool's check registry, for the list in ``docs/lifecycle.md``.
 
 Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
 """
@@ -250,6 +251,15 @@ def work_process_json(context: Context) -> str:
     return json.dumps(_repository_process(context), indent=2, ensure_ascii=False) + "\n"
 
 
+def lifecycle_checks() -> list[Any]:
+    """The checks ``tools/lifecycle.py check`` reports, from its registry (one ``Check`` each).
+
+    ``docs/lifecycle.md`` lists them from here, so the page and the report
+    always show the same codes and families.
+    """
+    return list(tool().REGISTRY)
+
+
 @pass_context
 def stage_duties(context: Context, stage: str) -> list[str]:
     """The names of the repository's duties at ``stage``, in ``process.yml`` order, each once."""
@@ -343,4 +353,5 @@ class WorkExtension(Extension):
             work_index=work_index,
             stage_duties=stage_duties,
             duty_lines=duty_lines,
+            lifecycle_checks=lifecycle_checks,
         )

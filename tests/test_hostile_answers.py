@@ -58,6 +58,8 @@ WEB_URL = "start with http:// or https://"
 NO_SPACES = "no spaces"
 HOST = "a host, like"
 URL_CHARACTERS = "encode others as %XX"
+REPOSITORY = "must be owner/name"
+CATEGORY = "must be 1-64 letters"
 
 CORPUS: list[Case] = [
     *_cases(
@@ -184,9 +186,62 @@ CORPUS: list[Case] = [
             ("figma", "https://www.figma.com/design/AbC12/Billing?node-id=1-2&t=x", None),
         ],
     ),
+    # Asked only from medium up (see WITH).
+    *_cases(
+        "rfc_repository",
+        [
+            ("empty", "", None),
+            ("whitespace", "  ", REPOSITORY),
+            ("traversal", "../../outside", REPOSITORY),
+            ("absolute", "/etc/passwd", REPOSITORY),
+            ("windows", "C:\\rfcs", REPOSITORY),
+            ("jinja", "acme/{{ 7*7 }}", REPOSITORY),
+            ("shell", "acme/rfcs; touch pwned", REPOSITORY),
+            ("newline", "acme/rfcs\nx: y", REPOSITORY),
+            ("too-long", "acme/" + "r" * 101, REPOSITORY),
+            ("quote", 'acme/rf"cs', REPOSITORY),
+            ("non-ascii", "acmé/rfcs", REPOSITORY),
+            ("url", "https://github.com/acme/rfcs", REPOSITORY),
+            ("ordinary", "acme/rfcs", None),
+            ("dotted", "acme-corp/engineering.rfcs_2", None),
+        ],
+    ),
+    *_cases(
+        "rfc_category",
+        [
+            ("empty", "", CATEGORY),
+            ("whitespace", "   ", CATEGORY),
+            ("traversal", "../../x", CATEGORY),
+            ("absolute", "/etc/passwd", CATEGORY),
+            ("windows", "C:\\x", CATEGORY),
+            ("jinja", "{{ 7*7 }}", CATEGORY),
+            ("shell", "RFCs $(touch pwned)", CATEGORY),
+            ("newline", "RFCs\nx: y", CATEGORY),
+            ("too-long", "R" * 65, CATEGORY),
+            ("quote", 'R"FCs', CATEGORY),
+            ("non-ascii", "Décisions & RFC", None),
+            ("chinese", "技术提案", None),
+            ("ordinary", "Ideas and RFCs", None),
+        ],
+    ),
 ]
-FREE_TEXT = ("project_name", "package_name", "description", "owner", "design_link")
-WITH: dict[str, dict[str, object]] = {"design_link": {"has_ui": True}}
+FREE_TEXT = (
+    "project_name",
+    "package_name",
+    "description",
+    "owner",
+    "design_link",
+    "rfc_repository",
+    "rfc_category",
+)
+WITH: dict[str, dict[str, object]] = {
+    "design_link": {"has_ui": True},
+    "rfc_repository": {"project_size": "medium"},
+    "rfc_category": {
+        "project_size": "medium",
+        "rfc_repository": "acme/rfcs",
+    },
+}
 """Other answers a question needs to be asked at all (its `when` in copier.yml)."""
 ACCEPTED = [case for case in CORPUS if case.rule is None]
 REFUSED = [case for case in CORPUS if case.rule is not None]
@@ -300,6 +355,14 @@ def check_accepted(template: Path, parent: Path, data: dict[str, object]) -> Pat
             assert section.startswith(f"\n- All designs: <{data['design_link']}>\n"), section
         else:
             assert "All designs" not in section and "_TODO: a link" in section, section
+    workflow = project / ".github" / "workflows" / "rfc-discussions.yml"
+    if data.get("rfc_repository"):
+        steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["share"]["steps"]
+        env = next(step["env"] for step in steps if "env" in step)
+        assert env["RFC_REPOSITORY"] == data["rfc_repository"]  # exactly as typed
+        assert env["RFC_CATEGORY"] == data.get("rfc_category", "RFCs")
+    else:
+        assert not workflow.exists()
     assert not any(parent.rglob("pwned")), "a shell ran an answer"
     return project
 
@@ -346,10 +409,21 @@ def accepted_batches() -> list[dict[str, object]]:
     count = max(len(values) for values in per_question.values())
     batches: list[dict[str, object]] = [{} for _ in range(count)]
     for question, values in per_question.items():
-        given_once = question in ("package_name", "design_link")
-        column = values if given_once else islice(cycle(values), count)
-        for batch, value in zip(batches, column, strict=False):
-            batch.update(WITH.get(question, {}))
+        given_once = question in (
+            "package_name",
+            "design_link",
+            "rfc_repository",
+            "rfc_category",
+        )
+        if not given_once:
+            for batch, value in zip(batches, islice(cycle(values), count), strict=True):
+                batch.update(WITH.get(question, {}))
+                batch[question] = value
+            continue
+        needs = WITH.get(question, {})
+        free = (b for b in batches if all(b.get(k, v) == v for k, v in needs.items()))
+        for batch, value in zip(free, values, strict=False):  # where its needs hold
+            batch.update(needs)
             batch[question] = value
     return batches
 

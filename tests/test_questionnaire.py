@@ -515,7 +515,13 @@ def test_text_questions_with_a_default_say_that_ctrl_u_clears_it() -> None:
         for name, spec in questions().items()
         if spec.get("type") == "str" and "choices" not in spec and spec.get("default")
     ]
-    assert text == ["project_name", "package_name", "description", "owner"]
+    assert text == [
+        "project_name",
+        "package_name",
+        "description",
+        "owner",
+        "rfc_category",
+    ]
     for name in text:
         assert "Ctrl-U clears the default" in str(questions()[name]["help"]), name
 
@@ -553,6 +559,8 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("https://-example.com", "must have a host, like figma.com"),
         ("https://example.com/Café", "must be ASCII: encode others as %XX"),
     ],
+    "rfc_repository": [("acme", "must be owner/name, or empty")],
+    "rfc_category": [('R"FCs', "must be 1-64 letters, digits, .&+-")],
 }
 
 
@@ -607,17 +615,22 @@ def test_at_80_columns_every_validation_message_shows_whole(tmp_path: Path) -> N
     """Each typeable bad answer, typed at its question: the whole refusal is on screen."""
     session = Questionnaire(tmp_path / "project", columns=NARROW)
     session.answer("What kind of project", ENTER)
-    good = {
-        "project_name": ("Project name", "Payments Gateway"),
-        "package_name": ("Python import name", "payments_gateway"),
-        "description": ("One sentence", "Takes payments."),
-        "owner": ("Owning team", "@acme/payments"),
-        "design_link": ("Link to the designs", DESIGN_LINK),
+    # Each free-text question: the questions answered before it, its help, a good answer.
+    medium = [("Size rubric 1/3", ENTER), ("Size rubric 2/3", DOWN + ENTER),
+              ("Size rubric 3/3", ENTER), ("The rubric recommends", ENTER)]  # fmt: skip
+    steps = {
+        "project_name": ([], "Project name", "Payments Gateway"),
+        "package_name": ([], "Python import name", "payments_gateway"),
+        "description": ([], "One sentence", "Takes payments."),
+        "owner": ([], "Owning team", "@acme/payments"),
+        "design_link": ([("Does the work change", "y")], "Link to the designs", DESIGN_LINK),
+        "rfc_repository": (medium, "Repository for the RFC", "acme/rfcs"),
+        "rfc_category": ([], "Discussion category", "RFCs"),
     }
-    assert set(good) == set(RULES), "a validator without a question here"
-    for name, (help_start, fine) in good.items():
-        if name == "design_link":
-            session.answer("Does the work change", "y")
+    assert set(steps) == set(RULES), "a validator without a question here"
+    for name, (before, help_start, fine) in steps.items():
+        for help_text, keys in before:
+            session.answer(help_text, keys)
         session.answer(help_start, "")
         for answer, _rule in RULES[name]:
             if not typeable(answer) or answer == "":

@@ -130,7 +130,7 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     assert "Lifecycle sync added 3 section(s)." in output  # the message sums it up
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
-    assert "VAL02" not in job.stdout  # the report lists every finding that did not pass
+    assert "LC102" not in job.stdout  # the report lists every finding that did not pass
     assert " 0 fail" in job.stdout
     for path, text in before.items():
         assert in_order(text, path.read_text()), f"a team line was lost or moved in {path}"

@@ -21,6 +21,8 @@ Usage::
     python3 tools/lifecycle.py release v1.2.0
     python3 tools/lifecycle.py sync
     python3 tools/lifecycle.py status
+    python3 tools/lifecycle.py fleet ../billing https://github.com/acme/money.git --html fleet.html
+    python3 tools/lifecycle.py fleet --workflow acme
 
 The rubric flags recommend a size as the questionnaire does (the highest
 rating wins); ``--size`` overrides the recommendation.
@@ -30,7 +32,8 @@ rating wins); ``--size`` overrides the recommendation.
 makes the release record to tick, ``sync`` adds the sections a process
 update or a size change requires to the team's documents, as placeholders (and
 the documents a raised size adds to a piece of work), and ``status`` prints the
-docs site's "Lifecycle status" page. See
+docs site's "Lifecycle status" page; ``fleet`` reports many repositories at
+once (template version, check, test plan, work in flight, last release). See
 the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 """
 
@@ -38,14 +41,18 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import html
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 PROCESS_FILE = Path(".lifecycle") / "process.json"
@@ -145,29 +152,32 @@ def write_files(root: Path, files: Mapping[Path, str]) -> None:
                 "make it writable, then run the command again",
             )
     for path, text in files.items():
-        target = inside(root, path)
-        data = text.encode("utf-8")
+        replace_file(inside(root, path), text.encode("utf-8"), path.relative_to(root).as_posix())
+
+
+def replace_file(target: Path, data: bytes, shown: str) -> None:
+    """Write one file atomically: a temporary file beside it, flushed, then ``os.replace``."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o7777 if target.exists() else None
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            mode = target.stat().st_mode & 0o7777 if target.exists() else None
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            try:
-                with temporary.open("xb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                if mode is not None:
-                    os.chmod(temporary, mode)
-                os.replace(temporary, target)
-            finally:
-                temporary.unlink(missing_ok=True)
-        except OSError as problem:
-            raise TeamFileError(
-                path.relative_to(root).as_posix(),
-                1,
-                f"could not be written ({problem.strerror or problem}); the file is as it was",
-                "free the space or fix the permission, then run the command again",
-            ) from problem
+            with temporary.open("xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except OSError as problem:
+        raise TeamFileError(
+            shown,
+            1,
+            f"could not be written ({problem.strerror or problem}); the file is as it was",
+            "free the space or fix the permission, then run the command again",
+        ) from problem
 
 
 @dataclass(frozen=True)
@@ -548,17 +558,144 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
 
 
 # ------------------------------------------------------------------ check
-# The check model follows scientific-python's repo-review: every check has a
-# stable code in a family per lifecycle stage, a one-sentence rule and a link
-# to its section of docs/lifecycle.md; a check whose prerequisite failed is
-# skipped, not failed again; a team waives a check with a reason. It is built
+# The check model follows scientific-python's repo-review: every check is
+# declared once in REGISTRY with a code that never changes, its family, a
+# one-sentence rule, a link to docs/lifecycle.md and the checks it requires; a
+# check whose prerequisite did not pass is skipped, not failed again; a team
+# waives a check with a reason. It is built
 # on the standard library rather than as a repo-review plugin because a plugin
 # needs repo-review (and its dependencies) installed in every team's
 # environment, CI job and pre-commit hook; ``python3 tools/lifecycle.py check``
 # runs offline with nothing but the Python the repository already has.
 WAIVERS_FILE = Path(".lifecycle") / "waivers.toml"
 LIFECYCLE_PAGE = "docs/lifecycle.md"
-STAGE_FAMILIES = {
+CHECKS_URL = f"{LIFECYCLE_PAGE}#checks"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule of ``check``, declared once, with a code that never changes.
+
+    A document's stage is not part of the code (moving a document to another
+    stage in process.yml must not rename its findings and orphan a team's
+    waivers): per-document results name the document as their file instead.
+    ``requires``: a result of this check is skipped, not failed again, when one
+    of these did not pass on the same file or on the piece of work holding it.
+    ``aliases``: the codes earlier template versions gave this rule (a prefix
+    per stage, such as ``SHP03``); waivers and ``--only`` naming one still apply.
+    """
+
+    code: str
+    family: str
+    rule: str
+    requires: tuple[str, ...] = ()
+    url: str = CHECKS_URL
+    warn_outside_release: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+REGISTRY = (
+    Check(
+        "LC100",
+        "Documents",
+        "The repository-level document the process requires for this repository's size exists.",
+        aliases=("SHP00", "ARC00", "DSG00", "PLN00", "IMP00", "VAL00", "DOC00", "DLV00", "LC00"),
+    ),
+    Check(
+        "LC101",
+        "Documents",
+        "Each document the kit of a piece of work's size requires exists.",
+        requires=("LC106",),
+        aliases=("SHP01", "ARC01", "DSG01", "PLN01", "IMP01", "VAL01", "DOC01", "DLV01", "LC01"),
+    ),
+    Check(
+        "LC102",
+        "Documents",
+        "The document has every section the process requires for its size.",
+        requires=("LC100", "LC101"),
+        aliases=("SHP02", "ARC02", "DSG02", "PLN02", "IMP02", "VAL02", "DOC02", "DLV02", "LC02"),
+    ),
+    Check(
+        "LC103",
+        "Documents",
+        "The document's front matter status is one of the process's statuses.",
+        requires=("LC101",),
+        aliases=("SHP03", "ARC03", "DSG03", "PLN03", "IMP03", "VAL03", "DOC03", "DLV03", "LC03"),
+    ),
+    Check(
+        "LC104",
+        "Documents",
+        "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
+        requires=("LC101",),
+        aliases=("SHP04", "ARC04", "DSG04", "PLN04", "IMP04", "VAL04", "DOC04", "DLV04", "LC04"),
+    ),
+    Check(
+        "LC105",
+        "Documents",
+        "A piece of work marked done (medium and large) has its RFC accepted.",
+        requires=("LC101",),
+        aliases=("SHP05", "ARC05", "DSG05", "PLN05", "IMP05", "VAL05", "DOC05", "DLV05", "LC05"),
+    ),
+    Check(
+        "LC106",
+        "Documents",
+        "A piece of work's front matter size is one of the process's sizes.",
+        aliases=("SHP06", "ARC06", "DSG06", "PLN06", "IMP06", "VAL06", "DOC06", "DLV06", "LC06"),
+    ),
+    Check(
+        "VAL07",
+        "Test plan",
+        "The manual test plan ran within its cadence (the execution log's newest date).",
+        requires=("LC100",),
+        warn_outside_release=True,
+        aliases=("SHP07", "ARC07", "DSG07", "PLN07", "IMP07", "DOC07", "DLV07", "LC07"),
+    ),
+    Check(
+        "DLV10",
+        "Release",
+        "The release tag equals v + the package version in pyproject.toml.",
+        aliases=("SHP10", "ARC10", "DSG10", "PLN10", "IMP10", "VAL10", "DOC10", "LC10"),
+    ),
+    Check(
+        "DLV11",
+        "Release",
+        "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
+        aliases=("SHP11", "ARC11", "DSG11", "PLN11", "IMP11", "VAL11", "DOC11", "LC11"),
+    ),
+    Check(
+        "DLV12",
+        "Release",
+        "Every item of the release record before the tag is ticked or marked N/A: reason,"
+        " and its sign-off is filled in.",
+        requires=("DLV11",),
+        aliases=("SHP12", "ARC12", "DSG12", "PLN12", "IMP12", "VAL12", "DOC12", "LC12"),
+    ),
+    Check(
+        "DLV13",
+        "Release",
+        "The manual test plan's execution log has a row for this release.",
+        aliases=("SHP13", "ARC13", "DSG13", "PLN13", "IMP13", "VAL13", "DOC13", "LC13"),
+    ),
+    Check(
+        "DLV14",
+        "Release",
+        "Every production-readiness item of a service is ticked or marked N/A: reason.",
+        aliases=("SHP14", "ARC14", "DSG14", "PLN14", "IMP14", "VAL14", "DOC14", "LC14"),
+    ),
+    Check(
+        "LC001",
+        "Waivers",
+        "Every waiver in .lifecycle/waivers.toml gives a reason.",
+        url=f"{LIFECYCLE_PAGE}#waivers",
+    ),
+)
+"""Every check, in the order docs/lifecycle.md lists them. To add one: declare it
+here, record it with ``checker.add(CODE, ...)`` in the function that reads its
+file, and test it; the runner does skipping, softening, waivers and ``--only``."""
+CHECKS = {check.code: check for check in REGISTRY}
+ALIASES = {alias: check.code for check in REGISTRY for alias in check.aliases}
+"""Old code -> new code (data written once from the stage-based scheme)."""
+OLD_FAMILIES = {
     "Project shaping": "SHP",
     "Architecture": "ARC",
     "Design": "DSG",
@@ -568,30 +705,15 @@ STAGE_FAMILIES = {
     "Document": "DOC",
     "Deliver to production": "DLV",
 }
-"""The code prefix of each stage's checks; anything else is ``LC`` (the tool itself)."""
-CHECKS = {
-    "00": "The repository-level document the process requires for this repository's size exists.",
-    "01": "Each document the kit of a piece of work's size requires exists.",
-    "02": "The document has every section the process requires for its size.",
-    "03": "The document's front matter status is one of the process's statuses.",
-    "04": "A piece of work marked done has no _TODO_ placeholder left in its required sections.",
-    "05": "A piece of work marked done (medium and large) has its RFC accepted.",
-    "06": "A piece of work's front matter size is one of the process's sizes.",
-    "07": "The manual test plan ran within its cadence (the execution log's newest date).",
-}
-"""The rule of each check, by the number after the family prefix."""
+"""The stage-based scheme's prefix of each stage (``LC`` for any other): an old code
+in a waiver keeps covering exactly what it covered, the results of that stage."""
 EXECUTION_LOG = "Execution log"
 LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-WAIVER_RULE = "Every waiver in .lifecycle/waivers.toml gives a reason."
 PLACEHOLDER = "_TODO"
 HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
 OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
-WARN_OUTSIDE_RELEASE = frozenset({"VAL07"})
-"""Checks that only warn, except under ``--release``: time passing (the test plan's
-cadence) must not turn an unrelated pull request red. A release, and the scheduled
-test-plan workflow reading the outcome, still act on them."""
 
 
 @dataclass
@@ -606,17 +728,28 @@ class Result:
     outcome: str
     detail: str = ""
     line: int = 0
+    family: str = ""
 
 
-def family(stage: str) -> str:
-    """Return the code prefix of a stage's checks."""
-    return STAGE_FAMILIES.get(stage, "LC")
+def names(code: str, result: Result) -> bool:
+    """Tell whether a code a team wrote (in a waiver, after ``--only``) names ``result``.
+
+    An old code names what it named before: its rule, on a document of its stage.
+    """
+    if code == result.code:
+        return True
+    return ALIASES.get(code) == result.code and code[:-2] == OLD_FAMILIES.get(result.stage, "LC")
 
 
-def stage_url(stage: str) -> str:
-    """Return the section of ``docs/lifecycle.md`` that explains a stage (GitHub-style anchor)."""
-    anchor = re.sub(r"[^a-z0-9]+", "-", stage.lower()).strip("-")
-    return f"{LIFECYCLE_PAGE}#{anchor}"
+def known_code(code: str) -> str:
+    """Return the registry's code for ``code`` (itself, or the one an old code became)."""
+    if code in CHECKS:
+        return code
+    if code in ALIASES:
+        return ALIASES[code]
+    raise UsageError(
+        f"--only: unknown check code {code!r}; codes look like VAL07 (see {CHECKS_URL})."
+    )
 
 
 def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -652,30 +785,52 @@ def required_sections(
 
 
 class Checker:
-    """Collects results; a helper per check keeps codes, rules and links in one place."""
+    """The one runner: records results and skips a check whose ``requires`` did not pass."""
 
     def __init__(self) -> None:
         """Start with no results."""
         self.results: list[Result] = []
+        self.not_passed: set[tuple[str, str]] = set()
 
     def add(
-        self, number: str, stage: str, file: str, ok: bool | None, detail: str = "", line: int = 0
+        self,
+        code: str,
+        stage: str,
+        file: str,
+        ok: bool | None,
+        detail: str = "",
+        line: int = 0,
+        subject: str = "",
     ) -> bool:
-        """Record check ``number`` of ``stage`` on ``file``; ``ok=None`` means skipped."""
+        """Record check ``code`` on ``file`` (``ok=None``: skipped); return whether it passed.
+
+        ``subject`` (default ``file``) is what other checks' ``requires`` look at:
+        a check that did not pass on a piece of work's folder blocks every
+        check requiring it on the folder's files.
+        """
+        check = CHECKS[code]
+        subject = subject or file
+        scopes = {subject, *(folder.as_posix() for folder in PurePosixPath(subject).parents)}
+        blocked = [r for r in check.requires if any((r, s) in self.not_passed for s in scopes)]
+        if blocked:
+            ok, detail, line = None, f"skipped: {blocked[0]} did not pass", 0
         outcome = SKIP if ok is None else PASS if ok else FAIL
+        if outcome != PASS:
+            self.not_passed.add((code, subject))
         self.results.append(
             Result(
-                code=f"{family(stage)}{number}",
+                code=code,
                 stage=stage,
                 file=file,
-                rule=CHECKS[number],
-                url=stage_url(stage),
+                rule=check.rule,
+                url=check.url,
                 outcome=outcome,
                 detail=detail,
                 line=line,
+                family=check.family,
             )
         )
-        return bool(ok)
+        return outcome == PASS
 
 
 def check_sections(
@@ -691,7 +846,7 @@ def check_sections(
     missing = [section["title"] for section in sections if section["title"] not in bodies]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
-        "02", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
+        "LC102", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
     )
     return missing
 
@@ -722,25 +877,30 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     size = str(matters[known[0]].get("size", "")) if known else ""
     first_stage = process["kit"][0]["stage"]
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
-    if not checker.add("06", first_stage, where, size in process["sizes"], f"size {size!r}", 2):
-        return
-    has_ui = "design.md" in matters or marked_ui(matters[known[0]])
+    sized = size in process["sizes"]
+    checker.add("LC106", first_stage, where, sized, f"size {size!r}", 2, subject=relative)
+    has_ui = bool(known) and ("design.md" in matters or marked_ui(matters[known[0]]))
     statuses = {status["name"] for status in process["statuses"]}
-    required = kit(process, size, has_ui)
+    # Without a known size there is no kit: the documents there are reported skipped.
+    required = (
+        kit(process, size, has_ui)
+        if sized
+        else [doc for doc in process["kit"] if doc["file"] in texts]
+    )
     status_of: dict[str, str] = {}
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
-        if not checker.add("01", stage, path, doc["file"] in texts, "file not found"):
-            checker.add("02", stage, path, None, "skipped: the document does not exist")
-            checker.add("03", stage, path, None, "skipped: the document does not exist")
+        if not checker.add("LC101", stage, path, doc["file"] in texts, "file not found"):
+            checker.add("LC102", stage, path, False)  # the runner records it skipped
+            checker.add("LC103", stage, path, False)
             continue
         lines = texts[doc["file"]].splitlines()
         titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
         status = str(matters[doc["file"]].get("status", ""))
         status_of[doc["file"]] = status
-        checker.add("03", stage, path, status in statuses, f"status {status!r}")
+        checker.add("LC103", stage, path, status in statuses, f"status {status!r}")
         section_lines[doc["file"]] = (lines, titles)
     settled = {status["name"] for status in process["statuses"] if status.get("settled")}
     done = (
@@ -756,12 +916,12 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         lines, titles = section_lines[doc["file"]]
         title, line = placeholder_line(lines, section_bodies(lines), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
-        checker.add("04", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
+        checker.add("LC104", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
     if rfc is not None and "rfc.md" in status_of:
         status = status_of["rfc.md"]
         ok = status in ("accepted", "done")
-        checker.add("05", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+        checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
 
 
 def check_repository(
@@ -773,11 +933,9 @@ def check_repository(
         if not applies(process, doc, project["size"], project["has_ui"]):
             continue
         path = root / doc["path"]
-        if not checker.add("00", doc["stage"], doc["path"], path.is_file(), "file not found"):
+        if not checker.add("LC100", doc["stage"], doc["path"], path.is_file(), "file not found"):
             if doc["sections"]:
-                checker.add(
-                    "02", doc["stage"], doc["path"], None, "skipped: the file does not exist"
-                )
+                checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
             continue
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
         if sections:
@@ -835,15 +993,15 @@ def check_cadence(
     file: str,
     lines: Sequence[str] | None,
 ) -> None:
-    """Check that the manual test plan ran within its cadence (VAL07)."""
+    """Check that the manual test plan ran within its cadence."""
     every = cadence(process)
     if lines is None or every is None:
-        checker.add("07", stage, file, None, "skipped: no execution log or no cadence")
+        checker.add("VAL07", stage, file, None, "skipped: no execution log or no cadence")
         return
     last, line = newest_run(lines)
     origin = started(root, process)
     if last is None and origin is None:
-        checker.add("07", stage, file, None, "skipped: no run logged and no piece of work")
+        checker.add("VAL07", stage, file, None, "skipped: no run logged and no piece of work")
         return
     since = last or origin
     assert since is not None
@@ -851,7 +1009,7 @@ def check_cadence(
     months = int(every["months"])
     what = f"last run {since}" if last else f"no run logged since work started on {since}"
     detail = f"{what}, {age} days ago; the plan runs {every['text']} ({months * 31} days)"
-    checker.add("07", stage, file, age <= months * 31, detail, line)
+    checker.add("VAL07", stage, file, age <= months * 31, detail, line)
 
 
 def read_waivers(root: Path) -> list[dict[str, str]]:
@@ -872,35 +1030,43 @@ def read_waivers(root: Path) -> list[dict[str, str]]:
 
 
 def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> None:
-    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones."""
+    """Turn failures a waiver covers into ``waived`` (showing its reason); flag reasonless ones.
+
+    A waiver naming an old code still applies, and says which code to write instead.
+    """
     for number, waiver in enumerate(waivers, start=1):
         reason = waiver.get("reason", "").strip()
-        label = f"waiver {number} ({waiver.get('code', '?')})"
-        checker.results.append(
-            Result(
-                code="LC001",
-                stage="Lifecycle check",
-                file=WAIVERS_FILE.as_posix(),
-                rule=WAIVER_RULE,
-                url=f"{LIFECYCLE_PAGE}#waivers",
-                outcome=PASS if reason else FAIL,
-                detail="" if reason else f"{label} has no reason",
-            )
+        code = waiver.get("code", "?")
+        label = f"waiver {number} ({code})"
+        note = f"; waiver {number}: {code} is now {ALIASES[code]}" if code in ALIASES else ""
+        checker.add(
+            "LC001",
+            "Lifecycle check",
+            WAIVERS_FILE.as_posix(),
+            bool(reason),
+            f"{label} has no reason" if not reason else note.lstrip("; "),
         )
         if not reason:
             continue
         for result in checker.results:
             same_file = waiver.get("file", result.file) == result.file
-            if result.outcome in (FAIL, WARN) and result.code == waiver.get("code") and same_file:
+            if result.outcome in (FAIL, WARN) and names(code, result) and same_file:
                 result.outcome = WAIVED
-                result.detail = f"{result.detail}; waived: {reason}".lstrip("; ")
+                result.detail = f"{result.detail}; waived: {reason}{note}".lstrip("; ")
 
 
-def check(root: Path, process: Process, release: str = "", structure: bool = False) -> list[Result]:
+def check(
+    root: Path,
+    process: Process,
+    release: str = "",
+    structure: bool = False,
+    only: Sequence[str] = (),
+) -> list[Result]:
     """Run every check on the repository at ``root`` (and the gates of ``release``).
 
     ``structure`` leaves out what depends on the date (the test plan's
     cadence), for the pre-commit hook: a commit never fails because time passed.
+    ``only`` keeps the results those codes (or old codes) name.
     """
     checker = Checker()
     check_repository(checker, root, process, structure)
@@ -911,19 +1077,19 @@ def check(root: Path, process: Process, release: str = "", structure: bool = Fal
     else:
         soften(checker.results)
     apply_waivers(checker, read_waivers(root))
+    if only:
+        return [r for r in checker.results if any(names(code, r) for code in only)]
     return checker.results
 
 
-def known_codes() -> set[str]:
-    """Every check code this tool can report (for ``--only``)."""
-    families = [*STAGE_FAMILIES.values(), family("")]
-    return {f"{prefix}{number}" for prefix in families for number in CHECKS} | {"LC001"}
-
-
 def soften(results: Sequence[Result]) -> None:
-    """Turn the failures of ``WARN_OUTSIDE_RELEASE`` checks into warnings (no ``--release``)."""
+    """Turn failures of checks declared ``warn_outside_release`` into warnings (no ``--release``).
+
+    Time passing (the test plan's cadence) must not turn an unrelated pull
+    request red; a release, and the scheduled workflow reading the outcome, act on it.
+    """
     for result in results:
-        if result.outcome == FAIL and result.code in WARN_OUTSIDE_RELEASE:
+        if result.outcome == FAIL and CHECKS[result.code].warn_outside_release:
             result.outcome = WARN
 
 
@@ -1258,17 +1424,6 @@ TAG = re.compile(
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
 TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
-RELEASE_CHECKS = {
-    "10": "The release tag equals v + the package version in pyproject.toml.",
-    "11": "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
-    "12": (
-        "Every item of the release record before the tag is ticked or marked N/A: reason,"
-        " and its sign-off is filled in."
-    ),
-    "13": "The manual test plan's execution log has a row for this release.",
-    "14": "Every production-readiness item of a service is ticked or marked N/A: reason.",
-}
-CHECKS.update(RELEASE_CHECKS)
 
 
 def open_items(text: str, items: Sequence[str]) -> list[str]:
@@ -1319,7 +1474,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     stage = "Deliver to production"
     version = package_version(root)
     checker.add(
-        "10",
+        "DLV10",
         stage,
         "pyproject.toml",
         tag == f"v{version}",
@@ -1327,14 +1482,14 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     )
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
-    if checker.add("11", stage, relative, record.is_file(), "file not found"):
+    if checker.add("DLV11", stage, relative, record.is_file(), "file not found"):
         items = release_gate_items(process)
         text = record.read_text(encoding="utf-8")
         unticked = open_items(text, items)
         unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
-        checker.add("12", stage, relative, not unticked, open_detail(unticked))
+        checker.add("DLV12", stage, relative, not unticked, open_detail(unticked))
     else:
-        checker.add("12", stage, relative, None, "skipped: the release record does not exist")
+        checker.add("DLV12", stage, relative, False)  # the runner records it skipped
     plan_doc = next(
         (d for d in process.get("documents", []) if d["path"] == "docs/test-plan.md"), None
     )
@@ -1358,7 +1513,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
         bodies = section_bodies(lines)
         if EXECUTION_LOG not in bodies:
-            checker.add("13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+            checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
         else:
             start, end = bodies[EXECUTION_LOG]
             names = {tag, tag.removeprefix("v")}
@@ -1368,7 +1523,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
                 if line.lstrip().startswith("|") and any(name in line for name in names)
             ]
             checker.add(
-                "13",
+                "DLV13",
                 "Validate",
                 "docs/test-plan.md",
                 bool(rows),
@@ -1380,7 +1535,7 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         unticked = open_items(text, repository_items(process, "production_readiness"))
         checker.add(
-            "14",
+            "DLV14",
             stage,
             "docs/production-readiness.md",
             not unticked,
@@ -1532,6 +1687,562 @@ def run_status(root: Path) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ fleet
+# ``fleet`` answers a lead's question across repositories: which are behind
+# the template, which have an overdue test plan or a failing gate, what work
+# is in flight. Each repository is judged by its own ``tools/lifecycle.py``
+# (``check --format json``), so a repository on an older template version is
+# judged by the process it follows, not by this tool's. Sources are only read:
+# a URL is cloned shallow into a temporary folder, a path is read in place.
+FLEET_SCHEMA = 1
+FLEET_JOBS = 8
+FLEET_TIMEOUT = 300
+RELEASE_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)$")
+RECORDED_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)")
+
+
+def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
+    """Return the sources to survey: the arguments, then ``--sources FILE``.
+
+    The file is one source a line (``#`` starts a comment), or the JSON that
+    ``gh repo list ORG --json url`` prints.
+    """
+    sources = list(arguments)
+    if listing is not None:
+        text = read_text(listing, str(listing))
+        if text.lstrip().startswith("["):
+            try:
+                rows = json.loads(text)
+                sources += [str(row["url"]) for row in rows]
+            except (ValueError, TypeError, KeyError) as problem:
+                raise TeamFileError(
+                    str(listing),
+                    1,
+                    f"not a list of {{'url': ...}} objects ({problem})",
+                    "give `gh repo list ORG --json url` output, or one source a line",
+                ) from problem
+        else:
+            sources += [line.split("#")[0].strip() for line in text.splitlines()]
+    sources = [source for source in sources if source]
+    if not sources:
+        raise UsageError("fleet: give at least one SOURCE (a path or a git URL) or --sources FILE.")
+    return sources
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a file as UTF-8, or stop with one line naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise TeamFileError(shown, 1, f"cannot be read ({problem})", "check the path") from problem
+
+
+def release_key(version: str) -> tuple[int, ...] | None:
+    """Return a final release's version as numbers (``v1.2.0`` -> (1, 2, 0)), else None."""
+    match = RELEASE_VERSION.match(version)
+    return tuple(int(part) for part in match["version"].split(".")) if match else None
+
+
+def template_releases(source: str) -> list[str]:
+    """Return the template's final release tags, oldest first (``git ls-remote``)."""
+    output = subprocess.run(
+        ["git", "ls-remote", "--tags", "--refs", source],
+        capture_output=True,
+        text=True,
+        timeout=FLEET_TIMEOUT,
+        check=False,
+    )
+    if output.returncode != 0:
+        return []
+    tags = [line.rpartition("refs/tags/")[2] for line in output.stdout.splitlines()]
+    return sorted((tag for tag in tags if release_key(tag)), key=lambda tag: release_key(tag) or ())
+
+
+def template_position(recorded: str, releases: Sequence[str]) -> dict[str, Any]:
+    """Say where a repository's recorded ``_commit`` stands among the template's releases."""
+    match = RECORDED_VERSION.match(recorded)
+    newest = releases[-1] if releases else ""
+    if match is None or not releases:
+        return {"version": recorded, "newest": newest, "behind": None}
+    version = tuple(int(part) for part in match["version"].split("."))
+    later = [tag for tag in releases if (release_key(tag) or ()) > version]
+    return {"version": recorded, "newest": newest, "behind": len(later)}
+
+
+def answers_of(root: Path) -> tuple[str, dict[str, Any]] | None:
+    """Return this template's answers file and answers, or None when it has none.
+
+    A repository may carry several templates' answers files; ours is the one
+    beside ``.lifecycle/process.json`` whose answers name a project kind.
+    """
+    for path in sorted(root.glob(".copier-answers*.yml")):
+        answers = read_front_matter("---\n" + read_text(path, path.name) + "\n---\n")
+        if "project_kind" in answers or "project_size" in answers:
+            return path.name, dict(answers)
+    return None
+
+
+def own_tool(root: Path, *arguments: str) -> tuple[int, dict[str, Any], str]:
+    """Run the repository's own ``tools/lifecycle.py check --format json``.
+
+    Return its exit status, its report (empty when it printed none) and its
+    last line on stderr, so an unreadable repository says why.
+    """
+    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "tools" / "lifecycle.py"),
+            "--root",
+            str(root),
+            "check",
+            "--format",
+            "json",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=FLEET_TIMEOUT,
+        check=False,
+        env=environment,
+    )
+    try:
+        report = json.loads(done.stdout) if done.stdout.strip() else {}
+    except ValueError:
+        report = {}
+    last = (done.stderr.strip().splitlines() or [""])[-1]
+    return done.returncode, report, last
+
+
+def check_summary(status: int, report: Mapping[str, Any], problem: str) -> dict[str, Any]:
+    """Reduce a check report to its counts, failing codes and the test plan's outcome."""
+    results = report.get("results", [])
+    failing = sorted({r["code"] for r in results if r.get("outcome") == FAIL})
+    cadence_results = [r for r in results if r.get("code") == "VAL07"]
+    return {
+        "exit": status,
+        "counts": report.get("summary", {}),
+        "failing": failing,
+        "test_plan": cadence_results[0]["outcome"] if cadence_results else "unknown",
+        "test_plan_detail": cadence_results[0].get("detail", "") if cadence_results else "",
+        "problem": problem if status >= 2 else "",
+    }
+
+
+ANNOUNCED = re.compile(r"^- Announced: .*?(?P<url>https?://\S+?)[>)]*$")
+RFC_FILE = "rfc.md"
+
+
+def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
+    """Return every RFC of the pieces of work: title, status, owner, discussion, succession.
+
+    The discussion is the front matter's ``discussion`` link, else the URL on
+    the RFC's "Announced:" line; ``supersedes`` and ``superseded_by`` are read
+    from the front matter when the team records them.
+    """
+    found = []
+    for folder in folders:
+        path = folder / RFC_FILE
+        if not path.is_file():
+            continue
+        text = read_text(path, path.relative_to(root).as_posix())
+        matter = read_front_matter(text)
+        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        found.append(
+            {
+                "path": path.relative_to(root).as_posix(),
+                "title": str(matter.get("title", folder.name)),
+                "status": str(matter.get("status", "")),
+                "owner": str(matter.get("owner", process.get("project", {}).get("owner", ""))),
+                "created": str(matter.get("created", "")),
+                "discussion": str(matter.get("discussion", "") or (announced or [""])[0]),
+                "supersedes": matter.get("supersedes", []) or [],
+                "superseded_by": matter.get("superseded_by", []) or [],
+            }
+        )
+    return found
+
+
+def newest_release(root: Path) -> str:
+    """Return the newest release record's tag under docs/releases/, or ""."""
+    folder = root / RELEASES_FOLDER
+    tags = [path.stem for path in folder.glob("*.md")] if folder.is_dir() else []
+    tags = [tag for tag in tags if release_key(tag.replace("rc", "."))]
+    return max(tags, key=lambda tag: release_key(tag.replace("rc", ".")) or (), default="")
+
+
+def survey_folder(root: Path, source: str, releases: dict[str, list[str]]) -> dict[str, Any]:
+    """Describe one repository's template version, check, test plan, work and last release."""
+    entry: dict[str, Any] = {"source": source, "state": "ok", "reason": ""}
+    found = answers_of(root)
+    if found is None or not (root / PROCESS_FILE).is_file():
+        entry.update(state="other", reason="no lifecycle template answers file or process data")
+        return entry
+    answers_file, answers = found
+    src = str(answers.get("_src_path", ""))
+    if src not in releases:
+        releases[src] = template_releases(src) if src else []
+    process = load_process(root)
+    project = process.get("project", {})
+    entry.update(
+        name=str(project.get("name", root.name)),
+        owner=str(project.get("owner", "")),
+        kind=str(project.get("kind", "")),
+        size=str(project.get("size", "")),
+        answers_file=answers_file,
+        template={
+            "source": src,
+            **template_position(str(answers.get("_commit", "")), releases[src]),
+        },
+    )
+    entry["check"] = check_summary(*own_tool(root))
+    folders = work_folders(root)
+    entry["rfcs"] = rfcs_of(root, process, folders)
+    entry["pieces"] = [
+        {
+            "folder": row.folder,
+            "title": row.title,
+            "size": row.size,
+            "status": row.status,
+            "owner": row.owner,
+            "stage": row.stage,
+        }
+        for row in (read_entry(process, folder) for folder in folders)
+    ]
+    tag = newest_release(root)
+    entry["release"] = {"tag": tag, "gate": "", "failing": []}
+    if tag:
+        status, report, _ = own_tool(root, "--release", tag)
+        gate = check_summary(status, report, "")
+        entry["release"].update(gate="pass" if status == 0 else "fail", failing=gate["failing"])
+    return entry
+
+
+def survey(source: str, releases: dict[str, list[str]]) -> dict[str, Any]:
+    """Survey one source; a source that cannot be read is reported with why, never dropped."""
+    local = Path(source).expanduser()
+    try:
+        if local.is_dir():
+            return survey_folder(local.resolve(), source, releases)
+        if local.exists() or not re.match(r"^(https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:", source):
+            return {"source": source, "state": "unreadable", "reason": "not a folder or a git URL"}
+        with tempfile.TemporaryDirectory(prefix="lifecycle-fleet-") as scratch:
+            clone = Path(scratch) / "repo"
+            done = subprocess.run(
+                ["git", "clone", "--quiet", "--depth", "1", source, str(clone)],
+                capture_output=True,
+                text=True,
+                timeout=FLEET_TIMEOUT,
+                check=False,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            )
+            if done.returncode != 0:
+                why = (done.stderr.strip().splitlines() or ["git clone failed"])[-1]
+                return {"source": source, "state": "unreadable", "reason": why}
+            return survey_folder(clone, source, releases)
+    except (UsageError, TeamFileError, OSError, subprocess.SubprocessError) as problem:
+        return {"source": source, "state": "unreadable", "reason": str(problem)}
+
+
+def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
+    """Survey every source in parallel (bounded) and summarise by owner and by stage."""
+    releases: dict[str, list[str]] = {}
+    for source in sources:  # one ls-remote per template, before the threads share the cache
+        local = Path(source).expanduser()
+        found = answers_of(local) if local.is_dir() else None
+        if found and (src := str(found[1].get("_src_path", ""))) and src not in releases:
+            releases[src] = template_releases(src)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources)))) as pool:
+        repositories = list(pool.map(lambda source: survey(source, releases), sources))
+    owners: dict[str, dict[str, int]] = {}
+    stages: dict[str, int] = {}
+    for repo in repositories:
+        if repo["state"] != "ok":
+            continue
+        row = owners.setdefault(
+            repo["owner"],
+            {"repositories": 0, "behind": 0, "failing": 0, "test_plan_overdue": 0, "in_flight": 0},
+        )
+        row["repositories"] += 1
+        row["behind"] += bool(repo["template"]["behind"])
+        row["failing"] += bool(repo["check"]["failing"])
+        row["test_plan_overdue"] += repo["check"]["test_plan"] in (FAIL, WARN)
+        for piece in repo["pieces"]:
+            stages[piece["stage"]] = stages.get(piece["stage"], 0) + 1
+            row["in_flight"] += piece["stage"] not in ("Done", "Dropped")
+    return {
+        "schema": FLEET_SCHEMA,
+        "generated": today(),
+        "repositories": repositories,
+        "by_owner": dict(sorted(owners.items())),
+        "by_stage": stages,
+    }
+
+
+def fleet_row(repo: Mapping[str, Any]) -> dict[str, str]:
+    """Return one repository's cells, as text, for the Markdown and HTML tables."""
+    if repo["state"] != "ok":
+        why = "not from this template" if repo["state"] == "other" else "cannot be read"
+        return {
+            "Repository": repo["source"],
+            "Owner": "",
+            "Template": "",
+            "Check": why,
+            "Test plan": "",
+            "Release gate": "",
+            "Work in flight": repo["reason"],
+        }
+    template = repo["template"]
+    behind = template["behind"]
+    version = template["version"] or "unknown"
+    if behind is None:
+        position = f"{version} (newest unknown)"
+    else:
+        position = (
+            f"{version}, {behind} behind {template['newest']}" if behind else f"{version}, current"
+        )
+    check = repo["check"]
+    verdict = check["problem"] or (", ".join(check["failing"]) or "passes")
+    release = repo["release"]
+    gate = f"{release['tag']}: {release['gate']}" if release["tag"] else "no release yet"
+    flight = [p for p in repo["pieces"] if p["stage"] not in ("Done", "Dropped")]
+    work = "; ".join(f"{p['title']} ({p['stage']}, {p['owner']})" for p in flight) or "none"
+    return {
+        "Repository": repo.get("name", repo["source"]),
+        "Owner": repo["owner"],
+        "Template": position,
+        "Check": verdict,
+        "Test plan": check["test_plan"],
+        "Release gate": gate,
+        "Work in flight": work,
+    }
+
+
+def render_fleet_markdown(report: Mapping[str, Any]) -> str:
+    """Render the report as Markdown, short enough for a GitHub Actions job summary."""
+    rows = [fleet_row(repo) for repo in report["repositories"]]
+    columns = list(rows[0]) if rows else ["Repository"]
+    lines = [f"## Lifecycle across {len(rows)} repositories", ""]
+    lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row.values()) + " |")
+    lines += [
+        "",
+        "| Owner | Repositories | Behind | Failing | Test plan overdue | In flight |",
+        "| -- | -- | -- | -- | -- | -- |",
+    ]
+    for owner, counts in report["by_owner"].items():
+        lines.append(f"| {owner} | " + " | ".join(str(n) for n in counts.values()) + " |")
+    return "\n".join(lines) + "\n"
+
+
+FLEET_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Lifecycle across repositories</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
+table {{ border-collapse: collapse; margin-bottom: 2rem; }}
+th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
+th {{ background: #f3f3f3; cursor: pointer; }}
+th[aria-sort=ascending]::after {{ content: " \\25B2"; }}
+th[aria-sort=descending]::after {{ content: " \\25BC"; }}
+</style></head><body>
+<h1>Lifecycle across {count} repositories</h1>
+<p>Made {generated} by <code>python3 tools/lifecycle.py fleet</code>.
+Click a column heading to sort.</p>
+<h2>By owner</h2>
+{owners}
+<h2>Pieces of work by stage</h2>
+{stages}
+<h2>Repositories</h2>
+{repositories}
+<h2>RFCs across the organisation</h2>
+{rfcs}
+<script>
+// Sort a table by one column, as a click on its heading does; "#sort=Owner" or
+// "#sort=Owner:descending" in the address opens the page sorted that way.
+function sortBy(table, th, descending) {{
+  const column = [...th.parentNode.children].indexOf(th);
+  table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
+  th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  const body = table.tBodies[0];
+  const rows = [...body.rows].sort((a, b) => a.cells[column].textContent.localeCompare(
+    b.cells[column].textContent, undefined, {{numeric: true}}));
+  if (descending) rows.reverse();
+  rows.forEach(row => body.appendChild(row));
+}}
+for (const table of document.querySelectorAll("table.sortable")) {{
+  table.querySelectorAll("th").forEach(th => th.addEventListener("click",
+    () => sortBy(table, th, th.getAttribute("aria-sort") === "ascending")));
+}}
+const asked = decodeURIComponent(location.hash).match(/^#sort=([^:]+)(:descending)?$/);
+const table = document.getElementById("repositories");
+const th = asked && [...table.querySelectorAll("th")].find(th => th.textContent === asked[1]);
+if (th) sortBy(table, th, Boolean(asked[2]));
+</script>
+</body></html>
+"""
+
+
+def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str) -> str:
+    """Return a sortable HTML table with the id ``name``; every cell is escaped text."""
+    head = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    head = f"<thead><tr>{head}</tr></thead>"
+    return f'<table class="sortable" id="{name}">{head}<tbody>{body}</tbody></table>'
+
+
+def render_fleet_html(report: Mapping[str, Any]) -> str:
+    """Render one self-contained page: it loads nothing, so it works from ``file://``."""
+    rows = [fleet_row(repo) for repo in report["repositories"]]
+    owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
+    return FLEET_PAGE.format(
+        count=len(rows),
+        generated=html.escape(report["generated"]),
+        owners=html_table(
+            owner_columns,
+            ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
+            "owners",
+        ),
+        stages=html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages"),
+        rfcs=html_table(
+            ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
+            (
+                [
+                    rfc["title"],
+                    rfc["status"],
+                    rfc["owner"],
+                    repo["name"],
+                    rfc["discussion"],
+                    ", ".join(map(str, rfc["supersedes"])),
+                ]
+                for repo in report["repositories"]
+                if repo["state"] == "ok"
+                for rfc in repo["rfcs"]
+            ),
+            "rfcs",
+        ),
+        repositories=html_table(
+            list(rows[0]) if rows else ["Repository"],
+            (list(r.values()) for r in rows),
+            "repositories",
+        ),
+    )
+
+
+FLEET_WORKFLOW = Path(".github") / "workflows" / "lifecycle-fleet.yml"
+ORGANISATION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+FLEET_WORKFLOW_TEXT = """\
+# The lifecycle across the organisation {organisation}: every Monday, one page
+# with each repository's template version, lifecycle check, test plan, work in
+# flight and last release gate. Written by `python3 tools/lifecycle.py fleet
+# --workflow {organisation}`; run that again to refresh this file after a
+# template update. The report is a workflow artifact, and the GitHub Pages
+# site when Pages is set to "GitHub Actions" (the deploy job is skipped otherwise).
+# A read-only token that sees the private repositories goes in the secret
+# FLEET_TOKEN (fine-grained: contents and metadata read); without it only
+# public repositories are read.
+name: Lifecycle across the organisation
+
+on:
+  schedule:
+    - cron: "0 6 * * 1"  # 06:00 UTC every Monday
+  workflow_dispatch:
+
+permissions: {{}}
+
+concurrency:
+  group: lifecycle-fleet
+  cancel-in-progress: true
+
+jobs:
+  report:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09  # v5.1.0
+        with:
+          persist-credentials: false
+      - name: Report every repository
+        env:
+          GH_TOKEN: ${{{{ secrets.FLEET_TOKEN || github.token }}}}
+          ORGANISATION: "{organisation}"
+        run: |
+          gh auth setup-git
+          sources="$RUNNER_TEMP/sources.json"
+          gh repo list "$ORGANISATION" --no-archived --limit 1000 --json url > "$sources"
+          mkdir -p _site
+          python3 tools/lifecycle.py fleet --sources "$sources" --json _site/fleet.json \\
+            --html _site/index.html --markdown "$GITHUB_STEP_SUMMARY" > /dev/null
+      - uses: actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f  # v6.0.0
+        with:
+          name: lifecycle-fleet
+          path: _site/
+      - uses: actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa  # v3.0.1
+        with:
+          path: _site/
+
+  pages:
+    needs: report
+    if: vars.LIFECYCLE_FLEET_PAGES == 'true'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+"""
+
+
+def fleet_workflow(root: Path, organisation: str) -> Path:
+    """Write the weekly organisation report workflow; never over the team's own file."""
+    if not ORGANISATION.fullmatch(organisation):
+        raise UsageError(
+            f"--workflow must be a GitHub organisation name such as acme; got {organisation!r}."
+        )
+    path = root / FLEET_WORKFLOW
+    mine = FLEET_WORKFLOW_TEXT.split("{organisation}")[0]
+    if path.exists() and not read_text(path, FLEET_WORKFLOW.as_posix()).startswith(mine):
+        raise UsageError(
+            f"{FLEET_WORKFLOW.as_posix()} exists and this tool did not write it; "
+            "move it away, then run the command again."
+        )
+    write_files(root, {path: FLEET_WORKFLOW_TEXT.format(organisation=organisation)})
+    return path
+
+
+def run_fleet(options: argparse.Namespace) -> int:
+    """Survey the sources; print Markdown, and write the JSON/HTML/Markdown files asked for."""
+    if options.workflow:
+        path = fleet_workflow(options.root, options.workflow)
+        print(f"Wrote {path.relative_to(options.root).as_posix()}: commit it; see its comment.")
+        return 0
+    report = fleet(fleet_sources(options.sources, options.sources_file), options.jobs)
+    outputs = {
+        options.json: json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        options.html: render_fleet_html(report),
+        options.markdown: render_fleet_markdown(report),
+    }
+    for path, text in outputs.items():
+        if path is not None:
+            replace_file(path, text.encode("utf-8"), str(path))
+    print(render_fleet_markdown(report), end="")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line naming it, and exit status 2."""
 
@@ -1586,6 +2297,29 @@ def parser() -> argparse.ArgumentParser:
         "sync",
         help="add the sections and documents the process now requires, as placeholders",
     )
+    surveying = commands.add_parser(
+        "fleet",
+        help="report many repositories: template version, check, test plan, work, release",
+    )
+    surveying.add_argument("sources", nargs="*", metavar="SOURCE", help="a path or a git URL")
+    surveying.add_argument(
+        "--sources",
+        dest="sources_file",
+        type=Path,
+        metavar="FILE",
+        help="one source a line, or the output of `gh repo list ORG --json url`",
+    )
+    surveying.add_argument("--json", type=Path, metavar="FILE", help="write the report as JSON")
+    surveying.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page")
+    surveying.add_argument("--markdown", type=Path, metavar="FILE", help="write it as Markdown")
+    surveying.add_argument(
+        "--workflow",
+        metavar="ORG",
+        help="instead, write the weekly workflow that reports every repository of ORG",
+    )
+    surveying.add_argument(
+        "--jobs", type=int, default=FLEET_JOBS, help="repositories read at once (default 8)"
+    )
     commands.add_parser(
         "status",
         help="print the Lifecycle status page (Markdown): stages, test plan cadence, findings",
@@ -1634,6 +2368,8 @@ def run(options: argparse.Namespace) -> int:
         return run_sync(options.root)
     if options.command == "status":
         return run_status(options.root)
+    if options.command == "fleet":
+        return run_fleet(options)
     ratings = [rating for rating in (options.scope, options.impact, options.risk) if rating]
     process = load_process(options.root)
     if options.size is None and not ratings:
@@ -1673,15 +2409,10 @@ def run_check(
     """
     if release and not TAG.match(release):
         raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
-    unknown = sorted(set(only) - known_codes())
-    if unknown:
-        raise UsageError(
-            f"--only: unknown check code {unknown[0]!r}; codes look like VAL07 "
-            f"(see {LIFECYCLE_PAGE}#lifecycle-check)."
-        )
-    results = check(root, load_process(root), release, structure)
-    if only:
-        results = [result for result in results if result.code in only]
+    for code in only:
+        if known_code(code) != code:  # on stderr, so a JSON report stays valid JSON
+            print(f"note: --only {code}: {code} is now {known_code(code)}", file=sys.stderr)
+    results = check(root, load_process(root), release, structure, only)
     print(format_results(results, form))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:  # GitHub Actions shows this file as the job's summary
