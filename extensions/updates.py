@@ -22,6 +22,10 @@ Public surface (filters, for ``copier.yml`` messages):
   update created because the repository had none at that path.
 * ``changed_answers``: ``{{ dst | changed_answers(answers_file, _copier_answers) }}``,
   one ``name: old → new`` line per answer the update changed.
+* ``missing_python``: ``{{ python_version | missing_python }}`` is the version when
+  this machine has no Python that recent (``uv sync`` would download one), else ``""``.
+* ``git_identity_missing``: whether a commit in ``dst`` would fail for want of a
+  git user name and e-mail (the after-copy steps commit).
 * ``sync_summary``: the one-line outcome of the update's ``tools/lifecycle.py sync``
   (``migrations/sync_lifecycle.py`` leaves it in the git folder), or ``""``.
 
@@ -34,7 +38,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -289,6 +295,44 @@ def sync_summary(dst_path: object) -> str:
     return lines[-1] if lines else ""
 
 
+def missing_python(version: object) -> str:
+    """``version`` when no Python at least that recent is on this machine, else ``""``.
+
+    The project's ``requires-python`` is ``>=version``; without one, ``uv sync``
+    downloads a Python build from the internet, which an offline or locked-down
+    machine refuses, so the after-copy message names it first.
+    """
+    try:
+        major, minor = (int(part) for part in str(version).split(".")[:2])
+    except ValueError:
+        return ""
+    if sys.version_info[:2] >= (major, minor):
+        return ""
+    if any(shutil.which(f"python{major}.{later}") for later in range(minor, minor + 12)):
+        return ""
+    uv = shutil.which("uv")
+    if uv:  # a Python uv installed earlier counts too; `uv python find` never downloads
+        try:
+            found = subprocess.run(
+                [uv, "python", "find", f">={major}.{minor}"],
+                capture_output=True,
+                check=False,
+                timeout=30,
+            )
+            if found.returncode == 0:
+                return ""
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return f"{major}.{minor}"
+
+
+def git_identity_missing(dst_path: object) -> bool:
+    """Whether ``git commit`` in ``dst_path`` would stop with "Please tell me who you are"."""
+    return any(
+        git(dst_path, "var", name) is None for name in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+
+
 class UpdateExtension(Extension):
     """Register the update message's filters for ``copier.yml``."""
 
@@ -303,4 +347,6 @@ class UpdateExtension(Extension):
             new_documents=new_documents,
             changed_answers=changed_answers,
             sync_summary=sync_summary,
+            missing_python=missing_python,
+            git_identity_missing=git_identity_missing,
         )

@@ -186,7 +186,9 @@ def test_conditional_answers_match_copier_yml() -> None:
         assert spec[name]["when"] is False, name
     for name, condition in CONDITIONAL_API.items():
         assert spec[name]["when"] == f"{{{{ {condition} }}}}", name
-    for name in ANSWERS_API:
+    # Always asked; its `when` only refuses bad --data answers first (always true).
+    assert spec["project_kind"]["when"] == "{{ _copier_conf.data | refuse_bad_data }}"
+    for name in ANSWERS_API - {"project_kind"}:
         assert "when" not in spec[name], name
 
 
