@@ -222,9 +222,11 @@ def is_asked(name: str, data: dict[str, object]) -> bool:
     """Whether copier asks (and records) question ``name`` given the other answers."""
     when = questions()[name].get("when", True)
     if isinstance(when, str):
-        environment = jinja2.Environment(extensions=[AdoptionExtension])
+        environment = jinja2.Environment(
+            extensions=[AdoptionExtension, answer_rules.AnswersExtension]
+        )
         # Outside copier there is no destination: `existing_repo` is not asked.
-        context = {"_copier_conf": {}, **data}
+        context = {"_copier_conf": {"data": {}}, **data}
         when = environment.from_string(when).render(context).strip().lower() == "true"
     return bool(when)
 

@@ -74,8 +74,10 @@ def test_an_answer_change_names_the_answer_and_nothing_new_says_up_to_date(
     assert len(summary) <= MAX_SUMMARY_LINES
     assert "moved from" not in message and "No entry" not in message
     assert CHANGELOG_HEADER not in message  # no version moved: no changelog to quote
-    assert 'git commit -m "Change the lifecycle answers: project_size"' in message
-    commit_all(project, "Change the lifecycle answers: project_size")
+    # Medium and up ask for an RFC repository: its default is recorded too.
+    assert '  rfc_repository: (not set) → ""' in summary
+    assert 'git commit -m "Change the lifecycle answers: project_size, rfc_repository"' in message
+    commit_all(project, "Change the lifecycle answers: project_size, rfc_repository")
 
     again = update(project)
     assert again.splitlines()[0] == (
