@@ -40,7 +40,7 @@ def _folder(dst_path: object) -> Path | None:
     """The destination as a Path, or None when it is unknown (rendered outside copier)."""
     if dst_path is None or isinstance(dst_path, Undefined) or not str(dst_path):
         return None
-    return Path(os.fspath(dst_path))  # type: ignore[arg-type]
+    return Path(os.fspath(dst_path))  # type: ignore[call-overload]
 
 
 def holds_project(dst_path: object) -> bool:

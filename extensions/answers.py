@@ -35,7 +35,7 @@ MAX_PACKAGE_LENGTH = 50
 MAX_DESCRIPTION_LENGTH = 200
 MAX_LINK_LENGTH = 300
 _PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$")
+OWNER_HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$")
 _PATH_LIKE_RE = re.compile(r"^(/|~/|\.{1,2}/|[A-Za-z]:/)")
 """A project name that starts like a file path (``/``, ``~/``, ``./``, ``../``, ``C:/``)."""
 _LINK_RE = re.compile(r"^(?P<scheme>[A-Za-z]+)://(?P<host>[^/?#]*)")
@@ -138,7 +138,7 @@ def owner_problem(owner: str) -> str:
 
     The owner lands in CODEOWNERS, which only understands GitHub handles.
     """
-    if not _OWNER_RE.match(owner):
+    if not OWNER_HANDLE.match(owner):
         return "must be a GitHub @user or @org/team."
     return ""
 

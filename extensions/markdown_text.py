@@ -59,7 +59,7 @@ def _escape_emphasis(text: str) -> str:
 
 def _escape_brackets(text: str) -> str:
     """Escape `[` and `]`, except a pair with no bracket inside that cannot start a link."""
-    kept = set()
+    kept: set[int] = set()
     for match in _BRACKET_PAIR.finditer(text):
         kept.update((match.start(), match.end() - 1))
     return "".join(

@@ -16,61 +16,78 @@ and hands each template the items a project gets.
   filtered by its size, UI, kind and rubric answers.
 * global ``command(name)``: a command a document or message gives, from the
   ``commands`` list, for the repository being rendered.
+* global ``project_has(name)``: whether that project gets the artefact
+  called ``name``, for the templates' file names.
+* global ``process_stages()``: the stages, in order (``stages`` in ``process.yml``).
+* global ``rubric_answers()``: each rubric question's label and the project's answer.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import runpy
 import shlex
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-PROCESS_FILE = Path(__file__).with_name("process.yml")
+HERE = Path(__file__).resolve().parent
+PROCESS_FILE = HERE / "process.yml"
 """The data file with every list whose items depend on the project size."""
 
-
-def _load_reuse() -> ModuleType:
-    """``reuse.py`` beside this file, executed afresh like every module of this version."""
-    path = Path(__file__).with_name("reuse.py")
-    spec = importlib.util.spec_from_file_location("lifecycle_reuse", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reuse = _load_reuse()
-sizes = reuse.load_module("lifecycle_sizes", Path(__file__).with_name("sizes.py"))
-"""``sizes.py`` beside this file, never another template version's."""
+if TYPE_CHECKING:  # extensions/ is on mypy's path: the checker reads the real modules
+    import reuse
+    import sizes
+else:
+    # The files beside this one, never another template version's, by reuse.py's
+    # loader (the one the template has), which runpy hands over first.
+    reuse = runpy.run_path(str(HERE / "reuse.py"))["load_module"]("reuse", HERE / "reuse.py")
+    sizes = reuse.load_module("sizes", HERE / "sizes.py")
+TOOL_FILE = reuse.module_file(HERE.parent / "template" / "tools" / "lifecycle.py")
+"""The tool every generated repository ships: the one ``applies`` and the one renderer."""
 SIZES: tuple[str, ...] = sizes.SIZES
 RATINGS: dict[str, str] = sizes.RATINGS
 
 KINDS: tuple[str, ...] = ("service", "library")
 """Project kinds. An item with ``kind`` set reaches only projects of that kind."""
 
-RUBRIC_FLAGS: dict[str, str] = {"scope": "size_scope", "impact": "size_impact", "risk": "size_risk"}
-"""Each rubric flag of an item's ``added_by``, with the ``copier.yml`` question that answers it."""
+
+@cache
+def tool() -> ModuleType:
+    """The shipped ``tools/lifecycle.py`` of this template version, loaded when first needed.
+
+    Executed once per process and file (``reuse.py``, ``shared``): each Jinja
+    environment loads this module and ``work.py`` loads another, and the tool
+    is the largest module either needs; another template version's tool is
+    another file.
+    """
+    return reuse.load_module("lifecycle_template_tool", TOOL_FILE, shared=True)
 
 
 @cache
-def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
+def load_process(path: Path = PROCESS_FILE) -> dict[str, Any]:
     """Read and check ``process.yml`` once.
 
-    A broken item (no ``text``, an unknown ``min_size``) fails the render
-    instead of silently dropping a checklist line from every project.
+    A broken item (no ``text``, an unknown ``min_size``, a ``stage`` that is
+    not one of ``stages``) fails the render instead of silently dropping a
+    checklist line from every project.
     """
     # Parsed once per process per content: an update renders twice from the same file.
     data = reuse.load_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} must map list names to lists of items")
+    stages = data.get("stages", [])
+    if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
+        raise ValueError(f"{path.name}: 'stages' must list the stages' names, in order")
+    flags = {str(item.get("flag")) for item in data.get("size_rubric") or []}
     for key, items in data.items():
+        if key == "stages":
+            continue
         if not isinstance(items, list) or not items:
             raise ValueError(f"{path.name}: {key!r} must be a non-empty list")
         for number, item in enumerate(items, start=1):
@@ -81,20 +98,29 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, list[dict[str, Any]]]:
                 raise ValueError(f"{where} has min_size {item.get('min_size')!r}; use {SIZES}")
             if item.get("kind", KINDS[0]) not in KINDS:
                 raise ValueError(f"{where} has kind {item.get('kind')!r}; use {KINDS}")
+            if "stage" in item and item["stage"] not in stages:
+                raise ValueError(f"{where} has stage {item['stage']!r}; use one of 'stages'")
             for flag, rating in (item.get("added_by") or {}).items():
-                if flag not in RUBRIC_FLAGS or rating not in RATINGS:
-                    raise ValueError(f"{where} has added_by {flag}: {rating}; use {RUBRIC_FLAGS}")
+                if flag not in flags or rating not in RATINGS:
+                    raise ValueError(f"{where} has added_by {flag}: {rating}; use {sorted(flags)}")
     return data
 
 
-def _added_by_rating(item: dict[str, Any], ratings: dict[str, str] | None) -> bool:
-    """Whether one of the project's rubric answers brings the item whatever the size.
+def process_stages() -> list[str]:
+    """The stages every piece of work goes through, in order (``stages`` in ``process.yml``)."""
+    return list(load_process()["stages"])
 
-    A high risk earns a rollback rehearsal even in a project sized medium: the
-    answer names a danger that the chosen size does not make go away.
-    """
-    wanted = item.get("added_by") or {}
-    return bool(ratings) and any(ratings.get(flag) == rating for flag, rating in wanted.items())
+
+def rubric_questions() -> dict[str, str]:
+    """Each rubric flag (``scope``) with the ``copier.yml`` question that answers it."""
+    return {item["flag"]: item["question"] for item in load_process()["size_rubric"]}
+
+
+@pass_context
+def rubric_answers(context: Context) -> list[tuple[str, str]]:
+    """Each rubric question's label (``process.yml``) with the project's answer, in order."""
+    rubric = load_process()["size_rubric"]
+    return [(str(item["label"]), str(context.get(item["question"], ""))) for item in rubric]
 
 
 def process_items(
@@ -106,25 +132,33 @@ def process_items(
 ) -> list[dict[str, Any]]:
     """Return the items of list ``key`` that a ``size`` project gets, in order.
 
-    An item is kept when ``size`` is at least its ``min_size``, or when one of
+    Kept by the shipped tool's ``applies``, the one rule the tool also uses
+    on ``process.json``: from ``min_size`` up, or at any size when one of
     ``ratings`` (rubric flag to answer, such as ``{"risk": "high"}``) matches
-    its ``added_by``; items with ``has_ui: true`` are kept only when
-    ``has_ui`` is true; items with a ``kind`` only for that kind (``kind=None``
-    keeps every kind). Unknown keys raise, so a typo in a template is a render
-    error rather than an empty checklist.
+    its ``added_by``; a ``has_ui`` item only with ``has_ui``; an item with a
+    ``kind`` only for that kind (``kind=None`` keeps every kind).
+    Unknown keys raise, so a typo in a template is a render error rather
+    than an empty checklist.
     """
     process = load_process()
-    if key not in process:
-        raise KeyError(f"unknown process list {key!r}; expected one of {sorted(process)}")
+    if key not in process or key == "stages":
+        lists = sorted(set(process) - {"stages"})
+        raise KeyError(f"unknown process list {key!r}; expected one of {lists}")
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
+    applies = tool().applies
     return [
         dict(item)
         for item in process[key]
-        if (sizes.size_at_least(size, item["min_size"]) or _added_by_rating(item, ratings))
-        and (has_ui or not item.get("has_ui", False))
-        and (kind is None or item.get("kind", kind) == kind)
+        if applies(scope_of(kind or item.get("kind")), item, size, has_ui, ratings)
     ]
+
+
+def scope_of(kind: str | None) -> dict[str, Any]:
+    """What the tool's ``applies`` reads of ``process.json``, for a repository of ``kind``."""
+    return {"sizes": list(SIZES), "project": {"kind": kind}}
 
 
 @pass_context
@@ -134,7 +168,8 @@ def project_items(context: Context, key: str) -> list[dict[str, Any]]:
     An item with ``answer: NAME`` is kept only when that answer is set (a file
     an optional feature adds, such as the RFC discussions workflow).
     """
-    ratings = {flag: str(context.get(question, "")) for flag, question in RUBRIC_FLAGS.items()}
+    questions = rubric_questions()
+    ratings = {flag: str(context.get(question, "")) for flag, question in questions.items()}
     items = process_items(
         key,
         str(context["project_size"]),
@@ -143,6 +178,28 @@ def project_items(context: Context, key: str) -> list[dict[str, Any]]:
         ratings,
     )
     return [item for item in items if not item.get("answer") or context.get(item["answer"])]
+
+
+FILE_LISTS = ("artefacts", "tooling")
+"""The lists of ``process.yml`` whose items are files of the repository (``path``)."""
+
+
+@pass_context
+def project_has(context: Context, name: str) -> bool:
+    """Whether the project being rendered gets the artefact or tool file called ``name``.
+
+    For a template's file name, where ``process.yml`` decides whether the file
+    exists (``{% if project_has("runbook.md") %}runbook.md{% endif %}``): a
+    file name cannot hold the artefact's folder, so its last part names it,
+    and a name two artefacts share is a render error, never a guess.
+    """
+    process = load_process()
+    paths = [item["path"] for key in FILE_LISTS for item in process[key]]
+    named = [path for path in paths if path.rsplit("/", 1)[-1] == name]
+    if len(named) != 1:
+        raise KeyError(f"{len(named)} files of process.yml are called {name!r}; need one")
+    kept = [item["path"] for key in FILE_LISTS for item in project_items(context, key)]
+    return named[0] in kept
 
 
 DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
@@ -182,10 +239,13 @@ def command(context: Context, name: str) -> str:
 
 
 class ProcessExtension(Extension):
-    """Register the ``process_items``, ``project_items`` and ``command`` globals."""
+    """Register the globals above."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["process_items"] = process_items
         environment.globals["project_items"] = project_items
+        environment.globals["project_has"] = project_has
+        environment.globals["process_stages"] = process_stages
+        environment.globals["rubric_answers"] = rubric_answers
         environment.globals["command"] = command

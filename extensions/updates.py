@@ -63,7 +63,7 @@ def git(dst_path: object, *args: str) -> str | None:
     try:
         done = subprocess.run(
             ["git", *args],
-            cwd=os.fspath(dst_path),  # type: ignore[arg-type]
+            cwd=os.fspath(dst_path),  # type: ignore[call-overload]
             capture_output=True,
             text=True,
             check=False,
@@ -103,7 +103,7 @@ def changelog_between(src_path: object, old: str, new: str) -> str:
     commit). An unreadable ``old`` (no version recorded) includes every entry.
     """
     try:
-        text = (Path(os.fspath(src_path)) / "CHANGELOG.md").read_text(encoding="utf-8")  # type: ignore[arg-type]
+        text = (Path(os.fspath(src_path)) / "CHANGELOG.md").read_text(encoding="utf-8")  # type: ignore[call-overload]
     except (OSError, TypeError):
         return ""
     low, high = as_version(old), as_version(new)
@@ -157,7 +157,7 @@ def team_owned(src_path: object) -> list[str]:
     of updates only (the code skeleton), as the template at ``src_path`` lists them.
     """
     try:
-        config = copier_config(os.fspath(src_path))  # type: ignore[arg-type]
+        config = copier_config(os.fspath(src_path))  # type: ignore[call-overload]
         entries = config.get("_exclude") or []
         plain = Environment()
         found: dict[str, set[str]] = {"copy": set(), "update": set()}
@@ -220,7 +220,7 @@ def documents(context: Context, dst_path: object) -> Iterator[tuple[str, bool, b
         return
     for path in owned:
         if not any(char in path for char in "*?["):
-            exists = (Path(os.fspath(dst_path)) / path).is_file()  # type: ignore[arg-type]
+            exists = (Path(os.fspath(dst_path)) / path).is_file()  # type: ignore[call-overload]
             yield path, exists, path in rendered
 
 

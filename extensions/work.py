@@ -23,10 +23,8 @@ Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
 import json
-import sys
+import runpy
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -37,40 +35,24 @@ from jinja2.ext import Extension
 from jinja2.runtime import Context
 
 HERE = Path(__file__).resolve().parent
-TOOL_FILE = HERE.parent / "template" / "tools" / "lifecycle.py"
-"""The tool every generated repository ships; its renderer is the only one."""
-_LOADS = itertools.count()
+PROCESS_MODULE = HERE / "process.py"
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    """Import a module by path, afresh.
+@cache
+def _process() -> ModuleType:
+    """``process.py`` beside this file, loaded when first needed, by reuse.py's loader.
 
-    Copier re-imports this file for each template version it renders (an
-    update renders two), so each import loads the files beside it, never a
-    module another version left in ``sys.modules``; the unique name lets its
-    dataclasses resolve.
+    Not at import: copier executes this file for every Jinja environment (four
+    per update), and only the project's renders use the process.
     """
-    spec = importlib.util.spec_from_file_location(f"{name}_{next(_LOADS)}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    load_module = runpy.run_path(str(HERE / "reuse.py"))["load_module"]
+    module: ModuleType = load_module("process", PROCESS_MODULE)
     return module
 
 
-@cache
-def _process_module() -> ModuleType:
-    return _load("lifecycle_template_process", HERE / "process.py")
-
-
-@cache
 def tool() -> ModuleType:
-    """The shipped ``tools/lifecycle.py`` of this template version.
-
-    Compiled once per process (``reuse.py``): an update renders two template
-    versions, and the tool is the largest module either loads.
-    """
-    return _process_module().reuse.load_module("lifecycle_template_tool", TOOL_FILE)
+    """The shipped ``tools/lifecycle.py`` (``process.tool``): its renderer is the only one."""
+    return _process().tool()
 
 
 REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
@@ -100,19 +82,25 @@ def process_data(
     gets a service's items. An item a rubric answer of this repository adds
     (``added_by``) applies at every size, so it is written with ``min_size: small``.
     """
-    process_module = _process_module()
+    process_module = _process()
     process = process_module.load_process()
 
     answers = dict(ratings)
+    applies, scope = tool().applies, process_module.scope_of(kind)
+    smallest, largest = process_module.SIZES[0], process_module.SIZES[-1]
 
     def items(key: str) -> list[dict[str, Any]]:
+        """The items of list ``key`` of this kind, those a rubric answer adds made ``smallest``.
+
+        Both by the tool's ``applies``: at the largest size with a UI only the
+        kind decides; at the smallest, only ``min_size`` and ``added_by``.
+        """
         kept = []
         for item in process[key]:
-            if item.get("kind", kind) != kind:
+            if not applies(scope, item, largest, True):
                 continue
-            wanted = item.get("added_by") or {}
-            if any(answers.get(flag) == rating for flag, rating in wanted.items()):
-                item = {**item, "min_size": process_module.SIZES[0]}
+            if applies(scope, item, smallest, True, answers):
+                item = {**item, "min_size": smallest}
             kept.append(item)
         return kept
 
@@ -189,6 +177,7 @@ def process_data(
                 "sections": sections(REPOSITORY_SECTIONS[item["path"]])
                 if item["path"] in REPOSITORY_SECTIONS
                 else [],
+                **{key: item[key] for key in ("checklist", "checklist_section") if key in item},
             }
             for item in items("artefacts")
             if not (adopted and item["path"] in LEFT_TO_AN_ADOPTED_REPOSITORY)
@@ -238,9 +227,8 @@ def _answers(context: Context) -> tuple[str, str, str, str, bool]:
 
 def _repository_process(context: Context) -> dict[str, Any]:
     """The process of the repository being rendered, with its rubric answers applied."""
-    ratings = tuple(
-        (flag, str(context.get(f"size_{flag}", ""))) for flag in ("scope", "impact", "risk")
-    )
+    questions = _process().rubric_questions()
+    ratings = tuple((flag, str(context.get(question, ""))) for flag, question in questions.items())
     adopted = bool(context.get("existing_repo", False))
     return process_data(*_answers(context), ratings=ratings, adopted=adopted)
 
@@ -284,7 +272,7 @@ def duty_lines(context: Context, name: str, form: str = "list") -> str:
     if form != "sentence":
         owner = context.environment.filters["markdown"](owner)
     size = str(context["project_size"])
-    cadence = _process_module().process_items("test_plan_cadence", size)[-1]
+    cadence = _process().process_items("test_plan_cadence", size)[-1]
     values = {
         "cadence_who": cadence["who"],
         "cadence_run": cadence["run"],

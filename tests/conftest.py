@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .extension_modules import ROOT, process, sizes, updates
 
 
 def team_owned_paths() -> set[str]:
@@ -28,15 +27,12 @@ def team_owned_paths() -> set[str]:
     Read by the update message's own code (extensions/updates.py), so tests
     and message agree on the one list.
     """
-    spec = importlib.util.spec_from_file_location("updates", ROOT / "extensions" / "updates.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return set(module.team_owned(ROOT))
+    return set(updates.team_owned(ROOT))
 
 
-KINDS = ("service", "library")
-SIZES = ("small", "medium", "large")
+KINDS: tuple[str, ...] = process.KINDS
+SIZES: tuple[str, ...] = sizes.SIZES
+"""The kinds and sizes every matrix of tests runs over, as the template defines them."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

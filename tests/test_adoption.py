@@ -9,7 +9,6 @@ downloaded from PyPI during the session, adopted with the real copier CLI.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tarfile
@@ -20,12 +19,9 @@ import pytest
 import yaml
 
 from .conftest import ROOT, copier_cli, copy_working_tree, run
+from .extension_modules import adopt
 from .update_harness import commit_all
 
-_spec = importlib.util.spec_from_file_location("adopt", ROOT / "extensions" / "adopt.py")
-assert _spec is not None and _spec.loader is not None
-adopt = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(adopt)
 AdoptionExtension = adopt.AdoptionExtension
 
 ANSWERS_FILE = ".copier-answers.lifecycle.yml"

@@ -49,6 +49,9 @@ CONDITIONAL_API = {
     "design_link": "has_ui",
     # Asked only where the destination already holds a project (tests/test_adoption.py).
     "existing_repo": "_copier_conf.dst_path | asks_existing_repo(_copier_conf.answers_file)",
+    # RFC sharing: asked from medium up, the category only with a repository.
+    "rfc_repository": "project_size != 'small'",
+    "rfc_category": "project_size != 'small' and rfc_repository != ''",
 }
 # Computed answers (copier.yml `when: false`): in the render context, never asked
 # nor recorded, so they are no part of the answers API.

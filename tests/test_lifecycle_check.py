@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import KINDS, ROOT, SIZES, editable_copy, run
+from .extension_modules import process
 from .test_lifecycle_tool import tool, work_extension
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
@@ -37,7 +38,11 @@ def make_repo(root: Path, process: dict[str, object]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         sections = tool.required_sections(process, doc["sections"], project["size"], False)
         body = "".join(tool.render_section(s, tool.Work("", "", "", "")) + "\n" for s in sections)
-        path.write_text(f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}")
+        text = f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}"
+        if doc.get("checklist"):  # every item of its size, unticked, as copier writes it
+            lines, _ = tool.sync_checklist_lines(text.splitlines(), process, doc)
+            text = "\n".join(lines) + "\n"
+        path.write_text(text)
     return root
 
 
@@ -271,7 +276,7 @@ def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
     for check in tool.REGISTRY:
         assert check.rule.endswith(".") and check.url.startswith("docs/lifecycle.md#")
         assert set(check.requires) <= set(codes) - {check.code}
-    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["VAL07"]
+    assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == ["LC107", "VAL07"]
 
 
 def test_only_keeps_the_named_checks_and_rejects_an_unknown_code(repo: Path, capsys) -> None:
@@ -410,7 +415,7 @@ def test_a_small_plan_logs_its_runs_and_has_its_cadence_checked(repo: Path, monk
 
 
 def test_the_workflow_and_the_check_read_one_cadence() -> None:
-    items = work_extension._process_module().load_process()["test_plan_cadence"]
+    items = process.load_process()["test_plan_cadence"]
     workflow = (TEMPLATE / ".github" / "workflows" / "test-plan.yml.jinja").read_text()
     assert 'project_items("test_plan_cadence") | last' in workflow
     assert "python3 tools/lifecycle.py check --only VAL07 --format json" in workflow

@@ -8,33 +8,21 @@ test_work_kits.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
 from itertools import product
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from .conftest import ROOT, SIZES, run
-from .extension_modules import sizes
+from .extension_modules import sizes, tool, work
 
 TOOL_PATH = ROOT / "template" / "tools" / "lifecycle.py"
 
 
-def load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load("lifecycle_tool_under_test", TOOL_PATH)
-work_extension = load("work_extension_under_test", ROOT / "extensions" / "work.py")
+work_extension = work
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
 
 
@@ -73,16 +61,6 @@ def test_rubric_flags_recommend_and_size_overrides(repo: Path, capsys) -> None:
     assert new(repo, "Label printing", "--risk", "high", "--size", "small") == 0
     assert "a small piece of work (the rubric recommends large)" in capsys.readouterr().out
     assert not (repo / "docs/work/0002-label-printing/rfc.md").exists()
-
-
-def test_copier_and_the_tool_share_the_rubric_wording() -> None:
-    """The issue form and --help read process.yml; copier.yml asks the same choices."""
-    import yaml
-
-    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
-    for item in PROCESS["rubric"]:
-        choices = questions[item["question"]]["choices"]
-        assert {value: label for label, value in choices.items()} == item["choices"]
 
 
 # ------------------------------------------------------------------ the kit

@@ -9,7 +9,6 @@ Python, a fresh home folder and no uv on PATH.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, copy_working_tree, git, outputs, run
+from .extension_modules import install_uv
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 BARE_PATH = "/usr/bin:/bin"
@@ -120,13 +120,6 @@ def test_quick_start_works_with_an_externally_managed_system_python(tmp_path: Pa
     assert (project / ".copier-answers.yml").is_file()
 
 
-def install_uv_module():
-    spec = importlib.util.spec_from_file_location("install_uv", ROOT / "tools" / "install_uv.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 UV_WHEELS = [
     {"filename": f"uv-0.9.0-py3-none-{tags}.whl"}
     for tags in (
@@ -155,7 +148,7 @@ UV_WHEELS = [
 def test_install_uv_picks_the_wheel_for_the_platform(
     system: str, machine: str, libc: tuple[str, str], expected: str
 ) -> None:
-    wheel = install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)
+    wheel = install_uv.pick_wheel(UV_WHEELS, system, machine, libc)
     assert f"-none-{expected}" in wheel["filename"]
 
 
@@ -168,4 +161,4 @@ def test_install_uv_names_the_platform_it_cannot_serve(
     system: str, machine: str, libc: tuple[str, str]
 ) -> None:
     with pytest.raises(SystemExit, match=f"no uv wheel for {system} {machine}; install uv"):
-        install_uv_module().pick_wheel(UV_WHEELS, system, machine, libc)
+        install_uv.pick_wheel(UV_WHEELS, system, machine, libc)

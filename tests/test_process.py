@@ -7,6 +7,8 @@ with a clear message before any project is rendered.
 
 from __future__ import annotations
 
+import json
+from itertools import product
 from pathlib import Path
 
 import jinja2
@@ -14,21 +16,12 @@ import pytest
 import yaml
 
 from .conftest import ROOT, SIZES
-from .extension_modules import EXTENSIONS, process
+from .extension_modules import EXTENSIONS, process, tool, work
 
-STAGES = (
-    "Project shaping",
-    "Architecture",
-    "Design",
-    "Planning",
-    "Implementation",
-    "Validate",
-    "Document",
-    "Deliver to production",
-)
+PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+STAGES = tuple(PROCESS["stages"])
 # Lists whose contents must strictly grow from small to large (issue 3).
 STRICTLY_GROWING = ("release_checklist", "test_plan_sections", "rfc_sections")
-PROCESS = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
 
 
 def texts(key: str, size: str, has_ui: bool = False) -> list[str]:
@@ -54,7 +47,7 @@ def test_process_items_in_jinja(env) -> None:
         assert lines == expected
 
 
-@pytest.mark.parametrize("key", sorted(PROCESS))
+@pytest.mark.parametrize("key", sorted(set(PROCESS) - {"stages"}))
 def test_every_list_accumulates_with_size(key: str) -> None:
     for has_ui in (False, True):
         small, medium, large = (set(texts(key, size, has_ui)) for size in SIZES)
@@ -140,3 +133,112 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
             # Design is linked from the architecture artefacts when there is no UI.
             expected = set(STAGES) if has_ui else set(STAGES) - {"Design"}
             assert stages == expected, (size, has_ui)
+
+
+# Each list of process.yml that .lifecycle/process.json carries, and where it lands there.
+IN_PROCESS_JSON = {
+    "artefacts": lambda data: data["documents"],
+    "work_kit": lambda data: data["kit"],
+    "stage_duties": lambda data: data["duties"],
+    "release_checklist": lambda data: data["release_checklist"],
+    "release_phases": lambda data: data["release_phases"],
+    "release_sign_off": lambda data: data["release_sign_off"],
+    "production_readiness": lambda data: data["production_readiness"],
+    "test_plan_cadence": lambda data: data["test_plan_cadence"],
+    "test_plan_sections": lambda data: next(
+        doc["sections"] for doc in data["documents"] if doc["path"] == "docs/test-plan.md"
+    ),
+}
+RUBRIC = [item["flag"] for item in PROCESS["size_rubric"]]
+ANSWERS = [
+    (kind, size, has_ui, dict(zip(RUBRIC, rated, strict=True)))
+    for kind in ("service", "library")
+    for size in SIZES
+    for has_ui in (False, True)
+    for rated in product(("low", "moderate", "high"), repeat=len(RUBRIC))
+]
+
+
+def test_the_templates_and_the_tool_keep_the_same_items_under_every_answer() -> None:
+    """The template's filter on process.yml and the tool on the rendered process.json agree.
+
+    Every combination of kind, size, UI and rubric answers: a rule that one
+    side applies and the other forgets (a rubric answer's ``added_by``, a kind)
+    shows here as a list that differs.
+    """
+    for kind, size, has_ui, ratings in ANSWERS:
+        data = json.loads(
+            json.dumps(
+                work.process_data(
+                    "Acme", kind, "@acme", size, has_ui, ratings=tuple(ratings.items())
+                )
+            )
+        )
+        for key, where in IN_PROCESS_JSON.items():
+            by_template = [
+                item.get("title", item["text"])
+                for item in process.process_items(key, size, has_ui, kind, ratings)
+            ]
+            by_tool = [
+                item.get("title", item["text"])
+                for item in where(data)
+                if tool.applies(data, item, size, has_ui)
+            ]
+            assert by_tool == by_template, (key, kind, size, has_ui, ratings)
+
+
+ARTEFACTS = {item["path"] for key in ("artefacts", "tooling") for item in PROCESS[key]}
+CONDITIONAL_FILES = [
+    path.relative_to(ROOT / "template").as_posix()
+    for path in sorted((ROOT / "template").rglob("*"))
+    if path.is_file() and "{%" in path.name
+]
+
+
+def test_whether_an_artefact_file_exists_is_decided_by_process_yml(env) -> None:
+    """A template file name that decides an artefact's existence asks process.yml, nothing else.
+
+    Rendered under every kind, size, UI and rubric answer, each such name is
+    there exactly when the project's artefacts list its path, so moving an
+    artefact to another size or kind is one edit in process.yml.
+    """
+    decided = set()
+    for name in (name for name in CONDITIONAL_FILES if "project_has(" in name):
+        template = env.from_string(name.removesuffix(".jinja"))
+        for (kind, size, has_ui, ratings), rfc in product(ANSWERS, ("", "acme/rfcs")):
+            context = {"project_kind": kind, "project_size": size, "has_ui": has_ui}
+            context |= {f"size_{flag}": rating for flag, rating in ratings.items()}
+            context |= {"existing_repo": False, "package_name": "pkg", "rfc_repository": rfc}
+            rendered = template.render(**context)
+            expected = {
+                item["path"]
+                for key in ("artefacts", "tooling")
+                for item in process.process_items(key, size, has_ui, kind, ratings)
+                if not item.get("answer") or context.get(item["answer"])
+            }
+            for path in ARTEFACTS:
+                if name.removesuffix(".jinja").rsplit("/", 1)[0] == path.rsplit("/", 1)[0] and (
+                    f'project_has("{path.rsplit("/", 1)[-1]}")' in name
+                ):
+                    decided.add(path)
+                    assert (rendered == path) == (path in expected), (name, context)
+    assert decided == {
+        "docs/roadmap.md",
+        "docs/runbook.md",
+        ".github/ISSUE_TEMPLATE/epic.md",
+        ".github/workflows/rfc-discussions.yml",
+        "tools/rfc_discussion.py",
+    }
+    for name in CONDITIONAL_FILES:
+        assert "project_size" not in name and "size_" not in name, f"{name}: ask project_has"
+
+
+def test_an_item_in_an_unknown_stage_fails_loudly(tmp_path: Path) -> None:
+    """A stage misspelt in one item is a render error naming the item, not a lost document."""
+    broken = tmp_path / "process.yml"
+    text = (
+        "stages: [Planning]\nartefacts:\n  - text: Plan\n    stage: Planing\n    min_size: small\n"
+    )
+    broken.write_text(text)
+    with pytest.raises(ValueError, match=r"artefacts\[1\] has stage 'Planing'"):
+        process.load_process.__wrapped__(broken)

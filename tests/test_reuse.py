@@ -6,10 +6,14 @@ stand in for two template versions with two folders, as an update has them.
 
 from __future__ import annotations
 
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT, run
 from .extension_modules import reuse
 
 
@@ -46,3 +50,85 @@ def test_yaml_change_is_seen(tmp_path: Path, text: str) -> None:
     reuse.load_yaml(path)
     path.write_text(text, encoding="utf-8")
     assert reuse.load_yaml(path) == reuse.yaml.safe_load(text)
+
+
+def template_copy(folder: Path) -> Path:
+    """The template's extensions and shipped tool, copied under ``folder`` to break on purpose."""
+    for part in ("extensions", "template/tools"):
+        shutil.copytree(ROOT / part, folder / part)
+    return folder
+
+
+@pytest.mark.parametrize("moved", ["extensions/sizes.py", "template/tools/lifecycle.py"])
+def test_a_moved_module_stops_the_import_naming_its_path(tmp_path: Path, moved: str) -> None:
+    copy = template_copy(tmp_path)
+    (copy / moved).rename(copy / f"{moved}.old")
+    with pytest.raises(ImportError, match=re.escape(str(copy / moved))):
+        reuse.load_module("process", copy / "extensions" / "process.py")
+
+
+LOADING_BY_PATH = re.compile(
+    "|".join(
+        ["spec_from_file_" + "location", "exec_" + "module", r"run_path\(", "SourceFile" + "Loader"]
+    )
+)
+"""The ways to load a module by path (spelt in parts so this line does not match)."""
+
+
+def test_every_module_loaded_by_path_goes_through_the_one_loader() -> None:
+    """Only reuse.py loads a module by path; the others reach its loader through runpy.
+
+    The one exception is the after-update migration, which runs the
+    repository's own tool, a file of the team's repository, not the template's.
+    """
+    allowed = {"extensions/reuse.py", "migrations/sync_lifecycle.py"}
+    found = []
+    tracked = run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"], ROOT)
+    for relative in tracked.stdout.split():
+        if relative.startswith("template/") or relative in allowed:
+            continue
+        text = (ROOT / relative).read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = LOADING_BY_PATH.search(line)
+            if match and not (match.group() == "run_path(" and "reuse" in line.lower()):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == []
+
+
+TYPED_TESTS = (
+    "conftest.py",
+    "extension_modules.py",
+    "test_adoption.py",
+    "test_answers.py",
+    "test_artefacts.py",
+    "test_docs_site.py",
+    "test_generate.py",
+    "test_lifecycle_tool.py",
+    "test_markdown_text.py",
+    "test_newcomer.py",
+    "test_process.py",
+    "test_reuse.py",
+    "test_sizes.py",
+    "test_update_extension.py",
+)
+"""Test modules that pass mypy against the real modules behind tests/extension_modules.py."""
+
+
+@pytest.mark.slow
+def test_a_type_checker_sees_every_module_the_tests_load() -> None:
+    """mypy reads the real modules behind tests/extension_modules.py: a missing name fails."""
+    files = [f"tests/{name}" for name in TYPED_TESTS]
+    run([sys.executable, "-m", "mypy", "--no-incremental", "--follow-imports=silent", *files], ROOT)
+
+
+def test_a_shared_module_is_one_per_file_and_content(tmp_path: Path) -> None:
+    """The shipped tool is executed once per template version, however many loaders ask."""
+    source = "SEEN = []\n"
+    first = version(tmp_path / "v1", {"m.py": source}) / "m.py"
+    second = version(tmp_path / "v2", {"m.py": source}) / "m.py"
+    shared = reuse.load_module("probe", first, shared=True)
+    assert reuse.load_module("probe", first, shared=True) is shared
+    assert reuse.load_module("probe", second, shared=True) is not shared
+    assert reuse.load_module("probe", first) is not shared
+    first.write_text("SEEN = [1]\n")
+    assert reuse.load_module("probe", first, shared=True).SEEN == [1]

@@ -617,13 +617,13 @@ def data(answers: dict[str, str]) -> list[str]:
     return [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
 
 
-SYNCED_DOCUMENTS = ("docs/test-plan.md", "docs/work/")
-"""Team documents the update's ``tools/lifecycle.py sync`` may add sections to."""
+SYNCED_DOCUMENTS = ("docs/test-plan.md", "docs/production-readiness.md", "docs/work/")
+"""Team documents the update's ``tools/lifecycle.py sync`` may add sections or items to."""
 
 
 def assert_team_files_kept(project: Path, team: dict[str, bytes]) -> None:
-    """Every team-owned file is as it was, except sections the update's sync added to a
-    team document: there every line the team had is still there, in order."""
+    """Every team-owned file is as it was, except sections and checklist items the update's
+    sync added to a team document: there every line the team had is still there, in order."""
     for name, content in team.items():
         now = (project / name).read_bytes()
         if name.startswith(SYNCED_DOCUMENTS) and now != content:

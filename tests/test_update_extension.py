@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import jinja2
 
 from .conftest import ROOT, run
+from .extension_modules import updates
 from .update_harness import commit_all
 
-# Loaded by path, as copier loads it.
-_spec = importlib.util.spec_from_file_location("updates", ROOT / "extensions" / "updates.py")
-assert _spec is not None and _spec.loader is not None
-updates = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(updates)
 committed_answer, UNKNOWN = updates.committed_answer, updates.UNKNOWN
 
 

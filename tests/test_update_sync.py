@@ -11,6 +11,8 @@ and named.
 
 from __future__ import annotations
 
+import datetime
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -228,3 +230,78 @@ def test_a_size_change_leaves_the_lifecycle_job_green(
     assert job.returncode == 0, job.stdout + job.stderr
     for path, text in before.items():
         assert in_order(text, path.read_text()), f"a team line was lost or moved in {path}"
+
+
+READINESS = "docs/production-readiness.md"
+TEAM_RELEASE_ITEM = "Our own: the status page announces the release."
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def release_ready(project: Path, tag: str) -> Path:
+    """Make the release record and settle every gate but readiness, as a team does."""
+    made = tool(project, "release", tag)
+    assert made.returncode == 0, made.stderr
+    record = project / "docs" / "releases" / f"{tag}.md"
+    text = record.read_text().replace("- [ ] ", "- [x] ")
+    record.write_text(text.replace("_TODO: @handle_ | _TODO: YYYY-MM-DD_", "@ana | 2026-11-30"))
+    plan = project / "docs/test-plan.md"
+    header = "| -- | -- | -- | -- | -- | -- |\n"
+    row = f"| {today()} ({tag}) | abc1234 | staging | @ana | pass | none |\n"
+    plan.write_text(plan.read_text().replace(header, header + row, 1))
+    return record
+
+
+def test_a_size_change_adds_the_readiness_items_and_the_release_gate_names_exactly_them(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Small to large: sync adds the new items, check stays green, the gate names them."""
+    answers = {**ANSWERS, "project_size": "small"}
+    project = copy_project(template.path, template.v2, tmp_path / "acme-billing", answers)
+    assert tool(project, "new", "Carrier cache", "--size", "small").returncode == 0
+    readiness = project / READINESS
+    filled = readiness.read_text().replace("- [ ] ", "- [x] ")
+    filled = filled.replace("- _TODO: item, link_", "- Logs: https://grafana.example/d/acme")
+    readiness.write_text(filled)
+    checklist = project / "docs/release-checklist.md"
+    # First in its phase, away from where the template adds lines: no conflict.
+    phase = "### Before the release candidate\n\n"
+    checklist.write_text(
+        checklist.read_text().replace(phase, f"{phase}- [ ] {TEAM_RELEASE_ITEM}\n")
+    )
+    commit_all(project, "Our readiness, filled in, and our own release item")
+
+    output = update(project, "--data", "project_size=large")
+
+    process = json.loads((project / ".lifecycle/process.json").read_text())
+    new = [i["text"] for i in process["production_readiness"] if i["min_size"] != "small"]
+    assert len(new) >= 7
+    assert "Conflicts: none." in output
+    assert f"added {len(new)} item(s) to {READINESS}:" in output
+    assert all(f"- [ ] {item}" in output for item in new), "the message lists each item"
+    assert in_order(filled, readiness.read_text()), "every team line kept, in order"
+    assert TEAM_RELEASE_ITEM in checklist.read_text(), "the update keeps the team's item"
+    job = lifecycle_job(project)
+    assert job.returncode == 0, job.stdout + job.stderr
+    assert "LC107" not in job.stdout  # nothing is missing: sync added it all
+    # What sync wrote keeps the project's Markdown formatter (pre-commit, CI) happy.
+    run(
+        [sys.executable, "-m", "mdformat", "--check", READINESS, "docs/release-checklist.md"],
+        project,
+    )
+
+    record = release_ready(project, "v0.1.0")
+    assert f"- [x] {TEAM_RELEASE_ITEM}" in record.read_text(), "the team's item reached the record"
+    gate = tool(project, "check", "--release", "v0.1.0")
+    assert gate.returncode == 1
+    failing = [line for line in gate.stdout.splitlines() if line.startswith("FAIL ")]
+    assert len(failing) == 1 and failing[0].startswith(
+        f"FAIL DLV14 [Deliver to production] {READINESS}"
+    )
+    named = failing[0].split(f"({len(new)} not ticked: ", 1)[1].split(") See ", 1)[0]
+    assert named == " / ".join(item.rstrip(".") for item in new), "exactly the unticked items"
+    readiness.write_text(readiness.read_text().replace("- [ ] ", "- [x] "))
+    gate = tool(project, "check", "--release", "v0.1.0")
+    assert gate.returncode == 0, gate.stdout
