@@ -7,13 +7,13 @@ that one line when the project size changes, and nothing else.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
-from .conftest import GIT_IDENTITY, ROOT, editable_copy, run
+from .conftest import GIT_IDENTITY, editable_copy, run
+from .extension_modules import updates
 
 PLAN = "docs/test-plan.md"
 MARK = "<!-- cadence: kept current by tools/lifecycle.py sync -->"
@@ -65,13 +65,11 @@ def test_a_new_size_brings_its_cadence_line_and_keeps_every_team_line(
 
 
 def test_a_python_newer_than_the_machine_has_is_named(tmp_path: Path) -> None:
-    updates = load_updates()
     assert updates.missing_python(f"{sys.version_info[0]}.{sys.version_info[1]}") == ""
     assert updates.missing_python("3.99") == "3.99"  # no such Python anywhere yet
 
 
 def test_a_machine_without_a_git_identity_is_told_how_to_set_one(tmp_path: Path) -> None:
-    updates = load_updates()
     env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "EMAIL": ""}
     run(["git", "init", "-q", str(tmp_path)], tmp_path)
     with_identity = {**os.environ, **GIT_IDENTITY}
@@ -88,14 +86,3 @@ def test_a_machine_without_a_git_identity_is_told_how_to_set_one(tmp_path: Path)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def load_updates():
-    """extensions/updates.py, loaded by path as copier loads it."""
-    spec = importlib.util.spec_from_file_location(
-        "updates_under_test", ROOT / "extensions" / "updates.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module

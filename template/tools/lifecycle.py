@@ -1557,7 +1557,7 @@ def sync_checklist_lines(
 def sync_checklists(root: Path, process: Process) -> list[tuple[str, list[str]]]:
     """Add to each repository checklist the items it lacks; return (file, items) per file changed.
 
-    A size change (``copier update --data project_size=large``) or a new
+    A size change (an update with ``--data project_size=large``) or a new
     template version makes items required that a team's own checklist (such as
     docs/production-readiness.md, never rewritten by an update) does not hold;
     ``check --release`` would then ask for lines the file never had. A file with
