@@ -55,6 +55,8 @@ def tool() -> ModuleType:
     return _process().tool()
 
 
+CADENCE_KEYS = ("cadence_line", "cadence_reminder", "cadence_reminder_adopted")
+"""The test plan's marked cadence line and its reminder link, which sync refreshes."""
 REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
 """Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
 
@@ -126,13 +128,13 @@ def process_data(
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
                 **({"release_row": item["release_row"]} if "release_row" in item else {}),
-                **({"cadence_line": item["cadence_line"]} if "cadence_line" in item else {}),
+                **{key: item[key] for key in CADENCE_KEYS if key in item},
             }
             for item in items(key)
         ]
 
     return {
-        "schema": 1,
+        "schema": tool().PROCESS_SCHEMA,
         "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
         "sizes": list(process_module.sizes.SIZES),
         "ratings": dict(process_module.sizes.RATINGS),

@@ -9,6 +9,8 @@ downloaded from PyPI during the session, adopted with the real copier CLI.
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -20,7 +22,7 @@ import yaml
 
 from .conftest import ROOT, copier_cli, copy_working_tree, run
 from .extension_modules import adopt
-from .update_harness import commit_all
+from .update_harness import AddText, Expect, build_history_repo, build_template_repo, commit_all
 
 AdoptionExtension = adopt.AdoptionExtension
 
@@ -62,27 +64,84 @@ def test_filters_read_the_existing_project(tmp_path: Path) -> None:
     assert adopt.existing_package(tmp_path) == "zeta"
 
 
+@pytest.mark.parametrize(
+    ("files", "name", "package"),
+    [
+        ({"setup.py": "from setuptools import setup\nsetup(\n    name='six',\n)\n"}, "six", ""),
+        ({"pyproject.toml": '[project]\nname = "scout-browser"\n', "scout/__init__.py": "",
+          "tests/__init__.py": ""}, "scout-browser", "scout"),
+        ({"pyproject.toml": '[project]\nname = "fs"\n[tool.hatch.build.targets.wheel]\n'
+          'packages = ["backend/app"]\n', "backend/app/__init__.py": ""}, "fs", "app"),
+        ({"pyproject.toml": '[project]\nname = "attrs"\n[tool.hatch.build.targets.wheel]\n'
+          'packages = ["src/attr", "src/attrs"]\n'}, "attrs", "attrs"),
+        ({"pyproject.toml": '[project]\nname = "x-y"\n[tool.flit.module]\nname = "xy"\n'},
+         "x-y", "xy"),
+        ({"pyproject.toml": '[project]\nname = "a"\n[tool.setuptools]\npackages = ["b"]\n'},
+         "a", "b"),
+    ],
+)  # fmt: skip
+def test_names_come_from_what_the_project_really_declares_and_imports(
+    tmp_path: Path, files: dict[str, str], name: str, package: str
+) -> None:
+    """setup.py's literal name, the packaging tool's package setting, the one flat package."""
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert (adopt.existing_project_name(tmp_path), adopt.existing_package(tmp_path)) == (
+        name,
+        package,
+    )
+
+
+def test_the_update_message_names_the_repositorys_own_checks(tmp_path: Path) -> None:
+    """A repository without uv is not told to run uv."""
+    assert adopt.own_checks(tmp_path, False) == adopt.UV_CHECKS  # the template made it
+    assert adopt.own_checks(tmp_path, True).startswith("python3 -m pytest")
+    (tmp_path / "tox.ini").write_text("[tox]\n")
+    assert adopt.own_checks(tmp_path, True) == "tox"
+    (tmp_path / "uv.lock").write_text("")
+    assert adopt.own_checks(tmp_path, True) == adopt.UV_CHECKS
+
+
 def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
     answers = ".copier-answers.yml"
     assert not adopt.asks_existing_repo(tmp_path, answers)  # a new folder
     (tmp_path / "setup.py").write_text("")
     assert adopt.asks_existing_repo(tmp_path, answers)  # someone's project
-    (tmp_path / answers).write_text("_commit: v1.0.0\nproject_name: x\n")
+    (tmp_path / answers).write_text("_commit: v1.0.0\nproject_kind: service\n")
     assert not adopt.asks_existing_repo(tmp_path, answers)  # the template made it
-    (tmp_path / answers).write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    (tmp_path / answers).write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: service\n")
     assert adopt.asks_existing_repo(tmp_path, answers)  # adopted: recorded again
+    (tmp_path / answers).write_text("_commit: v3.1.0\n_src_path: gh:acme/base\nlicense: MIT\n")
+    assert adopt.asks_existing_repo(tmp_path, answers)  # another template's answers file
 
 
 def test_existing_repo_cannot_change_once_recorded(tmp_path: Path) -> None:
     """An update that flipped it would delete CI files, or write a skeleton over theirs."""
     answers = tmp_path / ".copier-answers.lifecycle.yml"
     assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""  # first copy
-    answers.write_text("_commit: v1.0.0\nexisting_repo: true\n")
+    answers.write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: library\n")
     assert adopt.existing_repo_problem(True, tmp_path, answers.name) == ""
     assert "cannot change" in adopt.existing_repo_problem(False, tmp_path, answers.name)
-    answers.write_text("_commit: v1.0.0\n")  # made before the answer existed: a new project
+    answers.write_text("_commit: v1.0.0\nproject_kind: library\n")  # made before the answer
     assert adopt.existing_repo_problem(False, tmp_path, answers.name) == ""
     assert "recorded: false" in adopt.existing_repo_problem(True, tmp_path, answers.name)
+
+
+def test_wrong_turns_stop_with_one_line_that_gives_the_right_command(tmp_path: Path) -> None:
+    """A copy without existing_repo into a project, or over another template's answers file."""
+    assert adopt.existing_repo_problem(False, tmp_path, ".copier-answers.yml") == ""  # empty
+    (tmp_path / "setup.py").write_text("")
+    problem = adopt.existing_repo_problem(False, tmp_path, ".copier-answers.yml")
+    assert problem.startswith("this folder already holds a Python project (setup.py);")
+    assert "--data existing_repo=true --answers-file .copier-answers.lifecycle.yml" in problem
+    assert adopt.existing_repo_problem(True, tmp_path, ".copier-answers.yml") == ""
+    (tmp_path / ".copier-answers.yml").write_text("_src_path: gh:acme/base\nlicense: MIT\n")
+    for answer in (True, False):
+        problem = adopt.existing_repo_problem(answer, tmp_path, ".copier-answers.yml")
+        assert problem.startswith(".copier-answers.yml holds the answers of gh:acme/base;")
+        assert "--answers-file .copier-answers.lifecycle.yml" in problem
+        assert "\n" not in problem and "existing_repo" not in problem
 
 
 def test_filters_outside_copier_give_the_empty_answer() -> None:
@@ -92,6 +151,93 @@ def test_filters_outside_copier_give_the_empty_answer() -> None:
     outside = {"_copier_conf": {}, "_folder_name": "x"}
     assert environment.from_string(spec["existing_repo"]["when"]).render(outside) == "False"
     assert environment.from_string(spec["project_name"]["default"]).render(outside) == "x"
+
+
+def test_the_files_a_repository_had_are_found_under_any_name_it_uses(tmp_path: Path) -> None:
+    """Same path in another case, `.yaml` for `.yml`, GitHub's other places, same purpose."""
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, False) == []
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == []  # nothing there yet
+    for path in (
+        ".github/pull_request_template.md",
+        ".github/ISSUE_TEMPLATE/bug-report.md",
+        ".github/ISSUE_TEMPLATE/Feature_Request.yml",
+        ".github/ISSUE_TEMPLATE/config.yaml",
+        ".github/workflows/template-update.yaml",
+        "CODEOWNERS",
+        "docs/lifecycle.md",
+        "tools/requirements.txt",
+        "docs/other.md",
+    ):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("theirs\n")
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [
+        ".github/CODEOWNERS",
+        ".github/ISSUE_TEMPLATE/bug.md",
+        ".github/ISSUE_TEMPLATE/config.yml",
+        ".github/ISSUE_TEMPLATE/feature.md",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/workflows/template-update.yml",
+        "docs/lifecycle.md",
+        "tools/requirements.txt",
+    ]
+
+
+def test_the_recorded_list_wins_over_what_is_there_now(tmp_path: Path) -> None:
+    """After adoption the template's own files are there too: only the record tells them apart."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/lifecycle.md").write_text("written by the adoption\n")
+    (tmp_path / ANSWERS_FILE).write_text(
+        "_commit: v1.0.0\nexisting_repo: true\nadoption_kept:\n- .github/CODEOWNERS\n"
+    )
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
+    (tmp_path / ANSWERS_FILE).write_text(
+        "_commit: v1.0.0\nexisting_repo: true\nadoption_kept: []\n"
+    )
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == []
+
+
+def test_a_repository_adopted_before_the_record_is_read_from_its_history(tmp_path: Path) -> None:
+    """The commit that added the answers file tells the repository's files from the adoption's."""
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/CODEOWNERS").write_text("* @theirs\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    make_repo(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/lifecycle.md").write_text("written by the adoption\n")
+    (tmp_path / ANSWERS_FILE).write_text("_commit: v1.0.0\nexisting_repo: true\nproject_kind: x\n")
+    commit_all(tmp_path, "Adopt the lifecycle process")
+    assert adopt.adoption_kept(tmp_path, ANSWERS_FILE, True) == [".github/CODEOWNERS"]
+
+
+def test_the_message_names_the_lines_that_put_the_pages_in_the_sites_nav(tmp_path: Path) -> None:
+    """A strict MkDocs or Sphinx (MyST) build may refuse pages no nav lists: name the lines."""
+    (tmp_path / "docs/work/0001-x").mkdir(parents=True)
+    for page in ("lifecycle.md", "work/index.md", "work/0001-x/shaping.md", "test-plan.md"):
+        (tmp_path / "docs" / page).write_text("# Page\n")
+    kept = ["docs/test-plan.md"]  # theirs: the site lists it already, or not, as they chose
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # no site
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # MkDocs finds every page itself
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nnav:\n  - Home: index.md\n")
+    assert adopt.docs_site_lines(tmp_path, kept) == [
+        "Your MkDocs site lists its pages in mkdocs.yml; add these under nav:",
+        "  - Lifecycle:",
+        "      - lifecycle.md",
+        "      - work/0001-x/shaping.md",
+        "      - work/index.md",
+    ]
+    (tmp_path / "mkdocs.yml").unlink()
+    (tmp_path / "docs/conf.py").write_text('extensions = ["sphinx.ext.autodoc"]\n')
+    assert adopt.docs_site_lines(tmp_path, kept) == []  # Sphinx reads no Markdown
+    (tmp_path / "docs/conf.py").write_text('extensions = ["myst_parser"]\n')
+    (tmp_path / "docs/index.rst").write_text("Home\n")
+    lines = adopt.docs_site_lines(tmp_path, kept)
+    assert lines[1:4] == ["docs/index.rst:", "   lifecycle", "   work/index"]  # it lists the rest
+    assert lines[5:] == [
+        "   myst_heading_anchors = 3",
+        '   extensions.append("sphinxcontrib.mermaid")',
+        '   myst_fence_as_directive = ["mermaid"]',
+    ]
 
 
 # ------------------------------------------------------------------ helpers
@@ -185,6 +331,21 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     other_answers = "_commit: v3.1.0\n_src_path: gh:acme/python-base\nlicense: MIT\n"
     (repo / ".copier-answers.yml").write_text(other_answers)
     before = make_repo(repo)
+    # Without --answers-file: one line naming the answers file to use, nothing written.
+    wrong = copier_cli(
+        "copy", "--trust", "--defaults", "--data", "existing_repo=true", str(template), str(repo),
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert wrong.returncode != 0
+    assert (
+        wrong.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            ".copier-answers.yml holds the answers of gh:acme/python-base; nothing was written. "
+            f"Add --answers-file {ANSWERS_FILE} so each template keeps its own."
+        )
+    )
+    assert snapshot(repo) == before
     result = adopt_into(template, repo)
     assert "No file your repository already had was changed" in result.stdout + result.stderr
     added = assert_adopted_without_touching(repo, before)
@@ -201,7 +362,15 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert "name: Manual test plan" in reminder and "cron:" in reminder
     answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
     assert answers["existing_repo"] is True
+    assert answers["adoption_kept"] == [".github/PULL_REQUEST_TEMPLATE.md"]
     assert (answers["project_name"], answers["package_name"]) == ("acme-widgets", "acme_widgets")
+    # CODEOWNERS and the ownership table name the files the adoption wrote, none of theirs.
+    owned = [line.split()[0][1:] for line in (repo / ".github/CODEOWNERS").read_text().splitlines()
+             if line.startswith("/")]  # fmt: skip
+    assert owned and all(path in added for path in owned), owned
+    lifecycle = (repo / "docs/lifecycle.md").read_text()
+    table = re.findall(r"^\| `([^`]+)` \| (?:process|user) ", lifecycle, flags=re.MULTILINE)
+    assert table and all((repo / path).exists() and path not in before for path in table), table
     assert "acme-widgets" in (repo / "docs/lifecycle.md").read_text()
     output = kit_and_update(template, repo)
     # The update read our answers file, not the other template's.
@@ -286,3 +455,319 @@ def test_an_update_cannot_turn_adoption_on_in_a_generated_repository(tmp_path: P
     )
     assert snapshot(project) == before
     assert run(["git", "status", "--porcelain"], project).stdout == ""
+
+
+# ------------------------------------------------------------------ later versions
+LATER = (
+    AddText("template/docs/lifecycle.md.jinja", "v2: the lifecycle map changed.",
+            delivered=(Expect("docs/lifecycle.md", "v2: the lifecycle map changed."),)),
+    AddText("template/.github/PULL_REQUEST_TEMPLATE.md.jinja", "- [ ] v2: the PR item.",
+            delivered=(Expect(".github/PULL_REQUEST_TEMPLATE.md", "- [ ] v2: the PR item."),)),
+    AddText("extensions/process.yml",
+            "  - text: v2 the release item.\n    phase: candidate\n    min_size: small",
+            after="release_checklist:",
+            delivered=(Expect("docs/release-checklist.md", "v2 the release item."),)),
+    AddText("template/.github/ISSUE_TEMPLATE/bug.md.jinja", "v2: the bug template.",
+            delivered=(Expect(".github/ISSUE_TEMPLATE/bug.md", "v2: the bug template."),)),
+    AddText("template/.github/CODEOWNERS.jinja", "# v2: the code owners.",
+            delivered=(Expect(".github/CODEOWNERS", "# v2: the code owners."),)),
+    AddText("template/.github/workflows/template-update.yml.jinja", "# v2: the update workflow.",
+            delivered=(Expect(".github/workflows/template-update.yml",
+                              "# v2: the update workflow."),)),
+    AddText("template/.github/workflows/test-plan.yml.jinja", "# v2: the reminder.",
+            delivered=(Expect(".github/workflows/lifecycle-test-plan.yml", "# v2: the reminder"),)),
+    AddText("template/tools/requirements.txt", "# v2: the docs tools.",
+            delivered=(Expect("tools/requirements.txt", "# v2: the docs tools."),)),
+    # Files of the repository's own: the change must not reach them.
+    AddText("template/.github/ISSUE_TEMPLATE/feature.md.jinja", "v2: the feature template."),
+    AddText("template/.github/ISSUE_TEMPLATE/config.yml", "# v2: the issue chooser."),
+)  # fmt: skip
+"""A later template version that changes every kind of file an adoption writes."""
+
+
+def compare_kept_files_as_the_message_says(message: str, repo: Path) -> None:
+    """Run the reference copy and each diff the after-copy message gives for the kept files."""
+    commands = [line.strip() for line in message.splitlines() if line.startswith("  ")]
+    (render,) = [c for c in commands if " copier copy " in c]
+    prefix = "uvx --from 'copier>=9.6,<10' --with copier-template-extensions copier "
+    assert render.startswith(prefix)
+    run([sys.executable, "-m", "copier", *shlex.split(render.removeprefix(prefix))], repo)
+    diffs = [shlex.split(c) for c in commands if c.startswith("diff -u ")]
+    assert sorted(d[-1] for d in diffs) == [
+        ".github/ISSUE_TEMPLATE/config.yml",
+        ".github/ISSUE_TEMPLATE/feature_request.md",
+    ]
+    for diff in diffs:
+        result = run(diff, repo, check=False)
+        assert result.returncode == 1 and result.stdout.startswith("--- "), result.stderr
+
+
+@pytest.mark.slow  # the real copier CLI: an adoption, a reference copy and an update
+def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -> None:
+    """Process files written at adoption are process-owned: they get every later change by
+    the same three-way merge as in a new repository; the repository's own stay as they are."""
+    template = build_template_repo(tmp_path / "template", LATER)
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github/ISSUE_TEMPLATE").mkdir(parents=True)
+    (repo / ".github/ISSUE_TEMPLATE/feature_request.md").write_text("Our feature form\n")
+    (repo / ".github/ISSUE_TEMPLATE/config.yml").write_text("blank_issues_enabled: false\n")
+    before = make_repo(repo)
+    adopted = copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
+        "--data", "project_size=large", "--data", "rfc_repository=acme/rfcs",
+        "--answers-file", ANSWERS_FILE, str(template.path),
+        str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    compare_kept_files_as_the_message_says(adopted.stdout + adopted.stderr, repo)
+    written = {p for p in added if not p.startswith("docs/work/") and p != ANSWERS_FILE}
+    kept = {".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/feature.md"}
+    assert written == set(adopt.ADOPTED_FILES) - kept  # the list names every adopted file
+    assert yaml.safe_load((repo / ANSWERS_FILE).read_text())["adoption_kept"] == sorted(kept)
+    pr_template = repo / ".github/PULL_REQUEST_TEMPLATE.md"
+    pr_template.write_text("Our own note.\n\n" + pr_template.read_text())  # a team edit
+    commit_all(repo, "Adopt the lifecycle process")
+    own = {path: content for path, content in snapshot(repo).items() if path in before}
+
+    result = copier_cli(
+        "update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo
+    )  # the command docs/how-to/adopting.md gives
+    for expect in template.delivered("large"):
+        assert expect.line in (repo / expect.path).read_text(), (expect.path, result.stderr)
+    assert pr_template.read_text().startswith("Our own note.\n")
+    assert {path: snapshot(repo)[path] for path in own} == own  # theirs: byte-identical
+    assert not (repo / ".github/ISSUE_TEMPLATE/feature.md").exists()
+    status = run(["git", "status", "--porcelain"], repo).stdout
+    assert ".rej" not in status and "<<<<<<<" not in pr_template.read_text()
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["_commit"], answers["adoption_kept"]) == (template.v2, sorted(kept))
+
+
+# ------------------------------------------------------------------ the host's checks
+STRICT_RUFF = """[project]
+name = "acme-strict"
+version = "1.0"
+
+[tool.ruff]
+line-length = 79
+
+[tool.ruff.lint]
+select = ["ALL"]
+ignore = ["CPY001", "D203", "D213"]
+
+[tool.ruff.format]
+quote-style = "single"
+"""
+"""A host whose ruff settings our tools would break: every rule, 79 columns, single quotes."""
+
+
+def whitespace_problems(repo: Path, paths: set[str]) -> list[str]:
+    """What pre-commit's end-of-file-fixer and trailing-whitespace hooks would change."""
+    problems = []
+    for path in sorted(paths):
+        data = (repo / path).read_bytes()
+        if data and (not data.endswith(b"\n") or data.endswith(b"\n\n")):
+            problems.append(f"{path}: does not end in exactly one newline")
+        if any(line != line.rstrip() for line in data.decode().splitlines()):
+            problems.append(f"{path}: trailing whitespace")
+    return problems
+
+
+@pytest.mark.slow  # the real copier CLI and ruff
+def test_the_hosts_own_ruff_and_whitespace_hooks_stay_green(tmp_path: Path) -> None:
+    """Our tools are checked by our ruff.toml in tools/ (ruff takes the closest config), so a
+    host's strict ruff passes them without an edit of its own files; every added file ends
+    in one newline and has no trailing whitespace."""
+    repo = tmp_path / "strict"
+    (repo / "src/acme_strict").mkdir(parents=True)
+    (repo / "src/acme_strict/__init__.py").write_text('"""Strict widgets."""\n')
+    (repo / "pyproject.toml").write_text(STRICT_RUFF)
+    before = make_repo(repo)
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    checks = ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."])
+    for command in checks:
+        run(command, repo)  # green before
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    added = assert_adopted_without_touching(repo, before)
+    assert "tools/ruff.toml" in added
+    for command in checks:
+        result = run(command, repo, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr  # green after
+    assert whitespace_problems(repo, added) == []
+
+
+# ------------------------------------------------------------------ real layouts, real checks
+LAYOUTS = {
+    # name: (sdists, project name, package); the first sdist is the repository, unless a
+    # monorepo, where every sdist goes under packages/ beside a workspace pyproject.toml.
+    "src layout, strict ruff, dynamic version": (("attrs==23.2.0",), "attrs", "attrs"),
+    "flat package, its own tools/": (("idna==3.7",), "idna", "idna"),
+    "setup.py only, one module": (("six==1.16.0",), "six", "six"),
+    "mkdocs site": (("Markdown==3.6",), "Markdown", "markdown"),
+    "monorepo": (("idna==3.7", "six==1.16.0"), "acme-mono", "acme_mono"),
+}
+"""Real projects from PyPI, one per layout an adoption must handle."""
+
+MONOREPO_ROOT = """[project]
+name = "acme-mono"
+version = "0.1.0"
+
+[tool.uv.workspace]
+members = ["packages/*"]
+"""
+
+
+def layout_repo(layout: str, cache: Path, dest: Path) -> Path:
+    """The repository of ``layout``, unpacked from its real sdists (not yet in git)."""
+    pins, _, _ = LAYOUTS[layout]
+    if layout != "monorepo":
+        return unpack(download_sdist(pins[0], cache), dest)
+    repo = dest / "acme-mono"
+    for pin in pins:
+        top = unpack(download_sdist(pin, cache), dest / pin)
+        (repo / "packages").mkdir(parents=True, exist_ok=True)
+        top.rename(repo / "packages" / top.name)
+    (repo / "pyproject.toml").write_text(MONOREPO_ROOT)
+    return repo
+
+
+FINDING = re.compile(r"^\S+:\d+:\d+: ")
+"""A line of ruff's concise output that names one finding (path:line:column:)."""
+
+
+def host_checks(repo: Path) -> dict[str, tuple[int, list[str]]]:
+    """What the repository's own ruff says, as its own settings make it (exit code, findings)."""
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    results = {}
+    for name, command in {
+        "ruff check": [ruff, "check", "--no-cache", "--output-format", "concise", "."],
+        "ruff format": [ruff, "format", "--check", "--no-cache", "--output-format", "concise", "."],
+    }.items():
+        result = run(command, repo, check=False)
+        findings = [line for line in result.stdout.splitlines() if FINDING.match(line)]
+        results[name] = (result.returncode, sorted(findings))  # not the count of clean files
+    return results
+
+
+@pytest.mark.slow  # downloads from PyPI; the real copier CLI, ruff, and an update
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_real_project_keeps_its_checks_and_receives_later_versions(
+    tmp_path: Path, sdist_cache: Path, layout: str
+) -> None:
+    """Adopt a real project: its ruff says exactly what it said before, every added file
+    passes the whitespace hooks, and a later version reaches the files the adoption wrote."""
+    _, name, package = LAYOUTS[layout]
+    repo = layout_repo(layout, sdist_cache, tmp_path / "unpacked")
+    before = make_repo(repo)
+    checks_before = host_checks(repo)
+    template = build_template_repo(tmp_path / "template", LATER)
+    copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", template.v1, "--data", "existing_repo=true",
+        "--answers-file", ANSWERS_FILE, str(template.path), str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["project_name"], answers["package_name"]) == (name, package)
+    assert host_checks(repo) == checks_before
+    assert whitespace_problems(repo, added) == []
+    commit_all(repo, "Adopt the lifecycle process")
+    own = {path: content for path, content in snapshot(repo).items() if path in before}
+    updated = copier_cli(
+        "update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo
+    )
+    next_steps = (updated.stdout + updated.stderr).rpartition("Next steps:")[2]
+    assert "uv sync" not in next_steps  # none of these projects uses uv
+    theirs = set(answers["adoption_kept"])
+    for expect in template.delivered("small"):
+        if expect.path not in theirs:  # a file of theirs stays byte-identical (below)
+            assert expect.line in (repo / expect.path).read_text(), expect.path
+    assert {path: snapshot(repo)[path] for path in own} == own
+    assert host_checks(repo) == checks_before
+
+
+# ------------------------------------------------------------------ adopted before the record
+ADOPTED_EARLIER = "25aa780"
+"""A real commit of this repository whose adoption recorded no `adoption_kept` and kept
+every adopted file with a common name, the template's own included, from every update."""
+
+
+@pytest.mark.slow  # a clone of this repository's history, the real copier CLI twice
+def test_a_repository_adopted_earlier_receives_the_changes_it_missed(tmp_path: Path) -> None:
+    """Its history tells its own files from the adoption's: the update merges into the
+    adoption's files, records the list, and leaves the repository's own as they are."""
+    template = build_history_repo(tmp_path / "template", {"1.0.0": ADOPTED_EARLIER}, "9.0.0")
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github").mkdir()
+    (repo / ".github/PULL_REQUEST_TEMPLATE.md").write_text("Our checklist\n")
+    before = make_repo(repo)
+    copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref", "1.0.0", "--data", "existing_repo=true",
+        "--answers-file", ANSWERS_FILE, str(template), str(repo), cwd=tmp_path,
+    )  # fmt: skip
+    assert "adoption_kept" not in (repo / ANSWERS_FILE).read_text()
+    assert "/.github/workflows/ci.yml" in (repo / ".github/CODEOWNERS").read_text()
+    commit_all(repo, "Adopt the lifecycle process")
+    copier_cli("update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo)
+    answers = yaml.safe_load((repo / ANSWERS_FILE).read_text())
+    assert (answers["_commit"], answers["adoption_kept"]) == (
+        "9.0.0", [".github/PULL_REQUEST_TEMPLATE.md"]
+    )  # fmt: skip
+    codeowners = (repo / ".github/CODEOWNERS").read_text()
+    assert "/.github/workflows/ci.yml" not in codeowners  # the new version reached it
+    assert "/tools/ruff.toml" in codeowners
+    assert "CODEOWNERS (`.github/CODEOWNERS`)" in (repo / "docs/lifecycle.md").read_text()
+    assert (repo / ".github/PULL_REQUEST_TEMPLATE.md").read_bytes() == before[
+        ".github/PULL_REQUEST_TEMPLATE.md"
+    ]
+    assert "<<<<<<<" not in codeowners
+
+
+# ------------------------------------------------------------------ the host's docs site
+MKDOCS = ["uv", "tool", "run", "--from", "mkdocs==1.6.1", "mkdocs", "build", "--strict"]
+SPHINX = [
+    "uv", "tool", "run", "--from", "sphinx==8.1.3", "--with", "myst-parser==4.0.0",
+    "--with", "sphinxcontrib-mermaid==1.0.0", "sphinx-build", "-W", "-n", "-q", "docs", "_site",
+]  # fmt: skip
+
+
+def message_block(message: str, start: str, end: str) -> list[str]:
+    """The indented lines of the message between the line containing ``start`` and ``end``."""
+    block = message[message.index(start) : message.index(end)]
+    return [line.strip() for line in block.splitlines() if line.startswith("   ")]
+
+
+@pytest.mark.slow  # the real copier CLI, MkDocs and Sphinx from PyPI
+def test_the_hosts_strict_docs_builds_pass_after_adoption(tmp_path: Path) -> None:
+    """MkDocs --strict passes untouched; Sphinx -W -n passes with the lines the message names."""
+    template = tagged_template(tmp_path / "template")
+    mkdocs = tmp_path / "mk"
+    (mkdocs / "docs").mkdir(parents=True)
+    (mkdocs / "pyproject.toml").write_text('[project]\nname = "acme"\n')
+    (mkdocs / "mkdocs.yml").write_text("site_name: Acme\nnav:\n  - Home: index.md\n")
+    (mkdocs / "docs/index.md").write_text("# Acme\n")
+    sphinx = tmp_path / "sx"
+    (sphinx / "docs").mkdir(parents=True)
+    (sphinx / "pyproject.toml").write_text('[project]\nname = "acme"\n')
+    (sphinx / "docs/conf.py").write_text('project = "Acme"\nextensions = ["myst_parser"]\n')
+    (sphinx / "docs/index.rst").write_text("Acme\n====\n\n.. toctree::\n\n")
+    for repo, build in ((mkdocs, MKDOCS), (sphinx, SPHINX)):
+        make_repo(repo)
+        run(build, repo, timeout=600)  # green before
+        adopted = adopt_into(template, repo, "project_size=large")
+        message = adopted.stdout + adopted.stderr
+        if repo is sphinx:
+            assert run(build, repo, check=False, timeout=600).returncode != 0  # pages unlisted
+            toctree = message_block(message, "to a toctree in", "and these to docs/conf.py")
+            settings = message_block(message, "and these to docs/conf.py", "Next steps")
+            with (repo / "docs/index.rst").open("a") as index:
+                index.writelines(f"   {page}\n" for page in toctree)
+            with (repo / "docs/conf.py").open("a") as conf:
+                conf.writelines(f"{line}\n" for line in settings)
+        result = run(build, repo, check=False, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr  # green after

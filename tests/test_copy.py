@@ -55,7 +55,9 @@ CONDITIONAL_API = {
 }
 # Computed answers (copier.yml `when: false`): in the render context, never asked
 # nor recorded, so they are no part of the answers API.
-COMPUTED = {"recommended_size"}
+COMPUTED = {"recommended_size", "adoption_kept"}
+"""adoption_kept: the answers file template records it in adopted repositories
+(tests/test_adoption.py); copier itself never does."""
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 
 

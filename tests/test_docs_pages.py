@@ -190,8 +190,8 @@ def test_copier_range_search_reads_what_people_write() -> None:
 
 @pytest.mark.slow  # the copier command line, twice
 def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path: Path) -> None:
-    """docs/how-to/adopting.md: without `existing_repo`, clashing files are replaced
-    with `--overwrite`, and without it `--defaults` stops part way."""
+    """docs/how-to/adopting.md: without `existing_repo`, a copy into a project stops before
+    writing anything, with `--overwrite` too, and names the adoption command."""
     mine = {
         "README.md": "# Acme\n",
         "pyproject.toml": '[project]\nname = "acme"\n',
@@ -204,17 +204,16 @@ def test_adopting_page_says_what_copier_does_to_an_existing_repository(tmp_path:
         (tmp_path / name).write_text(text)
     command = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "package_name=acme",
                str(ROOT), "."]  # fmt: skip
-    stopped = copier_cli(*command, cwd=tmp_path, check=False)
-    assert stopped.returncode != 0
-    assert "Interactive session required" in stopped.stderr
-    assert (tmp_path / "src/acme/app.py").read_text() == mine["src/acme/app.py"]
-    written = [path for path in tmp_path.rglob("*") if path.is_file()]
-    assert len(written) > len(mine), "it stops after writing some files: half done"
-    overwritten = copier_cli(*command[:-2], "--overwrite", *command[-2:], cwd=tmp_path)
-    assert overwritten.returncode == 0, overwritten.stderr
-    kept = {name for name, text in mine.items() if (tmp_path / name).read_text() == text}
-    assert kept == {"README.md", "pyproject.toml"}
+    for extra in ((), ("--overwrite",)):
+        stopped = copier_cli(*command[:-2], *extra, *command[-2:], cwd=tmp_path, check=False)
+        assert stopped.returncode != 0
+        last = stopped.stderr.strip().splitlines()[-1]
+        assert "already holds a Python project (pyproject.toml, src); nothing was written" in last
+        assert "--data existing_repo=true --answers-file .copier-answers.lifecycle.yml" in last
+        written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+        assert written == set(mine)
+        assert all((tmp_path / name).read_text() == text for name, text in mine.items())
     page = (ROOT / "docs" / "how-to" / "adopting.md").read_text()
-    assert "Interactive session required" in page and "`--overwrite`" in page
+    assert "nothing was written" in page and "`--overwrite`" in page
     # The procedure it gives instead is tested in tests/test_adoption.py.
     assert "--data existing_repo=true --answers-file .copier-answers.lifecycle.yml" in page

@@ -183,6 +183,26 @@ def test_the_status_page_shows_each_piece_of_work_and_the_test_plan_cadence(
     assert sidebar_links(index)[:2] == ["lifecycle.html", "lifecycle-status.html"]
 
 
+def test_a_document_the_tool_cannot_read_fails_the_build_with_its_one_line(
+    synced_project, tmp_path
+) -> None:
+    """The build's error is the tool's line (path:line: problem; fix), not Sphinx's bug report."""
+    project = synced_project("service", "medium")
+    source = copy_repository(project, tmp_path)
+    [first] = sorted((source / "work").glob("0001-*"))
+    shaping = first / "shaping.md"
+    shaping.write_text(
+        re.sub(r"^title: .*$", "title: 2026", shaping.read_text(), count=1, flags=re.M)
+    )
+    result = sphinx(project, source, tmp_path / "html")
+    output = result.stdout + result.stderr
+    line = f"docs/work/{first.name}/shaping.md:2: title must be text, not a number 2026; quote it"
+    assert result.returncode != 0, output
+    assert f"ERROR: the Lifecycle status page could not be made: {line}" in output
+    assert "open an issue" not in output and "Traceback" not in output
+    assert line in (source / "lifecycle-status.md").read_text()  # the page says it too
+
+
 def test_a_home_page_without_a_glob_gets_the_status_page(synced_project, tmp_path) -> None:
     """A team's own home page, listing its pages by name, still builds with -W."""
     project = synced_project("library", "small")

@@ -106,9 +106,13 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     other = base / "other"
     other.mkdir()
     (other / ".copier-answers.yml").write_text("_src_path: gh:someone/else\nproject: x\n")
+    broken = base / "broken"
+    (broken / ".lifecycle").mkdir(parents=True)
+    (broken / ".copier-answers.yml").write_text("project_kind: [service\n")
+    (broken / ".lifecycle" / "process.json").write_text("{}")
     sources = base / "sources.txt"
     sources.write_text(
-        f"# the organisation\n{money}\n{other}\n"
+        f"# the organisation\n{money}\n{other}\n{broken}\n"
         f"file://{base}/missing.git  # gone\nfile://{parcels}\n"
     )
     digests = {path: tree_digest(path) for path in (billing, money, parcels)}
@@ -147,14 +151,22 @@ def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_source_is_listed_in_order_and_none_is_dropped(fleet) -> None:
     repos = fleet["report"]["repositories"]
     assert fleet["report"]["schema"] == 1
-    assert [repo["state"] for repo in repos] == ["ok", "ok", "other", "unreadable", "ok"]
+    assert [repo["state"] for repo in repos] == [
+        "ok",
+        "ok",
+        "other",
+        "unreadable",
+        "unreadable",
+        "ok",
+    ]
     assert [repo.get("name") for repo in repos if repo["state"] == "ok"] == [
         "Billing",
         "Money",
         "Parcels",
     ]
-    other, missing = repos[2], repos[3]
+    other, broken, missing = repos[2], repos[3], repos[4]
     assert "no lifecycle template answers file" in other["reason"]
+    assert broken["reason"].startswith(".copier-answers.yml:1: "), broken["reason"]
     assert missing["source"].endswith("missing.git")
     assert missing["reason"], "an unreadable source says why"
 
@@ -243,7 +255,7 @@ def test_the_documented_schema_names_every_field_the_report_has(fleet) -> None:
 def test_the_markdown_fits_a_job_summary(fleet) -> None:
     summary = fleet["markdown"]
     assert summary == fleet["stdout"]
-    assert summary.startswith("## Lifecycle across 5 repositories")
+    assert summary.startswith("## Lifecycle across 6 repositories")
     row = next(line for line in summary.splitlines() if line.startswith("| Billing |"))
     assert f"{VERSIONS[0]}, 2 behind {VERSIONS[-1]}" in row
     assert "| not from this template |" in summary

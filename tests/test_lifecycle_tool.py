@@ -8,6 +8,7 @@ test_work_kits.py.
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import sys
@@ -97,7 +98,7 @@ def test_new_writes_the_kit_the_index_and_says_what_to_do_first(repo: Path, caps
         assert matter["size"] == "medium"
         assert matter["status"] == "draft"
         assert matter["owner"] == "@acme/ship"
-        assert matter["created"] == tool.today()
+        assert str(matter["created"]) == tool.today()  # YAML reads a date
         assert matter["links"] == [other for other in expected if other != name]
         assert "- **Who:**" in text and "- **Done when:**" in text and "_TODO" in text
     assert out.splitlines()[-1].startswith(
@@ -142,7 +143,7 @@ def test_front_matter_round_trips_any_title_and_owner() -> None:
         "size": "large",
         "status": "draft",
         "owner": "@o/t-1",
-        "created": "2026-01-02",
+        "created": datetime.date(2026, 1, 2),  # as yaml.safe_load reads it
         "links": ["a.md", "b c.md"],
     }
     assert tool.read_front_matter("# No front matter\n") == {}

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, SIZES, TEST_ANSWERS, team_owned_paths
+from .extension_modules import adopt
 from .test_process import PROCESS
 from .update_harness import add_migration
 
@@ -41,44 +42,45 @@ def skip_if_exists() -> set[str]:
     return {path for path in copier_yml()["_skip_if_exists"] if "{" not in path}
 
 
-# Files with common names an adopted repository (existing_repo) may keep its own
-# version of: theirs is never changed, ours is written only where they have none.
-ADOPTED_REPO_KEEPS = {
-    ".github/PULL_REQUEST_TEMPLATE.md",
-    ".github/ISSUE_TEMPLATE/*",
-    ".github/CODEOWNERS",
-    ".github/workflows/template-update.yml",
-    "tools/requirements.txt",
-    "docs/release-checklist.md",
-    "docs/lifecycle.md",
-}
+# Files an adopted repository (existing_repo) had at adoption, as the answers file
+# records them (`adoption_kept`): theirs is never changed; the rest is process-owned.
+ADOPTED_REPO_KEEPS = {".github/ISSUE_TEMPLATE/bug.md", ".github/CODEOWNERS", "docs/lifecycle.md"}
 # What an adopted repository never gets, on copy or update: code, packaging, site, tooling.
 ADOPTED_REPO_NEVER = {
     "src/**", "tests/**", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
     "docs/index.md", "docs/reference/api.md", ".gitignore", ".pre-commit-config.yaml",
-    ".mdformat.toml", "ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
+    ".mdformat.toml", "/ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
     ".github/workflows/release.yml", ".github/workflows/test-plan.yml",
 }  # fmt: skip
 
 
 def test_adopted_repositories_keep_their_files() -> None:
-    """Copier renders each `_skip_if_exists` entry as one pattern, with the answers."""
-    for existing_repo, expected in ((True, ADOPTED_REPO_KEEPS), (False, set())):
-        templated = [path for path in copier_yml()["_skip_if_exists"] if "{" in path]
+    """Copier renders each `_skip_if_exists` entry as one pattern, with the answers: the
+    recorded files are skipped and left out of every render; the process files are not."""
+    templated = [path for path in copier_yml()["_skip_if_exists"] if "{" in path]
+    assert len(templated) == len(adopt.ADOPTED_FILES)  # room for every file a host may have
+    every = sorted(adopt.ADOPTED_FILES)
+    for existing_repo, kept, expected in (
+        (True, sorted(ADOPTED_REPO_KEEPS), ADOPTED_REPO_KEEPS),
+        (True, every, set(every)),
+        (True, [], set()),
+        (False, [], set()),
+    ):
+        answers = {"existing_repo": existing_repo, "adoption_kept": kept}
         rendered = {
-            jinja2.Environment().from_string(path).render(existing_repo=existing_repo)
-            for path in templated
+            jinja2.Environment().from_string(path).render(answers) for path in templated
         } - {""}
         assert rendered == expected
         for operation in ("copy", "update"):
             entries = copier_yml()["_exclude"]
             context = {"_copier_operation": operation, "_copier_conf": {"exclude": []}}
             lines = "\n".join(
-                jinja2.Environment().from_string(entry).render(context, existing_repo=existing_repo)
+                jinja2.Environment().from_string(entry).render(context, **answers)
                 for entry in entries
             ).splitlines()
-            never = ADOPTED_REPO_NEVER if existing_repo else set()
+            never = (ADOPTED_REPO_NEVER | expected) if existing_repo else set()
             assert never <= {line.strip() for line in lines}, operation
+            assert not (set(every) - expected) & {line.strip() for line in lines}
 
 
 def excluded(operation: str, old_render: bool) -> set[str]:

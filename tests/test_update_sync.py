@@ -211,6 +211,39 @@ def test_a_conflicted_tool_never_fails_the_update(template: TemplateRepo, tmp_pa
     assert run([sys.executable, str(script)], project).stdout == ""
 
 
+def test_an_unreadable_document_makes_the_updates_sync_write_nothing_and_say_why(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """The tool's one line reaches the update message; no document is half-synced or created."""
+    project = copy_project(template.path, template.v1, tmp_path / "acme-billing", ANSWERS)
+    for title in ("Carrier cache", "Ledger export"):
+        assert tool(project, "new", title, "--size", "small").returncode == 0
+    raised = project / "docs/work/0002-carrier-cache/shaping.md"  # sync would make its RFC
+    raised.write_text(raised.read_text().replace("size: small", "size: large", 1))
+    broken = project / "docs/work/0003-ledger-export/shaping.md"
+    broken.write_text(broken.read_text().replace('title: "Ledger export"', "title: 2026", 1))
+    commit_all(project, "Our own work")
+    plan = (project / "docs/test-plan.md").read_text()
+    output = update(project)  # and it succeeds
+    line = (
+        "Lifecycle sync changed nothing: docs/work/0003-ledger-export/shaping.md:2: title must be"
+        ' text, not a number 2026; quote it: title: "..."; then run `python3 tools/lifecycle.py'
+        " sync` yourself once it is fixed."
+    )
+    assert line in output.splitlines(), output
+    assert "Traceback" not in output and "JSONDecodeError" not in output
+    assert "_commit: v2.0.0" in (project / ".copier-answers.yml").read_text()
+    assert (project / "docs/test-plan.md").read_text() == plan
+    assert not (project / "docs/work/0002-carrier-cache/rfc.md").exists()
+    untracked = run(["git", "status", "--porcelain", "--untracked-files=all"], project).stdout
+    assert "docs/work/" not in untracked, untracked
+    broken.write_text(broken.read_text().replace("title: 2026", 'title: "Ledger export"', 1))
+    synced = tool(project, "sync")  # fixed: the same sync now runs
+    assert synced.returncode == 0, synced.stderr
+    assert "created docs/work/0002-carrier-cache/rfc.md" in synced.stdout
+    assert f"added '## {PLAN_SECTION}' to docs/test-plan.md" in synced.stdout
+
+
 def test_a_size_change_leaves_the_lifecycle_job_green(
     template: TemplateRepo, tmp_path: Path
 ) -> None:

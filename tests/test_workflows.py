@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES, editable_copy, git, run
+from .conftest import KINDS, SIZES, editable_copy, git, outputs, run
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
@@ -115,8 +115,10 @@ def test_test_plan_reminder_follows_the_size_cadence(kind_size_projects, size: s
     assert CADENCE[size] in opening["run"]
 
 
-def decide(project: Path, tmp_path: Path, event: str, epoch: int) -> dict[str, str]:
-    """Run the reminder's decision step exactly as GitHub runs it; return its outputs."""
+def decision_step(
+    project: Path, tmp_path: Path, event: str, epoch: int
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the reminder's decision step exactly as GitHub runs it; return it, its outputs file."""
     [step] = [
         step
         for step in load(project, "test-plan.yml")["jobs"]["open-issue"]["steps"]
@@ -131,8 +133,38 @@ def decide(project: Path, tmp_path: Path, event: str, epoch: int) -> dict[str, s
         "RUNNER_TEMP": str(tmp_path),
         "SOURCE_DATE_EPOCH": str(epoch),
     }
-    run(["bash", "-eo", "pipefail", "-c", step["run"]], project, env=env)
+    return run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]], project, env=env, check=False
+    ), output
+
+
+def decide(project: Path, tmp_path: Path, event: str, epoch: int) -> dict[str, str]:
+    """Run the reminder's decision step; return its outputs (the step must succeed)."""
+    result, output = decision_step(project, tmp_path, event, epoch)
+    assert result.returncode == 0, outputs(result)
     return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+@pytest.mark.parametrize(
+    ("broken", "text", "line"),
+    [
+        (".lifecycle/waivers.toml", '[[waiver]]\ncode = "VAL07\n', 2),
+        (".lifecycle/process.json", "{not json", 1),
+    ],
+)
+def test_the_reminder_stops_with_the_tools_line_when_the_check_cannot_run(
+    kind_size_projects, tmp_path: Path, broken: str, text: str, line: int
+) -> None:
+    """Exit 3 is not "findings": the step says the tool's line, decides nothing, reads no JSON."""
+    project = editable_copy(kind_size_projects["library", "small"], tmp_path / "project")
+    (project / broken).write_text(text)
+    result, output = decision_step(project, tmp_path, "schedule", 0)
+    said = result.stdout + result.stderr
+    assert result.returncode == 3, said
+    assert f"::error title=Lifecycle check could not run (exit 3)::{broken}:{line}: " in said
+    assert f"lifecycle.py: {broken}:{line}: is not valid " in result.stderr
+    assert "Traceback" not in said and "JSONDecodeError" not in said
+    assert output.read_text() == "", "no decision, no issue"
 
 
 def log_a_run(project: Path, date: datetime.date) -> None:

@@ -46,6 +46,7 @@ import html
 import json
 import os
 import re
+import string
 import subprocess
 import sys
 import tempfile
@@ -84,7 +85,6 @@ OWNER = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{
 """A GitHub handle, as the questionnaire accepts it (``owner_problem``)."""
 # end of generated text
 FOLDER = re.compile(r"^(?P<number>[0-9]{4})-(?P<slug>[a-z0-9-]+)$")
-FRONT_MATTER_LINE = re.compile(r"^(?P<key>[a-z_]+):(?: (?P<value>.*))?$")
 
 Process = Mapping[str, Any]
 """The contents of ``.lifecycle/process.json`` (see ``extensions/process.yml``)."""
@@ -212,21 +212,121 @@ class Entry:
 
 
 # ------------------------------------------------------------------ process data
+PROCESS_SCHEMA = 1
+"""The version of ``.lifecycle/process.json``'s layout this tool reads.
+
+``extensions/work.py`` writes it into the file. Raise it when the tool needs
+something older files lack; a newer file is read as far as it has what this
+tool needs (extra keys are ignored), else refused in one line naming both versions.
+"""
+RESTORE_PROCESS = (
+    f"restore it with `git checkout -- {PROCESS_FILE.as_posix()}`; `copier update` rewrites it"
+)
+_SECTION = {"title": str, "min_size": str, "text": str}
+_DUTY = {"text": str, "stage": str, "min_size": str, "who": str, "when": str, "done": str}
+PROCESS_SHAPE: dict[str, Any] = {
+    "project": {"kind": str, "owner": str, "size": str, "has_ui": bool},
+    "sizes": [str],
+    "ratings": {},
+    "statuses": [{"name": str}],
+    "front_matter": [str],
+    "kit": [{**_DUTY, "file": str, "sections": [_SECTION]}],
+}
+"""What the tool reads from process.json: each key's type, items' keys for lists."""
+OPTIONAL_SHAPE: dict[str, Any] = {
+    "documents": [{"path": str, "stage": str, "min_size": str, "sections": [_SECTION]}],
+    "duties": [_DUTY],
+    "release_checklist": [{"text": str, "min_size": str}],
+    "release_sign_off": [{"text": str, "min_size": str}],
+    "production_readiness": [{"text": str, "min_size": str}],
+    "release_phases": [{"phase": str, "text": str, "min_size": str}],
+    "test_plan_cadence": [{"text": str, "min_size": str, "months": int}],
+}
+"""Lists the tool reads when process.json has them (older files lack some)."""
+
+
+def shape_problem(value: Any, shape: Any, where: str) -> str:
+    """Say where ``value`` lacks what ``shape`` asks (a type, keys, or list items), or ``""``."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where} is not an object"
+        for key, inner in shape.items():
+            if key not in value:
+                return f"{where} has no {key!r}"
+            problem = shape_problem(value[key], inner, f"{where}.{key}")
+            if problem:
+                return problem
+        return ""
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        for number, item in enumerate(value):
+            problem = shape_problem(item, shape[0], f"{where}[{number}]")
+            if problem:
+                return problem
+        return ""
+    return "" if isinstance(value, shape) else f"{where} is not {shape.__name__}"
+
+
+def process_problem(data: Any) -> str:
+    """Say what this tool needs that process data lacks, or ``""`` when it can read it."""
+    problem = shape_problem(data, PROCESS_SHAPE, "process")
+    if problem:
+        return problem
+    optional = {key: shape for key, shape in OPTIONAL_SHAPE.items() if key in data}
+    problem = shape_problem(data, optional, "process")
+    if problem:
+        return problem
+    if data["project"]["size"] not in data["sizes"]:
+        return f"the project's size {data['project']['size']!r} is not one of its sizes"
+    if not data["statuses"]:
+        return "process.statuses is empty"
+    return ""
+
+
 def load_process(root: Path) -> dict[str, Any]:
-    """Read the process data copier rendered into this repository."""
+    """Read the process data copier rendered into this repository, or refuse it in one line.
+
+    Invalid JSON, or a file that lacks what this tool reads, is a ``TeamFileError``;
+    a file written for a newer schema names both versions and how to catch up.
+    """
     path = root / PROCESS_FILE
     if not path.is_file():
         raise UsageError(
             f"{PROCESS_FILE} not found under {root}: give the repository root with --root, "
             "or bring the repository up to date with `copier update`."
         )
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    shown = PROCESS_FILE.as_posix()
+    try:
+        data = json.loads(read_text(path, root))
+    except json.JSONDecodeError as broken:
+        raise TeamFileError(
+            shown, broken.lineno, f"is not valid JSON ({broken.msg})", RESTORE_PROCESS
+        ) from None
+    schema = data.get("schema", 1) if isinstance(data, dict) else None
+    problem = process_problem(data)
+    if problem and isinstance(schema, int) and schema > PROCESS_SCHEMA:
+        raise TeamFileError(
+            shown,
+            1,
+            f"written for process schema {schema}, this tool reads {PROCESS_SCHEMA} ({problem})",
+            "run `copier update` to bring tools/lifecycle.py up to date with it",
+        )
+    if problem:
+        raise TeamFileError(shown, 1, f"cannot be read: {problem}", RESTORE_PROCESS)
+    result: dict[str, Any] = data
+    return result
 
 
 def size_at_least(process: Process, size: str, minimum: str) -> bool:
-    """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets."""
+    """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets.
+
+    A ``minimum`` this tool does not know (a newer process's size) is met by no
+    size: the item is for a process this tool cannot run yet.
+    """
     sizes: list[str] = process["sizes"]
+    if size not in sizes or minimum not in sizes:
+        return False
     return sizes.index(size) >= sizes.index(minimum)
 
 
@@ -373,6 +473,8 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
     }
     lines = ["---"]
     for name in process["front_matter"]:
+        if name not in values:
+            continue  # a key a newer process adds: this tool has no value for it
         value = values[name]
         if isinstance(value, str):
             lines.append(f"{name}: {value}")
@@ -382,37 +484,752 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
     return "\n".join([*lines, "---"]) + "\n"
 
 
-def _scalar(text: str) -> str:
-    """Read a front matter value: JSON-style double quotes (as written here) or plain."""
-    text = text.strip()
-    if text.startswith('"'):
-        value = json.loads(text)
-        return str(value)
-    return text.strip("'")
+# Front matter is read as YAML really is, with the standard library only: the tool
+# runs under a bare python3 in pre-commit, CI, the workflows, the docs build and the
+# after-update migration, where PyYAML may be missing. The reader accepts a
+# well-defined subset of YAML and gives exactly PyYAML's ``yaml.safe_load`` answer
+# (YAML 1.1 types, as PyYAML resolves them) on everything it accepts; anything else
+# is refused with one line naming the line (tests/test_front_matter.py proves both
+# over a corpus). The subset: a block mapping of keys at the start of the line;
+# values that are plain scalars (with `` # comments``; continued on indented lines,
+# as copier writes a long answer), single- or double-quoted scalars on one line
+# (every PyYAML escape), block scalars (``|`` and ``>`` with chomping and
+# indentation indicators), and one-line scalars in block (``- item``) or flow
+# (``[a, b]``) lists. Not read: nested mappings or lists, multi-line quoted
+# scalars, anchors, aliases, tags, flow mappings, and tabs outside quotes, block
+# scalars and comments (PyYAML refuses most of those too). A key given twice is
+# refused although PyYAML keeps the last: the team meant one of them.
+NOT_PRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Characters PyYAML refuses, and the line breaks only YAML sees (NEL, U+2028, U+2029)."""
+MARKDOWN_LINE = re.compile(r"\r\n|\r|\n")
+"""Line endings as CommonMark (markdown-it) splits a document: CRLF, CR or LF."""
+INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
+"""Characters that cannot start a plain YAML scalar (``-?:`` can, before a non-space)."""
+BLOCK_HEADER = r"[|>](?P<a>[+-]?)(?P<digit>[1-9]?)(?P<b>[+-]?)(?: +(?:#.*)?)?$"
+AFTER_VALUE = re.compile(r" *(?:#.*)?$")
+SIMPLE_ITEM = re.compile(
+    r'(?P<indent> *)- +(?:"(?P<quoted>[^"\\]*)"|(?P<plain>[A-Za-z0-9_./][^\s#:]*(?: [^\s#:]+)*)) *'
+)
+"""A list item most lists are made of, ``- word`` or ``- "text"``: read at once."""
+SIMPLE_LINE = re.compile(
+    r'(?P<key>[A-Za-z_][A-Za-z0-9_]*): +(?:"(?P<quoted>[^"\\]*)"'
+    r"|(?P<plain>[A-Za-z0-9_./][^\s#:]*(?: [^\s#:]+)*)) *"
+)
+"""The line most front matter is made of, ``key: word`` or ``key: "text"``: read at once."""
+ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+"""The one-character escapes of a double-quoted YAML scalar, as PyYAML reads them."""
+ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+YAML_BOOL = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+RESOLVE_BOOL = r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+RESOLVE_FLOAT = (
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+RESOLVE_INT = (
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+)
+RESOLVE_NULL = r"~|null|Null|NULL"
+RESOLVE_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+RESOLVE_TIMESTAMP = (
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9][0-9]?)-(?P<day>[0-9][0-9]?)"
+    r"(?:[Tt]|[ \t]+)(?P<hour>[0-9][0-9]?):(?P<minute>[0-9][0-9]):(?P<second>[0-9][0-9])"
+    r"(?:\.(?P<fraction>[0-9]*))?"
+    r"(?:[ \t]*(?P<tz>Z|(?P<sign>[-+])(?P<tzh>[0-9][0-9]?)(?::(?P<tzm>[0-9][0-9]))?))?"
+)
+"""PyYAML's implicit types (YAML 1.1), tried in its order: bool, float, int, null, timestamp.
+
+Patterns, not compiled ones: ``re`` compiles each the first time a value needs it,
+so a run whose front matter is all text never pays for them."""
+QUOTE_IT = 'quote the value ("...") or write it as `key: value` on one line'
+ONE_VALUE = 'make each item one word or quoted text, e.g. [a.md, "b c.md"] or `- "b: c.md"`'
 
 
-def read_front_matter(text: str) -> dict[str, str | list[str]]:
-    """Parse the front matter ``front_matter`` writes: ``key: value`` and ``- item`` lines.
+class _Refusal(Exception):
+    """YAML outside the subset this reader takes: the content line, the problem, the fix."""
 
-    Enough YAML for the documents this tool makes and for hand edits that keep
-    their shape; anything else gives an empty mapping rather than a crash.
+    def __init__(self, index: int, problem: str, fix: str = QUOTE_IT) -> None:
+        """Keep the parts, for ``TeamFileError``."""
+        super().__init__(problem)
+        self.index, self.problem, self.fix = index, problem, fix
+
+
+def resolve_plain(text: str, index: int) -> Any:
+    """Return what PyYAML's safe loader makes of a plain (unquoted) scalar."""
+    if not text:
+        return None
+    first = text[0]
+    if first not in "yYnNtTfFoO~-+.0123456789<=":
+        return text  # no implicit type starts so: the common case, ``size: small``
+    try:
+        if first in "yYnNtTfFoO" and re.fullmatch(RESOLVE_BOOL, text):
+            return YAML_BOOL[text.lower()]
+        if first in "-+0123456789." and re.fullmatch(RESOLVE_FLOAT, text):
+            return yaml_float(text)
+        if first in "-+0123456789" and re.fullmatch(RESOLVE_INT, text):
+            return yaml_int(text)
+        if first in "~nN" and re.fullmatch(RESOLVE_NULL, text):
+            return None
+        if first in "0123456789" and re.fullmatch(RESOLVE_DATE, text):
+            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        stamp = re.fullmatch(RESOLVE_TIMESTAMP, text) if first in "0123456789" else None
+        if stamp:
+            return yaml_timestamp(stamp)
+    except (ValueError, OverflowError) as problem:
+        raise _Refusal(index, f"{text!r} is not a valid number or date ({problem})") from None
+    if text in ("<<", "="):
+        raise _Refusal(index, f"{text!r} is a YAML merge or value indicator")
+    return text
+
+
+def yaml_int(text: str) -> int:
+    """Read an integer as PyYAML does: sign, ``0b``, ``0x``, leading-0 octal, base 60, ``_``."""
+    value = text.replace("_", "")
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == "0":
+        return 0
+    if value.startswith("0b"):
+        return sign * int(value[2:], 2)
+    if value.startswith("0x"):
+        return sign * int(value[2:], 16)
+    if value[0] == "0":
+        return sign * int(value, 8)
+    total = 0
+    for part in value.split(":"):
+        total = total * 60 + int(part)
+    return sign * total
+
+
+def yaml_float(text: str) -> float:
+    """Read a float as PyYAML does: ``.inf``, ``.nan``, base 60, ``_``."""
+    value = text.replace("_", "").lower()
+    sign = -1 if value[0] == "-" else 1
+    if value[0] in "+-":
+        value = value[1:]
+    if value == ".inf":
+        return sign * float("inf")
+    if value == ".nan":
+        return float("nan")
+    total = 0.0
+    for part in value.split(":"):
+        total = total * 60 + float(part)
+    return sign * total
+
+
+def yaml_timestamp(stamp: re.Match[str]) -> datetime.datetime:
+    """Read a date and time as PyYAML does: naive without a zone, else a fixed offset."""
+    fraction = int((stamp["fraction"] or "")[:6].ljust(6, "0"))
+    zone: datetime.tzinfo | None = None
+    if stamp["sign"]:
+        delta = datetime.timedelta(hours=int(stamp["tzh"]), minutes=int(stamp["tzm"] or 0))
+        zone = datetime.timezone(-delta if stamp["sign"] == "-" else delta)
+    elif stamp["tz"]:
+        zone = datetime.UTC
+    year, month, day, hour, minute, second = (
+        int(stamp[name]) for name in ("year", "month", "day", "hour", "minute", "second")
+    )
+    return datetime.datetime(year, month, day, hour, minute, second, fraction, tzinfo=zone)
+
+
+def scan_plain(line: str, start: int, index: int, flow: bool) -> tuple[str, int]:
+    """Scan a plain scalar on one line from ``start``; return its text and where it ends.
+
+    As PyYAML does: it ends before `` #``, before ``:`` and a space (or the line's
+    end) and, in a flow sequence, before ``,[]{}`` too; spaces inside are kept.
     """
-    lines = text.splitlines()
-    if not lines or lines[0] != "---" or "---" not in lines[1:]:
-        return {}
-    found: dict[str, str | list[str]] = {}
-    key = ""
-    for line in lines[1 : lines.index("---", 1)]:
-        item = line.strip()
-        if item.startswith("- ") and isinstance(found.get(key), list):
-            found[key].append(_scalar(item[2:]))  # type: ignore[union-attr]
+    stops = " ,[]{}" if flow else " "
+    end = position = start
+    while position < len(line):
+        char = line[position]
+        if char == "\t":
+            raise _Refusal(index, "a tab outside quotes", "use spaces, or quote the value")
+        if char == ":" and (position + 1 == len(line) or line[position + 1] in stops):
+            break
+        if flow and char in ",?[]{}":
+            break
+        if char == " ":
+            if position + 1 < len(line) and line[position + 1] == "#":
+                break
+        else:
+            end = position + 1
+        position += 1
+    return line[start:end], end
+
+
+def scan_quoted(line: str, start: int, index: int) -> tuple[str, int]:
+    """Scan a single- or double-quoted scalar that ends on its line; return it and its end."""
+    quote = line[start]
+    end = line.find(quote, start + 1)
+    if end > 0 and (
+        line[end + 1 : end + 2] != "'" if quote == "'" else "\\" not in line[start:end]
+    ):
+        return line[start + 1 : end], end + 1  # the common case: no escape, no doubled quote
+    chunks: list[str] = []
+    position = start + 1
+    while position < len(line):
+        char = line[position]
+        if char == quote:
+            if quote == "'" and line.startswith("''", position):
+                chunks.append("'")
+                position += 2
+                continue
+            return "".join(chunks), position + 1
+        if char == "\\" and quote == '"':
+            position = _escape(line, position, index, chunks)
             continue
-        match = FRONT_MATTER_LINE.match(line)
-        if match is None:
+        chunks.append(char)
+        position += 1
+    raise _Refusal(index, "a quoted value that does not end on its line", "close the quote")
+
+
+def _escape(line: str, position: int, index: int, chunks: list[str]) -> int:
+    """Read the escape at ``line[position]`` (a backslash); return the position after it."""
+    code = line[position + 1 : position + 2]
+    if code in ESCAPES:
+        chunks.append(ESCAPES[code])
+        return position + 2
+    digits = ESCAPE_DIGITS.get(code, 0)
+    hexadecimal = line[position + 2 : position + 2 + digits]
+    shown = line[position : position + 2 + digits]
+    if digits and len(hexadecimal) == digits and all(c in string.hexdigits for c in hexadecimal):
+        number = int(hexadecimal, 16)
+        if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            chunks.append(chr(number))
+            return position + 2 + digits
+        raise _Refusal(
+            index,
+            f"escape {shown!r} is no character (a surrogate half, or beyond U+10FFFF)",
+            "write the character itself, or \\U0001F600 for one beyond U+FFFF",
+        )
+    fix = 'use a YAML escape such as \\" or \\x41, or single quotes'
+    if not code:
+        fix = "write the value on one line"
+    raise _Refusal(index, f"unknown escape {shown!r} in a double-quoted value", fix)
+
+
+def scan_scalar(line: str, start: int, index: int, flow: bool) -> tuple[Any, int]:
+    """Read one scalar (quoted or plain) from ``start``; return its value and its end."""
+    if line[start] in "'\"":
+        return scan_quoted(line, start, index)
+    rest = line[start + 1 : start + 2]
+    can_start = line[start] not in INDICATORS or (
+        line[start] in "-?:" and rest not in ("", " ") and not (flow and rest in ",[]{}")
+    )
+    if flow and line[start] in "-?:":
+        can_start = False
+    if not can_start:
+        shown = line[start]
+        raise _Refusal(index, f"a value starting with {shown!r} (a YAML indicator)")
+    text, end = scan_plain(line, start, index, flow)
+    return resolve_plain(text, index), end
+
+
+def _spaces(line: str, position: int) -> int:
+    """Skip spaces (never tabs: YAML does not separate tokens with them here)."""
+    while position < len(line) and line[position] == " ":
+        position += 1
+    return position
+
+
+def _end_of_value(line: str, position: int, index: int) -> None:
+    """Refuse anything but spaces and a comment after a value."""
+    if not AFTER_VALUE.match(line, position):
+        raise _Refusal(index, f"unexpected {line[position:].strip()!r} after the value")
+
+
+def flow_sequence(line: str, start: int, index: int) -> list[Any]:
+    """Read ``[a, 'b', "c"]`` (scalars only, on one line) as PyYAML does."""
+    items: list[Any] = []
+    position = _spaces(line, start + 1)
+    while True:
+        if position >= len(line):
+            raise _Refusal(index, "a [list] that does not end on its line", "close it with ]")
+        if line[position] == "]":
+            _end_of_value(line, position + 1, index)
+            return items
+        if line[position] in ",#[{":
+            raise _Refusal(index, "a [list] holding an empty, nested or commented item", ONE_VALUE)
+        value, position = scan_scalar(line, position, index, flow=True)
+        items.append(value)
+        position = _spaces(line, position)
+        if line[position : position + 1] == ",":
+            position = _spaces(line, position + 1)
+        elif line[position : position + 1] != "]":
+            raise _Refusal(index, "a [list] item that is not followed by , or ]", ONE_VALUE)
+
+
+def block_scalar(header: re.Match[str], text: str, start: int) -> tuple[str, int]:
+    """Read a ``|`` or ``>`` block scalar's body from ``text[start:]`` as PyYAML does.
+
+    A port of PyYAML's scanner (indentation, folding, chomping), so ``|-`` and
+    ``>+`` read exactly as the docs build reads them. Returns the value and the
+    position where the body ends.
+    """
+    folded = header.group(0)[0] == ">"
+    sign = header["a"] or header["b"]
+    chomping = {"+": True, "-": False}.get(sign)
+    position = start
+    column = 0
+
+    def breaks(indent: int) -> list[str]:
+        nonlocal position, column
+        found: list[str] = []
+        while column < indent and text[position : position + 1] == " ":
+            position, column = position + 1, column + 1
+        while text[position : position + 1] == "\n":
+            found.append("\n")
+            position, column = position + 1, 0
+            while column < indent and text[position : position + 1] == " ":
+                position, column = position + 1, column + 1
+        return found
+
+    if header["digit"]:
+        indent = int(header["digit"])
+        leading = breaks(indent)
+    else:
+        leading, deepest = [], 0
+        while text[position : position + 1] in (" ", "\n") and position < len(text):
+            if text[position] == "\n":
+                leading.append("\n")
+                position, column = position + 1, 0
+            else:
+                position, column = position + 1, column + 1
+                deepest = max(deepest, column)
+        indent = max(1, deepest)
+    chunks: list[str] = []
+    line_break = ""
+    while column == indent and position < len(text):
+        chunks.extend(leading)
+        leading_non_space = text[position] not in " \t"
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        chunks.append(text[position:end])
+        position, column = end, column + end - position
+        line_break = "\n" if position < len(text) else ""
+        if line_break:
+            position, column = position + 1, 0
+        leading = breaks(indent)
+        if column == indent and position < len(text):
+            if folded and line_break == "\n" and leading_non_space and text[position] not in " \t":
+                if not leading:
+                    chunks.append(" ")
+            else:
+                chunks.append(line_break)
+        else:
+            break
+    if chomping is not False:
+        chunks.append(line_break)
+    if chomping is True:
+        chunks.extend(leading)
+    return "".join(chunks), position
+
+
+def _blank(line: str) -> bool:
+    """Tell a line PyYAML skips between tokens: spaces, then nothing or a comment."""
+    return AFTER_VALUE.fullmatch(line) is not None
+
+
+def _key(line: str, index: int) -> tuple[Any, int]:
+    """Read the key of a ``key: value`` line; return it and the position after the colon."""
+    if line[0] in "'\"":
+        key, position = scan_quoted(line, 0, index)
+    else:
+        if line[0] in INDICATORS and not (line[0] in "-?:" and line[1:2] not in ("", " ")):
+            raise _Refusal(index, f"a line starting with {line[0]!r}", "write `key: value`")
+        text, position = scan_plain(line, 0, index, flow=False)
+        key = resolve_plain(text, index)
+    position = _spaces(line, position)
+    if line[position : position + 1] != ":" or line[position + 1 : position + 2] not in ("", " "):
+        raise _Refusal(index, "a line without `key: value`", "write `key: value`, or remove it")
+    return key, position + 1
+
+
+def _sequence(lines: Sequence[str], start: int) -> tuple[list[Any], int]:
+    """Read the ``- item`` lines from ``start``; return the items and the next line."""
+    items: list[Any] = []
+    column = len(lines[start]) - len(lines[start].lstrip(" "))
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if _blank(line):
+            index += 1
             continue
-        key, value = match["key"], (match["value"] or "").strip()
-        found[key] = [] if value in ("", "[]") else _scalar(value)
-    return found
+        simple = SIMPLE_ITEM.fullmatch(line)
+        if simple and len(simple["indent"]) == column:
+            quoted = simple["quoted"]
+            items.append(quoted if quoted is not None else resolve_plain(simple["plain"], index))
+            index += 1
+            if quoted is None and _continued_item(lines, index, column):
+                raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0 and not (column == 0 and re.match(r"-( |$)", line)):
+            break
+        if indent != column or not re.match(r"-( |$)", line[indent:]):
+            raise _Refusal(
+                index, "a list item indented unlike the first", "indent every `- item` alike"
+            )
+        position = _spaces(line, indent + 1)
+        if AFTER_VALUE.fullmatch(line, position):
+            items.append(None)
+        else:
+            if line[position] in "[{|>" or re.match(r"[-?:](?: |$)", line[position:]):
+                raise _Refusal(index, "a list item that is not a single value", ONE_VALUE)
+            value, position = scan_scalar(line, position, index, flow=False)
+            if line[_spaces(line, position) : _spaces(line, position) + 1] == ":":
+                raise _Refusal(
+                    index, "a list item holding `key: value` (a nested mapping)", ONE_VALUE
+                )
+            _end_of_value(line, position, index)
+            items.append(value)
+        index += 1
+        if _continued_item(lines, index, column):
+            raise _Refusal(index, "a list item continued on the next line", QUOTE_IT)
+    return items, index
+
+
+def _continued_item(lines: Sequence[str], index: int, column: int) -> bool:
+    """Tell whether line ``index`` is text deeper than the list: PyYAML folds it into the item."""
+    if index >= len(lines) or _blank(lines[index]):
+        return False
+    line = lines[index]
+    deeper = len(line) - len(line.lstrip(" "))
+    return deeper > column and not line.lstrip(" ").startswith("- ")
+
+
+def _continued(lines: Sequence[str], index: int) -> bool:
+    """Tell whether indented text follows (after empty lines): PyYAML folds it into the value."""
+    while index < len(lines) and not lines[index].strip(" "):
+        index += 1
+    return index < len(lines) and lines[index][:1] in (" ", "\t") and not _blank(lines[index])
+
+
+def parse_yaml(lines: Sequence[str], first: int = 2) -> tuple[dict[Any, Any], dict[Any, int]]:
+    """Read front matter lines as ``yaml.safe_load`` does; return the mapping and each key's line.
+
+    Raises ``_Refusal`` (with the content line) for YAML outside the subset, for
+    YAML that PyYAML itself refuses, and for a key given twice (PyYAML keeps
+    the last one silently). ``first``: the file line of ``lines[0]``, for messages.
+    """
+    text = "\n".join(lines)
+    bad = NOT_PRINTABLE.search(text)
+    if bad:
+        index = text.count("\n", 0, bad.start())
+        raise _Refusal(
+            index,
+            f"holds the character U+{ord(bad[0]):04X}, which YAML refuses or reads as a line break",
+            "remove it, or write it as an escape (\\u2028) in double quotes",
+        )
+    found: dict[Any, Any] = {}
+    where: dict[Any, int] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _blank(line):
+            index += 1
+            continue
+        if line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")):
+            raise _Refusal(index, "a merge conflict marker", "resolve the conflict first")
+        if line[0] in " \t" or line.startswith(("---", "...")):
+            problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
+            fix = "start each key at the beginning of the line; quote multi-line values"
+            raise _Refusal(index, f"{problem} outside a list or a | block", fix)
+        simple = SIMPLE_LINE.fullmatch(line)
+        key, position = (simple["key"], 0) if simple else _key(line, index)
+        if simple:
+            key = resolve_plain(key, index)
+        if key in found:
+            raise _Refusal(
+                index,
+                f"key {key!r} given twice (first on line {where[key] + first})",
+                "keep one of them",
+            )
+        where[key] = index
+        if simple:
+            quoted, plain = simple["quoted"], simple["plain"]
+            index += 1
+            if quoted is None and _continued(lines, index):
+                plain, index = folded_plain(lines, index, plain)
+            found[key] = quoted if quoted is not None else resolve_plain(plain, where[key])
+            continue
+        position = _spaces(line, position)
+        rest = line[position:]
+        index += 1
+        header = re.match(BLOCK_HEADER, rest) if rest.startswith(("|", ">")) else None
+        if AFTER_VALUE.fullmatch(rest):
+            upcoming = next((n for n in range(index, len(lines)) if not _blank(lines[n])), None)
+            following = lines[upcoming] if upcoming is not None else ""
+            if re.match(r" *-( |$)", following):
+                found[key], index = _sequence(lines, upcoming)  # type: ignore[arg-type]
+                continue
+            if following[:1] in (" ", "\t"):
+                raise _Refusal(
+                    upcoming or index,
+                    "an indented line under a key: a nested mapping or a continued value",
+                    "put the value on the key's line (quote it), or make it a `- item` list",
+                )
+            found[key] = None
+        elif header:
+            start = sum(len(line) + 1 for line in lines[:index])
+            value, end = block_scalar(header, text, start)
+            found[key] = value
+            index = text.count("\n", 0, end) if end < len(text) else len(lines)
+        elif rest.startswith(("|", ">")):
+            raise _Refusal(
+                index - 1,
+                f"a block header YAML does not read ({rest.strip()!r})",
+                "write | or > (with - or + and one digit 1-9 if needed), the text below it",
+            )
+        elif rest.startswith("["):
+            found[key] = flow_sequence(line, position, index - 1)
+        elif rest.startswith("{"):
+            raise _Refusal(index - 1, "a {mapping} value", "write the value as text or a list")
+        else:
+            value, end = scan_scalar(line, position, index - 1, flow=False)
+            if line[_spaces(line, end) : _spaces(line, end) + 1] == ":":
+                raise _Refusal(index - 1, "a second `: ` in the value", QUOTE_IT)
+            _end_of_value(line, end, index - 1)
+            found[key] = value
+            if _continued(lines, index):
+                if line[position] in "'\"" or _spaces(line, end) < len(line):
+                    raise _Refusal(index, "a value continued on the next line", QUOTE_IT)
+                folded, index = folded_plain(lines, index, line[position:end])
+                found[key] = resolve_plain(folded, where[key])
+    return found, where
+
+
+def folded_plain(lines: Sequence[str], index: int, text: str) -> tuple[str, int]:
+    """Fold a plain value's indented continuation lines into it as PyYAML does.
+
+    Each line break becomes a space, or stays a line break for each empty line
+    between; the value ends at a line at the start of the line or a comment.
+    Returns the whole text and the line after it.
+    """
+    chunks, breaks = [text], 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.lstrip(" ")
+        if not stripped:
+            breaks, index = breaks + 1, index + 1
+            continue
+        if stripped == line or stripped[0] == "#":
+            break
+        more, end = scan_plain(line, len(line) - len(stripped), index, flow=False)
+        chunks += ["\n" * breaks or " ", more]
+        breaks, index = 0, index + 1
+        after = _spaces(line, end)
+        if after < len(line):
+            if line[after] != "#":
+                raise _Refusal(index - 1, "a second `: ` in the value", QUOTE_IT)
+            break
+    return "".join(chunks), index
+
+
+def front_matter_lines(text: str) -> tuple[list[str], bool] | None:
+    """Return the lines between a document's front matter markers, and whether it is closed.
+
+    Front matter is delimited as the docs build (myst-parser) and mdformat (with
+    mdformat-frontmatter) both find it, through mdit-py-plugins' front matter rule:
+    the document's very first line is three or more ``-``; the block ends at the
+    first later line that is at least as many ``-`` (after at most three spaces,
+    with only spaces or tabs after them) or that is ``...`` at the start of the line
+    (spaces or tabs after it). Lines end as CommonMark ends them (CRLF, CR or
+    LF). A leading byte order mark is skipped, as Sphinx reads sources
+    (``utf-8-sig``). ``None``: the document has no front matter. Not closed: the
+    docs build reads the whole document as Markdown, which is never what a team meant.
+    """
+    text = text.removeprefix("\ufeff")
+    if not text.startswith("---"):
+        return None
+    if "\r" in text:
+        text = MARKDOWN_LINE.sub("\n", text)
+    opener = "-" * len(re.match("-*", text)[0])  # type: ignore[index]
+    lines: list[str] = []
+    position = 0
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end]
+        position = end + 1
+        if lines:
+            stripped = line.lstrip(" ")
+            indent = len(line) - len(stripped)
+            marker = stripped.startswith(opener) and not stripped.strip("-\t ")
+            if (indent <= 3 and marker) or (line.startswith("...") and not line[3:].strip(" \t")):
+                return lines, True
+        lines.append(line)
+    return lines, False
+
+
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """Name a file as messages do: from the repository root (below ``docs/`` without one)."""
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    parts = path.parts
+    if "docs" in parts:
+        start = len(parts) - 1 - parts[::-1].index("docs")
+        return Path(*parts[start:]).as_posix()
+    return path.as_posix()
+
+
+def read_text(path: Path, root: Path | str | None = None) -> str:
+    """Return a team file's text as written (line endings kept), or refuse it in one line.
+
+    A file that is not UTF-8 text (other bytes, a binary file under a ``.md``
+    name, a NUL byte) or that cannot be opened is a ``TeamFileError`` naming
+    the line where the problem starts, never a traceback. ``root``: the
+    repository the message names the file from, or the name to give it.
+    """
+    shown = root if isinstance(root, str) else shown_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as problem:
+        raise TeamFileError(
+            shown,
+            1,
+            f"cannot be read ({problem.strerror or problem})",
+            "make it a readable file, then run the command again",
+        ) from None
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise TeamFileError(
+            shown,
+            line,
+            "holds a NUL byte: it is a binary file, not text",
+            "restore the text from git, or move the binary file elsewhere",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        raise TeamFileError(
+            shown,
+            line,
+            f"is not UTF-8 text (byte 0x{data[problem.start]:02x})",
+            "save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+
+
+def read_document(path: Path, root: Path | None = None) -> tuple[str, dict[Any, Any]]:
+    """Return a document's text and its checked front matter, or refuse it in one line."""
+    text = read_text(path, root)
+    return text, read_front_matter(text, shown_path(path, root))
+
+
+TEXT_KEYS = ("title", "size", "status", "owner")
+"""Front matter keys the tool reads as text: a number, a date or nothing there is a mistake."""
+
+
+def yaml_front_matter(text: str, path: str = "<text>") -> tuple[dict[Any, Any], dict[Any, int]]:
+    """Return a document's front matter exactly as ``yaml.safe_load`` reads it, and each key's line.
+
+    ``{}`` when the document has none (or its front matter holds only comments).
+    Refused with ``TeamFileError`` naming the line: front matter that is never
+    closed, and YAML outside the subset ``parse_yaml`` reads.
+    """
+    found = front_matter_lines(text)
+    if found is None:
+        return {}, {}
+    lines, closed = found
+    if not closed:
+        raise TeamFileError(
+            path,
+            1,
+            "front matter opened by the --- on this line is never closed",
+            "end it with a line of --- after its last key",
+        )
+    if lines[0].strip("-").strip(" \t"):
+        raise TeamFileError(
+            path, 1, "text after the --- that opens the front matter", "move it to a line below"
+        )
+    try:
+        matter, where = parse_yaml(lines[1:])
+    except _Refusal as refusal:
+        raise TeamFileError(
+            path, refusal.index + 2, f"front matter: {refusal.problem}", refusal.fix
+        ) from None
+    return matter, {key: line + 2 for key, line in where.items()}
+
+
+def read_yaml(text: str, path: str) -> dict[Any, Any]:
+    """Read a whole YAML file (copier's answers file) with the front matter reader's subset."""
+    lines = MARKDOWN_LINE.split(text.removeprefix("\ufeff"))
+    try:
+        return parse_yaml(lines[:-1] if lines and not lines[-1] else lines, first=1)[0]
+    except _Refusal as refusal:
+        raise TeamFileError(path, refusal.index + 1, refusal.problem, refusal.fix) from None
+
+
+def read_front_matter(text: str, path: str = "<text>") -> dict[Any, Any]:
+    """Return a document's front matter as YAML reads it, each value the tool uses checked.
+
+    ``title: 2026`` or ``title:`` is refused in one line (PyYAML reads a number
+    and nothing); ``size: small  # was medium`` reads ``small``.
+    """
+    matter, where = yaml_front_matter(text, path)
+    for key, value in matter.items():
+        problem = value_problem(key, value)
+        if problem:
+            problem_text, fix = problem
+            raise TeamFileError(path, where[key], problem_text, fix)
+    return matter
+
+
+def value_problem(key: Any, value: Any) -> tuple[str, str] | None:
+    """Return what is wrong with a front matter value the tool reads, and the fix, or ``None``."""
+    if key in TEXT_KEYS and not isinstance(value, str):
+        shown = "nothing" if value is None else f"{yaml_kind(value)} {value!r}"
+        return f"{key} must be text, not {shown}", f'quote it: {key}: "..."'
+    if key == "created" and not isinstance(value, str | datetime.date):
+        return f"created must be a date, not {yaml_kind(value)}", "write it as created: YYYY-MM-DD"
+    if key == "created" and isinstance(value, datetime.datetime):
+        return "created must be a date without a time", "write it as created: YYYY-MM-DD"
+    if key == "ui" and not isinstance(value, bool | str):
+        return f"ui must be true or false, not {yaml_kind(value)}", "write ui: true or ui: false"
+    if key == "links" and not (
+        value is None or (isinstance(value, list) and all(isinstance(i, str) for i in value))
+    ):
+        return "links must be a list of file names", "write one `- name.md` line per link"
+    return None
+
+
+def yaml_kind(value: Any) -> str:
+    """Name the YAML type PyYAML gave a value, for a one-line message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
 
 
 # ------------------------------------------------------------------ rendering
@@ -469,7 +1286,7 @@ def read_entry(process: Process, folder: Path) -> Entry:
         (path for path in folder.glob("*.md") if path.name in order),
         key=lambda path: order.index(path.name),
     )
-    matters = [(path.name, read_front_matter(path.read_text(encoding="utf-8"))) for path in present]
+    matters = [(path.name, read_document(path)[1]) for path in present]
     first = matters[0][1] if matters else {}
     stage, status = stage_of(process, [(name, str(m.get("status", ""))) for name, m in matters])
     return Entry(
@@ -577,6 +1394,574 @@ def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
     return folder, list(files)
 
 
+# ------------------------------------------------------------------ reading Markdown
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""What ends a line in CommonMark: LF, CR or CRLF (never U+2028, form feed, ...)."""
+ATX_START = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
+FENCE_START = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+LIST_MARKER = re.compile(r"(?P<marker>[-+*]|(?P<number>[0-9]{1,9})[.)])(?=[ \t]|$)")
+TASK_BOX = re.compile(r"\[(?P<mark>[ xX])\](?:[ \t]|$)")
+_TAG_NAME = "[A-Za-z][A-Za-z0-9-]*"
+_ATTRIBUTE = (
+    r"(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)"
+)
+BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
+    "noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
+    "thead|title|tr|track|ul"
+)
+HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (
+        re.compile(r"<(?:script|pre|style|textarea)(?=[ \t\n\v\f\r>]|$)", re.I),
+        re.compile(r"</(?:script|pre|style|textarea)>", re.I),
+    ),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+    (re.compile(rf"</?(?:{BLOCK_TAGS})(?=\s|/?>|$)", re.I), None),
+    (re.compile(rf"(?:<{_TAG_NAME}{_ATTRIBUTE}*\s*/?>|</{_TAG_NAME}\s*>)\s*$"), None),
+)
+"""The seven kinds of HTML block: how each starts, and what ends it (``None``: a blank line).
+The last kind cannot interrupt a paragraph."""
+TEXT, CODE, HTML = "text", "code", "html"
+BLOCK_STARTS = frozenset("#`~<>-*+_=0123456789")
+"""The first characters of every line that can start a block (other than indented code)."""
+ODD_SPACES = frozenset("\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
+ODD_SPACES |= {chr(c) for c in range(0x2000, 0x200B)}
+"""Spaces that markdown-it strips from a heading's ends and CommonMark keeps."""
+PLAIN_DOUBT = BLOCK_STARTS | {" ", "\t"}
+"""First characters that need the full reading; a line starting otherwise is plain text."""
+EMPHASIS_DOUBT = frozenset(("", " ", "\t", "_", "*"))
+"""After a first ``_`` or ``*``, what may still make a thematic break or a list item."""
+LIST_DOUBT = PLAIN_DOUBT | {"[", ""}
+"""First characters of a list item's text that need the full reading (a box, a block, none)."""
+LAZY_DOUBT = frozenset("#`~<>-*+_=")
+"""First characters of an over-indented lazy line that markdown-it may read as a new block."""
+
+
+@dataclass
+class Heading:
+    """A top-level heading as CommonMark sees it: first line index, level, stripped text."""
+
+    index: int
+    level: int
+    title: str
+
+
+@dataclass
+class Scan:
+    """What CommonMark sees in a document, line by line (see ``scan_markdown``).
+
+    ``kinds[i]`` is ``code`` for a line of fenced or indented code (fences
+    included), ``html`` for a line of an HTML block (comments included) and
+    ``text`` otherwise; ``boxes`` maps the line of each list item that starts
+    with a task box to whether it is ticked; ``fence`` is the opening line of a
+    top-level fence still open at the end (an unclosed fence runs to the end of
+    the document), ``open_html`` the index of a top-level HTML block only its
+    own end closes (a comment) still open there, else -1; ``rows`` the lines of
+    top-level tables, as GitHub reads them (header and body, not the delimiter).
+    """
+
+    lines: list[str]
+    headings: list[Heading]
+    kinds: list[str]
+    boxes: dict[int, bool]
+    fence: str = ""
+    open_html: int = -1
+    rows: frozenset[int] = frozenset()
+
+
+def split_lines(text: str) -> list[str]:
+    """Split Markdown into lines at LF, CR or CRLF, as CommonMark does (not ``splitlines``)."""
+    lines = LINE_END.split(text) if "\r" in text else text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def expand_tabs(line: str) -> str:
+    """Replace tabs by spaces to the next tab stop of 4, as CommonMark reads block structure."""
+    return line.expandtabs(4) if "\t" in line else line
+
+
+def body_start(lines: Sequence[str]) -> int:
+    """Return the index of the first line after the front matter (0 when there is none).
+
+    The front matter is not Markdown: read as CommonMark, its ``---`` lines
+    would be a thematic break and a setext heading made of its keys.
+    """
+    if not lines or lines[0].removeprefix("\ufeff").rstrip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
+def _refuse(where: str, index: int, problem: str, fix: str) -> NoReturn:
+    """Stop reading a document whose structure this tool cannot be sure of."""
+    raise TeamFileError(where or "<document>", index + 1, problem, fix)
+
+
+def atx_heading(where: str, index: int, opening: re.Match[str]) -> tuple[int, str]:
+    """Return the level and text of an ATX heading (``opening`` matched at its ``#``).
+
+    The optional closing sequence goes when a space or tab precedes it, as
+    CommonMark says: ``# C#`` keeps its ``#``, ``# Title ##`` does not.
+    """
+    content = opening.string[opening.end() :].rstrip(" \t")
+    bare = content.rstrip("#")
+    if bare != content and (not bare or bare[-1] in " \t"):
+        content = bare
+    return len(opening["hashes"]), _heading_title(where, index, content)
+
+
+def _heading_title(where: str, index: int, text: str) -> str:
+    """Strip a heading's text as CommonMark does: spaces and tabs, nothing else."""
+    title = text.strip(" \t")
+    if title and (title[0] in ODD_SPACES or title[-1] in ODD_SPACES):
+        _refuse(
+            where,
+            index,
+            "the heading starts or ends with an unusual space character",
+            "remove it, so every reader sees the same title",
+        )
+    return title
+
+
+def html_kind(body: str, in_paragraph: bool) -> int | None:
+    """Return which of the seven kinds of HTML block ``body`` starts, or ``None``."""
+    for number, (opener, _) in enumerate(HTML_BLOCKS):
+        if opener.match(body) and (number < 6 or not in_paragraph):
+            return number
+    return None
+
+
+DELIMITER_CELL = re.compile(r":?-+:?")
+
+
+def delimiter_cells(line: str) -> int:
+    """Return how many columns a table's delimiter row (``| -- | :-: |``) has, or 0."""
+    body = line.strip(" \t")
+    if expand_tabs(line)[:4] == "    " or len(body) < 2 or body[0] not in "|-:":
+        return 0
+    if body[1] not in "|-: \t" or (body[0] == "-" and body[1] in " \t"):
+        return 0
+    if body.strip("|-: \t"):
+        return 0
+    cells = body.split("|")
+    count = 0
+    for position, cell in enumerate(cells):
+        cell = cell.strip(" \t")
+        if not cell and position in (0, len(cells) - 1):
+            continue
+        if not DELIMITER_CELL.fullmatch(cell):
+            return 0
+        count += 1
+    return count
+
+
+def row_cells(line: str) -> list[str]:
+    """Split a table row into its cells, as GFM does (a backslash keeps a pipe in its cell)."""
+    cells = re.split(r"(?<!\\)\|", line.strip(" \t"))
+    if cells and cells[0].strip(" \t") == "":
+        cells.pop(0)
+    if cells and cells[-1].strip(" \t") == "":
+        cells.pop()
+    return [cell.replace("\\|", "|").strip(" \t") for cell in cells]
+
+
+def ends_table(line: str) -> bool:
+    """Whether ``line`` ends a table's body: blank, code, or the start of another block."""
+    body = line.lstrip(" \t")
+    if not body or len(expand_tabs(line)) - len(expand_tabs(line).lstrip(" ")) >= 4:
+        return True
+    if body[0] in ">`~#" and (body[0] == ">" or FENCE_START.match(body) or ATX_START.match(body)):
+        return True
+    if THEMATIC.match(body) or LIST_MARKER.match(body):
+        return True
+    return body[0] == "<" and html_kind(body, True) is not None
+
+
+def table_rows(
+    lines: Sequence[str], kinds: Sequence[str], piped: Sequence[int], titles: set[int], where: str
+) -> frozenset[int]:
+    """Return the rows of the top-level tables, as markdown-it's GFM tables read them.
+
+    A table is a paragraph line holding ``|`` over a delimiter row with as many
+    columns; its body runs to a blank line or another block. A heading over a
+    delimiter row is a table on GitHub and a heading in CommonMark: refused.
+    """
+    rows: set[int] = set()
+    taken: set[int] = set()
+    heads = set(piped)
+    for index in piped:
+        if index in taken or index + 1 >= len(lines) or kinds[index + 1] != TEXT:
+            continue
+        columns = delimiter_cells(lines[index + 1])
+        if not columns or expand_tabs(lines[index])[:4] == "    ":
+            continue
+        if len(row_cells(lines[index])) != columns:
+            continue
+        rows.add(index)
+        taken.update((index, index + 1))
+        after = index + 2
+        while after < len(lines) and kinds[after] == TEXT and not ends_table(lines[after]):
+            rows.add(after)
+            taken.add(after)
+            after += 1
+    others = [i for i, line in enumerate(lines[:-1]) if "|" in line and i not in heads]
+    for index in others:
+        if index in taken or kinds[index] != TEXT:
+            continue
+        if kinds[index + 1] == TEXT and delimiter_cells(lines[index + 1]):
+            _refuse(
+                where,
+                index,
+                "this line is a table's header on GitHub but not in CommonMark"
+                if index not in titles
+                else "this heading is followed by a table's delimiter row",
+                "put a blank line before the table, and the table outside lists and quotes",
+            )
+    return frozenset(rows)
+
+
+def plain_item(line: str) -> bool:
+    """Whether ``line`` is ``- text`` whose text starts no block: a list item read quickly."""
+    if line[1:2] != " ":
+        return False
+    first = line[2:3]
+    if first not in LIST_DOUBT:
+        return True
+    return first in "*_" and line[3:4] not in ("", " ", "\t") and not THEMATIC.match(line, 2)
+
+
+def _starts_block(body: str, indent: int) -> bool:
+    """Whether a line would start a block that cannot interrupt a paragraph.
+
+    After a link reference definition, markdown-it starts such a block where
+    the CommonMark reference reads paragraph text: the tool refuses to choose.
+    """
+    if indent >= 4 or HTML_BLOCKS[6][0].match(body):
+        return True
+    marker = LIST_MARKER.match(body)
+    return marker is not None and (
+        not body[marker.end() :].strip(" ")
+        or (marker["number"] is not None and int(marker["number"]) != 1)
+    )
+
+
+class _Block:
+    """An open container: a block quote (``need`` < 0) or a list item (content column)."""
+
+    def __init__(self, need: int, blank_start: bool = False) -> None:
+        self.need = need
+        self.empty = blank_start
+
+
+def scan_markdown(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (``read_blocks``), once per text.
+
+    ``check`` asks about the same document for its sections, placeholders and
+    rows; the answer for the same lines is the same, so it is kept.
+    """
+    key = (tuple(lines), where, start)
+    found = _SCANS.get(key)
+    if found is None:
+        found = _SCANS[key] = read_blocks(key[0], where, start)
+        if len(_SCANS) > 64:
+            del _SCANS[next(iter(_SCANS))]
+    return found
+
+
+_SCANS: dict[tuple[tuple[str, ...], str, int | None], Scan] = {}
+
+
+def read_blocks(lines: Sequence[str], where: str = "", start: int | None = None) -> Scan:
+    """Tell, line by line, what CommonMark sees in a document (front matter skipped).
+
+    One pass in the way the CommonMark specification describes: containers
+    (block quotes, list items) are continued or closed, then new blocks start
+    (ATX and setext headings, fences, HTML blocks, thematic breaks, list items,
+    indented code), then the line joins the open leaf or starts a paragraph,
+    lazy continuation included. Only headings outside every container are
+    sections. Where a reading could differ (a setext heading whose text may be a
+    link reference definition), it raises ``TeamFileError`` instead of guessing.
+    """
+    start = body_start(lines) if start is None else start
+    kinds = [TEXT] * len(lines)
+    headings: list[Heading] = []
+    boxes: dict[int, bool] = {}
+    blocks: list[_Block] = []
+    leaf = ""  # "", "para", "fence", "icode", "html"
+    para_start = 0
+    maybe_definition = False
+    fence = ("", 0)
+    fence_line = 0
+    html_end: re.Pattern[str] | None = None
+    html_line = -1
+    piped: list[int] = []
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        # Lines that start at the margin close every container (a quote wants its
+        # ">", a list item its indent) and the leaf in them: read them quickly.
+        lead = raw[:1]
+        if not raw or (lead in " \t" and not raw.strip(" \t")):
+            if leaf in ("", "para") and all(b.need >= 0 and not b.empty for b in blocks):
+                leaf = ""  # a blank line ends the paragraph; list items go on
+                continue
+        elif lead not in PLAIN_DOUBT or (lead in "_*" and raw[1:2] not in EMPHASIS_DOUBT):
+            if blocks or leaf not in ("fence", "html"):
+                if leaf != "para":
+                    blocks.clear()
+                    leaf, para_start = "para", index
+                    maybe_definition = lead == "[" and ("]:" in raw or "]" not in raw)
+                if "|" in raw and not blocks:
+                    piped.append(index)
+                continue
+        elif lead == "#":
+            opening = ATX_START.match(raw)
+            if opening and (blocks or leaf not in ("fence", "html")):
+                blocks.clear()
+                level, title = atx_heading(where, index, opening)
+                headings.append(Heading(index, level, title))
+                leaf = ""
+                continue
+        elif lead in "-*+" and (blocks or leaf not in ("fence", "html")) and plain_item(raw):
+            blocks[:] = [_Block(2)]
+            leaf, para_start, maybe_definition = "para", index, False
+            continue
+        if not blocks and leaf == "fence" and raw[:1] not in " \t" + fence[0]:
+            kinds[index] = CODE
+            continue
+        line = expand_tabs(raw)
+        pos, matched = 0, 0
+        blank = not line.strip(" ")
+        closed_leaf = False
+        for block in blocks:
+            indent = len(line) - len(line[pos:].lstrip(" ")) - pos
+            blank = not line[pos:].strip(" ")
+            if block.need < 0:
+                if indent <= 3 and line[pos + indent : pos + indent + 1] == ">":
+                    pos += indent + 1
+                    if line[pos : pos + 1] == " ":
+                        pos += 1
+                    matched += 1
+                    continue
+                break
+            if blank:
+                if block.empty:
+                    break
+                pos = len(line)
+                matched += 1
+                continue
+            if indent >= block.need:
+                pos += block.need
+                matched += 1
+                continue
+            break
+        all_matched = matched == len(blocks)
+        rest = line[pos:]
+        blank = not rest.strip(" ")
+        indent = len(rest) - len(rest.lstrip(" "))
+        if not blank:
+            for block in blocks[:matched]:
+                block.empty = False
+        if not all_matched and leaf != "para":
+            leaf = ""
+        # The open leaf accepts the line when every container continues.
+        if all_matched and leaf == "fence":
+            kinds[index] = CODE
+            char, length = fence
+            body = rest.strip(" ")
+            if indent <= 3 and body and set(body) == {char} and len(body) >= length:
+                leaf = ""
+            continue
+        if all_matched and leaf == "html":
+            kinds[index] = HTML
+            if html_end is None:
+                if blank:
+                    leaf = ""
+                    kinds[index] = TEXT
+            elif html_end.search(rest):
+                leaf = ""
+            continue
+        if leaf == "icode":
+            if indent >= 4 or blank:
+                kinds[index] = CODE
+                continue
+            leaf = ""
+        paragraph = all_matched and leaf == "para"
+        lazy_para = leaf == "para" and not all_matched
+        opened = False
+        while True:
+            indent = len(rest) - len(rest.lstrip(" "))
+            body = rest[indent:]
+            if paragraph and maybe_definition and _starts_block(body, indent):
+                _refuse(
+                    where,
+                    index,
+                    "this line follows what may be a link reference definition, and"
+                    " Markdown readers disagree on where that ends",
+                    "put a blank line before this line",
+                )
+            if indent >= 4:
+                if lazy_para and (body[:1] in LAZY_DOUBT or body[:1].isdigit()):
+                    _refuse(
+                        where,
+                        index,
+                        "this indented line continues a paragraph in a list or quote"
+                        " lazily, and Markdown readers disagree on it",
+                        "indent it as the text above it, or put a blank line before it",
+                    )
+                if paragraph or lazy_para or blank:
+                    break
+                kinds[index] = CODE
+                del blocks[matched:]
+                leaf = "icode"
+                closed_leaf = True
+                break
+            lead = body[:1]
+            if lead not in BLOCK_STARTS:
+                break
+            if lead == ">":
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(-1))
+                matched = len(blocks)
+                rest = body[1:]
+                if rest.startswith(" "):
+                    rest = rest[1:]
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            if lead == "#" and ATX_START.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                if not blocks:
+                    text = raw.lstrip(" \t")
+                    opening = ATX_START.match(text)
+                    assert opening is not None
+                    level, title = atx_heading(where, index, opening)
+                    headings.append(Heading(index, level, title))
+                break
+            found = FENCE_START.match(body) if lead in "`~" else None
+            if found and not (found["fence"][0] == "`" and "`" in found["info"]):
+                del blocks[matched:]
+                leaf, fence, fence_line = "fence", (found["fence"][0], len(found["fence"])), index
+                kinds[index] = CODE
+                closed_leaf = True
+                break
+            kind = None if lead != "<" else html_kind(body, paragraph or lazy_para)
+            if kind is not None:
+                del blocks[matched:]
+                html_end = HTML_BLOCKS[kind][1]
+                html_line = index
+                kinds[index] = HTML
+                leaf = "" if html_end is not None and html_end.search(body) else "html"
+                closed_leaf = True
+                break
+            if paragraph and SETEXT.match(body):
+                if "|" in lines[index - 1]:
+                    _refuse(
+                        where,
+                        index - 1,
+                        "this line is a heading in CommonMark but a table on GitHub",
+                        "write the heading as '## title', or put a blank line before the table",
+                    )
+                if maybe_definition:
+                    _refuse(
+                        where,
+                        para_start,
+                        "this heading's text starts like a link reference definition",
+                        "write the heading as '# title' or '## title'",
+                    )
+                boxes.pop(para_start, None)
+                if not blocks:
+                    text = "\n".join(
+                        _heading_title(where, at, lines[at]) for at in range(para_start, index)
+                    )
+                    level = 1 if body[0] == "=" else 2
+                    headings.append(Heading(para_start, level, text))
+                leaf = ""
+                closed_leaf = True
+                break
+            if THEMATIC.match(body):
+                del blocks[matched:]
+                leaf = ""
+                closed_leaf = True
+                break
+            marker = LIST_MARKER.match(body)
+            if marker:
+                after = body[marker.end() :]
+                empty = not after.strip(" ")
+                number = marker["number"]
+                if paragraph and (empty or (number is not None and int(number) != 1)):
+                    break
+                spaces = len(after) - len(after.lstrip(" "))
+                width = marker.end()
+                if empty or spaces >= 5:
+                    spaces = 1
+                need = indent + width + spaces
+                del blocks[matched:]
+                for block in blocks:
+                    block.empty = False
+                blocks.append(_Block(need, blank_start=empty))
+                matched = len(blocks)
+                rest = body[width + spaces :] if not empty else ""
+                box = TASK_BOX.match(rest)
+                if box and rest[box.end() :].strip(" "):
+                    boxes[index] = box["mark"] != " "
+                paragraph = lazy_para = False
+                leaf = ""
+                opened = True
+                blank = not rest.strip(" ")
+                continue
+            break
+        if closed_leaf:
+            continue
+        if not blank and lazy_para and not opened:
+            continue
+        if len(blocks) > matched:
+            del blocks[matched:]
+            leaf = ""
+        if blank:
+            leaf = ""
+            continue
+        for block in blocks:
+            block.empty = False
+        if "|" in raw and not blocks:
+            piped.append(index)
+        if leaf != "para":
+            leaf, para_start = "para", index
+            first = rest.lstrip(" ")
+            maybe_definition = first.startswith("[") and ("]:" in first or "]" not in first)
+    rows = (
+        table_rows(lines, kinds, piped, {heading.index for heading in headings}, where)
+        if "|" in "".join(lines)
+        else frozenset()
+    )
+    return Scan(
+        list(lines),
+        headings,
+        kinds,
+        boxes,
+        lines[fence_line] if leaf == "fence" and not blocks else "",
+        html_line if leaf == "html" and html_end is not None and not blocks else -1,
+        rows,
+    )
+
+
 # ------------------------------------------------------------------ check
 # The check model follows scientific-python's repo-review: every check is
 # declared once in REGISTRY with a code that never changes, its family, a
@@ -632,14 +2017,14 @@ REGISTRY = (
         "LC102",
         "Documents",
         "The document has every section the process requires for its size.",
-        requires=("LC100", "LC101"),
+        requires=("LC100", "LC101", "LC108"),
         aliases=("SHP02", "ARC02", "DSG02", "PLN02", "IMP02", "VAL02", "DOC02", "DLV02", "LC02"),
     ),
     Check(
         "LC103",
         "Documents",
         "The document's front matter status is one of the process's statuses.",
-        requires=("LC101",),
+        requires=("LC101", "LC108"),
         aliases=("SHP03", "ARC03", "DSG03", "PLN03", "IMP03", "VAL03", "DOC03", "DLV03", "LC03"),
     ),
     Check(
@@ -667,11 +2052,16 @@ REGISTRY = (
         "Documents",
         "A repository checklist (production readiness, the release checklist) holds every item"
         " the process requires for the repository's size (sync adds the missing ones).",
-        requires=("LC100",),
+        requires=("LC100", "LC108"),
         # The release will ask for the item, and sync adds it in one command: a
         # warning tells a team long before release day, without turning an
         # unrelated pull request red.
         warn_outside_release=True,
+    ),
+    Check(
+        "LC108",
+        "Documents",
+        "The tool can read the document: UTF-8 text, with front matter in the YAML it reads.",
     ),
     Check(
         "VAL07",
@@ -742,8 +2132,6 @@ in a waiver keeps covering exactly what it covered, the results of that stage.""
 EXECUTION_LOG = "Execution log"
 LOG_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PLACEHOLDER = "_TODO"
-HEADING = re.compile(r"^(?P<hashes>#{1,6}) +(?P<title>.+?) *#* *$")
-FENCE = re.compile(r"^ {0,3}(```|~~~)")
 PASS, FAIL, SKIP, WAIVED, WARN = "pass", "fail", "skip", "waived", "warn"
 OUTCOMES = (PASS, FAIL, WARN, SKIP, WAIVED)
 
@@ -784,23 +2172,35 @@ def known_code(code: str) -> str:
     )
 
 
-def headings(lines: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Return (line index, level, title) of every Markdown heading outside code fences."""
-    found: list[tuple[int, int, str]] = []
-    fenced = False
-    for index, line in enumerate(lines):
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        match = None if fenced else HEADING.match(line)
-        if match:
-            found.append((index, len(match["hashes"]), match["title"]))
-    return found
+def headings(lines: Sequence[str], where: str = "") -> list[tuple[int, int, str]]:
+    """Return (line index, level, title) of every top-level heading, as CommonMark sees it."""
+    return [(h.index, h.level, h.title) for h in scan_markdown(lines, where).headings]
 
 
-def section_bodies(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+def table_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the table rows from ``start`` to ``end``, as GitHub shows them (``Scan.rows``).
+
+    A row shown in a fence or an HTML comment is an example, not a record.
+    """
+    rows = scan_markdown(lines, where).rows
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if index in rows]
+
+
+def text_lines(lines: Sequence[str], where: str = "", start: int = 0, end: int = -1) -> list[str]:
+    """Return the lines from ``start`` to ``end`` that CommonMark reads as text (not code or HTML).
+
+    A table row, a ticked box or a date shown in a fence or an HTML comment is
+    an example, not a record: only text lines count as rows and items.
+    """
+    kinds = scan_markdown(lines, where).kinds
+    stop = len(lines) if end < 0 else end
+    return [lines[index] for index in range(start, stop) if kinds[index] == TEXT]
+
+
+def section_bodies(lines: Sequence[str], where: str = "") -> dict[str, tuple[int, int]]:
     """Map each ``## title`` to the (start, end) line indexes of its heading and body."""
-    marks = [(index, level, title) for index, level, title in headings(lines) if level <= 2]
+    marks = [(index, level, title) for index, level, title in headings(lines, where) if level <= 2]
     bodies: dict[str, tuple[int, int]] = {}
     for position, (index, level, title) in enumerate(marks):
         end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
@@ -865,6 +2265,28 @@ class Checker:
         return outcome == PASS
 
 
+def cannot_read(checker: Checker, problem: TeamFileError, stage: str) -> None:
+    """Record a document the tool cannot read as a failure of its own (LC108), once.
+
+    The detail is the one line every other command prints for it, so the team
+    reads the same problem and fix in ``check``, ``sync`` and the docs build.
+    Only failures are recorded: every document read is a pass nobody needs listed.
+    """
+    if any(r.code == "LC108" and r.file == problem.path for r in checker.results):
+        return
+    detail = f"{problem.problem}; {problem.fix}"
+    checker.add("LC108", stage, problem.path, False, detail, problem.line)
+
+
+def read_or_report(checker: Checker, path: Path, root: Path, stage: str) -> str:
+    """Return a file's text, or ``""`` once ``cannot_read`` has recorded why it cannot be read."""
+    try:
+        return read_text(path, root)
+    except TeamFileError as problem:
+        cannot_read(checker, problem, stage)
+        return ""
+
+
 def check_sections(
     checker: Checker,
     process: Process,
@@ -874,7 +2296,7 @@ def check_sections(
     sections: Sequence[Mapping[str, Any]],
 ) -> list[str]:
     """Check a document's required sections; return the titles it lacks."""
-    bodies = section_bodies(lines)
+    bodies = section_bodies(lines, relative)
     missing = [section["title"] for section in sections if section["title"] not in bodies]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
@@ -886,7 +2308,11 @@ def check_sections(
 def placeholder_line(
     lines: Sequence[str], bodies: Mapping[str, tuple[int, int]], titles: Sequence[str]
 ) -> tuple[str, int]:
-    """Return the first required section holding a placeholder, and its 1-based line."""
+    """Return the first required section holding a placeholder, and its 1-based line.
+
+    Every line of the section counts, code and HTML comments included: a
+    prompt pasted into a fence or hidden in a comment is still unfinished work.
+    """
     for title in titles:
         start, end = bodies.get(title, (0, 0))
         for index in range(start, end):
@@ -897,38 +2323,53 @@ def placeholder_line(
 
 def check_piece(checker: Checker, root: Path, process: Process, folder: Path) -> None:
     """Check one piece of work: its kit's documents, sections, statuses and done-ness."""
-    texts = {
-        path.name: path.read_text(encoding="utf-8")
-        for path in folder.glob("*.md")
-        if path.is_file()
-    }
-    matters = {name: read_front_matter(text) for name, text in texts.items()}
     relative = folder.relative_to(root).as_posix()
     order = [doc["file"] for doc in process["kit"]]
+    texts: dict[str, str] = {}
+    matters: dict[str, dict[Any, Any]] = {}
+    unreadable: set[str] = set()
+    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    names = {path.name for path in folder.iterdir()}
+    for name in order:
+        path = folder / name
+        if name not in names or name in texts or name in unreadable or not path.is_file():
+            continue
+        try:
+            texts[name], matters[name] = read_document(path, root)
+        except TeamFileError as problem:
+            cannot_read(checker, problem, stages[name])
+            unreadable.add(name)
+    if unreadable and not matters:
+        return  # nothing left to read the piece's size from; each document has its finding
     known = [name for name in order if name in matters]
     size = str(matters[known[0]].get("size", "")) if known else ""
     first_stage = process["kit"][0]["stage"]
     where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
     sized = size in process["sizes"]
     checker.add("LC106", first_stage, where, sized, f"size {size!r}", 2, subject=relative)
-    has_ui = bool(known) and ("design.md" in matters or marked_ui(matters[known[0]]))
+    present = set(texts) | unreadable
+    has_ui = bool(known) and ("design.md" in present or marked_ui(matters[known[0]]))
     statuses = {status["name"] for status in process["statuses"]}
     # Without a known size there is no kit: the documents there are reported skipped.
     required = (
         kit(process, size, has_ui)
         if sized
-        else [doc for doc in process["kit"] if doc["file"] in texts]
+        else [doc for doc in process["kit"] if doc["file"] in present]
     )
     status_of: dict[str, str] = {}
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
-        found = doc["file"] in texts
+        found = doc["file"] in present
         if not checker.add("LC101", stage, path, found, "" if found else "file not found"):
             checker.add("LC102", stage, path, False)  # the runner records it skipped
             checker.add("LC103", stage, path, False)
             continue
-        lines = texts[doc["file"]].splitlines()
+        if doc["file"] in unreadable:  # LC108 failed on it: the runner records these skipped
+            checker.add("LC102", stage, path, False)
+            checker.add("LC103", stage, path, False)
+            continue
+        lines = split_lines(texts[doc["file"]])
         titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
         status = str(matters[doc["file"]].get("status", ""))
@@ -937,7 +2378,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         section_lines[doc["file"]] = (lines, titles)
     settled = {status["name"] for status in process["statuses"] if status.get("settled")}
     done = (
-        bool(status_of)
+        not unreadable
+        and bool(status_of)
         and "done" in status_of.values()
         and all(status in settled for status in status_of.values())
     )
@@ -947,7 +2389,8 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
         if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
             continue
         lines, titles = section_lines[doc["file"]]
-        title, line = placeholder_line(lines, section_bodies(lines), titles)
+        where = f"{relative}/{doc['file']}"
+        title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
         checker.add("LC104", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
@@ -974,11 +2417,22 @@ def check_repository(
             if doc.get("checklist"):
                 checker.add("LC107", doc["stage"], doc["path"], False)  # recorded skipped
             continue
-        if doc.get("checklist"):
-            check_checklist(checker, process, doc, path.read_text(encoding="utf-8"))
         sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
+        text = ""
+        if sections or doc.get("checklist"):
+            try:
+                text = read_text(path, root)
+            except TeamFileError as problem:
+                cannot_read(checker, problem, doc["stage"])
+                if sections:
+                    checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+                if doc.get("checklist"):
+                    checker.add("LC107", doc["stage"], doc["path"], False)
+                continue
+        if doc.get("checklist"):
+            check_checklist(checker, process, doc, text)
         if sections:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = split_lines(text)
             missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
             if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
                 ran = None if EXECUTION_LOG in missing else lines
@@ -995,13 +2449,13 @@ def cadence(process: Process) -> Mapping[str, Any] | None:
     return items[-1] if items else None
 
 
-def newest_run(lines: Sequence[str]) -> tuple[datetime.date | None, int]:
+def newest_run(lines: Sequence[str], where: str = "") -> tuple[datetime.date | None, int]:
     """Return the newest date in the execution log's table, and the log's heading line."""
-    start, end = section_bodies(lines)[EXECUTION_LOG]
+    start, end = section_bodies(lines, where)[EXECUTION_LOG]
     dates = []
-    for line in lines[start:end]:
-        cells = line.strip().strip("|").split("|")
-        match = LOG_DATE.fullmatch(cells[0].strip()) if line.lstrip().startswith("|") else None
+    for line in table_lines(lines, where, start, end):
+        cells = row_cells(line) or [""]
+        match = LOG_DATE.fullmatch(cells[0])
         if match:
             try:
                 dates.append(datetime.date.fromisoformat(match[0]))
@@ -1016,7 +2470,10 @@ def started(root: Path, process: Process) -> datetime.date | None:
         for doc in process["kit"]:
             path = folder / doc["file"]
             if path.is_file():
-                created = str(read_front_matter(path.read_text(encoding="utf-8")).get("created"))
+                try:
+                    created = str(read_document(path, root)[1].get("created"))
+                except TeamFileError:
+                    break  # check reports it (LC108); the next piece may tell
                 try:
                     return datetime.date.fromisoformat(created)
                 except ValueError:
@@ -1037,7 +2494,7 @@ def check_cadence(
     if lines is None or every is None:
         checker.add("VAL07", stage, file, None, "skipped: no execution log or no cadence")
         return
-    last, line = newest_run(lines)
+    last, line = newest_run(lines, file)
     origin = started(root, process)
     if last is None and origin is None:
         checker.add("VAL07", stage, file, None, "skipped: no run logged and no piece of work")
@@ -1051,20 +2508,33 @@ def check_cadence(
     checker.add("VAL07", stage, file, age <= months * 31, detail, line)
 
 
+def read_toml(path: Path, root: Path, fix: str) -> dict[str, Any]:
+    """Read a team's TOML file, or refuse it in one line naming the line TOML stops at."""
+    import tomllib
+
+    text = read_text(path, root)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        message = str(problem)
+        at = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", message)
+        line = int(at[1]) if at and at[1] else text.count("\n") + 1
+        what = message[: at.start()].strip() if at else message
+        raise TeamFileError(
+            shown_path(path, root), line, f"is not valid TOML ({what})", fix
+        ) from None
+
+
 def read_waivers(root: Path) -> list[dict[str, str]]:
     """Read the team's ``[[waiver]]`` tables: ``code``, optional ``file``, ``reason``."""
     path = root / WAIVERS_FILE
     if not path.is_file():
         return []
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as problem:
-        raise UsageError(f"{WAIVERS_FILE}: not valid TOML ({problem}).") from problem
+    fix = f"fix the TOML; each waiver is a [[waiver]] table (see {LIFECYCLE_PAGE}#waivers)"
+    data = read_toml(path, root, fix)
     waivers = data.get("waiver", [])
     if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
-        raise UsageError(f"{WAIVERS_FILE}: waivers are [[waiver]] tables with code and reason.")
+        raise TeamFileError(WAIVERS_FILE.as_posix(), 1, "waivers are not [[waiver]] tables", fix)
     return [{key: str(value) for key, value in waiver.items()} for waiver in waivers]
 
 
@@ -1178,15 +2648,19 @@ def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str
 
 # ------------------------------------------------------------------ sync
 def sync_lines(
-    lines: list[str], sections: Sequence[Mapping[str, Any]]
+    lines: list[str], sections: Sequence[Mapping[str, Any]], where: str = ""
 ) -> tuple[list[str], list[str]]:
     """Insert each missing section after the one before it in the process; return lines, titles.
 
     Lines are only inserted: every existing line stays, in order, unchanged.
+    A section goes where a top-level heading starts, or at the end; there a
+    fence left open is closed first (it ran to the end anyway, so the page
+    reads the same), or the new heading would be code and be added again on
+    every run. An HTML comment left open at the end is refused for that reason.
     """
     added: list[str] = []
     for position, section in enumerate(sections):
-        bodies = section_bodies(lines)
+        bodies = section_bodies(lines, where)
         if section["title"] in bodies:
             continue
         before = [s["title"] for s in sections[:position] if s["title"] in bodies]
@@ -1196,13 +2670,38 @@ def sync_lines(
             starts = sorted(start for start, _ in bodies.values())
             at = starts[0] if starts else len(lines)
         block = render_section(section, Work("", "", "", "")).rstrip("\n").split("\n")
-        if at > 0 and lines[at - 1].strip():
+        closer = open_block_closer(scan_markdown(lines, where), where) if at == len(lines) else []
+        previous = closer[-1] if closer else lines[at - 1] if at > 0 else ""
+        if previous.strip():
             block.insert(0, "")
+        block[:0] = closer
         if at < len(lines):
             block.append("")
         lines[at:at] = block
         added.append(section["title"])
     return lines, added
+
+
+def open_block_closer(scan: Scan, where: str) -> list[str]:
+    """Return the line that closes a fence left open at the end of a document (or none).
+
+    An HTML block that only its own end closes (a comment, ``<pre>``...) is
+    refused instead: what closes it depends on how it opened, and the team
+    should choose where the comment ends.
+    """
+    if scan.open_html >= 0:
+        _refuse(
+            where,
+            scan.open_html,
+            "this HTML block (a comment?) is never closed, so a section added after it"
+            " would be hidden in it",
+            "close it (a comment ends with -->), then run sync again",
+        )
+    if not scan.fence:
+        return []
+    found = FENCE_START.match(scan.fence.lstrip(" \t"))
+    assert found is not None
+    return [found["fence"]]
 
 
 class _Kept(str):
@@ -1212,22 +2711,23 @@ class _Kept(str):
 
 
 def split_endings(text: str) -> tuple[list[str], list[str]]:
-    """Split ``text`` into lines and each line's ending: CRLF, LF or none.
+    """Split ``text`` into lines and each line's ending: CRLF, LF, CR or none.
 
-    No ending is that of a last line without a final newline. Only LF ends a
-    line (CRLF is LF after CR), so a stray CR or form feed inside a line stays in it.
+    No ending is that of a last line without a final newline. The line
+    endings are CommonMark's (``LINE_END``), so a CR-only file is many lines,
+    not one, while a form feed or U+2028 stays inside its line.
     """
-    parts = text.split("\n")
+    parts = LINE_END.split(text)
+    found = LINE_END.findall(text)
     tail = parts.pop()
-    lines = [part.removesuffix("\r") for part in parts]
-    endings = ["\r\n" if part.endswith("\r") else "\n" for part in parts]
+    lines, endings = parts, found
     if tail:
         lines.append(tail)
         endings.append("")
     return lines, endings
 
 
-def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
+def sync_file(path: Path, sections: Sequence[Mapping[str, Any]], where: str = "") -> list[str]:
     """Add a document's missing sections in place; return their titles.
 
     Each existing line is written back byte for byte with its own ending: a
@@ -1235,7 +2735,7 @@ def sync_file(path: Path, sections: Sequence[Mapping[str, Any]]) -> list[str]:
     Inserted lines take the file's usual ending.
     """
     kept, endings = kept_lines(path)
-    synced, added = sync_lines(kept, sections)
+    synced, added = sync_lines(kept, sections, where or path.name)
     if not added:
         return added
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -1249,9 +2749,7 @@ def kept_lines(path: Path) -> tuple[list[str], list[str]]:
     Lines are then only inserted among them; ``joined_lines`` gives every kept
     line its own ending back.
     """
-    with path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    lines, endings = split_endings(text)
+    lines, endings = split_endings(read_text(path))
     kept: list[str] = []
     for index, line in enumerate(lines):
         mark = _Kept(line)
@@ -1266,7 +2764,7 @@ def joined_lines(synced: Sequence[str], endings: Sequence[str]) -> str:
     A CRLF file stays CRLF, and a file without a final newline still has none;
     inserted lines take the file's usual ending.
     """
-    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    newline = max(("\n", "\r\n", "\r"), key=endings.count)
     final = not endings or endings[-1] != ""
     out = []
     for position, line in enumerate(synced):
@@ -1306,8 +2804,8 @@ def holds_conflict(path: Path) -> bool:
         return any(line.startswith(CONFLICT_MARKERS) for line in handle)
 
 
-def conflicted_documents(root: Path, process: Process) -> list[Path]:
-    """Return the documents ``sync`` would read or change that hold conflict markers."""
+def synced_documents(root: Path, process: Process) -> list[Path]:
+    """Return every document ``sync`` reads or may change (present or not)."""
     project = process["project"]
     paths = [
         root / doc["path"]
@@ -1318,7 +2816,30 @@ def conflicted_documents(root: Path, process: Process) -> list[Path]:
     kit_files = sorted({doc["file"] for doc in process["kit"]})
     paths += [folder / name for folder in work_folders(root) for name in kit_files]
     paths.append(root / INDEX_FILE)
-    return [path for path in paths if path.is_file() and holds_conflict(path)]
+    return paths
+
+
+def conflicted_documents(root: Path, process: Process) -> list[Path]:
+    """Return the documents ``sync`` would read or change that hold conflict markers."""
+    return [
+        path for path in synced_documents(root, process) if path.is_file() and holds_conflict(path)
+    ]
+
+
+def refuse_unreadable(root: Path, process: Process, conflicted: Sequence[Path]) -> None:
+    """Read every document ``sync`` reads before it writes one: an unreadable one stops it.
+
+    So a document ``sync`` cannot read (not UTF-8, front matter it cannot read)
+    is one line and nothing written, never half a sync. Documents with conflict
+    markers are skipped by ``sync`` anyway (``conflicted_documents``).
+    """
+    kit_files = {doc["file"] for doc in process["kit"]}
+    for path in synced_documents(root, process):
+        if path.is_file() and path not in conflicted:
+            if path.parent.parent == root / WORK_FOLDER and path.name in kit_files:
+                read_document(path, root)
+            else:
+                read_text(path, root)
 
 
 def closed_as(process: Process, statuses: Sequence[str]) -> str:
@@ -1353,13 +2874,13 @@ def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]
     first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
     if first is None or holds_conflict(first):
         return None
-    matter = read_front_matter(first.read_text(encoding="utf-8"))
+    matter = read_document(first)[1]
     size = str(matter.get("size", ""))
     if size not in process["sizes"]:
         return None
     kit_files = {doc["file"] for doc in process["kit"]}
     statuses = [
-        str(read_front_matter(path.read_text(encoding="utf-8")).get("status", ""))
+        str(read_document(path)[1].get("status", ""))
         for name, path in present.items()
         if name in kit_files
     ]
@@ -1421,7 +2942,7 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             sections = required_sections(
                 process, doc["sections"], project["size"], project["has_ui"]
             )
-            added += [(doc["path"], title) for title in sync_file(path, sections)]
+            added += [(doc["path"], title) for title in sync_file(path, sections, doc["path"])]
     for folder in work_folders(root):
         found = piece_of_work(process, folder)
         if found is None:
@@ -1433,7 +2954,8 @@ def sync(root: Path, process: Process) -> list[tuple[str, str]]:
             if path is not None and not holds_conflict(path):
                 sections = required_sections(process, doc["sections"], size, has_ui)
                 relative = path.relative_to(root).as_posix()
-                added += [(relative, t) for t in sync_file(path, late_sections(sections, work))]
+                late = late_sections(sections, work)
+                added += [(relative, t) for t in sync_file(path, late, relative)]
     return added
 
 
@@ -1602,11 +3124,15 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
     changed: list[str] = []
     for doc in process.get("documents", []):
         path = root / doc["path"]
-        templates = [s["cadence_line"] for s in doc.get("sections", []) if "cadence_line" in s]
-        if not templates or not cadences or not path.is_file() or holds_conflict(path):
+        marked = [s for s in doc.get("sections", []) if "cadence_line" in s]
+        if not marked or not cadences or not path.is_file() or holds_conflict(path):
             continue
-        cadence = cadences[-1]
-        line = templates[0].format(run=cadence.get("run", ""), text=cadence["text"])
+        cadence, section = cadences[-1], marked[0]
+        adopted = (root / ".github" / "workflows" / "lifecycle-test-plan.yml").is_file()
+        reminder = section.get("cadence_reminder_adopted" if adopted else "cadence_reminder", "")
+        line = section["cadence_line"].format(
+            run=cadence.get("run", ""), text=cadence["text"], reminder=reminder
+        )
         mark = line[line.rindex("<!--") :]
         with path.open(encoding="utf-8", newline="") as handle:
             text = handle.read()
@@ -1628,7 +3154,6 @@ TAG = re.compile(
 )
 """A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
 (the form ``uv version`` writes, so the release workflow's tag check passes)."""
-TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")
 CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
 """A checklist line, ticked or not: ``- [ ] text``."""
 READINESS = Path("docs") / "production-readiness.md"
@@ -1637,35 +3162,44 @@ SYNC_COMMAND = "run `python3 tools/lifecycle.py sync`"
 NOT_APPLICABLE = re.compile(r"N/A: *(?P<reason>\S.*)$")
 
 
-def item_line(lines: Sequence[str], item: str) -> int | None:
+def item_line(lines: Sequence[str], item: str, where: str = "") -> int | None:
     """Return the index of the line holding checklist ``item``, or None when no line does.
 
     The one rule for where an item is: ``open_items`` reads that line's box,
     ``missing_items`` and ``sync`` tell an item the file lacks from an open one.
+    Only a line CommonMark reads as text counts: an item shown in a fence or an
+    HTML comment is an example, not the item.
     """
-    return next((index for index, line in enumerate(lines) if item in line), None)
+    kinds = scan_markdown(lines, where).kinds
+    return next(
+        (index for index, line in enumerate(lines) if item in line and kinds[index] == TEXT),
+        None,
+    )
 
 
-def open_items(text: str, items: Sequence[str]) -> list[str]:
+def open_items(text: str, items: Sequence[str], where: str = "") -> list[str]:
     """Return the checklist items neither ticked nor marked ``N/A: reason`` in ``text``.
 
     An item ``text`` lacks is open too; ``missing_items`` tells which those are.
+    It is ticked when its line starts a list item with ``[x]`` (``Scan.boxes``).
     """
-    lines = text.splitlines()
+    lines = split_lines(text)
+    boxes = scan_markdown(lines, where).boxes
     missing = []
     for item in items:
-        at = item_line(lines, item)
+        at = item_line(lines, item, where)
         line = "" if at is None else lines[at]
         settled = at is not None and PLACEHOLDER not in line
-        if not (settled and (TICKED.match(line) or NOT_APPLICABLE.search(line))):
+        ticked = at is not None and boxes.get(at, False)
+        if not (settled and (ticked or NOT_APPLICABLE.search(line))):
             missing.append(item)
     return missing
 
 
-def missing_items(text: str, items: Sequence[str]) -> list[str]:
+def missing_items(text: str, items: Sequence[str], where: str = "") -> list[str]:
     """Return the checklist items no line of ``text`` holds at all (not merely unticked)."""
-    lines = text.splitlines()
-    return [item for item in items if item_line(lines, item) is None]
+    lines = split_lines(text)
+    return [item for item in items if item_line(lines, item, where) is None]
 
 
 def open_detail(items: Sequence[str], state: str = "open") -> str:
@@ -1699,13 +3233,12 @@ def check_checklist(checker: Checker, process: Process, doc: Mapping[str, Any], 
 
 def package_version(root: Path) -> str:
     """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
-    import tomllib
-
     path = root / "pyproject.toml"
     if not path.is_file():
         return ""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return str(data.get("project", {}).get("version", ""))
+    data = read_toml(path, root, "fix the TOML, then run the check again")
+    project = data.get("project", {})
+    return str(project.get("version", "")) if isinstance(project, dict) else ""
 
 
 def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
@@ -1739,10 +3272,11 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     found = record.is_file()
     if checker.add("DLV11", stage, relative, found, "" if found else "file not found"):
         items = release_gate_items(process, release_checklist_text(root, process))
-        text = record.read_text(encoding="utf-8")
-        absent = missing_items(text, items)
-        unticked = [item for item in open_items(text, items) if item not in absent]
-        unticked += open_sign_offs(text, repository_items(process, "release_sign_off"))
+        text = read_or_report(checker, record, root, stage)
+        absent = missing_items(text, items, relative)
+        unticked = [item for item in open_items(text, items, relative) if item not in absent]
+        sign_offs = repository_items(process, "release_sign_off")
+        unticked += open_sign_offs(text, sign_offs, relative)
         detail = "; ".join(
             part
             for part in (
@@ -1774,8 +3308,9 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        lines = plan.read_text(encoding="utf-8").splitlines() if plan.is_file() else []
-        bodies = section_bodies(lines)
+        text = read_or_report(checker, plan, root, "Validate") if plan.is_file() else ""
+        lines = split_lines(text)
+        bodies = section_bodies(lines, "docs/test-plan.md")
         if EXECUTION_LOG not in bodies:
             checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
         else:
@@ -1783,8 +3318,8 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in lines[start:end]
-                if line.lstrip().startswith("|") and any(name in line for name in names)
+                for line in table_lines(lines, "docs/test-plan.md", start, end)
+                if any(name in line for name in names)
             ]
             checker.add(
                 "DLV13",
@@ -1801,10 +3336,10 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
             checker.add("DLV14", stage, readiness, None, "skipped: the file does not exist")
             return
         # An item the file lacks is LC107's finding ("run sync"), not an unticked one.
-        text = path.read_text(encoding="utf-8")
+        text = read_or_report(checker, path, root, stage)
         items = repository_items(process, "production_readiness")
-        absent = missing_items(text, items)
-        unticked = [item for item in open_items(text, items) if item not in absent]
+        absent = missing_items(text, items, readiness)
+        unticked = [item for item in open_items(text, items, readiness) if item not in absent]
         checker.add("DLV14", stage, readiness, not unticked, open_detail(unticked, "not ticked"))
 
 
@@ -1817,7 +3352,7 @@ def release_checklist_text(root: Path, process: Process) -> str:
     """Return docs/release-checklist.md as the team keeps it ("" when there is none)."""
     doc = checklist_document(process, "release_checklist")
     path = root / (doc["path"] if doc else RELEASE_CHECKLIST)
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    return read_text(path, root) if path.is_file() else ""
 
 
 def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
@@ -1948,13 +3483,13 @@ def release_gate_items(process: Process, checklist: str = "") -> list[str]:
     ]
 
 
-def open_sign_offs(text: str, roles: Sequence[str]) -> list[str]:
+def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str]:
     """Return the sign-off roles whose row in ``text`` still holds a placeholder."""
-    rows = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    rows = [row_cells(line) for line in table_lines(split_lines(text), where)]
     return [
         f"sign-off by {role}"
         for role in roles
-        if any(row.split("|")[1].strip() == role and PLACEHOLDER in row for row in rows)
+        if any(row[:1] == [role] and PLACEHOLDER in "|".join(row) for row in rows)
     ]
 
 
@@ -2082,14 +3617,6 @@ def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
     return sources
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a file as UTF-8, or stop with one line naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise TeamFileError(shown, 1, f"cannot be read ({problem})", "check the path") from problem
-
-
 def release_key(version: str) -> tuple[int, ...] | None:
     """Return a final release's version as numbers (``v1.2.0`` -> (1, 2, 0)), else None."""
     match = RELEASE_VERSION.match(version)
@@ -2129,7 +3656,7 @@ def answers_of(root: Path) -> tuple[str, dict[str, Any]] | None:
     beside ``.lifecycle/process.json`` whose answers name a project kind.
     """
     for path in sorted(root.glob(".copier-answers*.yml")):
-        answers = read_front_matter("---\n" + read_text(path, path.name) + "\n---\n")
+        answers = read_yaml(read_text(path, path.name), path.name)
         if "project_kind" in answers or "project_size" in answers:
             return path.name, dict(answers)
     return None
@@ -2198,9 +3725,11 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
         path = folder / RFC_FILE
         if not path.is_file():
             continue
-        text = read_text(path, path.relative_to(root).as_posix())
+        shown = path.relative_to(root).as_posix()
+        text = read_text(path, shown)
         matter = read_front_matter(text)
-        announced = [m["url"] for m in map(ANNOUNCED.match, text.splitlines()) if m]
+        seen = text_lines(split_lines(text), shown)  # not a link shown in a fence or comment
+        announced = [m["url"] for m in map(ANNOUNCED.match, seen) if m]
         found.append(
             {
                 "path": path.relative_to(root).as_posix(),
@@ -2302,7 +3831,10 @@ def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
     releases: dict[str, list[str]] = {}
     for source in sources:  # one ls-remote per template, before the threads share the cache
         local = Path(source).expanduser()
-        found = answers_of(local) if local.is_dir() else None
+        try:
+            found = answers_of(local) if local.is_dir() else None
+        except TeamFileError:  # survey() reports it as that repository's reason
+            found = None
         if found and (src := str(found[1].get("_src_path", ""))) and src not in releases:
             releases[src] = template_releases(src)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources)))) as pool:
@@ -2787,6 +4319,7 @@ def run_sync(root: Path) -> int:
     """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
     process = load_process(root)
     conflicted = conflicted_documents(root, process)
+    refuse_unreadable(root, process, conflicted)
     created = create_missing_documents(root, process)
     added = sync(root, process)
     items = sync_checklists(root, process)
