@@ -265,6 +265,10 @@ def changed_answers(dst_path: object, answers_file: str, new: object) -> list[st
     try:
         shown = git(dst_path, "show", f"HEAD:./{answers_file}")
         old = yaml.safe_load(shown or "") or {}
+        # What copier wrote is the truth (it keeps answers the render context lacks).
+        written = Path(os.fspath(dst_path)) / answers_file  # type: ignore[arg-type]
+        if written.is_file():
+            new = yaml.safe_load(written.read_text(encoding="utf-8")) or {}
         if not isinstance(old, dict) or not hasattr(new, "items"):
             return []
         names = [name for name in {**old, **dict(new.items())} if not str(name).startswith("_")]
