@@ -143,7 +143,11 @@ def process_data(
             for item in process["size_rubric"]
         ],
         "statuses": [
-            {"name": item["text"], "meaning": item["meaning"], "settled": bool(item.get("settled"))}
+            {
+                "name": item["text"],
+                "meaning": item["meaning"],
+                **{flag: bool(item.get(flag)) for flag in ("settled", "closed", "abandoned")},
+            }
             for item in process["work_statuses"]
         ],
         "front_matter": [item["text"] for item in process["work_front_matter"]],
@@ -326,8 +330,9 @@ def work_document(context: Context, file: str) -> str:
 def work_index(context: Context) -> str:
     """``docs/work/index.md`` with the first piece of work, as the tool writes it."""
     process = process_data(*_answers(context))
-    entry = tool().starting_entry(process, first_work_folder(context), _first_work(context))
-    return str(tool().render_index(process, [entry]))
+    folder = Path("docs") / "work" / first_work_folder(context)
+    piece = tool().Piece.starting(process, folder, _first_work(context))
+    return str(tool().render_index(process, [piece]))
 
 
 class WorkExtension(Extension):

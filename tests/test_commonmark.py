@@ -149,6 +149,14 @@ def lines_in_order(before: bytes, after: bytes) -> bool:
     )
 
 
+def sync_file(path: Path) -> list[str]:
+    """Sync one document as ``sync`` does: planned in full, then written by ``write_files``."""
+    synced, added = tool.synced_text(tool.read_text(path, path.name), SECTIONS, "shaping.md")
+    if added:
+        tool.write_files(path.parent, {path: synced})
+    return added
+
+
 @pytest.mark.parametrize("where", ["piece", "plain"])
 @pytest.mark.parametrize(("name", "text"), CORPUS, ids=IDS)
 def test_sync_twice_changes_nothing_and_keeps_every_team_line(
@@ -158,13 +166,13 @@ def test_sync_twice_changes_nothing_and_keeps_every_team_line(
     original = ((FRONT if where == "piece" else "") + text).encode()
     document.write_bytes(original)
     try:
-        tool.sync_file(document, SECTIONS, "shaping.md")
+        sync_file(document)
     except tool.TeamFileError as refusal:
         assert document.read_bytes() == original, "a refused document is left as it was"
         assert "\n" not in str(refusal)
         return
     once = document.read_bytes()
-    assert tool.sync_file(document, SECTIONS, "shaping.md") == []
+    assert sync_file(document) == []
     assert document.read_bytes() == once, "the second sync changed the document"
     assert lines_in_order(original, once), "a team line was lost, changed or moved"
     lines = tool.split_lines(once.decode())

@@ -123,20 +123,45 @@ def test_the_index_lists_every_piece_with_its_stage(repo: Path) -> None:
     assert rows[2].startswith("| [0003](0003-third-thing/shaping.md) | Third thing | medium |")
 
 
-def test_stage_is_done_when_every_document_is_settled() -> None:
-    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "accepted")]) == (
-        "Done",
-        "accepted",
-    )
-    assert tool.stage_of(PROCESS, [("shaping.md", "done"), ("test-cases.md", "review")]) == (
-        "Validate",
-        "review",
-    )
+@pytest.mark.parametrize(
+    ("statuses", "stage"),
+    [
+        (("draft", "draft"), ("Project shaping", "draft")),
+        (("accepted", "review"), ("Validate", "review")),
+        # Agreed but not shipped yet: at the last document still open, never "Done".
+        (("accepted", "accepted"), ("Validate", "accepted")),
+        (("done", "accepted"), ("Validate", "accepted")),
+        (("done", "done"), ("Done", "done")),
+        # One document dropped does not make a shipped piece "Dropped".
+        (("done", "dropped"), ("Done", "done")),
+        (("dropped", "dropped"), ("Dropped", "dropped")),
+        # The shaping note dropped: the work will not happen, whatever the others say.
+        (("dropped", "draft"), ("Dropped", "dropped")),
+    ],
+)
+def test_one_stage_definition_tells_done_from_dropped_and_accepted(
+    statuses: tuple[str, str], stage: tuple[str, str]
+) -> None:
+    docs = list(zip(("shaping.md", "test-cases.md"), statuses, strict=True))
+    assert tool.piece_stage(PROCESS, docs) == stage
+
+
+def test_status_meanings_are_data_so_a_renamed_status_keeps_working() -> None:
+    """Rename every status in the process data: the stages follow, nothing names them."""
+    renamed = {"draft": "wip", "review": "proposed", "accepted": "agreed",
+               "done": "shipped", "dropped": "abandoned"}  # fmt: skip
+    statuses = [{**item, "name": renamed[item["name"]]} for item in PROCESS["statuses"]]
+    process = {**PROCESS, "statuses": statuses}
+    docs = [("shaping.md", "shipped"), ("test-cases.md", "agreed")]
+    assert tool.piece_stage(process, docs) == ("Validate", "agreed")
+    assert tool.piece_stage(process, [(n, "shipped") for n, _ in docs]) == ("Shipped", "shipped")
+    assert tool.piece_stage(process, [(n, "abandoned") for n, _ in docs])[0] == "Abandoned"
+    assert tool.Statuses.of(process).closing(["shipped", "abandoned"]) == "shipped"
 
 
 def test_front_matter_round_trips_any_title_and_owner() -> None:
     work = tool.Work(title='Say "hi" (v2): 100% / R&D', size="large", owner="@o/t-1",
-                     created="2026-01-02")  # fmt: skip
+                     created="2026-01-02", status="draft")  # fmt: skip
     text = tool.front_matter(PROCESS, work, ["a.md", "b c.md"])
     assert tool.read_front_matter(text + "# Body\n") == {
         "title": work.title,
@@ -310,3 +335,55 @@ def test_the_release_record_and_the_index_say_who_when_and_done_from_the_process
     duty = tool.duty(data, tool.INDEX_DUTY)
     assert duty is not None and tool.who_when_done(duty) in index
     assert (tool.duty(data, "Runbook") is None) is (kind == "library")
+
+
+# ------------------------------------------------------------------ a piece, the index
+def test_a_piece_is_read_once_with_its_documents_in_kit_order(repo: Path) -> None:
+    assert new(repo, "Carrier cache", "--size", "medium") == 0
+    folder = repo / "docs/work/0001-carrier-cache"
+    (folder / "notes.md").write_text("# Not a kit document\n")
+    (folder / "rfc.md").write_text((folder / "rfc.md").read_text().replace("draft", "review", 1))
+    piece = tool.Piece.read(PROCESS, folder)
+    found = (piece.number, piece.slug, piece.title, piece.size)
+    assert found == (1, "carrier-cache", "Carrier cache", "medium")
+    assert [doc.name for doc in piece.documents] == [
+        "shaping.md", "rfc.md", "test-cases.md", "rollout.md"]  # fmt: skip
+    assert [doc.status for doc in piece.documents] == ["draft", "review", "draft", "draft"]
+    assert (piece.stage, piece.status, piece.owner) == ("Project shaping", "draft", "@acme/billing")
+
+
+def index_of(text: str) -> str:
+    piece = tool.Piece.of(PROCESS, Path("docs/work/0001-x"), {"shaping.md": "---\n"
+                          'title: "X"\nsize: small\nstatus: done\n---\n'})  # fmt: skip
+    return tool.refreshed_index("docs/work/index.md", text, [piece])
+
+
+def test_the_index_table_is_replaced_and_every_other_byte_kept() -> None:
+    block = "\r\n".join(tool.index_block([]))
+    text = f"# Ours\r\n\r\nTeam line\r\n\r\n{block}\r\n\r\nMore of ours"  # CRLF, no final newline
+    refreshed = index_of(text)
+    assert refreshed.startswith("# Ours\r\n\r\nTeam line\r\n\r\n" + tool.INDEX_BEGIN + "\r\n")
+    assert refreshed.endswith(tool.INDEX_END + "\r\n\r\nMore of ours")
+    assert "| [0001](0001-x/shaping.md) | X | small | done |  | Done |\r\n" in refreshed
+    assert "\n" not in refreshed.replace("\r\n", "")
+    assert index_of(refreshed) == refreshed
+
+
+def test_an_index_without_a_table_gets_the_block_before_its_toctree() -> None:
+    refreshed = index_of("# Ours\n\nA line.\n```{toctree}\n*/*\n```\n")
+    assert refreshed.startswith(f"# Ours\n\nA line.\n\n{tool.INDEX_BEGIN}\n")
+    assert refreshed.endswith(f"{tool.INDEX_END}\n\n```{{toctree}}\n*/*\n```\n")
+    assert index_of(refreshed) == refreshed
+
+
+def test_team_lines_written_between_the_markers_are_kept_too() -> None:
+    """The markers say the table is the tool's; a line the team wrote there anyway stays."""
+    table = tool.entries_table([], "")
+    text = "\n".join([tool.INDEX_BEGIN, "Above, ours.", *table[:1], "Among the rows, ours.",
+                      *table[1:], "", tool.INDEX_END]) + "\n"  # fmt: skip
+    refreshed = index_of(text)
+    lines = refreshed.splitlines()
+    assert lines.index("Above, ours.") < lines.index(tool.INDEX_HEADER)
+    row = "| [0001](0001-x/shaping.md) | X | small | done |  | Done |"
+    assert lines.index("Among the rows, ours.") > lines.index(row)
+    assert index_of(refreshed) == refreshed

@@ -159,6 +159,30 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     assert "sync: nothing to add." in tool(project, "sync").stdout
 
 
+def test_an_index_from_before_its_markers_keeps_every_team_line_through_an_update(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """The index as older versions wrote it (no markers), with the team's own lines."""
+    project = team_project(template, tmp_path / "acme-billing")
+    index = project / "docs/work/index.md"
+    old = [line for line in index.read_text().splitlines() if not line.startswith("<!--")]
+    at = old.index("| Number | Title | Size | Status | Owner | Stage |")
+    old[at:at] = ["Our board: <https://example.invalid/board>", ""]
+    old.insert(old.index("```{toctree}"), "Pieces before 0002 are in the old tracker.\n")
+    index.write_text("\n".join(old) + "\n")
+    commit_all(project, "Our lines in the index")
+    before = index.read_text()
+    output = update(project)
+    assert "  updated docs/work/index.md" in output
+    after = index.read_text()
+    assert in_order("\n".join(line for line in before.splitlines() if not line.startswith("|")),
+                    after)  # fmt: skip
+    assert "| [0002](0002-carrier-cache/shaping.md) | Carrier cache | medium | done |" in after
+    assert sum(line.startswith("<!--") for line in after.splitlines()) == 2
+    job = lifecycle_job(project)
+    assert job.returncode == 0 and "LC110" not in job.stdout, job.stdout + job.stderr
+
+
 def test_a_conflicted_document_is_left_alone_and_named(
     template: TemplateRepo, tmp_path: Path
 ) -> None:

@@ -6,7 +6,8 @@ lists it in ``docs/work/index.md``. What the kit holds (documents, sections,
 front matter, statuses, the size rubric) is read from ``.lifecycle/process.json``,
 which ``copier update`` keeps current, so the next piece of work always starts
 from the template's latest process. Documents already written are the team's:
-this tool never rewrites them. ``copier copy`` makes the repository's first
+this tool never rewrites a line of them (it only adds sections, and in the
+index keeps the table between its two markers current). ``copier copy`` makes the repository's first
 piece of work with the functions below, so there is one way to start work.
 
 Owned by the lifecycle template; standard library only (Python 3.11+).
@@ -41,19 +42,22 @@ the comment above ``WAIVERS_FILE`` for why this is not a repo-review plugin.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import html
 import json
 import os
+import random
 import re
 import string
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
@@ -137,10 +141,11 @@ def write_files(root: Path, files: Mapping[Path, str]) -> None:
 
     Each text is computed in full by the caller first. Every target is checked
     (inside the repository, its folder creatable, an existing file writable)
-    before the first byte is written; then each file is written to a temporary
-    file beside it, flushed to disk and moved over the target with
-    ``os.replace``, so a kill or a full disk leaves the old file or the new one,
-    never a third. An existing file keeps its mode. Texts are written as given:
+    before the first byte is written; then every file is written to a temporary
+    file beside it and flushed to disk, and only when all are staged is each
+    moved over its target with ``os.replace``: a full disk changes no file, and
+    a kill leaves each file the old one or the new one, never a third. An
+    existing file keeps its mode. Texts are written as given:
     callers keep a file's own line endings.
     """
     for path in files:
@@ -156,33 +161,53 @@ def write_files(root: Path, files: Mapping[Path, str]) -> None:
                 f"cannot be written: {folder} is read-only",
                 "make it writable, then run the command again",
             )
-    for path, text in files.items():
-        replace_file(inside(root, path), text.encode("utf-8"), path.relative_to(root).as_posix())
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            target = inside(root, path)
+            shown = path.relative_to(root).as_posix()
+            staged.append((stage_file(target, text.encode("utf-8"), shown), target))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _target in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def replace_file(target: Path, data: bytes, shown: str) -> None:
-    """Write one file atomically: a temporary file beside it, flushed, then ``os.replace``."""
+    """Write one file atomically: staged beside it (``stage_file``), then ``os.replace``."""
+    temporary = stage_file(target, data, shown)
+    try:
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def stage_file(target: Path, data: bytes, shown: str) -> Path:
+    """Write ``data`` to a flushed temporary file beside ``target``, with its mode; return it.
+
+    ``write_files`` stages every file of a change before the first one replaces
+    its target, so a full disk or a kill while staging leaves every target as it was.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         mode = target.stat().st_mode & 0o7777 if target.exists() else None
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with temporary.open("xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(temporary, mode)
-            os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with temporary.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
     except OSError as problem:
+        temporary.unlink(missing_ok=True)
         raise TeamFileError(
             shown,
             1,
-            f"could not be written ({problem.strerror or problem}); the file is as it was",
+            f"could not be written ({problem.strerror or problem}); no file was changed",
             "free the space or fix the permission, then run the command again",
         ) from problem
+    return temporary
 
 
 @dataclass(frozen=True)
@@ -195,20 +220,8 @@ class Work:
     created: str
     has_ui: bool = False
     design_link: str = ""
-    status: str = "draft"
-
-
-@dataclass
-class Entry:
-    """A row of the index: one folder under ``docs/work/``."""
-
-    folder: str
-    title: str
-    size: str
-    status: str
-    owner: str
-    stage: str
-    first: str = "shaping.md"
+    status: str = ""
+    """What its documents' front matter says; ``new`` gives the process's first status."""
 
 
 # ------------------------------------------------------------------ process data
@@ -1265,62 +1278,267 @@ def render_section(section: Mapping[str, Any], work: Work) -> str:
     return f"## {section['title']}\n\n{body}\n"
 
 
-def stage_of(process: Process, docs: Sequence[tuple[str, str]]) -> tuple[str, str]:
+# ------------------------------------------------------------------ a piece of work
+@dataclass(frozen=True)
+class Statuses:
+    """What each status of ``process.json`` means, as data: no status name is written here.
+
+    ``settled`` statuses move a piece on to its next document's stage;
+    ``closed`` ones end a document's work (nothing more is filled in);
+    ``abandoned`` ones close it because the work will not happen. Renaming a
+    status in ``process.yml`` renames it here too.
+    """
+
+    names: tuple[str, ...]
+    settled: frozenset[str]
+    closed: frozenset[str]
+    abandoned: frozenset[str]
+
+    @classmethod
+    def of(cls, process: Process) -> Statuses:
+        """Read the statuses and their meaning from the process data."""
+        items = process["statuses"]
+        return cls(
+            names=tuple(item["name"] for item in items),
+            settled=frozenset(item["name"] for item in items if item.get("settled")),
+            closed=frozenset(item["name"] for item in items if item.get("closed")),
+            abandoned=frozenset(item["name"] for item in items if item.get("abandoned")),
+        )
+
+    @property
+    def first(self) -> str:
+        """The status a new document starts with."""
+        return self.names[0] if self.names else ""
+
+    def closing(self, statuses: Sequence[str]) -> str:
+        """Return the status that closes a piece whose documents have ``statuses``, or ``""``.
+
+        A piece is closed when every document is settled and one is closed; a
+        status that finishes the work wins over one that abandons it, so one
+        dropped rollout note does not make a shipped piece "Dropped".
+        """
+        if not statuses or not all(status in self.settled for status in statuses):
+            return ""
+        ends = [n for n in self.names if n in self.closed and n not in self.abandoned]
+        ends += [n for n in self.names if n in self.abandoned]
+        return next((status for status in ends if status in statuses), "")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kit document of a piece of work: its text as on disk and its front matter."""
+
+    name: str
+    path: Path
+    text: str
+    matter: Mapping[str, Any]
+    problem: TeamFileError | None = None
+    """Why the document cannot be read (then ``text`` and ``matter`` are empty)."""
+
+    @property
+    def status(self) -> str:
+        """The document's ``status:`` (``""`` when it has none)."""
+        return str(self.matter.get("status", ""))
+
+    @property
+    def conflicted(self) -> bool:
+        """Whether the document holds conflict markers (mid-merge: left alone)."""
+        return holds_conflict(self.text)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of work, read once from its folder: what index, check, sync and status use."""
+
+    number: int
+    slug: str
+    folder: Path
+    documents: tuple[Document, ...]
+    """The kit documents the folder holds, in kit order."""
+    title: str
+    size: str
+    owner: str
+    created: str
+    has_ui: bool
+    status: str
+    """The status the index shows: of the document that sets the stage."""
+    stage: str
+
+    @classmethod
+    def read(cls, process: Process, folder: Path, root: Path | None = None) -> Piece:
+        """Read the kit documents of ``folder`` (each once) and what they say of the piece.
+
+        A document the tool cannot read is kept with its ``problem`` (``check``
+        reports it, ``sync`` refuses in one line) and never hides the others.
+        """
+        texts, problems = {}, {}
+        for name in dict.fromkeys(doc["file"] for doc in process["kit"]):
+            path = folder / name
+            if path.is_file():
+                try:
+                    texts[name] = read_document(path, root)[0]
+                except TeamFileError as problem:
+                    problems[name] = problem
+        return cls.of(process, folder, texts, problems)
+
+    @classmethod
+    def of(
+        cls,
+        process: Process,
+        folder: Path,
+        texts: Mapping[str, str],
+        problems: Mapping[str, TeamFileError] | None = None,
+    ) -> Piece:
+        """Build the piece of ``folder`` whose kit documents hold ``texts`` (read or planned)."""
+        order = list(dict.fromkeys(doc["file"] for doc in process["kit"]))
+        problems = problems or {}
+        documents = tuple(
+            Document(name, folder / name, texts[name], read_front_matter(texts[name]))
+            if name in texts
+            else Document(name, folder / name, "", {}, problems[name])
+            for name in order
+            if name in texts or name in problems
+        )
+        readable = [doc for doc in documents if doc.problem is None]
+        first = readable[0].matter if readable else {}
+        stage, status = piece_stage(process, [(doc.name, doc.status) for doc in readable])
+        match = FOLDER.match(folder.name)
+        return cls(
+            number=int(match["number"]) if match else 0,
+            slug=match["slug"] if match else folder.name,
+            folder=folder,
+            documents=documents,
+            title=str(first.get("title", folder.name)),
+            size=str(first.get("size", "")),
+            owner=str(first.get("owner", "")),
+            created=str(first.get("created", "")),
+            has_ui=any(doc.name == "design.md" for doc in documents) or marked_ui(first),
+            status=status,
+            stage=stage,
+        )
+
+    @classmethod
+    def starting(cls, process: Process, folder: Path, work: Work) -> Piece:
+        """Build the piece ``new`` is about to write for ``work`` in ``folder``."""
+        texts = {
+            doc["file"]: render_document(process, doc, work)
+            for doc in kit(process, work.size, work.has_ui)
+        }
+        return cls.of(process, folder, texts)
+
+    def document(self, name: str) -> Document | None:
+        """Return the kit document ``name``, when the folder holds it."""
+        return next((doc for doc in self.documents if doc.name == name), None)
+
+    def work(self, process: Process) -> Work:
+        """Return the piece as ``render_document`` takes it, for documents ``sync`` makes.
+
+        A closed piece's new documents are closed too (``Statuses.closing``);
+        otherwise they start at the first status, like ``new``.
+        """
+        statuses = Statuses.of(process)
+        return Work(
+            title=self.title,
+            size=self.size,
+            owner=self.owner or str(process["project"]["owner"]),
+            created=self.created or today(),
+            has_ui=self.has_ui,
+            status=statuses.closing([doc.status for doc in self.documents]) or statuses.first,
+        )
+
+
+def piece_stage(process: Process, docs: Sequence[tuple[str, str]]) -> tuple[str, str]:
     """Return a piece of work's stage and status from its documents' (file, status) pairs.
 
-    A piece of work is at the stage of its first document, in kit order, that
-    is not settled yet; "Done" when every document is settled.
+    The one definition the index and the status page share. A piece is at the
+    stage of its first document, in kit order, that is not settled; once all
+    are settled, of the last one not closed yet (agreed, not yet shipped).
+    Closed, it reads as its closing status: "Done", or "Dropped" when the work
+    will not happen (its first document abandoned, or every one).
     """
-    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
+    statuses = Statuses.of(process)
     stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    if not docs:
+        return (process["kit"][0]["stage"] if process["kit"] else "Unknown"), statuses.first
+    if docs[0][1] in statuses.abandoned:
+        return docs[0][1].capitalize(), docs[0][1]
     for name, status in docs:
-        if status not in settled:
+        if status not in statuses.settled:
             return stages.get(name, "Unknown"), status
-    return "Done", docs[-1][1] if docs else "draft"
+    unclosed = [(name, status) for name, status in docs if status not in statuses.closed]
+    if unclosed:
+        name, status = unclosed[-1]
+        return stages.get(name, "Unknown"), status
+    closing = statuses.closing([status for _, status in docs])
+    return closing.capitalize(), closing
 
 
-def read_entry(process: Process, folder: Path) -> Entry:
-    """Return the index row of one folder, from the front matter of its documents."""
-    order = [doc["file"] for doc in process["kit"]]
-    present = sorted(
-        (path for path in folder.glob("*.md") if path.name in order),
-        key=lambda path: order.index(path.name),
-    )
-    matters = [(path.name, read_document(path)[1]) for path in present]
-    first = matters[0][1] if matters else {}
-    stage, status = stage_of(process, [(name, str(m.get("status", ""))) for name, m in matters])
-    return Entry(
-        folder=folder.name,
-        title=str(first.get("title", folder.name)),
-        size=str(first.get("size", "")),
-        status=status,
-        owner=str(first.get("owner", "")),
-        stage=stage,
-        first=matters[0][0] if matters else "",
-    )
+def read_pieces(root: Path, process: Process) -> list[Piece]:
+    """Read every piece of work of the repository, in folder order."""
+    return [Piece.read(process, folder, root) for folder in work_folders(root)]
 
 
-def entries_table(entries: Sequence[Entry], folder: str) -> list[str]:
+def readable(pieces: Sequence[Piece]) -> list[Piece]:
+    """Return ``pieces``, or stop at the first document the tool cannot read (one line).
+
+    ``check`` reports such a document as a finding; every other command that
+    reads pieces (``new``, ``status``, ``fleet``) stops there instead.
+    """
+    for piece in pieces:
+        for document in piece.documents:
+            if document.problem is not None:
+                raise document.problem
+    return list(pieces)
+
+
+# ------------------------------------------------------------------ the index
+INDEX_BEGIN = (
+    "<!-- lifecycle.py keeps the table below current from each piece's front matter;"
+    " write your own lines outside these two markers -->"
+)
+INDEX_END = "<!-- end of the table lifecycle.py keeps -->"
+INDEX_HEADER = "| Number | Title | Size | Status | Owner | Stage |"
+INDEX_RULE = "| -- | -- | -- | -- | -- | -- |"
+TOCTREE = "```{toctree}"
+
+
+def cell(text: str) -> str:
+    """Return ``text`` as one table cell: one line, and a ``|`` cannot shift the columns."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def entries_table(pieces: Sequence[Piece], folder: str) -> list[str]:
     """Return the table of pieces of work, each linked to its first document under ``folder``.
 
     The index (in docs/work/) and the status page (in docs/) show the same table.
     """
-    lines = [
-        "| Number | Title | Size | Status | Owner | Stage |",
-        "| -- | -- | -- | -- | -- | -- |",
-    ]
-    for entry in entries:
-        number = entry.folder[:4]
-        link = f"[{number}]({folder}{entry.folder}/{entry.first})" if entry.first else number
-        lines.append(
-            f"| {link} | {entry.title} | {entry.size} | {entry.status} | "
-            f"{entry.owner} | {entry.stage} |"
-        )
+    lines = [INDEX_HEADER, INDEX_RULE]
+    for piece in pieces:
+        number = piece.folder.name[:4]
+        first = piece.documents[0].name if piece.documents else ""
+        link = f"[{number}]({folder}{piece.folder.name}/{first})" if first else number
+        cells = (piece.title, piece.size, piece.status, piece.owner, piece.stage)
+        lines.append(f"| {link} | " + " | ".join(cell(text) for text in cells) + " |")
     return lines
 
 
-def render_index(process: Process, entries: Sequence[Entry]) -> str:
-    """``docs/work/index.md``: every piece of work, rebuilt from the documents' front matter."""
+def index_block(
+    pieces: Sequence[Piece], above: Sequence[str] = (), below: Sequence[str] = ()
+) -> list[str]:
+    """Return the part of ``docs/work/index.md`` the tool owns: the table between markers.
+
+    ``above`` and ``below`` are lines the team wrote between the markers
+    anyway: they are kept, before and after the table, each group set apart.
+    """
+    lines = [INDEX_BEGIN, ""]
+    lines += [*above, ""] if above else []
+    lines += [*entries_table(pieces, ""), ""]
+    lines += [*below, ""] if below else []
+    return [*lines, INDEX_END]
+
+
+def render_index(process: Process, pieces: Sequence[Piece]) -> str:
+    """``docs/work/index.md`` as a new repository gets it; after that the team owns it."""
     lines = [
         "# Pieces of work",
         "",
@@ -1330,23 +1548,76 @@ def render_index(process: Process, entries: Sequence[Entry]) -> str:
         "[lifecycle.md](../lifecycle.md).",
         "",
         *duty_lines(process, INDEX_DUTY),
-        *entries_table(entries, ""),
+        *index_block(pieces),
     ]
-    lines += ["", "```{toctree}", ":hidden:", ":glob:", "", "*/*", "```"]
+    lines += ["", TOCTREE, ":hidden:", ":glob:", "", "*/*", "```"]
     return "\n".join(lines) + "\n"
 
 
-def starting_entry(process: Process, folder: str, work: Work) -> Entry:
-    """Return the index row of a piece of work that is just starting, at its first stage."""
-    first = kit(process, work.size, work.has_ui)[0]
-    return Entry(
-        folder=folder,
-        title=work.title,
-        size=work.size,
-        status=work.status,
-        owner=work.owner,
-        stage=first["stage"],
-        first=first["file"],
+def index_span(path: str, lines: Sequence[str]) -> tuple[int, int, bool]:
+    """Return where the tool's table is in the index's ``lines``: (start, end, found).
+
+    Between the two markers; in an index from before the markers, the table
+    the tool wrote (its header row, rule and rows), which the marked block
+    then replaces. Without either, the block goes before the toctree, or at
+    the end (``found`` is false). A marker without its partner is refused:
+    which lines are the team's cannot be told.
+    """
+    begins = [i for i, line in enumerate(lines) if line.strip() == INDEX_BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == INDEX_END]
+    if begins or ends:
+        if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+            at = (begins or ends)[-1] + 1
+            raise TeamFileError(
+                path,
+                at,
+                "the markers around the table lifecycle.py keeps are not one pair, in order",
+                f"keep one '{INDEX_BEGIN[:24]}...' line above the table and one "
+                f"'{INDEX_END}' line below it, then run sync",
+            )
+        return begins[0], ends[0] + 1, True
+    for start, line in enumerate(lines[:-1]):
+        if line.strip() == INDEX_HEADER and lines[start + 1].strip() == INDEX_RULE:
+            end = start + 2
+            while end < len(lines) and lines[end].lstrip().startswith("|"):
+                end += 1
+            return start, end, True
+    at = next((i for i, line in enumerate(lines) if line.strip() == TOCTREE), len(lines))
+    return at, at, False
+
+
+def refreshed_index(path: str, text: str, pieces: Sequence[Piece]) -> str:
+    """Return the index ``text`` with the tool's table current; every other line byte for byte."""
+    lines = split_endings(text)[0]
+    start, end, found = index_span(path, lines)
+    # The tool owns the table's rows and blank lines; any other line is the team's.
+    inner = lines[start + 1 : end - 1] if found and lines[start].strip() == INDEX_BEGIN else []
+    rows = [i for i, line in enumerate(inner) if line.lstrip().startswith("|")]
+    first = rows[0] if rows else len(inner)
+    team = [(i, line) for i, line in enumerate(inner) if line.strip() and i not in rows]
+    above = [line for i, line in team if i < first]
+    block = index_block(pieces, above, [line for i, line in team if i > first])
+    if not found:  # set the new block apart from the team's lines around it
+        block = ([""] if start > 0 and lines[start - 1].strip() else []) + block
+        block += [""] if start < len(lines) and lines[start].strip() else []
+    return spliced(text, start, end, block)
+
+
+def spliced(text: str, start: int, end: int, new_lines: Sequence[str]) -> str:
+    """Return ``text`` with its lines ``start`` to ``end`` replaced by ``new_lines``.
+
+    Every other line keeps its own ending (CRLF, LF); new lines take the file's
+    usual one, and a file without a final newline still has none.
+    """
+    lines, endings = split_endings(text)
+    newline = "\r\n" if endings.count("\r\n") > endings.count("\n") else "\n"
+    final = not endings or endings[-1] != ""
+    kept = list(zip(lines, endings, strict=True))
+    out = [*kept[:start], *((line, newline) for line in new_lines), *kept[end:]]
+    last = len(out) - 1
+    return "".join(
+        line + (ending or newline if position < last or final else "")
+        for position, (line, ending) in enumerate(out)
     )
 
 
@@ -1359,38 +1630,137 @@ def work_folders(root: Path) -> list[Path]:
     return sorted(path for path in base.iterdir() if path.is_dir() and FOLDER.match(path.name))
 
 
-def plan_new(root: Path, process: Process, work: Work) -> tuple[Path, dict[Path, str]]:
-    """Return the folder and every file ``new`` writes, checked before any is written."""
-    problem = title_problem(work.title)
-    if problem:
-        raise UsageError(problem)
-    folders = work_folders(root)
+NEW_LOCK = ".lifecycle-new.lock"
+"""A folder in ``docs/work/`` that exists while one ``new`` picks a number and writes the index."""
+LOCK_WAIT = 45.0
+LOCK_STALE = 30.0
+"""Seconds to wait for another ``new``, and the age at which its lock was left by a killed run."""
+
+
+@contextlib.contextmanager
+def one_new_at_a_time(root: Path, base: Path) -> Iterator[None]:
+    """Let one ``new`` at a time pick a number and rebuild the index (a lock by ``mkdir``).
+
+    Two at once would both see the same highest number, and the index one of
+    them writes would lack the other's piece. ``mkdir`` is atomic on every
+    file system; a lock older than ``LOCK_STALE`` was left by a killed run.
+    """
+    lock = base / NEW_LOCK
+    shown = lock.relative_to(root).as_posix()
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            lock.mkdir()
+            break
+        except FileExistsError:
+            try:
+                if time.time() - lock.stat().st_mtime > LOCK_STALE:
+                    lock.rmdir()
+                    continue
+            except OSError:
+                continue
+            if time.monotonic() > deadline:
+                raise TeamFileError(
+                    shown,
+                    1,
+                    f"another `lifecycle.py new` has held this lock for over {LOCK_WAIT:.0f} s",
+                    "when no other runs, delete the folder and run the command again",
+                ) from None
+            time.sleep(0.02 + random.random() * 0.05)
+        except OSError as problem:
+            raise TeamFileError(
+                shown,
+                1,
+                f"cannot be created ({problem.strerror or problem})",
+                f"make {WORK_FOLDER.as_posix()}/ writable, then run the command again",
+            ) from problem
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.rmdir()
+
+
+def clash(pieces: Sequence[Piece], work: Work) -> None:
+    """Refuse a title another piece has, or whose folder name another folder has."""
     wanted = slug(work.title)
-    for folder in folders:
-        entry = read_entry(process, folder)
-        same_title = entry.title.casefold() == work.title.casefold()
-        match = FOLDER.match(folder.name)
-        if same_title or (match and match["slug"] == wanted and wanted != "work"):
+    for piece in pieces:
+        same_slug = piece.slug == wanted and wanted != "work"
+        if piece.title.casefold() == work.title.casefold() or same_slug:
             raise UsageError(
-                f"title {work.title!r} clashes with {WORK_FOLDER.as_posix()}/{folder.name}: "
+                f"title {work.title!r} clashes with {WORK_FOLDER.as_posix()}/{piece.folder.name}: "
                 "each piece of work needs its own title."
             )
-    numbers = [int(folder.name[:4]) for folder in folders]
-    folder = root / WORK_FOLDER / f"{max(numbers, default=0) + 1:04d}-{wanted}"
-    files = {
-        folder / doc["file"]: render_document(process, doc, work)
-        for doc in kit(process, work.size, work.has_ui)
-    }
-    entries = [read_entry(process, existing) for existing in folders]
-    entries.append(starting_entry(process, folder.name, work))
-    files[root / INDEX_FILE] = render_index(process, entries)
-    return folder, files
+
+
+def claim_folder(base: Path, pieces: Sequence[Piece], wanted: str) -> Path:
+    """Create the new piece's folder under the next number no folder uses; return it.
+
+    ``mkdir`` fails when the folder exists, so a number is never taken twice,
+    even by a ``new`` that does not hold the lock (an older tool): the next
+    number is tried instead.
+    """
+    number = max((piece.number for piece in pieces), default=0) + 1
+    while True:
+        folder = base / f"{number:04d}-{wanted}"
+        taken = any(path.name.startswith(f"{number:04d}-") for path in base.iterdir())
+        if not taken:
+            try:
+                folder.mkdir()
+                return folder
+            except FileExistsError:
+                pass
+        number += 1
+
+
+def index_text(root: Path, process: Process, pieces: Sequence[Piece]) -> str:
+    """Return the index as it should be: the team's file with the table current, or a new one."""
+    path = root / INDEX_FILE
+    if not path.is_file():
+        return render_index(process, pieces)
+    text, shown = read_text(path), INDEX_FILE.as_posix()
+    if holds_conflict(text):
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith(CONFLICT_MARKERS))
+        raise TeamFileError(
+            shown, at + 1, "holds conflict markers", "resolve them, then run the command again"
+        )
+    return refreshed_index(shown, text, pieces)
 
 
 def new(root: Path, process: Process, work: Work) -> tuple[Path, list[Path]]:
-    """Create a piece of work's folder and kit, and refresh the index; return what was written."""
-    folder, files = plan_new(root, process, work)
-    write_files(root, files)
+    """Create a piece of work's folder and kit, and refresh the index; return what was written.
+
+    Everything is computed before the first write, and written in one
+    ``write_files``; when that refuses, the folder just made is removed again.
+    """
+    problem = title_problem(work.title)
+    if problem:
+        raise UsageError(problem)
+    base = root / WORK_FOLDER
+    inside(root, base)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as problem_:
+        raise TeamFileError(
+            WORK_FOLDER.as_posix(),
+            1,
+            f"cannot be created ({problem_.strerror or problem_})",
+            "make docs/ writable, then run the command again",
+        ) from problem_
+    with one_new_at_a_time(root, base):
+        pieces = readable(read_pieces(root, process))
+        clash(pieces, work)
+        folder = claim_folder(base, pieces, slug(work.title))
+        try:
+            started_piece = Piece.starting(process, folder, work)
+            files = {doc.path: doc.text for doc in started_piece.documents}
+            files[root / INDEX_FILE] = index_text(root, process, [*pieces, started_piece])
+            write_files(root, files)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+            raise
     return folder, list(files)
 
 
@@ -2064,6 +2434,17 @@ REGISTRY = (
         "The tool can read the document: UTF-8 text, with front matter in the YAML it reads.",
     ),
     Check(
+        "LC109",
+        "Documents",
+        "No two folders of pieces of work share a number.",
+    ),
+    Check(
+        "LC110",
+        "Documents",
+        "The index's table shows each piece of work as its documents' front matter says.",
+        warn_outside_release=True,
+    ),
+    Check(
         "VAL07",
         "Test plan",
         "The manual test plan ran within its cadence (the execution log's newest date).",
@@ -2074,7 +2455,8 @@ REGISTRY = (
     Check(
         "DLV10",
         "Release",
-        "The release tag equals v + the package version in pyproject.toml.",
+        "The release tag names the package version in pyproject.toml (v1.2.0 or 1.2.0),"
+        " where that version is static.",
         aliases=("SHP10", "ARC10", "DSG10", "PLN10", "IMP10", "VAL10", "DOC10", "LC10"),
     ),
     Check(
@@ -2321,38 +2703,32 @@ def placeholder_line(
     return "", 0
 
 
-def check_piece(checker: Checker, root: Path, process: Process, folder: Path) -> None:
-    """Check one piece of work: its kit's documents, sections, statuses and done-ness."""
-    relative = folder.relative_to(root).as_posix()
-    order = [doc["file"] for doc in process["kit"]]
-    texts: dict[str, str] = {}
-    matters: dict[str, dict[Any, Any]] = {}
-    unreadable: set[str] = set()
+def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) -> None:
+    """Check one piece of work: its kit's documents, sections, statuses and done-ness.
+
+    A document the tool cannot read is a finding of its own (LC108) and never
+    hides the piece's other documents.
+    """
+    relative = piece.folder.relative_to(root).as_posix()
     stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
-    names = {path.name for path in folder.iterdir()}
-    for name in order:
-        path = folder / name
-        if name not in names or name in texts or name in unreadable or not path.is_file():
-            continue
-        try:
-            texts[name], matters[name] = read_document(path, root)
-        except TeamFileError as problem:
-            cannot_read(checker, problem, stages[name])
-            unreadable.add(name)
-    if unreadable and not matters:
+    unreadable = {doc.name for doc in piece.documents if doc.problem is not None}
+    for document in piece.documents:
+        if document.problem is not None:
+            cannot_read(checker, document.problem, stages[document.name])
+    readable = [doc for doc in piece.documents if doc.problem is None]
+    if unreadable and not readable:
         return  # nothing left to read the piece's size from; each document has its finding
-    known = [name for name in order if name in matters]
-    size = str(matters[known[0]].get("size", "")) if known else ""
+    size = piece.size
     first_stage = process["kit"][0]["stage"]
-    where = f"{relative}/{known[0] if known else process['kit'][0]['file']}"
+    first = readable[0].name if readable else process["kit"][0]["file"]
     sized = size in process["sizes"]
-    checker.add("LC106", first_stage, where, sized, f"size {size!r}", 2, subject=relative)
-    present = set(texts) | unreadable
-    has_ui = bool(known) and ("design.md" in present or marked_ui(matters[known[0]]))
-    statuses = {status["name"] for status in process["statuses"]}
+    checker.add("LC106", first_stage, f"{relative}/{first}", sized, f"size {size!r}", 2,
+                subject=relative)  # fmt: skip
+    statuses = Statuses.of(process)
+    present = {doc.name for doc in piece.documents}
     # Without a known size there is no kit: the documents there are reported skipped.
     required = (
-        kit(process, size, has_ui)
+        kit(process, size, piece.has_ui)
         if sized
         else [doc for doc in process["kit"] if doc["file"] in present]
     )
@@ -2360,48 +2736,50 @@ def check_piece(checker: Checker, root: Path, process: Process, folder: Path) ->
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
     for doc in required:
         path, stage = f"{relative}/{doc['file']}", doc["stage"]
-        found = doc["file"] in present
-        if not checker.add("LC101", stage, path, found, "" if found else "file not found"):
+        found = piece.document(doc["file"])
+        exists = found is not None
+        if not checker.add("LC101", stage, path, exists, "" if exists else "file not found"):
             checker.add("LC102", stage, path, False)  # the runner records it skipped
             checker.add("LC103", stage, path, False)
             continue
-        if doc["file"] in unreadable:  # LC108 failed on it: the runner records these skipped
+        assert found is not None
+        if found.problem is not None:  # LC108 failed on it: the runner records these skipped
             checker.add("LC102", stage, path, False)
             checker.add("LC103", stage, path, False)
             continue
-        lines = split_lines(texts[doc["file"]])
-        titles = [s["title"] for s in required_sections(process, doc["sections"], size, has_ui)]
+        lines = split_lines(found.text)
+        titles = [
+            s["title"] for s in required_sections(process, doc["sections"], size, piece.has_ui)
+        ]
         check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
-        status = str(matters[doc["file"]].get("status", ""))
-        status_of[doc["file"]] = status
-        checker.add("LC103", stage, path, status in statuses, f"status {status!r}")
+        status_of[doc["file"]] = found.status
+        known = found.status in statuses.names
+        checker.add("LC103", stage, path, known, f"status {found.status!r}")
         section_lines[doc["file"]] = (lines, titles)
-    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
-    done = (
-        not unreadable
-        and bool(status_of)
-        and "done" in status_of.values()
-        and all(status in settled for status in status_of.values())
-    )
-    if not done:
+    closing = "" if unreadable else statuses.closing(list(status_of.values()))
+    if not closing or closing in statuses.abandoned:
         return
     for doc in required:
-        if doc["file"] not in section_lines or status_of[doc["file"]] == "dropped":
+        if doc["file"] not in section_lines or status_of[doc["file"]] in statuses.abandoned:
             continue
         lines, titles = section_lines[doc["file"]]
         where = f"{relative}/{doc['file']}"
         title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
-        checker.add("LC104", doc["stage"], f"{relative}/{doc['file']}", not title, detail, line)
+        checker.add("LC104", doc["stage"], where, not title, detail, line)
     rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
     if rfc is not None and "rfc.md" in status_of:
         status = status_of["rfc.md"]
-        ok = status in ("accepted", "done")
+        ok = status in statuses.settled - statuses.abandoned
         checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
 
 
 def check_repository(
-    checker: Checker, root: Path, process: Process, structure: bool = False
+    checker: Checker,
+    root: Path,
+    process: Process,
+    structure: bool = False,
+    pieces: Sequence[Piece] = (),
 ) -> None:
     """Check the repository-level documents of the repository's size."""
     project = process["project"]
@@ -2436,7 +2814,7 @@ def check_repository(
             missing = check_sections(checker, process, doc["stage"], doc["path"], lines, sections)
             if not structure and any(s["title"] == EXECUTION_LOG for s in sections):
                 ran = None if EXECUTION_LOG in missing else lines
-                check_cadence(checker, root, process, doc["stage"], doc["path"], ran)
+                check_cadence(checker, pieces, process, doc["stage"], doc["path"], ran)
 
 
 def cadence(process: Process) -> Mapping[str, Any] | None:
@@ -2464,26 +2842,19 @@ def newest_run(lines: Sequence[str], where: str = "") -> tuple[datetime.date | N
     return max(dates, default=None), start + 1
 
 
-def started(root: Path, process: Process) -> datetime.date | None:
+def started(pieces: Sequence[Piece]) -> datetime.date | None:
     """Return the date the oldest piece of work started: a plan never run is due from then."""
-    for folder in work_folders(root):
-        for doc in process["kit"]:
-            path = folder / doc["file"]
-            if path.is_file():
-                try:
-                    created = str(read_document(path, root)[1].get("created"))
-                except TeamFileError:
-                    break  # check reports it (LC108); the next piece may tell
-                try:
-                    return datetime.date.fromisoformat(created)
-                except ValueError:
-                    break
+    for piece in pieces:
+        try:
+            return datetime.date.fromisoformat(piece.created)
+        except ValueError:
+            continue
     return None
 
 
 def check_cadence(
     checker: Checker,
-    root: Path,
+    pieces: Sequence[Piece],
     process: Process,
     stage: str,
     file: str,
@@ -2495,7 +2866,7 @@ def check_cadence(
         checker.add("VAL07", stage, file, None, "skipped: no execution log or no cadence")
         return
     last, line = newest_run(lines, file)
-    origin = started(root, process)
+    origin = started(pieces)
     if last is None and origin is None:
         checker.add("VAL07", stage, file, None, "skipped: no run logged and no piece of work")
         return
@@ -2564,6 +2935,53 @@ def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> Non
                 result.detail = f"{result.detail}; waived: {reason}{note}".lstrip("; ")
 
 
+def check_numbers(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
+    """Check that no two folders share a number (two branches each made one, then merged)."""
+    stage = process["kit"][0]["stage"]
+    free = max(piece.number for piece in pieces) + 1
+    seen: dict[int, Piece] = {}
+    clashes = 0
+    for piece in pieces:
+        first = seen.setdefault(piece.number, piece)
+        if first is piece:
+            continue
+        clashes += 1
+        folder = piece.folder.relative_to(root).as_posix()
+        target = f"{WORK_FOLDER.as_posix()}/{free:04d}-{piece.slug}"
+        detail = (
+            f"shares number {piece.number:04d} with {first.folder.name}; renumber it: "
+            f"`git mv {folder} {target}`, then run `python3 tools/lifecycle.py sync`"
+        )
+        checker.add("LC109", stage, folder, False, detail)
+        free += 1
+    if not clashes:
+        checker.add("LC109", stage, WORK_FOLDER.as_posix(), True)
+
+
+def check_index(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
+    """Check that the index's table says what the pieces' front matter says (``sync`` fixes it)."""
+    stage = process["kit"][0]["stage"]
+    path, shown = root / INDEX_FILE, INDEX_FILE.as_posix()
+    if not path.is_file():
+        checker.add("LC110", stage, shown, None, "skipped: the index does not exist")
+        return
+    text = read_text(path)
+    lines = split_endings(text)[0]
+    if holds_conflict(text):
+        checker.add("LC110", stage, shown, None, "skipped: the index holds conflict markers")
+        return
+    try:
+        start, _end, found = index_span(shown, lines)
+        current = refreshed_index(shown, text, pieces) == text
+    except TeamFileError as problem:
+        checker.add("LC110", stage, shown, False, f"{problem.problem}; {problem.fix}", problem.line)
+        return
+    marked = any(line.strip() == INDEX_BEGIN for line in lines)
+    what = "is out of date" if marked else "has no markers around the table lifecycle.py keeps"
+    detail = "" if current else f"the table {what}; run `python3 tools/lifecycle.py sync`"
+    checker.add("LC110", stage, shown, current, detail, start + 1 if found and not current else 0)
+
+
 def check(
     root: Path,
     process: Process,
@@ -2578,9 +2996,13 @@ def check(
     ``only`` keeps the results those codes (or old codes) name.
     """
     checker = Checker()
-    check_repository(checker, root, process, structure)
-    for folder in work_folders(root):
-        check_piece(checker, root, process, folder)
+    pieces = read_pieces(root, process)
+    check_repository(checker, root, process, structure, pieces)
+    for piece in pieces:
+        check_piece(checker, root, process, piece)
+    if pieces:
+        check_numbers(checker, root, process, pieces)
+        check_index(checker, root, process, pieces)
     if release:
         check_release(checker, root, process, release)
     else:
@@ -2595,7 +3017,8 @@ def soften(results: Sequence[Result]) -> None:
     """Turn failures of checks declared ``warn_outside_release`` into warnings (no ``--release``).
 
     Time passing (the test plan's cadence) must not turn an unrelated pull
-    request red; a release, and the scheduled workflow reading the outcome, act on it.
+    request red, nor an index that only needs ``sync``; a release, and the
+    scheduled workflow reading the outcome, act on them.
     """
     for result in results:
         if result.outcome == FAIL and CHECKS[result.code].warn_outside_release:
@@ -2727,29 +3150,22 @@ def split_endings(text: str) -> tuple[list[str], list[str]]:
     return lines, endings
 
 
-def sync_file(path: Path, sections: Sequence[Mapping[str, Any]], where: str = "") -> list[str]:
-    """Add a document's missing sections in place; return their titles.
-
-    Each existing line is written back byte for byte with its own ending: a
-    CRLF file stays CRLF, and a file without a final newline still has none.
-    Inserted lines take the file's usual ending.
-    """
-    kept, endings = kept_lines(path)
-    synced, added = sync_lines(kept, sections, where or path.name)
-    if not added:
-        return added
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(joined_lines(synced, endings))
-    return added
+def synced_text(
+    text: str, sections: Sequence[Mapping[str, Any]], where: str = ""
+) -> tuple[str, list[str]]:
+    """Return a document's text with its missing sections added, and their titles."""
+    kept, endings = kept_lines(text)
+    synced, added = sync_lines(kept, sections, where)
+    return (joined_lines(synced, endings) if added else text), added
 
 
-def kept_lines(path: Path) -> tuple[list[str], list[str]]:
-    """Read a team file as lines that remember their position, and each line's ending.
+def kept_lines(text: str) -> tuple[list[str], list[str]]:
+    """Split a team file's text into lines that remember their position, and each ending.
 
     Lines are then only inserted among them; ``joined_lines`` gives every kept
     line its own ending back.
     """
-    lines, endings = split_endings(read_text(path))
+    lines, endings = split_endings(text)
     kept: list[str] = []
     for index, line in enumerate(lines):
         mark = _Kept(line)
@@ -2788,175 +3204,127 @@ def marked_ui(matter: Mapping[str, Any]) -> bool:
 
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 """How git and copier start and end a conflict block: a file holding one is mid-merge."""
-CLOSED = ("done", "dropped")
-"""The statuses that close a piece of work: nobody comes back to fill in a new section."""
 LATE_SECTION = "_Not filled in: this section joined the process after this work was {status}._"
 """What ``sync`` writes, instead of a ``_TODO_``, in a section a closed piece of work lacks."""
 
 
-def holds_conflict(path: Path) -> bool:
-    """Whether ``path`` holds conflict markers: ``sync`` leaves it for the team to resolve.
+def holds_conflict(text: str) -> bool:
+    """Whether ``text`` holds conflict markers: ``sync`` leaves such a file for the team.
 
     Inserting sections into a file mid-merge could put them inside one side of a
     conflict, and its front matter may hold two sizes; the team resolves first.
     """
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        return any(line.startswith(CONFLICT_MARKERS) for line in handle)
+    return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
-def synced_documents(root: Path, process: Process) -> list[Path]:
-    """Return every document ``sync`` reads or may change (present or not)."""
-    project = process["project"]
-    paths = [
-        root / doc["path"]
-        for doc in process.get("documents", [])
-        if (doc["sections"] or doc.get("checklist"))
-        and applies(process, doc, project["size"], project["has_ui"])
-    ]
-    kit_files = sorted({doc["file"] for doc in process["kit"]})
-    paths += [folder / name for folder in work_folders(root) for name in kit_files]
-    paths.append(root / INDEX_FILE)
-    return paths
-
-
-def conflicted_documents(root: Path, process: Process) -> list[Path]:
-    """Return the documents ``sync`` would read or change that hold conflict markers."""
-    return [
-        path for path in synced_documents(root, process) if path.is_file() and holds_conflict(path)
-    ]
-
-
-def refuse_unreadable(root: Path, process: Process, conflicted: Sequence[Path]) -> None:
-    """Read every document ``sync`` reads before it writes one: an unreadable one stops it.
-
-    So a document ``sync`` cannot read (not UTF-8, front matter it cannot read)
-    is one line and nothing written, never half a sync. Documents with conflict
-    markers are skipped by ``sync`` anyway (``conflicted_documents``).
-    """
-    kit_files = {doc["file"] for doc in process["kit"]}
-    for path in synced_documents(root, process):
-        if path.is_file() and path not in conflicted:
-            if path.parent.parent == root / WORK_FOLDER and path.name in kit_files:
-                read_document(path, root)
-            else:
-                read_text(path, root)
-
-
-def closed_as(process: Process, statuses: Sequence[str]) -> str:
-    """``done`` or ``dropped`` when every document is settled and one of them says so, else ""."""
-    settled = {status["name"] for status in process["statuses"] if status.get("settled")}
-    if not statuses or not all(status in settled for status in statuses):
-        return ""
-    return next((status for status in CLOSED if status in statuses), "")
-
-
-def late_sections(sections: Sequence[Mapping[str, Any]], work: Work) -> list[Mapping[str, Any]]:
+def late_sections(
+    process: Process, sections: Sequence[Mapping[str, Any]], work: Work
+) -> list[Mapping[str, Any]]:
     """Return the sections as ``sync`` writes them: a closed piece gets a note, not a TODO.
 
     Check 04 wants no ``_TODO_`` in a done piece; a section the process added
     after the work closed has nothing to say, and a placeholder would turn it red.
     """
-    if work.status not in CLOSED:
+    if work.status not in Statuses.of(process).closed:
         return list(sections)
     return [{**section, "text": LATE_SECTION.format(status=work.status)} for section in sections]
 
 
-def piece_of_work(process: Process, folder: Path) -> tuple[Work, dict[str, Path]] | None:
-    """Return a folder's piece of work, from its first document's front matter, and its files.
+@dataclass
+class SyncPlan:
+    """Every change ``sync`` makes, computed before the first byte is written."""
 
-    ``None`` when no kit document is there, its size is unknown (``check`` says
-    so) or the first document holds conflict markers (its front matter is not
-    settled). The work's status is ``done`` or ``dropped`` when the piece is
-    closed (``closed_as``), so documents made for it now are closed too;
-    otherwise the first status, like ``new``.
-    """
-    present = {path.name: path for path in folder.glob("*.md")}
-    first = next((present[d["file"]] for d in process["kit"] if d["file"] in present), None)
-    if first is None or holds_conflict(first):
-        return None
-    matter = read_document(first)[1]
-    size = str(matter.get("size", ""))
-    if size not in process["sizes"]:
-        return None
-    kit_files = {doc["file"] for doc in process["kit"]}
-    statuses = [
-        str(read_document(path)[1].get("status", ""))
-        for name, path in present.items()
-        if name in kit_files
-    ]
-    work = Work(
-        title=str(matter.get("title", folder.name)),
-        size=size,
-        owner=str(matter.get("owner", process["project"]["owner"])),
-        created=str(matter.get("created", today())),
-        has_ui="design.md" in present or marked_ui(matter),
-        status=closed_as(process, statuses) or process["statuses"][0]["name"],
-    )
-    return work, present
+    files: dict[Path, str] = field(default_factory=dict)
+    created: list[Path] = field(default_factory=list)
+    added: list[tuple[str, str]] = field(default_factory=list)
+    conflicted: list[Path] = field(default_factory=list)
+    items: list[tuple[str, list[str]]] = field(default_factory=list)
+    index: bool = False
 
 
-def create_missing_documents(root: Path, process: Process) -> list[Path]:
-    """Write the kit documents a piece of work's size now requires and it lacks.
-
-    A team raises a piece's size in its front matter (``size: medium``); the
-    new size's documents (an RFC, a rollout plan) are made by the same
-    renderer as ``new``, with the piece's title, owner and creation date. An
-    existing file is never touched. The index is rebuilt when one was made.
-    A closed piece's new document is closed too, with no ``_TODO_`` (``late_sections``).
-    """
-    created: list[Path] = []
-    for folder in work_folders(root):
-        found = piece_of_work(process, folder)
-        if found is None:
+def plan_repository_documents(root: Path, process: Process, plan: SyncPlan) -> None:
+    """Plan the sections the repository's own documents (the test plan) lack."""
+    project = process["project"]
+    size, has_ui = project["size"], project["has_ui"]
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        if not (doc["sections"] and applies(process, doc, size, has_ui) and path.is_file()):
             continue
-        work, present = found
-        for doc in kit(process, work.size, work.has_ui):
-            path = folder / doc["file"]
-            if doc["file"] not in present and not path.exists():
-                late = {**doc, "sections": late_sections(doc["sections"], work)}
-                path.write_text(render_document(process, late, work), encoding="utf-8")
-                created.append(path)
+        text = read_text(path)
+        if holds_conflict(text):
+            plan.conflicted.append(path)
+            continue
+        sections = required_sections(process, doc["sections"], size, has_ui)
+        synced, titles = synced_text(text, sections, doc["path"])
+        if titles:
+            plan.files[path] = synced
+            plan.added += [(doc["path"], title) for title in titles]
+
+
+def plan_piece(root: Path, process: Process, piece: Piece, plan: SyncPlan) -> Piece:
+    """Plan a piece's missing documents and sections; return the piece as it will be.
+
+    A piece is left alone when its first document holds conflict markers (its
+    front matter is not settled) or its size is unknown (``check`` says so).
+    New documents get the piece's title, owner and start date (``Piece.work``).
+    """
+    for document in piece.documents:
+        if document.problem is not None:
+            raise document.problem
+    plan.conflicted += [doc.path for doc in piece.documents if doc.conflicted]
+    if not piece.documents or piece.documents[0].conflicted or piece.size not in process["sizes"]:
+        return piece
+    work = piece.work(process)
+    texts = {doc.name: doc.text for doc in piece.documents}
+    for doc in kit(process, piece.size, piece.has_ui):
+        required = required_sections(process, doc["sections"], piece.size, piece.has_ui)
+        sections = late_sections(process, required, work)
+        found, path = piece.document(doc["file"]), piece.folder / doc["file"]
+        if found is None and not path.exists():
+            texts[doc["file"]] = render_document(process, {**doc, "sections": sections}, work)
+            plan.files[path] = texts[doc["file"]]
+            plan.created.append(path)
+        elif found is not None and not found.conflicted:
+            relative = path.relative_to(root).as_posix()
+            synced, titles = synced_text(found.text, sections, relative)
+            if titles:
+                texts[doc["file"]] = plan.files[path] = synced
+                plan.added += [(relative, title) for title in titles]
+    return Piece.of(process, piece.folder, texts)
+
+
+def plan_sync(root: Path, process: Process) -> SyncPlan:
+    """Compute everything ``sync`` changes: sections, documents, the index's table.
+
+    Documents holding conflict markers are named and left alone. The index is
+    refreshed from the pieces as they will be once the plan is written.
+    """
+    plan = SyncPlan()
+    plan_repository_documents(root, process, plan)
+    plan_checklists(root, process, plan)
+    pieces = [plan_piece(root, process, piece, plan) for piece in read_pieces(root, process)]
     index = root / INDEX_FILE
-    if created and index.is_file() and not holds_conflict(index):
-        entries = [read_entry(process, folder) for folder in work_folders(root)]
-        index.write_text(render_index(process, entries), encoding="utf-8")
-    return created
+    if index.is_file():
+        text = read_text(index)
+        if holds_conflict(text):
+            plan.conflicted.append(index)
+        elif pieces:
+            refreshed = refreshed_index(INDEX_FILE.as_posix(), text, pieces)
+            if refreshed != text:
+                plan.files[index] = refreshed
+                plan.index = True
+    return plan
 
 
 def sync(root: Path, process: Process) -> list[tuple[str, str]]:
-    """Add every required section a team document lacks; return (file, section) pairs added.
+    """Make every change ``plan_sync`` plans, in one ``write_files``; return the sections added.
 
-    A document holding conflict markers is left as it is (``conflicted_documents``
-    names it). A closed piece of work gets a note, not a placeholder (``late_sections``).
+    Nothing is written when any one file cannot be: a read-only document or a
+    symbolic link out of the repository stops the whole sync, with one line.
     """
-    added: list[tuple[str, str]] = []
-    project = process["project"]
-    for doc in process.get("documents", []):
-        path = root / doc["path"]
-        if (
-            doc["sections"]
-            and path.is_file()
-            and not holds_conflict(path)
-            and applies(process, doc, project["size"], project["has_ui"])
-        ):
-            sections = required_sections(
-                process, doc["sections"], project["size"], project["has_ui"]
-            )
-            added += [(doc["path"], title) for title in sync_file(path, sections, doc["path"])]
-    for folder in work_folders(root):
-        found = piece_of_work(process, folder)
-        if found is None:
-            continue
-        work, present = found
-        size, has_ui = work.size, work.has_ui
-        for doc in kit(process, size, has_ui):
-            path = present.get(doc["file"])
-            if path is not None and not holds_conflict(path):
-                sections = required_sections(process, doc["sections"], size, has_ui)
-                relative = path.relative_to(root).as_posix()
-                late = late_sections(sections, work)
-                added += [(relative, t) for t in sync_file(path, late, relative)]
-    return added
+    plan = plan_sync(root, process)
+    write_files(root, plan.files)
+    return plan.added
 
 
 def item_end(lines: Sequence[str], index: int, end: int) -> int:
@@ -3076,34 +3444,34 @@ def sync_checklist_lines(
     return lines, added
 
 
-def sync_checklists(root: Path, process: Process) -> list[tuple[str, list[str]]]:
-    """Add to each repository checklist the items it lacks; return (file, items) per file changed.
+def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
+    """Plan the items each repository checklist lacks (``SyncPlan.items``: file, items).
 
     A size change (an update with ``--data project_size=large``) or a new
     template version makes items required that a team's own checklist (such as
     docs/production-readiness.md, never rewritten by an update) does not hold;
     ``check --release`` would then ask for lines the file never had. A file with
-    conflict markers is left alone (``conflicted_documents`` names it).
+    conflict markers is left alone and named.
     """
     project = process["project"]
-    planned: dict[Path, str] = {}
-    added: list[tuple[str, list[str]]] = []
     for doc in process.get("documents", []):
         path = root / doc["path"]
         if not (
             doc.get("checklist")
             and path.is_file()
-            and not holds_conflict(path)
             and applies(process, doc, project["size"], project["has_ui"])
         ):
             continue
-        kept, endings = kept_lines(path)
+        text = plan.files.get(path) or read_text(path, doc["path"])
+        if holds_conflict(text):
+            if path not in plan.conflicted:
+                plan.conflicted.append(path)
+            continue
+        kept, endings = kept_lines(text)
         synced, items = sync_checklist_lines(kept, process, doc)
         if items:
-            planned[path] = joined_lines(synced, endings)
-            added.append((doc["path"], items))
-    write_files(root, planned)
-    return added
+            plan.files[path] = joined_lines(synced, endings)
+            plan.items.append((doc["path"], items))
 
 
 def refresh_marked_lines(root: Path, process: Process) -> list[str]:
@@ -3125,7 +3493,7 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
     for doc in process.get("documents", []):
         path = root / doc["path"]
         marked = [s for s in doc.get("sections", []) if "cadence_line" in s]
-        if not marked or not cadences or not path.is_file() or holds_conflict(path):
+        if not marked or not cadences or not path.is_file():
             continue
         cadence, section = cadences[-1], marked[0]
         adopted = (root / ".github" / "workflows" / "lifecycle-test-plan.yml").is_file()
@@ -3136,6 +3504,8 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
         mark = line[line.rindex("<!--") :]
         with path.open(encoding="utf-8", newline="") as handle:
             text = handle.read()
+        if holds_conflict(text):
+            continue
         lines = text.splitlines(keepends=True)
         for index, old in enumerate(lines):
             body = old.rstrip("\r\n")
@@ -3150,10 +3520,11 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
-    r"^v(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?(?:[-.+][0-9A-Za-z.+-]+)?)$"
+    r"^v?(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?(?:[-.+][0-9A-Za-z.+-]+)?)$"
 )
-"""A release tag: ``v`` and the version, a pre-release such as ``v1.2.0rc1`` included
-(the form ``uv version`` writes, so the release workflow's tag check passes)."""
+"""A release tag: the version, a pre-release such as ``v1.2.0rc1`` included, with
+or without a leading ``v`` (new repositories tag ``v1.2.0``, the form their release
+workflow expects; an adopted one keeps the form it has always used, such as ``0.28.1``)."""
 CHECKBOX = re.compile(r"^\s*[-*] \[[ xX]\] (?P<text>.*)$")
 """A checklist line, ticked or not: ``- [ ] text``."""
 READINESS = Path("docs") / "production-readiness.md"
@@ -3231,14 +3602,22 @@ def check_checklist(checker: Checker, process: Process, doc: Mapping[str, Any], 
     )
 
 
-def package_version(root: Path) -> str:
-    """Return ``[project] version`` from pyproject.toml, or ``""`` when it is not there."""
+def package_version(root: Path) -> tuple[str, str]:
+    """Return the static ``[project] version`` and ``""``, or ``""`` and why there is none.
+
+    A version that is ``dynamic`` (from the tag, as hatch-vcs or setuptools-scm do,
+    or from a file) or set in ``setup.py`` has no static value to compare with the tag.
+    """
     path = root / "pyproject.toml"
     if not path.is_file():
-        return ""
+        return "", "no pyproject.toml (a setup.py version is not compared)"
     data = read_toml(path, root, "fix the TOML, then run the check again")
-    project = data.get("project", {})
-    return str(project.get("version", "")) if isinstance(project, dict) else ""
+    project = data.get("project")
+    if not isinstance(project, dict):
+        return "", "no [project] table in pyproject.toml (a setup.py version is not compared)"
+    if "version" in (project.get("dynamic") or []):
+        return "", "the version is dynamic (set by the build from the tag or a file)"
+    return str(project.get("version", "")), ""
 
 
 def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
@@ -3259,13 +3638,13 @@ def repository_items(process: Process, key: str) -> list[str]:
 def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
     """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
     stage = "Deliver to production"
-    version = package_version(root)
+    version, unknown = package_version(root)
     checker.add(
         "DLV10",
         stage,
         "pyproject.toml",
-        tag == f"v{version}",
-        f"tag {tag!r}, package version {version!r}",
+        None if unknown else tag.removeprefix("v") == version,
+        f"skipped: {unknown}" if unknown else f"tag {tag!r}, package version {version!r}",
     )
     record = root / RELEASES_FOLDER / f"{tag}.md"
     relative = (RELEASES_FOLDER / f"{tag}.md").as_posix()
@@ -3496,7 +3875,7 @@ def open_sign_offs(text: str, roles: Sequence[str], where: str = "") -> list[str
 def run_release(root: Path, tag: str) -> int:
     """Write ``docs/releases/TAG.md`` from the release checklist; never overwrite one."""
     if not TAG.match(tag):
-        raise UsageError(f"tag must look like v1.2.3; got {tag!r}.")
+        raise UsageError(f"tag must look like v1.2.3 or 1.2.3; got {tag!r}.")
     process = load_process(root)
     path = root / RELEASES_FOLDER / f"{tag}.md"
     if path.exists():
@@ -3540,8 +3919,8 @@ def render_status(root: Path, process: Process) -> str:
     The docs build makes it afresh from the repository every time, so it is
     never stale and never committed; links are relative to ``docs/``.
     """
+    pieces = readable(read_pieces(root, process))
     results = check(root, process)
-    entries = [read_entry(process, folder) for folder in work_folders(root)]
     lines = [
         "# Lifecycle status",
         "",
@@ -3552,8 +3931,8 @@ def render_status(root: Path, process: Process) -> str:
         "## Pieces of work",
         "",
     ]
-    if entries:
-        lines += entries_table(entries, "work/")
+    if pieces:
+        lines += entries_table(pieces, "work/")
     else:
         lines.append("None yet: start one with `python3 tools/lifecycle.py new`.")
     runs = [result for result in results if result.code == "VAL07"]
@@ -3782,14 +4161,14 @@ def survey_folder(root: Path, source: str, releases: dict[str, list[str]]) -> di
     entry["rfcs"] = rfcs_of(root, process, folders)
     entry["pieces"] = [
         {
-            "folder": row.folder,
-            "title": row.title,
-            "size": row.size,
-            "status": row.status,
-            "owner": row.owner,
-            "stage": row.stage,
+            "folder": piece.folder.name,
+            "title": piece.title,
+            "size": piece.size,
+            "status": piece.status,
+            "owner": piece.owner,
+            "stage": piece.stage,
         }
-        for row in (read_entry(process, folder) for folder in folders)
+        for piece in readable([Piece.read(process, folder, root) for folder in folders])
     ]
     tag = newest_release(root)
     entry["release"] = {"tag": tag, "gate": "", "failing": []}
@@ -4292,7 +4671,7 @@ def run_check(
     never turn a team's CI red. Its first ``lifecycle.py new`` turns the gate on.
     """
     if release and not TAG.match(release):
-        raise UsageError(f"--release must be a tag like v1.2.3; got {release!r}.")
+        raise UsageError(f"--release must be a tag like v1.2.3 or 1.2.3; got {release!r}.")
     for code in only:
         if known_code(code) != code:  # on stderr, so a JSON report stays valid JSON
             print(f"note: --only {code}: {code} is now {known_code(code)}", file=sys.stderr)
@@ -4316,39 +4695,43 @@ def run_check(
 
 
 def run_sync(root: Path) -> int:
-    """Add missing sections and say which; exit 0 (nothing to add is fine too)."""
+    """Add missing sections, documents and index rows, and say which; exit 0 (nothing is fine).
+
+    Every change is planned first and written in one ``write_files``: when one
+    file cannot be written, none is.
+    """
     process = load_process(root)
-    conflicted = conflicted_documents(root, process)
-    refuse_unreadable(root, process, conflicted)
-    created = create_missing_documents(root, process)
-    added = sync(root, process)
-    items = sync_checklists(root, process)
+    plan = plan_sync(root, process)
+    write_files(root, plan.files)
+    # The marked process lines (the test plan's cadence), after the plan's writes.
     refreshed = refresh_marked_lines(root, process)
-    for path in conflicted:
+    for path in plan.conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
             "resolve them, then run `python3 tools/lifecycle.py sync` again"
         )
-    for path in created:
+    for path in plan.created:
         print(f"  created {path.relative_to(root).as_posix()}")
-    if created and (root / INDEX_FILE).is_file() and root / INDEX_FILE not in conflicted:
+    if plan.index:
         print(f"  updated {INDEX_FILE.as_posix()}")
-    for file, title in added:
+    for file, title in plan.added:
         print(f"  added '## {title}' to {file}")
-    for file, texts in items:
+    for file, texts in plan.items:
         print(f"  added {len(texts)} item(s) to {file}:")
         for text in texts:
             print(f"    - [ ] {text}")
     for file in refreshed:
         print(f"  updated the cadence line of {file} to the current project size")
-    count = sum(len(texts) for _, texts in items)
-    made = f"created {len(created)} document(s), " if created else ""
+    count = sum(len(texts) for _, texts in plan.items)
+    made = f"created {len(plan.created)} document(s), " if plan.created else ""
     made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
-    what = [f"{len(added)} section(s)"] if added or not count else []
+    what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
     what += [f"{count} item(s)"] if count else []
-    done = f"sync: {made}added {' and '.join(what)}" if made or added or count else ""
-    done = done or "sync: nothing to add"
-    left = f"; skipped {len(conflicted)} document(s) with conflict markers" if conflicted else ""
+    done = f"sync: {made}added {' and '.join(what)}" if made or plan.added or count else ""
+    if not done:
+        done = f"sync: updated {INDEX_FILE.as_posix()}" if plan.index else "sync: nothing to add"
+    conflicted = len(plan.conflicted)
+    left = f"; skipped {conflicted} document(s) with conflict markers" if conflicted else ""
     print(f"{done}{left}.")
     return 0
 
