@@ -182,8 +182,10 @@ def lifecycle_check_case(project: Path, env: dict[str, str]) -> Case:
 FLEET_REPOSITORIES = 200
 
 
-def fleet_sources(template: Path, dest: Path, env: dict[str, str]) -> Path | str:
-    """A list of ``FLEET_REPOSITORIES`` repositories at two template versions, or why none.
+def fleet_sources(
+    template: Path, dest: Path, env: dict[str, str], count: int = FLEET_REPOSITORIES
+) -> Path | str:
+    """A list of ``count`` repositories at two template versions, or why none.
 
     One real copy per version (tags ``v1`` and ``v2``), each committed, then
     copied folder for folder: every repository is a real generated one, and the
@@ -202,7 +204,7 @@ def fleet_sources(template: Path, dest: Path, env: dict[str, str]) -> Path | str
         return f"not built yet ({LIFECYCLE_TOOL} has no `fleet`)"
     listing = dest / "sources.txt"
     repositories = []
-    for number in range(FLEET_REPOSITORIES):
+    for number in range(count):
         repository = dest / f"repository-{number:03d}"
         run(["cp", "-a", str(masters[number % 2]), str(repository)], dest, env)
         repositories.append(str(repository))
@@ -212,6 +214,7 @@ def fleet_sources(template: Path, dest: Path, env: dict[str, str]) -> Path | str
 
 def fleet_case(listing: Path, env: dict[str, str]) -> Case:
     """``lifecycle.py fleet`` over every repository of ``listing``, checked for all of them."""
+    count = len(listing.read_text(encoding="utf-8").split())
     lead = listing.parent / "master-v2"
 
     def command(folder: Path) -> tuple[list[str], Path]:
@@ -229,7 +232,7 @@ def fleet_case(listing: Path, env: dict[str, str]) -> Case:
     def check(folder: Path) -> None:
         report = json.loads((folder / "fleet.json").read_text(encoding="utf-8"))
         states = [repository["state"] for repository in report["repositories"]]
-        if states != ["ok"] * FLEET_REPOSITORIES:
-            raise BenchError(f"fleet: {states.count('ok')} of {FLEET_REPOSITORIES} read")
+        if states != ["ok"] * count:
+            raise BenchError(f"fleet: {states.count('ok')} of {count} read")
 
-    return Case(f"fleet report ({FLEET_REPOSITORIES} repositories)", command, check, env)
+    return Case(f"fleet report ({count} repositories)", command, check, env)

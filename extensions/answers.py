@@ -11,6 +11,8 @@ and each filter is named after the question it checks:
   ``description_problem``, ``owner_problem``, ``design_link_problem``,
   ``rfc_repository_problem`` and ``rfc_category_problem``:
   the rule an answer breaks, or an empty string.
+* filter ``refuse_bad_data``: every ``--data``/``--data-file`` answer checked
+  for its type and rule up front, refused in one line without a traceback.
 * filter ``to_package_name``: a valid, importable Python package name derived
   from any project name (non-ASCII welcome); the ``package_name`` default.
 * filter ``quoted``: a double-quoted string literal valid in TOML, YAML and
@@ -70,12 +72,14 @@ def to_package_name(project_name: str) -> str:
 
 
 # Copier shows a refusal as "Validation error for question 'NAME': MESSAGE" on
-# one terminal line, cut at the terminal's width: at 80 columns only about the
-# first 34 characters of MESSAGE show. So each message starts with the rule in
-# a few words and leaves examples and details to the end; copier's prefix
-# already names the question. tests/test_answers.py checks every
-# message against that budget.
-ONE_LINE_RULE = "must be one line: no line breaks or control characters."
+# one terminal line, cut at the terminal's width: at 80 columns only 34 to 41
+# characters of MESSAGE fit after that prefix. So every message is the rule
+# alone, in at most that many characters (`message_budget`); copier's prefix
+# already names the question. tests/test_questionnaire.py checks every message
+# against that budget, and in a real 80-column session.
+TERMINAL_COLUMNS = 80
+VALIDATION_PREFIX = "Validation error for question '{name}': "
+ONE_LINE_RULE = "must be one line of plain text."
 NOT_EMPTY_RULE = "must not be empty or only spaces."
 NO_PADDING_RULE = "must not start or end with spaces."
 
@@ -99,26 +103,20 @@ def project_name_problem(project_name: str) -> str:
     if not any(char.isalnum() for char in project_name):
         return "must contain a letter or a digit."
     if "\\" in project_name or _PATH_LIKE_RE.match(project_name):
-        return (
-            "must be a name, not a file path: no backslashes, and no leading "
-            "/, ~, ./, ../ or drive letter."
-        )
+        return "must be a name, not a file path."
     return ""
 
 
 def package_name_problem(name: str) -> str:
     """Return the rule a package name breaks, or ``""`` when it is fine."""
     if not _PACKAGE_RE.match(name):
-        return (
-            "must use only a-z, 0-9 and _, and start with a letter "
-            "(lowercase ASCII, like billing_core)."
-        )
+        return "must be a-z 0-9 _, a letter first."
     if len(name) > MAX_PACKAGE_LENGTH:
         return f"must be at most {MAX_PACKAGE_LENGTH} characters."
     if keyword.iskeyword(name):
-        return f"must not be a Python keyword ({name!r})."
+        return "must not be a Python keyword."
     if name in sys.stdlib_module_names:
-        return f"must not shadow stdlib module {name!r}: the import would find it first."
+        return "must not shadow a stdlib module."
     return ""
 
 
@@ -141,7 +139,7 @@ def owner_problem(owner: str) -> str:
     The owner lands in CODEOWNERS, which only understands GitHub handles.
     """
     if not OWNER_HANDLE.match(owner):
-        return "must be a GitHub handle: @user or @org/team."
+        return "must be a GitHub @user or @org/team."
     return ""
 
 
@@ -162,21 +160,16 @@ def design_link_problem(link: str) -> str:
     if len(link) > MAX_LINK_LENGTH:
         return f"must be at most {MAX_LINK_LENGTH} characters."
     if any(char.isspace() for char in link):
-        return "must contain no spaces (use %20), or be empty."
+        return "must have no spaces: use %20."
     parts = _LINK_RE.match(link)
     if parts is None or parts["scheme"].lower() not in ("http", "https"):
-        return (
-            "must start with http:// or https://, like https://www.figma.com/file/..., or be empty."
-        )
+        return "must start with http:// or https://"
     if "@" in parts["host"]:
-        return "must have no user name or password: everyone can read it."
+        return "must not hold a user or password."
     if not _HOST_RE.match(parts["host"]):
-        return "must have a host name after http(s)://, like www.figma.com."
+        return "must have a host, like figma.com."
     if not _URL_CHARS_RE.match(link):
-        return (
-            "must be URL-safe ASCII: percent-encode anything else as %XX (kept as they are: "
-            "letters, digits and - . _ ~ : / ? # @ ! $ & ' ( ) * + , ; =)."
-        )
+        return "must be ASCII: encode others as %XX"
     return ""
 
 
@@ -193,15 +186,83 @@ def rfc_repository_problem(repository: str) -> str:
     whose Discussions hold the organisation's RFCs.
     """
     if repository and not _REPOSITORY_RE.match(repository):
-        return "must be owner/name or empty, like acme/rfcs."
+        return "must be owner/name, or empty."
     return ""
 
 
 def rfc_category_problem(category: str) -> str:
     """Return the rule the RFC discussion category breaks, or ``""`` when it is fine."""
     if not _CATEGORY_RE.match(category):
-        return "must be 1-64 letters, digits, .&+- or spaces, like RFCs."
+        return "must be 1-64 letters, digits, .&+-"
     return ""
+
+
+PROBLEMS = {
+    "project_name": project_name_problem,
+    "package_name": package_name_problem,
+    "description": description_problem,
+    "owner": owner_problem,
+    "design_link": design_link_problem,
+    "rfc_repository": rfc_repository_problem,
+    "rfc_category": rfc_category_problem,
+}
+"""Each free-text question and its rule, as its ``validator`` in copier.yml calls it."""
+YES_OR_NO_QUESTIONS = ("existing_repo", "has_ui")
+YES_OR_NO_WORDS = {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+"""What copier reads as a yes or a no; anything else it would cast to true."""
+TEXT_RULE = "must be text: put it in quotes."
+YES_OR_NO_RULE = "must be true or false."
+
+
+def type_problem(name: str, value: object) -> str:
+    """The rule a ``--data`` or ``--data-file`` value breaks by its type, or ``""``.
+
+    Copier casts before any validator sees the answer: ``description: yes`` in
+    a data file arrives as the text "True", and ``has_ui: maybe`` as true.
+    """
+    if name in PROBLEMS and not isinstance(value, str):
+        return TEXT_RULE
+    word = isinstance(value, str) and value.strip().lower() in YES_OR_NO_WORDS
+    if name in YES_OR_NO_QUESTIONS and not (isinstance(value, bool) or word or value in (0, 1)):
+        return YES_OR_NO_RULE
+    return ""
+
+
+def data_problem(data: object) -> str:
+    """Copier's own refusal line for the first given answer that breaks a rule, or ``""``."""
+    if not hasattr(data, "items"):
+        return ""
+    for name, value in data.items():
+        problem = type_problem(str(name), value)
+        if not problem and name in PROBLEMS:
+            problem = PROBLEMS[name](value)
+        if problem:
+            return VALIDATION_PREFIX.format(name=name) + problem
+    return ""
+
+
+def refuse_bad_data(data: object) -> bool:
+    """``True``, or stop copier with one line when a given answer breaks its rule.
+
+    Copier reports a refused ``--data`` value as a ``ValueError`` with a
+    40-line traceback around the one line that matters; a ``UserMessageError``
+    raised while copier renders a question's ``when`` is printed alone, before
+    anything is written. copier.yml calls this from the first question every
+    repository is asked (``project_kind``), so every given answer is checked
+    before any question is asked.
+    """
+    problem = data_problem(data)
+    if not problem:
+        return True
+    try:
+        from copier.errors import UserMessageError
+    except ImportError:  # outside copier (the unit tests): the same line, as a ValueError
+        raise ValueError(problem) from None
+
+    class AnswerRefused(UserMessageError, ValueError):
+        """Copier's command line prints it alone; its API raises a ValueError, as before."""
+
+    raise AnswerRefused(problem)
 
 
 def quoted(value: object) -> str:
@@ -223,5 +284,6 @@ class AnswersExtension(Extension):
             design_link_problem=design_link_problem,
             rfc_repository_problem=rfc_repository_problem,
             rfc_category_problem=rfc_category_problem,
+            refuse_bad_data=refuse_bad_data,
             quoted=quoted,
         )

@@ -14,6 +14,8 @@ and hands each template the items a project gets.
   the items of one list that a project of ``size`` gets, in file order.
 * global ``project_items(key)``: the same for the project being rendered,
   filtered by its size, UI, kind and rubric answers.
+* global ``command(name)``: a command a document or message gives, from the
+  ``commands`` list, for the repository being rendered.
 * global ``project_has(name)``: whether that project gets the artefact
   called ``name``, for the templates' file names.
 * global ``process_stages()``: the stages, in order (``stages`` in ``process.yml``).
@@ -23,6 +25,8 @@ and hands each template the items a project gets.
 from __future__ import annotations
 
 import runpy
+import shlex
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -198,6 +202,42 @@ def project_has(context: Context, name: str) -> bool:
     return named[0] in kept
 
 
+DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
+
+
+def commands() -> dict[str, str]:
+    """Each command of ``process.yml``'s ``commands`` list by name, as written there."""
+    return {str(item["name"]): str(item["text"]) for item in load_process()["commands"]}
+
+
+def command_line(name: str, answers_file: str = DEFAULT_ANSWERS_FILE) -> str:
+    """The one spelling of command ``name`` for a repository with ``answers_file``.
+
+    ``update`` is the whole copier command line, run through ``uvx`` so it
+    needs no install, with ``--answers-file`` where the repository keeps this
+    template's answers elsewhere (copier would read the default file instead).
+    """
+    known = commands()
+    if name not in known:
+        raise KeyError(f"unknown command {name!r}; expected one of {sorted(known)}")
+    if name != "update":
+        return known[name]
+    line = f"{known['copier']} {known['update']}"
+    if answers_file != DEFAULT_ANSWERS_FILE:
+        line += f" --answers-file {shlex.quote(answers_file)}"
+    return line
+
+
+@pass_context
+def command(context: Context, name: str) -> str:
+    """``command_line(name)`` for the repository being rendered (its answers file)."""
+    conf = context.get("_copier_conf")
+    found = conf.get("answers_file") if isinstance(conf, Mapping) else None
+    if found is None:
+        found = getattr(conf, "answers_file", None)
+    return command_line(name, str(found or DEFAULT_ANSWERS_FILE))
+
+
 class ProcessExtension(Extension):
     """Register the globals above."""
 
@@ -208,3 +248,4 @@ class ProcessExtension(Extension):
         environment.globals["project_has"] = project_has
         environment.globals["process_stages"] = process_stages
         environment.globals["rubric_answers"] = rubric_answers
+        environment.globals["command"] = command

@@ -20,6 +20,14 @@ Public surface (filters, for ``copier.yml`` messages):
   that exist (an update never deletes them).
 * ``new_documents``: ``{{ src | new_documents(dst) }}``, team-owned documents the
   update created because the repository had none at that path.
+* ``changed_answers``: ``{{ dst | changed_answers(answers_file, _copier_answers) }}``,
+  one ``name: old → new`` line per answer the update changed.
+* ``missing_python``: ``{{ python_version | missing_python }}`` is the version when
+  this machine has no Python that recent (``uv sync`` would download one), else ``""``.
+* ``git_identity_missing``: whether a commit in ``dst`` would fail for want of a
+  git user name and e-mail (the after-copy steps commit).
+* ``sync_summary``: the one-line outcome of the update's ``tools/lifecycle.py sync``
+  (``migrations/sync_lifecycle.py`` leaves it in the git folder), or ``""``.
 
 Standard library, Jinja2 and PyYAML (a dependency of copier) only. Every
 filter returns a plain value and swallows its own failures: a message must never
@@ -30,7 +38,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -230,6 +240,103 @@ def new_documents(src_path: object, dst_path: object) -> list[str]:
     return sorted((listed or "").split())
 
 
+SYNC_REPORT = "lifecycle-sync-report.txt"
+"""Where ``migrations/sync_lifecycle.py`` leaves its outcome, inside the git folder
+(``git rev-parse --git-path``): never in the worktree, never committed."""
+NOT_SET = "(not set)"
+
+
+def answer_text(value: object) -> str:
+    """An answer as the answers file spells it: ``true``, ``large``, ``(not set)``."""
+    if value is None:
+        return NOT_SET
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if str(value) != "" else '""'
+
+
+def changed_answers(dst_path: object, answers_file: str, new: object) -> list[str]:
+    """``name: old → new`` for each answer that differs from the answers file at ``HEAD``.
+
+    An update with ``--data project_size=large`` moves no version: without
+    these lines its message could only say "from v2.0.0 to v2.0.0". Copier's
+    own keys (``_commit``, ``_src_path``) are left out.
+    """
+    try:
+        shown = git(dst_path, "show", f"HEAD:./{answers_file}")
+        old = yaml.safe_load(shown or "") or {}
+        # What copier wrote is the truth (it keeps answers the render context lacks).
+        written = Path(os.fspath(dst_path)) / answers_file  # type: ignore[arg-type]
+        if written.is_file():
+            new = yaml.safe_load(written.read_text(encoding="utf-8")) or {}
+        if not isinstance(old, dict) or not hasattr(new, "items"):
+            return []
+        names = [name for name in {**old, **dict(new.items())} if not str(name).startswith("_")]
+        return [
+            f"{name}: {answer_text(old.get(name))} → {answer_text(new.get(name))}"  # type: ignore[attr-defined]
+            for name in names
+            if answer_text(old.get(name)) != answer_text(new.get(name))  # type: ignore[attr-defined]
+        ]
+    except Exception:  # a message must never break an update
+        return []
+
+
+def sync_summary(dst_path: object) -> str:
+    """The outcome line ``migrations/sync_lifecycle.py`` wrote for this update, or ``""``.
+
+    The migration rewrites (or removes) the file on every update, so it never
+    tells of an earlier one.
+    """
+    where = (git(dst_path, "rev-parse", "--git-path", SYNC_REPORT) or "").strip()
+    if not where:
+        return ""
+    path = Path(os.fspath(dst_path)) / where  # type: ignore[arg-type]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def missing_python(version: object) -> str:
+    """``version`` when no Python at least that recent is on this machine, else ``""``.
+
+    The project's ``requires-python`` is ``>=version``; without one, ``uv sync``
+    downloads a Python build from the internet, which an offline or locked-down
+    machine refuses, so the after-copy message names it first.
+    """
+    try:
+        major, minor = (int(part) for part in str(version).split(".")[:2])
+    except ValueError:
+        return ""
+    if sys.version_info[:2] >= (major, minor):
+        return ""
+    if any(shutil.which(f"python{major}.{later}") for later in range(minor, minor + 12)):
+        return ""
+    uv = shutil.which("uv")
+    if uv:  # a Python uv installed earlier counts too; `uv python find` never downloads
+        try:
+            found = subprocess.run(
+                [uv, "python", "find", f">={major}.{minor}"],
+                capture_output=True,
+                check=False,
+                timeout=30,
+            )
+            if found.returncode == 0:
+                return ""
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return f"{major}.{minor}"
+
+
+def git_identity_missing(dst_path: object) -> bool:
+    """Whether ``git commit`` in ``dst_path`` would stop with "Please tell me who you are"."""
+    return any(
+        git(dst_path, "var", name) is None for name in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+
+
 class UpdateExtension(Extension):
     """Register the update message's filters for ``copier.yml``."""
 
@@ -242,4 +349,8 @@ class UpdateExtension(Extension):
             delivered_beside=delivered_beside,
             kept_documents=kept_documents,
             new_documents=new_documents,
+            changed_answers=changed_answers,
+            sync_summary=sync_summary,
+            missing_python=missing_python,
+            git_identity_missing=git_identity_missing,
         )

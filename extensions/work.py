@@ -55,6 +55,8 @@ def tool() -> ModuleType:
     return _process().tool()
 
 
+CADENCE_KEYS = ("cadence_line", "cadence_reminder", "cadence_reminder_adopted")
+"""The test plan's marked cadence line and its reminder link, which sync refreshes."""
 REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
 """Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
 
@@ -126,6 +128,7 @@ def process_data(
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
                 **({"release_row": item["release_row"]} if "release_row" in item else {}),
+                **{key: item[key] for key in CADENCE_KEYS if key in item},
             }
             for item in items(key)
         ]
@@ -160,6 +163,7 @@ def process_data(
             }
             for item in process["rfc_records"]
         ],
+        "commands": process_module.commands(),
         "release_checklist": checklist("release_checklist", "phase"),
         "release_phases": [
             {
@@ -173,7 +177,12 @@ def process_data(
         "release_sign_off": checklist("release_sign_off"),
         "production_readiness": checklist("production_readiness"),
         "test_plan_cadence": [
-            {"text": item["text"], "min_size": item["min_size"], "months": int(item["months"])}
+            {
+                "text": item["text"],
+                "run": item["run"],
+                "min_size": item["min_size"],
+                "months": int(item["months"]),
+            }
             for item in items("test_plan_cadence")
         ],
         "documents": [

@@ -18,7 +18,9 @@ markers or a sync that fails each get one line saying what to run by hand. A
 team document the tool cannot read stops the sync before it writes anything,
 and the line is the tool's own: the file, the line, what is wrong and the fix.
 Its output, between ``START`` and the tool's ``sync:`` summary line, is what
-``tools/template_status.py`` copies into the template-update pull request.
+``tools/template_status.py`` copies into the template-update pull request. Its
+last line (the outcome) also goes to ``REPORT`` in the git folder, where the
+update message reads it for its summary (extensions/updates.py ``sync_summary``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,39 @@ CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 # end of generated text
 UNREADABLE = 3
 """The tool's exit status for a team file it cannot read: it wrote nothing and said why."""
+
+
+REPORT = "lifecycle-sync-report.txt"
+"""The outcome file, under ``git rev-parse --git-path`` (never in the worktree)."""
+
+
+def report_path() -> Path | None:
+    """Where this update's outcome line goes, or None outside a git repository."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--git-path", REPORT],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def record(outcome: str) -> None:
+    """Leave ``outcome`` for the update message; an empty one removes an earlier update's."""
+    path = report_path()
+    if path is None:
+        return
+    try:
+        if outcome:
+            path.write_text(outcome + "\n", encoding="utf-8")
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the message then just leaves the line out
 
 
 def conflicted(path: Path) -> bool:
@@ -78,28 +113,40 @@ def run_tool() -> tuple[int, str, str]:
 
 
 def main() -> int:
+    """Sync, print what it did, and leave the outcome line for the update message."""
+    outcome = sync_and_report()
+    record(outcome)
+    return 0
+
+
+def sync_and_report() -> str:
+    """Run sync and print its report; return the one-line outcome (``""``: no tool)."""
     if not TOOL.is_file():
-        return 0  # a repository whose process has no lifecycle tool: nothing to sync
+        return ""  # a repository whose process has no lifecycle tool: nothing to sync
     for path in (TOOL, PROCESS):
         if path.is_file() and conflicted(path):
-            print(f"Lifecycle sync skipped: {path} holds conflict markers; {BY_HAND}")
-            return 0
+            line = f"Lifecycle sync skipped: {path} holds conflict markers; {BY_HAND}"
+            print(line)
+            return line
     try:
         code, stdout, stderr = run_tool()
     except (OSError, subprocess.SubprocessError) as error:
-        print(f"Lifecycle sync skipped: {error}; {BY_HAND}")
-        return 0
+        line = f"Lifecycle sync skipped: {error}; {BY_HAND}"
+        print(line)
+        return line
     if code != 0:
         last = (stderr.strip() or stdout.strip() or "no output").splitlines()[-1]
         if code == UNREADABLE:  # the tool's own line names the file, the line and the fix
             where = last.removeprefix("lifecycle.py: ")
-            print(f"Lifecycle sync changed nothing: {where}; then {BY_HAND}")
+            line = f"Lifecycle sync changed nothing: {where}; then {BY_HAND}"
         else:
-            print(f"Lifecycle sync failed ({last}); {BY_HAND}")
-        return 0
+            line = f"Lifecycle sync failed ({last}); {BY_HAND}"
+        print(line)
+        return line
     print(START)
     print(stdout.rstrip("\n"), flush=True)
-    return 0
+    lines = stdout.strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 if __name__ == "__main__":

@@ -120,6 +120,20 @@ def copy_working_tree(dest: Path) -> Path:
     return dest
 
 
+def clone_without_tags(dest: Path, *, checkout: bool = True) -> Path:
+    """Clone this repository's history into ``dest``, leaving its release tags behind.
+
+    Tests tag template versions of their own (``v1.0.0``, ``v2.0.0``...) in
+    clones. This repository's release tags would make that fail (``tag
+    'v1.0.0' already exists``) or, being newer, become the version copier
+    updates to. Every clone of this repository in tests/ goes through here
+    (tests/test_release_tags.py checks both).
+    """
+    command = ["git", "clone", "--quiet", "--no-tags", "--no-hardlinks"]
+    run([*command, *([] if checkout else ["--no-checkout"]), str(ROOT), str(dest)], ROOT)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def template_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template as it stands in the working tree, in a plain folder.

@@ -374,7 +374,7 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert "acme-widgets" in (repo / "docs/lifecycle.md").read_text()
     output = kit_and_update(template, repo)
     # The update read our answers file, not the other template's.
-    assert '"acme-widgets" moved from lifecycle template v1.0.0 to v1.0.0' in output, output
+    assert '"acme-widgets" is already up to date with lifecycle template v1.0.0' in output, output
     assert (repo / ".copier-answers.yml").read_text() == other_answers
 
 

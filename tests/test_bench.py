@@ -220,11 +220,13 @@ def test_floor_has_the_file_list_of_a_large_project(tmp_path: Path) -> None:
 def test_one_round_reports_every_goal(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     args = ["--rounds", "1", "--warmup", "0", "--team-files", "20", "--json", str(out)]
+    args += ["--fleet-repositories", "4"]
     assert run.main([*args, "--no-patch"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     goals = {row["goal"]: row for row in data["goals"]}
-    assert len(goals) == len(run.RATIO_GOALS) + 1 + len(run.SUITES)
+    assert len(goals) == len(run.RATIO_GOALS) + 2 + len(run.SUITES)  # + lifecycle and fleet
     stock = next(key for key in data["goals"][0] if key.startswith("copier "))
+    assert isinstance(goals["fleet report, 4 repositories, 2 cores"][stock], float)
     for goal, _top, _bottom in run.RATIO_GOALS:
         assert isinstance(goals[goal.label.format(n="20")][stock], float)
     assert all(len(samples) == 1 for samples in data["samples"].values())

@@ -52,12 +52,12 @@ def _cases(question: str, rows: list[tuple[str, str, str | None]]) -> list[Case]
 EMPTY = "must not be empty"
 NOT_A_PATH = "not a file path"
 ONE_LINE = "one line"
-IDENTIFIER = "lowercase ASCII"
-HANDLE = "GitHub handle"
+IDENTIFIER = "a-z 0-9 _, a letter first"
+HANDLE = "GitHub @user or @org/team"
 WEB_URL = "start with http:// or https://"
 NO_SPACES = "no spaces"
-HOST = "host name"
-URL_CHARACTERS = "percent-encode anything else"
+HOST = "a host, like"
+URL_CHARACTERS = "encode others as %XX"
 REPOSITORY = "must be owner/name"
 CATEGORY = "must be 1-64 letters"
 
@@ -82,7 +82,7 @@ CORPUS: list[Case] = [
             ("too-long", "x" * 81, "at most 80"),
             ("chinese", "数据服务\N{FULLWIDTH COLON}测试", None),
             ("accents-dash-emoji-rtl", "Ωmega\N{EN DASH}Café 🚀 مشروع", None),
-            ("zero-width", "bill\u200bing", "control characters"),
+            ("zero-width", "bill\u200bing", ONE_LINE),
             ("quotes", 'The "Best" app\'s a"""b\'\'\'c"', None),
             ("yaml-keyword", "yes", None),
             ("yaml-syntax", "- [a]: {b} # c", None),
@@ -182,7 +182,7 @@ CORPUS: list[Case] = [
             ("markdown-breakout", "https://example.com/>[x](javascript:alert(1))", URL_CHARACTERS),
             ("markdown-html", "https://example.com/<script>alert(1)</script>", URL_CHARACTERS),
             ("markdown-emphasis", "https://example.com/_a_*b*~~c~~&amp;#x", None),
-            ("credentials", "https://user:secret@example.com/designs", "user name or password"),
+            ("credentials", "https://user:secret@example.com/designs", "user or password"),
             ("figma", "https://www.figma.com/design/AbC12/Billing?node-id=1-2&t=x", None),
         ],
     ),
@@ -498,6 +498,8 @@ def test_rendering_needs_no_network(tmp_path: Path) -> None:
         "copy",
         "--trust",
         "--defaults",
+        "--vcs-ref",
+        "HEAD",
         "--data",
         "project_kind=library",
         str(ROOT),

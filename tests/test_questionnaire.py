@@ -132,7 +132,7 @@ class Questionnaire:
         self.last_help = "\0"  # no question seen yet
         self.child = pexpect.spawn(
             sys.executable,
-            ["-m", "copier", "copy", "--trust", str(ROOT), str(destination)],
+            ["-m", "copier", "copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(destination)],
             cwd=str(destination.parent),
             env=COPIER_ENV,
             encoding="utf-8",
@@ -208,7 +208,8 @@ class Questionnaire:
 def defaults_copy_command(destination: str, *data: str) -> list[str]:
     """`copier copy --trust --defaults [--data NAME=VALUE ...] TEMPLATE DESTINATION`."""
     data_args = (arg for item in data for arg in ("--data", item))
-    copy = ["copy", "--trust", "--defaults", *data_args, str(ROOT), destination]
+    at_head = ("--vcs-ref", "HEAD")  # the working tree, never the latest release tag
+    copy = ["copy", "--trust", "--defaults", *at_head, *data_args, str(ROOT), destination]
     return [sys.executable, "-m", "copier", *copy]
 
 
@@ -221,9 +222,11 @@ def is_asked(name: str, data: dict[str, object]) -> bool:
     """Whether copier asks (and records) question ``name`` given the other answers."""
     when = questions()[name].get("when", True)
     if isinstance(when, str):
-        environment = jinja2.Environment(extensions=[AdoptionExtension])
+        environment = jinja2.Environment(
+            extensions=[AdoptionExtension, answer_rules.AnswersExtension]
+        )
         # Outside copier there is no destination: `existing_repo` is not asked.
-        context = {"_copier_conf": {}, **data}
+        context = {"_copier_conf": {"data": {}}, **data}
         when = environment.from_string(when).render(context).strip().lower() == "true"
     return bool(when)
 
@@ -280,13 +283,13 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     session.answer("Python import name", "")
     session.expect("billing_cafe")
     session.child.send(CLEAR + "json" + ENTER)
-    assert session.child.expect(["must not shadow stdlib module 'json'", QUESTION]) == 0
+    assert session.child.expect(["must not shadow a stdlib module", QUESTION]) == 0
     session.child.send(CLEAR + "billing_core" + ENTER)
     session.answer("One sentence", CLEAR + "   " + ENTER)
     assert session.child.expect(["must not be empty or only spaces", QUESTION]) == 0
     session.child.send(CLEAR + "Bills customers." + ENTER)
     session.answer("Owning team", CLEAR + "acme" + ENTER)
-    assert session.child.expect(["must be a GitHub handle", QUESTION]) == 0
+    assert session.child.expect(["must be a GitHub @user or @org/team", QUESTION]) == 0
     session.child.send(CLEAR + "@acme/payments" + ENTER)
     session.answer("Does the work change", "y")
     # Asked only because of the yes above; empty is fine, a non-web link is not.
@@ -295,7 +298,7 @@ def test_invalid_answers_show_the_rule_and_ask_again(tmp_path: Path) -> None:
     session.child.send(CLEAR + "https://www.figma.com/design/AbC12/Billing a" + ENTER)
     # The terminal redraws only what changed since the previous message: look for
     # a part of the new rule ("use %20") that the previous one lacked.
-    assert session.child.expect([re.escape("%20)"), QUESTION]) == 0
+    assert session.child.expect([re.escape("use %20"), QUESTION]) == 0
     session.child.send(CLEAR + DESIGN_LINK + ENTER)
     rest = session.enter_to_the_end()
 
@@ -320,9 +323,31 @@ def test_invalid_data_stops_before_writing_with_the_rule(tmp_path: Path) -> None
                  env=COPIER_ENV, check=False)  # fmt: skip
     assert result.returncode != 0, outputs(result)
     assert result.stderr.strip().splitlines()[-1] == (
-        "ValueError: Validation error for question 'project_name': must be a name, not a "
-        "file path: no backslashes, and no leading /, ~, ./, ../ or drive letter."
+        "Validation error for question 'project_name': must be a name, not a file path."
     )
+    assert "Traceback" not in result.stderr, "one line, not copier's traceback"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow  # the copier command line
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        # YAML reads yes as true; copier would write the text "True".
+        ("description: yes\n", "Validation error for question 'description': must be text"),
+        ('has_ui: "maybe"\n', "Validation error for question 'has_ui': must be true or false."),
+        ("project_name: 2026\n", "Validation error for question 'project_name': must be text"),
+    ],
+)
+def test_a_data_file_answer_of_the_wrong_type_is_refused_by_name(
+    tmp_path: Path, data: str, line: str
+) -> None:
+    (tmp_path / "answers.yml").write_text(data)
+    command = [*defaults_copy_command("out"), "--data-file", str(tmp_path / "answers.yml")]
+    result = run(command, tmp_path, stdin=subprocess.DEVNULL, env=COPIER_ENV, check=False)
+    assert result.returncode != 0, outputs(result)
+    assert result.stderr.strip().splitlines()[-1].startswith(line), outputs(result)
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -392,11 +417,14 @@ def test_example_answers_file_renders_without_questions(tmp_path: Path, kind: st
     asked = {name: value for name, value in data.items() if is_asked(name, data)}
     assert "design_link" not in asked or data["has_ui"]
     assert data["project_kind"] == kind
-    command = ["copy", "--trust", "--defaults", "--data-file", str(example), str(ROOT), "out"]
+    command = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "--data-file", str(example),
+               str(ROOT), "out"]  # fmt: skip
     copier_cli(*command, cwd=tmp_path)
     recorded = answers(tmp_path / "out")
     assert {name: value for name, value in recorded.items() if not name.startswith("_")} == asked
     assert (tmp_path / "out" / "src" / data["package_name"] / "__init__.py").is_file()
+    tool = "tools/lifecycle.py"  # the working tree's, not the newest release tag's
+    assert (tmp_path / "out" / tool).read_bytes() == (ROOT / "template" / tool).read_bytes()
     for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         run([sys.executable, "-m", "ruff", *args], cwd=tmp_path / "out")
     assert f"--data-file examples/{kind}.yml" in (ROOT / "README.md").read_text()
@@ -482,10 +510,10 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("../evil", "must be a name, not a file path"),
     ],
     "package_name": [
-        ("Acme", "must use only a-z, 0-9 and _"),
+        ("Acme", "must be a-z 0-9 _, a letter first"),
         ("a" * 51, "must be at most 50 characters"),
         ("class", "must not be a Python keyword"),
-        ("json", "must not shadow stdlib module"),
+        ("json", "must not shadow a stdlib module"),
     ],
     "description": [
         ("   ", "must not be empty"),
@@ -493,17 +521,17 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("Bills. ", "must not start or end with spaces"),
         ("y" * 201, "must be at most 200 characters"),
     ],
-    "owner": [("acme", "must be a GitHub handle")],
+    "owner": [("acme", "must be a GitHub @user or @org/team")],
     "design_link": [
         ("https://example.com/\t", "must be one line"),
         ("https://example.com/" + "a" * 300, "must be at most 300 characters"),
-        ("https://example.com/a b", "must contain no spaces"),
+        ("https://example.com/a b", "must have no spaces"),
         ("javascript:alert(1)", "must start with http:// or https://"),
-        ("https://user:secret@example.com", "must have no user name or password"),
-        ("https://-example.com", "must have a host name"),
-        ("https://example.com/Café", "must be URL-safe ASCII"),
+        ("https://user:secret@example.com", "must not hold a user or password"),
+        ("https://-example.com", "must have a host, like figma.com"),
+        ("https://example.com/Café", "must be ASCII: encode others as %XX"),
     ],
-    "rfc_repository": [("acme", "must be owner/name or empty")],
+    "rfc_repository": [("acme", "must be owner/name, or empty")],
     "rfc_category": [('R"FCs', "must be 1-64 letters, digits, .&+-")],
 }
 
@@ -539,6 +567,52 @@ def test_every_validation_message_states_its_rule_where_a_terminal_shows_it(name
         shown = (VALIDATION_PREFIX.format(name=name) + message)[:NARROW]
         assert rule in shown, f"at {NARROW} columns only {shown!r} shows"
     assert len(messages) == messages_in_source(check.__name__), "a message has no case here"
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_every_validation_line_fits_an_80_column_terminal(name: str) -> None:
+    """Copier's prefix and the whole message, on one line that the terminal cuts at 80."""
+    for answer, _rule in RULES[name]:
+        line = VALIDATION_PREFIX.format(name=name) + validator(name)(answer)
+        assert len(line) <= NARROW, f"{len(line)} columns: {line!r}"
+
+
+def typeable(answer: str) -> bool:
+    """Whether a person can type ``answer`` at a prompt (no control characters)."""
+    return all(char >= " " and char != "\x7f" for char in answer)
+
+
+@pytest.mark.slow  # a real copier session in a pty
+def test_at_80_columns_every_validation_message_shows_whole(tmp_path: Path) -> None:
+    """Each typeable bad answer, typed at its question: the whole refusal is on screen."""
+    session = Questionnaire(tmp_path / "project", columns=NARROW)
+    session.answer("What kind of project", ENTER)
+    # Each free-text question: the questions answered before it, its help, a good answer.
+    medium = [("Size rubric 1/3", ENTER), ("Size rubric 2/3", DOWN + ENTER),
+              ("Size rubric 3/3", ENTER), ("The rubric recommends", ENTER)]  # fmt: skip
+    steps = {
+        "project_name": ([], "Project name", "Payments Gateway"),
+        "package_name": ([], "Python import name", "payments_gateway"),
+        "description": ([], "One sentence", "Takes payments."),
+        "owner": ([], "Owning team", "@acme/payments"),
+        "design_link": ([("Does the work change", "y")], "Link to the designs", DESIGN_LINK),
+        "rfc_repository": (medium, "Repository for the RFC", "acme/rfcs"),
+        "rfc_category": ([], "Discussion category", "RFCs"),
+    }
+    assert set(steps) == set(RULES), "a validator without a question here"
+    for name, (before, help_start, fine) in steps.items():
+        for help_text, keys in before:
+            session.answer(help_text, keys)
+        session.answer(help_start, "")
+        for answer, _rule in RULES[name]:
+            if not typeable(answer) or answer == "":
+                continue
+            session.child.send(CLEAR + answer + ENTER)
+            line = VALIDATION_PREFIX.format(name=name) + validator(name)(answer)
+            rows = session.settle()
+            assert line in rows, f"{line!r} not shown whole:\n" + "\n".join(rows[-6:])
+        session.child.send(CLEAR + fine + ENTER)
+    session.enter_to_the_end()
 
 
 @pytest.mark.slow  # a real copier session in a pty

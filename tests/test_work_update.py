@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copier_cli, copy_working_tree, run
+from .conftest import clone_without_tags, copier_cli, copy_working_tree, run
 from .update_harness import commit_all, copy_project
 
 PREVIOUS = "acc0a4e"
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow  # two template versions, a copy and an update
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository with v1.0.0 = ``PREVIOUS`` and v2.0.0 = this working tree."""
     dest = tmp_path_factory.mktemp("versions") / "lifecycle"
-    run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(dest)], ROOT)
+    clone_without_tags(dest, checkout=False)
     run(["git", "checkout", "--quiet", "-B", "main", PREVIOUS], dest)
     run(["git", "tag", "v1.0.0"], dest)
     run(["git", "rm", "-r", "--quiet", "."], dest)

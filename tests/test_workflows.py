@@ -349,3 +349,28 @@ def test_ci_lint_job_passes_in_the_synced_project(
     for script in scripts:
         # As GitHub runs a `run:` block: the whole script, in bash, stopping at the first error.
         run(["bash", "-eo", "pipefail", "-c", script], project)
+
+
+def test_ci_names_conflict_markers_before_any_formatter_runs(render, tmp_path: Path) -> None:
+    """A conflicted template-update pull request: CI's lint step fails on the markers first."""
+    project = editable_copy(render(), tmp_path)
+    git("init", "-q", cwd=project)
+    checklist = project / "docs" / "release-checklist.md"
+    checklist.write_text(
+        checklist.read_text()
+        + "<<<<<<< before updating\nours\n=======\ntheirs\n>>>>>>> after updating\n"
+    )
+    git("add", "-A", cwd=project)
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    lint_step = next(
+        step
+        for step in workflow["jobs"]["lint"]["steps"]
+        if step.get("name", "").startswith("Lint")
+    )
+    assert lint_step["run"].splitlines()[0] == "python3 tools/check_leftovers.py"
+    # No uv on PATH: a command after the check would fail with "command not found".
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    result = run(["bash", "-e", "-c", lint_step["run"]], project, check=False, env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "docs/release-checklist.md" in output, output
+    assert "conflict markers" in output and "command not found" not in output, output

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from copier import run_copy
 
-from .conftest import ROOT, SIZES, copy_working_tree, run
+from .conftest import SIZES, clone_without_tags, copy_working_tree, run
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
@@ -274,7 +274,7 @@ def build_history_repo(dest: Path, old: Mapping[str, str], new: str) -> Path:
     ``old`` maps a PEP 440 tag to a commit of this repository's history, so
     projects made from what teams really got can be updated to this tree.
     """
-    run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(dest)], ROOT)
+    clone_without_tags(dest)
     for tag, commit in old.items():
         run(["git", "tag", tag, commit], dest)
     run(["git", "rm", "-rq", "--", "."], dest)  # files this tree deleted stay deleted

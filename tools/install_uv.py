@@ -112,10 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"uv is already installed: {found}")
         return 0
     target = Path(args.dir).expanduser()
-    install(args.version, target)
+    installed = target / "uv"
+    if installed.is_file() and os.access(installed, os.X_OK) and not args.force:
+        # Installed by an earlier run, in a shell whose PATH lacks the folder: no new download.
+        print(f"uv is already installed: {installed}")
+    else:
+        install(args.version, target)
     on_path = os.environ.get("PATH", "").split(os.pathsep)
     if str(target) not in on_path:
-        print(f'{target} is not on PATH: run  export PATH="{target}:$PATH"', file=sys.stderr)
+        # The quick start exports it on the same line; say so rather than ask for it again.
+        print(f'{target} is not on PATH in this shell yet: export PATH="{target}:$PATH" adds it.')
     return 0
 
 

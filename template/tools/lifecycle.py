@@ -2378,7 +2378,10 @@ the dates of its statuses, its succession, an RFC's discussion and resolution, i
 Their codes are ``LC111``-``LC115``, next to the other ``LC1xx`` document rules and not
 an ``RFC`` prefix: three of the five apply to every document of a piece of work (a
 shaping note's status has a date and its links exist too), and a code never changes
-once teams waive it, so it must not name the one document kind it started with."""
+once teams waive it, so it must not name the one document kind it started with.
+
+All five warn outside ``check --release``: they judge records a team wrote before these
+rules existed, and an update must never turn a team's CI red; the release gate holds them."""
 
 REGISTRY = (
     Check(
@@ -2511,6 +2514,7 @@ REGISTRY = (
         "Each supersedes and superseded_by entry is a URL, or a piece of work in docs/work/"
         " that names this one back.",
         requires=("LC101",),
+        warn_outside_release=True,
     ),
     Check(
         "LC113",
@@ -2518,6 +2522,7 @@ REGISTRY = (
         "An RFC in review or later names its discussion: a discussion URL in its front"
         " matter, or a URL on its Announced line (at the sizes of rfc_records in the process).",
         requires=("LC103",),
+        warn_outside_release=True,
     ),
     Check(
         "LC114",
@@ -2525,6 +2530,7 @@ REGISTRY = (
         "An accepted, done or dropped RFC links its resolution: a resolution URL (or path)"
         " in its front matter (at the sizes of rfc_records in the process).",
         requires=("LC103",),
+        warn_outside_release=True,
     ),
     Check(
         "LC115",
@@ -2532,6 +2538,7 @@ REGISTRY = (
         "Each links entry that is a path (not a URL or #number) names a file or folder"
         " that exists in the repository.",
         requires=("LC101",),
+        warn_outside_release=True,
     ),
     Check(
         "LC001",
@@ -3803,7 +3810,7 @@ def sync_checklist_lines(
 def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
     """Plan the items each repository checklist lacks (``SyncPlan.items``: file, items).
 
-    A size change (``copier update --data project_size=large``) or a new
+    A size change (an update with ``--data project_size=large``) or a new
     template version makes items required that a team's own checklist (such as
     docs/production-readiness.md, never rewritten by an update) does not hold;
     ``check --release`` would then ask for lines the file never had. A file with
@@ -3828,6 +3835,49 @@ def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
         if items:
             plan.files[path] = joined_lines(synced, endings)
             plan.items.append((doc["path"], items))
+
+
+def refresh_marked_lines(root: Path, process: Process) -> list[str]:
+    """Rewrite each marked process line of a team document to the current process.
+
+    A line ending with a section's ``cadence_line`` marker (an HTML comment) is
+    process text inside a team document: after ``--data project_size=large``
+    the test plan must promise the new cadence. Only such a line changes, with
+    its own line ending; every other line is left byte for byte. Returns the
+    paths changed.
+    """
+    size = process["project"]["size"]
+    cadences = [
+        c
+        for c in process.get("test_plan_cadence", [])
+        if size_at_least(process, size, c["min_size"])
+    ]
+    changed: list[str] = []
+    for doc in process.get("documents", []):
+        path = root / doc["path"]
+        marked = [s for s in doc.get("sections", []) if "cadence_line" in s]
+        if not marked or not cadences or not path.is_file():
+            continue
+        cadence, section = cadences[-1], marked[0]
+        adopted = (root / ".github" / "workflows" / "lifecycle-test-plan.yml").is_file()
+        reminder = section.get("cadence_reminder_adopted" if adopted else "cadence_reminder", "")
+        line = section["cadence_line"].format(
+            run=cadence.get("run", ""), text=cadence["text"], reminder=reminder
+        )
+        mark = line[line.rindex("<!--") :]
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        if holds_conflict(text):
+            continue
+        lines = text.splitlines(keepends=True)
+        for index, old in enumerate(lines):
+            body = old.rstrip("\r\n")
+            if body.endswith(mark) and body != line:
+                lines[index] = line + old[len(body) :]
+        if "".join(lines) != text:
+            write_files(root, {path: "".join(lines)})
+            changed.append(doc["path"])
+    return changed
 
 
 # ------------------------------------------------------------------ release
@@ -5017,6 +5067,8 @@ def run_sync(root: Path) -> int:
     process = load_process(root)
     plan = plan_sync(root, process)
     write_files(root, plan.files)
+    # The marked process lines (the test plan's cadence), after the plan's writes.
+    refreshed = refresh_marked_lines(root, process)
     for path in plan.conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -5034,8 +5086,11 @@ def run_sync(root: Path) -> int:
             print(f"    - [ ] {text}")
     for file, status in plan.dated:
         print(f"  dated status '{status}' in {file} ({HISTORY}: {today()})")
+    for file in refreshed:
+        print(f"  updated the cadence line of {file} to the current project size")
     count = sum(len(texts) for _, texts in plan.items)
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
+    made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
     what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
     what += [f"{count} item(s)"] if count else []
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""

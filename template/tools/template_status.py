@@ -123,6 +123,25 @@ def changelog_link(source: str, version: str) -> str:
     return f"{source} (CHANGELOG.md at v{version})"
 
 
+PROCESS_FILE = Path(".lifecycle") / "process.json"
+"""Where the update command lives (``commands`` in the template's ``process.yml``)."""
+
+
+def update_arguments() -> list[str]:
+    """Copier's update options, as every document and message of this repository gives them.
+
+    Read from ``.lifecycle/process.json`` (the template writes both files at the
+    same version), so this tool runs exactly the command a team would type.
+    """
+    try:
+        commands = json.loads(PROCESS_FILE.read_text(encoding="utf-8"))["commands"]
+        return shlex.split(commands["update"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SystemExit(
+            f"{PROCESS_FILE}: no update command ({error}); run this from the repository root"
+        ) from None
+
+
 def answers_file_args(answers_file: str) -> list[str]:
     """Copier's ``--answers-file`` option, left out for the default so copier 9.6+ still works."""
     return [] if answers_file == DEFAULT_ANSWERS_FILE else ["--answers-file", answers_file]
@@ -155,12 +174,14 @@ def changes(status: Status, answers_file: str) -> tuple[str, str]:
     return entries, changelog_link(source, status.latest)
 
 
-def report(status: Status, answers_file: str = DEFAULT_ANSWERS_FILE) -> str:
+def report(
+    status: Status, answers_file: str = DEFAULT_ANSWERS_FILE, copier: Sequence[str] = ("copier",)
+) -> str:
     """Return the Markdown report of ``check`` mode."""
     if not status.behind:
         return f"Up to date with the lifecycle template (version {status.current})."
     entries, link = changes(status, answers_file)
-    command = shlex.join(["copier", "update", "--trust", *answers_file_args(answers_file)])
+    command = shlex.join([*copier, *update_arguments(), *answers_file_args(answers_file)])
     lines = [
         f"This repository uses lifecycle template version {status.current}; "
         f"the latest is {status.latest}.",
@@ -239,7 +260,7 @@ def apply(copier: Sequence[str], status: Status, answers_file: str) -> tuple[str
     updated = subprocess.run(
         [
             *copier,
-            *("update", "--trust", "--defaults", "--conflict", "inline"),
+            *update_arguments(),
             *answers_file_args(answers_file),
         ],
         capture_output=True,
@@ -306,7 +327,9 @@ def pull_request_body(
             "## Added by `tools/lifecycle.py sync`",
             "",
             "The update ran sync, which adds each section the process now requires to the "
-            "team's documents (a `_TODO_` to fill in) and never changes a team line:",
+            "team's documents and never changes a team line. Each added section is a "
+            "`_TODO_` to fill in, except in a piece of work already done or dropped, "
+            "which gets a note that the section came after the work:",
             "",
             *(f"- {line}" for line in synced),
         ]
@@ -381,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         text, conflicts = apply(copier, status, args.answers_file)
         values |= {"branch": branch, "conflicts": flag(bool(conflicts))}
     else:
-        text = report(status, args.answers_file)
+        text = report(status, args.answers_file, copier)
         if args.apply:
             values |= {"branch": "", "conflicts": "false"}
     print(text)

@@ -1,0 +1,87 @@
+"""The update message: the summary first, in at most 40 lines, then the changelog.
+
+Real updates with the documented command (``commands`` in process.yml) between
+two versions of this template (``PROCESS_CHANGES`` of test_update_sync.py: v2
+adds sections that the update's sync adds to the team's documents), and
+answer changes at one version, which move no version at all.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from .conftest import copier_cli
+from .extension_modules import process
+from .test_update_sync import ANSWERS, PROCESS_CHANGES
+from .update_harness import TemplateRepo, build_template_repo, commit_all, copy_project
+
+pytestmark = pytest.mark.slow  # real template versions, copies and updates
+
+UPDATE_OPTIONS = shlex.split(process.commands()["update"])  # update --trust --defaults ...
+CHANGELOG_HEADER = "What changed in the process, and what your team must do"
+MAX_SUMMARY_LINES = 40
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    return build_template_repo(tmp_path_factory.mktemp("template") / "lifecycle", PROCESS_CHANGES)
+
+
+def update(project: Path, *args: str) -> str:
+    """The documented update command; return the message copier printed (from its first line)."""
+    done = copier_cli(*UPDATE_OPTIONS, *args, cwd=project)
+    output = done.stdout + done.stderr
+    start = output.index('"Acme Billing" ')
+    return output[start:]
+
+
+def summary_of(message: str) -> list[str]:
+    return message.split(CHANGELOG_HEADER, 1)[0].rstrip().splitlines()
+
+
+def test_a_new_version_is_summed_up_before_its_changelog(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    project = copy_project(template.path, template.v1, tmp_path / "acme-billing", ANSWERS)
+    message = update(project)
+
+    summary = summary_of(message)
+    assert summary[0] == '"Acme Billing" moved from lifecycle template v1.0.0 to v2.0.0.'
+    assert len(summary) <= MAX_SUMMARY_LINES, "\n".join(summary)
+    text = "\n".join(summary)
+    assert "Conflicts: none." in text
+    assert "Lifecycle sync added 2 section(s)." in text, text  # the test plan and the RFC
+    assert "Next step: review the changes" in text
+    assert 'git commit -m "Update to lifecycle template v2.0.0"' in text
+    # The full changelog comes after the summary, not before it.
+    assert message.index(CHANGELOG_HEADER) > message.index("Next step")
+    assert "\n## Unreleased\n" in message.split(CHANGELOG_HEADER, 1)[1]  # v2 is past 1.0.0
+
+
+def test_an_answer_change_names_the_answer_and_nothing_new_says_up_to_date(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    answers = {**ANSWERS, "project_size": "small"}
+    project = copy_project(template.path, template.v2, tmp_path / "acme-billing", answers)
+    message = update(project, "--data", "project_size=large")
+
+    summary = summary_of(message)
+    assert summary[0] == '"Acme Billing" stays at lifecycle template v2.0.0; answers changed:'
+    assert "  project_size: small → large" in summary
+    assert len(summary) <= MAX_SUMMARY_LINES
+    assert "moved from" not in message and "No entry" not in message
+    assert CHANGELOG_HEADER not in message  # no version moved: no changelog to quote
+    # Medium and up ask for an RFC repository: its default is recorded too.
+    assert '  rfc_repository: (not set) → ""' in summary
+    assert 'git commit -m "Change the lifecycle answers: project_size, rfc_repository"' in message
+    commit_all(project, "Change the lifecycle answers: project_size, rfc_repository")
+
+    again = update(project)
+    assert again.splitlines()[0] == (
+        '"Acme Billing" is already up to date with lifecycle template v2.0.0.'
+    )
+    assert "Nothing to review or commit." in again
+    assert "Answers changed" not in again and CHANGELOG_HEADER not in again
