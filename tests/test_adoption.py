@@ -678,7 +678,9 @@ def test_a_real_project_keeps_its_checks_and_receives_later_versions(
     updated = copier_cli(
         "update", "--trust", "--defaults", "--answers-file", ANSWERS_FILE, cwd=repo
     )
-    next_steps = (updated.stdout + updated.stderr).rpartition("Next steps:")[2]
+    message = updated.stdout + updated.stderr
+    next_steps = message.rpartition("Next step:")[2].split("What changed in the process")[0]
+    assert "git add -A" in next_steps  # the summary's own steps, not the changelog after them
     assert "uv sync" not in next_steps  # none of these projects uses uv
     theirs = set(answers["adoption_kept"])
     for expect in template.delivered("small"):

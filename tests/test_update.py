@@ -542,7 +542,7 @@ def test_a_new_template_file_where_the_team_has_its_own(template_repo, tmp_path:
     assert (project / ".github/SUPPORT.md").read_text() == ours
     beside = project / ".github/SUPPORT.md.from-template"
     assert beside.read_text() == (template_repo.path / "template/.github/SUPPORT.md").read_text()
-    assert "the template's version is beside each one" in message
+    assert "Beside your own files, the template's version of each" in message
     assert "\n  .github/SUPPORT.md.from-template\n" in message
     assert not conflicted((project / ".github/SUPPORT.md").read_text())
     assert ".github/SUPPORT.md" not in run(["git", "diff", "--name-only", "HEAD"], project).stdout

@@ -139,7 +139,8 @@ def test_an_update_adds_the_new_sections_and_the_lifecycle_job_stays_green(
     assert f"added '## {PLAN_SECTION}' to docs/test-plan.md" in output
     assert f"added '## {RFC_SECTION}' to {FIRST}/rfc.md" in output
     assert f"added '## {RFC_SECTION}' to {DONE}/rfc.md" in output
-    assert "Lifecycle sync added 3 section(s)." in output  # the message sums it up
+    # The message sums it up; the same sync dates the statuses set before dates were kept.
+    assert "Lifecycle sync added 3 section(s), dated " in output
     job = lifecycle_job(project)
     assert job.returncode == 0, job.stdout + job.stderr
     assert "LC102" not in job.stdout  # the report lists every finding that did not pass

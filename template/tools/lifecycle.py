@@ -2505,7 +2505,7 @@ REGISTRY = (
         RECORDS,
         "The document's current status has its date: the last item of its front matter"
         " history, oldest first (sync writes it).",
-        requires=("LC103",),
+        requires=("LC108", "LC103"),
         warn_outside_release=True,
     ),
     Check(
@@ -2513,7 +2513,7 @@ REGISTRY = (
         RECORDS,
         "Each supersedes and superseded_by entry is a URL, or a piece of work in docs/work/"
         " that names this one back.",
-        requires=("LC101",),
+        requires=("LC108", "LC101"),
         warn_outside_release=True,
     ),
     Check(
@@ -2537,7 +2537,7 @@ REGISTRY = (
         RECORDS,
         "Each links entry that is a path (not a URL or #number) names a file or folder"
         " that exists in the repository.",
-        requires=("LC101",),
+        requires=("LC108", "LC101"),
         warn_outside_release=True,
     ),
     Check(
@@ -2798,8 +2798,8 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
             continue
         assert found is not None
         if found.problem is not None:  # LC108 failed on it: the runner records these skipped
-            checker.add("LC102", stage, path, False)
-            checker.add("LC103", stage, path, False)
+            for code in ("LC102", "LC103", *RECORDS_ON_EVERY_DOCUMENT):
+                checker.add(code, stage, path, False)
             continue
         lines = split_lines(found.text)
         titles = [
@@ -2835,6 +2835,8 @@ HISTORY_ITEM = re.compile(r"^(?P<status>\S+)(?: +(?P<date>\S+))?$")
 SUCCESSION = {"supersedes": "superseded_by", "superseded_by": "supersedes"}
 """Each succession key and the key the piece it names must use back."""
 RFC_RECORD_CODES = {"discussion": "LC113", "resolution": "LC114"}
+RECORDS_ON_EVERY_DOCUMENT = ("LC111", "LC112", "LC115")
+"""The record checks every readable document gets: an unreadable one has them skipped."""
 """The check of each ``rfc_records`` key of process.json (which says when and from which size)."""
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 WEB_URL = re.compile(r"https?://[^\s<>()\[\]]+")
