@@ -3008,34 +3008,31 @@ def check_records(
             checker.add(RFC_RECORD_CODES[record["key"]], stage, path, ok, detail, line)
 
 
-def check_succession(checker: Checker, root: Path, process: Process) -> None:
+def check_succession(checker: Checker, process: Process, pieces: Sequence[Piece]) -> None:
     """Check ``supersedes`` and ``superseded_by`` both ways across the repository's pieces.
 
     An entry that is a piece folder must exist and name this piece back under
     the other key; a URL (another repository) is checked for its shape only.
+    The documents are the ones ``check`` already read (``Piece.read``), not read again.
     """
     stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
     claims: dict[str, dict[str, set[str]]] = {}
     documents: list[tuple[str, str, list[str], Mapping[str, Any]]] = []
-    for folder in work_folders(root):
-        for name in stages:
-            path = folder / name
-            if not path.is_file():
-                continue
-            try:
-                text, matter = read_document(path, root)
-            except TeamFileError:
+    for piece in pieces:
+        for found in piece.documents:
+            if found.problem is not None or found.name not in stages:
                 continue  # its own finding (LC108) says why; the runner skips its other checks
-            documents.append((folder.name, name, split_lines(text), matter))
+            folder = piece.folder.name
+            documents.append((folder, found.name, split_lines(found.text), found.matter))
             for key in SUCCESSION:
-                named = {entry.strip().rstrip("/") for entry in listed(matter, key)}
-                claims.setdefault(folder.name, {}).setdefault(key, set()).update(named)
-    for piece, name, lines, front in documents:
-        relative = f"{WORK_FOLDER.as_posix()}/{piece}/{name}"
+                named = {entry.strip().rstrip("/") for entry in listed(found.matter, key)}
+                claims.setdefault(folder, {}).setdefault(key, set()).update(named)
+    for folder, name, lines, front in documents:
+        relative = f"{WORK_FOLDER.as_posix()}/{folder}/{name}"
         problems = []
         for key, back in SUCCESSION.items():
             for entry in listed(front, key):
-                problem = succession_problem(claims, piece, key, back, entry.strip().rstrip("/"))
+                problem = succession_problem(claims, folder, key, back, entry.strip().rstrip("/"))
                 if problem:
                     problems.append((problem, key_line(lines, key, entry)))
         for problem, line in problems:
@@ -3290,7 +3287,7 @@ def check(
     if pieces:
         check_numbers(checker, root, process, pieces)
         check_index(checker, root, process, pieces)
-    check_succession(checker, root, process)
+    check_succession(checker, process, pieces)
     if release:
         check_release(checker, root, process, release)
     else:
