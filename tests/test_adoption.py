@@ -9,6 +9,7 @@ downloaded from PyPI during the session, adopted with the real copier CLI.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -101,6 +102,24 @@ def test_the_update_message_names_the_repositorys_own_checks(tmp_path: Path) -> 
     assert adopt.own_checks(tmp_path, True) == "tox"
     (tmp_path / "uv.lock").write_text("")
     assert adopt.own_checks(tmp_path, True) == adopt.UV_CHECKS
+
+
+def test_tools_ruff_toml_extends_the_repositorys_own_ruff_settings(tmp_path: Path) -> None:
+    """The file ruff finds first in the root (pyproject.toml only with [tool.ruff]); `src`
+    kept at its default, the root and src/, unless the repository sets its own."""
+    default_src = 'src = ["..", "../src"]'
+    assert adopt.tools_ruff_lines(tmp_path) == [default_src]  # ruff's defaults, as before
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert adopt.tools_ruff_lines(tmp_path) == [default_src]  # no [tool.ruff]: not ruff's
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nsrc = ["lib"]\n')
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../pyproject.toml"']
+    (tmp_path / "ruff.toml").write_text("line-length = 79\n")
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../ruff.toml"', default_src]
+    (tmp_path / ".ruff.toml").write_text("not toml [")  # unreadable: ruff would fail too
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../ruff.toml"', default_src]
+    (tmp_path / ".ruff.toml").write_text('src = ["."]\n')
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../.ruff.toml"']
+    assert adopt.tools_ruff_lines(None) == [default_src]
 
 
 def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
@@ -578,9 +597,9 @@ def whitespace_problems(repo: Path, paths: set[str]) -> list[str]:
 
 @pytest.mark.slow  # the real copier CLI and ruff
 def test_the_hosts_own_ruff_and_whitespace_hooks_stay_green(tmp_path: Path) -> None:
-    """Our tools are checked by our ruff.toml in tools/ (ruff takes the closest config), so a
-    host's strict ruff passes them without an edit of its own files; every added file ends
-    in one newline and has no trailing whitespace."""
+    """Ruff takes the closest config: tools/ruff.toml extends the host's and leaves our
+    tools out, so a host's strict ruff passes without an edit of its own files; every
+    added file ends in one newline and has no trailing whitespace."""
     repo = tmp_path / "strict"
     (repo / "src/acme_strict").mkdir(parents=True)
     (repo / "src/acme_strict/__init__.py").write_text('"""Strict widgets."""\n')
@@ -639,12 +658,18 @@ FINDING = re.compile(r"^\S+:\d+:\d+: ")
 
 
 def host_checks(repo: Path) -> dict[str, tuple[int, list[str]]]:
-    """What the repository's own ruff says, as its own settings make it (exit code, findings)."""
+    """What the repository's own ruff says, as its own settings make it (exit code, findings):
+    on the whole tree, and on each Python file by name with ``--force-exclude``, as the
+    pre-commit hooks run it (on a commit that adds our tools, they are named too)."""
     ruff = str(Path(sys.executable).with_name("ruff"))
+    named = run(["git", "ls-files", "-co", "--exclude-standard", "*.py"], repo).stdout.split()
+    concise = ["--no-cache", "--output-format", "concise"]
     results = {}
     for name, command in {
-        "ruff check": [ruff, "check", "--no-cache", "--output-format", "concise", "."],
-        "ruff format": [ruff, "format", "--check", "--no-cache", "--output-format", "concise", "."],
+        "ruff check": [ruff, "check", "--no-fix", *concise, "."],
+        "ruff format": [ruff, "format", "--check", *concise, "."],
+        "pre-commit ruff": [ruff, "check", "--no-fix", "--force-exclude", *concise, *named],
+        "pre-commit ruff-format": [ruff, "format", "--check", "--force-exclude", *concise, *named],
     }.items():
         result = run(command, repo, check=False)
         findings = [line for line in result.stdout.splitlines() if FINDING.match(line)]
@@ -688,6 +713,76 @@ def test_a_real_project_keeps_its_checks_and_receives_later_versions(
             assert expect.line in (repo / expect.path).read_text(), expect.path
     assert {path: snapshot(repo)[path] for path in own} == own
     assert host_checks(repo) == checks_before
+
+
+HOST_TOOL = '''"""Release helper: single-line imports, as the repository's own ruff wants."""
+
+from os import path
+from os import sep
+
+import click
+
+print(path, sep, click)
+'''
+"""A tool of the repository's own in tools/: green under click's isort settings, not ours."""
+
+
+@pytest.mark.slow  # downloads from PyPI; the real copier CLI and ruff
+def test_the_hosts_own_tools_keep_the_hosts_own_ruff_settings(
+    tmp_path: Path, sdist_cache: Path
+) -> None:
+    """tools/ruff.toml extends the repository's own settings (click's: in pyproject.toml,
+    `src`, `fix = true`, single-line imports) and leaves out only our tools: the
+    repository's own files in tools/ get every finding they got before, and no other."""
+    repo = unpack(download_sdist("click==8.2.1", sdist_cache), tmp_path / "unpacked")
+    (repo / "tools").mkdir()
+    (repo / "tools/release.py").write_text(HOST_TOOL)
+    (repo / "tools/stale.py").write_text('"""Theirs, with a finding of its own."""\n\nimport os\n')
+    before = make_repo(repo)
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    ours = run(
+        [ruff, "check", "--no-cache", "--config", str(ROOT / "template/ruff.toml"),
+         "tools/release.py"], repo, check=False,
+    )  # fmt: skip
+    assert ours.returncode == 1 and "I001" in ours.stdout  # our rules would fail it
+    checks_before = host_checks(repo)
+    assert "tools/stale.py:3:8: F401" in "\n".join(checks_before["ruff check"][1])
+    assert not any("release.py" in line for _, found in checks_before.values() for line in found)
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    assert_adopted_without_touching(repo, before)
+    assert 'extend = "../pyproject.toml"' in (repo / "tools/ruff.toml").read_text()
+    assert host_checks(repo) == checks_before
+
+
+HATCH = ["uv", "tool", "run", "--from", "hatch==1.18.2", "hatch", "fmt", "--check"]
+"""pypa/hatch's formatter: ruff with hatch's own generated settings, given by `--config`."""
+
+
+def hatch_fmt(repo: Path, data: Path) -> list[str]:
+    """What `hatch fmt --check` reports in ``repo`` (its findings and totals, in order)."""
+    env = {**os.environ, "HATCH_DATA_DIR": str(data / "data"), "HATCH_CACHE_DIR": str(data)}
+    result = run(HATCH, repo, check=False, env=env, timeout=600)
+    if "Found " not in result.stdout and "formatted" not in result.stdout:
+        pytest.skip(f"hatch did not run (PyPI unreachable?): {result.stderr.strip()[-300:]}")
+    setup = ("Creating environment", "Checking dependencies", "Syncing dependencies")
+    return [line for line in result.stdout.splitlines() if not line.startswith(setup)]
+
+
+@pytest.mark.slow  # downloads hatchling and hatch from PyPI; the real copier CLI
+def test_hatch_fmt_says_what_it_said_before_the_adoption(tmp_path: Path, sdist_cache: Path) -> None:
+    """hatch fmt passes `--config`, so ruff reads no tools/ruff.toml; it still skips our
+    tools (tools/.ignore), and checks the repository's own files in tools/ as before."""
+    repo = unpack(download_sdist("hatchling==1.25.0", sdist_cache), tmp_path / "unpacked")
+    (repo / "tools").mkdir()
+    (repo / "tools/release.py").write_text('"""Theirs."""\n\nimport sys\n\nprint(sys.argv)\n')
+    before = make_repo(repo)
+    reported = hatch_fmt(repo, tmp_path / "hatch")
+    assert any("tools/release.py:5:1" in line for line in reported)  # T201: theirs, checked
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    assert_adopted_without_touching(repo, before)
+    assert hatch_fmt(repo, tmp_path / "hatch") == reported
+    (repo / "tools/.ignore").unlink()  # without it, hatch's rules reach our tools
+    assert any("tools/lifecycle.py" in line for line in hatch_fmt(repo, tmp_path / "hatch"))
 
 
 # ------------------------------------------------------------------ adopted before the record
