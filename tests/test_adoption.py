@@ -565,6 +565,110 @@ def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -
     assert (answers["_commit"], answers["adoption_kept"]) == (template.v2, sorted(kept))
 
 
+# ------------------------------------------------------------------ true documents
+PATH_NAMED = re.compile(
+    r"(?<![\w/.<-])(\.?[\w-]+(?:/[\w.-]+)*\.(?:md|ya?ml|py|toml|txt|json|cfg|ini))(?![\w/-])"
+)
+"""A file path named in a document, in backticks or not (``docs/runbook.md``)."""
+
+NAMED_BUT_NOT_WRITTEN = {
+    ".lifecycle/waivers.toml": "the team's own file, made when it first waives a finding",
+    "docs/lifecycle-status.md": "made by `lifecycle.py status` when the team asks for it",
+}
+"""Paths a document names that need not exist, each with the reason."""
+
+PLACEHOLDER = re.compile(r"X\.Y\.Z|TAG|PATH|NAME|<|\*|NNNN|0002-")
+"""A path that stands for many (``docs/releases/vX.Y.Z.md``), not one file."""
+
+CLAIMS = {
+    "the release workflow": ".github/workflows/release.yml",
+    "`release.yml`": ".github/workflows/release.yml",
+    "CI job `lifecycle`": ".github/workflows/ci.yml",
+    "in pre-commit": ".pre-commit-config.yaml",
+    "(pre-commit": ".pre-commit-config.yaml",
+    "at every docs build": "docs/conf.py",
+    "and the docs build": "docs/conf.py",
+    "docs site's": "docs/conf.py",
+}
+"""Phrases that say the repository has a workflow, a job, a hook or a docs build of the
+template's, and the file of the template's that would make it true."""
+
+
+def adopted_documents(repo: Path, added: set[str]) -> dict[str, str]:
+    """Every document the adoption wrote (Markdown pages, issue and PR templates,
+    CODEOWNERS), with its text."""
+    return {
+        path: (repo / path).read_text(encoding="utf-8")
+        for path in sorted(added)
+        if path.endswith(".md")
+        or (path.startswith(".github/") and not path.startswith(".github/workflows/"))
+    }
+
+
+def untrue_statements(repo: Path, added: set[str], answers_file: str) -> list[str]:
+    """What the adopted documents say that is not so in ``repo``: a link or a path to a
+    file it lacks, a workflow, job, hook or docs build it lacks, an update command for the
+    wrong answers file, a file of the repository's own claimed for the template."""
+    problems = []
+    for path, text in adopted_documents(repo, added).items():
+        folder = (repo / path).parent
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:|#", target):
+                continue  # a URL, or a section of the same page
+            if not (folder / target.split("#")[0]).exists():
+                problems.append(f"{path}: links {target}, which does not exist")
+        for named in PATH_NAMED.findall(text):
+            if named in NAMED_BUT_NOT_WRITTEN or PLACEHOLDER.search(named):
+                continue
+            if "/" not in named:  # a file's name: a piece's `design.md`, `release.yml`
+                found = any(p.rpartition("/")[2] == named for p in snapshot(repo))
+            else:
+                found = (repo / named).exists() or (folder / named).exists()
+            if not found:
+                problems.append(f"{path}: names {named}, which does not exist")
+        for phrase, needed in CLAIMS.items():
+            if phrase.lower() in text.lower() and not (repo / needed).exists():
+                problems.append(f"{path}: says {phrase!r}, but there is no {needed}")
+        for line in text.splitlines():
+            command = re.search(r"copier update --|template_status\.py --", line)
+            if command and f"--answers-file {answers_file}" not in line:
+                problems.append(f"{path}: a command without --answers-file: {line.strip()}")
+            if ".copier-answers.yml" in line:
+                problems.append(f"{path}: names .copier-answers.yml, not {answers_file}")
+    lifecycle = (repo / "docs/lifecycle.md").read_text()
+    table = re.findall(r"^\| `([^`]+)` \| (?:process|user|copier) ", lifecycle, re.MULTILINE)
+    owners = re.findall(r"^/(\S+)", (repo / ".github/CODEOWNERS").read_text(), re.MULTILINE)
+    for listed in (*table, *owners):
+        if listed.rstrip("/") not in {p.rstrip("/") for p in added} and not any(
+            p.startswith(listed) for p in added
+        ):
+            problems.append(f"ownership: {listed} is not a file the adoption wrote")
+    return problems
+
+
+@pytest.mark.slow  # the real copier CLI, twice
+@pytest.mark.parametrize("kind", ["library", "service"])
+def test_every_adopted_document_is_true_for_the_repository(tmp_path: Path, kind: str) -> None:
+    """The documents an adoption writes link and name only files that are there, claim
+    no workflow, job, hook or docs build the adoption did not add, give every command
+    with the answers file, and list as the template's only the files it wrote."""
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github").mkdir()
+    (repo / ".github/pull_request_template.md").write_text("Our checklist\n")
+    before = make_repo(repo)
+    adopt_into(
+        tagged_template(tmp_path / "template"), repo, "project_size=large", f"project_kind={kind}",
+        "has_ui=true", "design_link=https://design.example/acme", "rfc_repository=acme/rfcs",
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    assert ".github/PULL_REQUEST_TEMPLATE.md" not in added  # theirs, lower case
+    problems = untrue_statements(repo, added, ANSWERS_FILE)
+    assert problems == [], "\n".join(problems)
+
+
 # ------------------------------------------------------------------ the host's checks
 STRICT_RUFF = """[project]
 name = "acme-strict"
