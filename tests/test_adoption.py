@@ -397,6 +397,34 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert (repo / ".copier-answers.yml").read_text() == other_answers
 
 
+@pytest.mark.slow  # the real copier CLI, twice
+def test_a_copy_into_a_project_without_existing_repo_writes_nothing(tmp_path: Path) -> None:
+    """With or without --overwrite: one line that gives the adoption's options, no file."""
+    template = tagged_template(tmp_path / "template")
+    repo = tmp_path / "acme"
+    (repo / "src/acme").mkdir(parents=True)
+    (repo / "src/acme/__init__.py").write_text('"""Acme."""\n')
+    (repo / "setup.py").write_text("from setuptools import setup\n\nsetup(name='acme')\n")
+    before = make_repo(repo)
+    for extra in ((), ("--overwrite",)):
+        result = copier_cli(
+            "copy", "--trust", "--defaults", *extra, str(template), str(repo), cwd=tmp_path,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode != 0
+        assert (
+            result.stderr.strip()
+            .splitlines()[-1]
+            .endswith(
+                "this folder already holds a Python project (setup.py, src); nothing was written. "
+                "To add only the process, run the same command with --data existing_repo=true "
+                f"--answers-file {ANSWERS_FILE}"
+            )
+        ), result.stderr[-500:]
+        assert snapshot(repo) == before
+        assert run(["git", "status", "--porcelain"], repo).stdout == ""
+
+
 # ------------------------------------------------------------------ real projects from PyPI
 @pytest.fixture(scope="session")
 def sdist_cache(request: pytest.FixtureRequest) -> Path:
