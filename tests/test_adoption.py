@@ -636,7 +636,8 @@ def adopted_documents(repo: Path, added: set[str]) -> dict[str, str]:
 def untrue_statements(repo: Path, added: set[str], answers_file: str) -> list[str]:
     """What the adopted documents say that is not so in ``repo``: a link or a path to a
     file it lacks, a workflow, job, hook or docs build it lacks, an update command for the
-    wrong answers file, a file of the repository's own claimed for the template."""
+    wrong answers file, a uv command where the repository has no uv, a file of the
+    repository's own claimed for the template."""
     problems = []
     for path, text in adopted_documents(repo, added).items():
         folder = (repo / path).parent
@@ -661,6 +662,8 @@ def untrue_statements(repo: Path, added: set[str], answers_file: str) -> list[st
             command = re.search(r"copier update --|template_status\.py --", line)
             if command and f"--answers-file {answers_file}" not in line:
                 problems.append(f"{path}: a command without --answers-file: {line.strip()}")
+            if not (repo / "uv.lock").exists() and re.search(r"`uv (?!tool)", line):
+                problems.append(f"{path}: a uv command in a repository without uv: {line}")
             if ".copier-answers.yml" in line:
                 problems.append(f"{path}: names .copier-answers.yml, not {answers_file}")
     lifecycle = (repo / "docs/lifecycle.md").read_text()
