@@ -889,35 +889,50 @@ def test_the_hosts_own_tools_keep_the_hosts_own_ruff_settings(
     assert host_checks(repo) == checks_before
 
 
-HATCH = ["uv", "tool", "run", "--from", "hatch==1.18.2", "hatch", "fmt", "--check"]
-"""pypa/hatch's formatter: ruff with hatch's own generated settings, given by `--config`."""
+HATCH_HOSTS = {
+    # sdist: (hatch, its extra requirements); hatch 1.14 predates virtualenv 20.31.
+    "hatchling==1.25.0": ("hatch==1.18.2", ()),  # no config-path: `--config` hatch's own
+    "hatch==1.14.1": ("hatch==1.14.1", ("virtualenv<20.31",)),  # config-path, green before
+}
+"""Real repositories formatted by pypa/hatch's `hatch fmt` (ruff with hatch's generated
+settings), in both of its modes: hatch's rules given by `--config`, so ruff reads no
+tools/ruff.toml, or (`config-path`, hatch's own repository) written beside the
+repository's settings, which extend them."""
 
 
-def hatch_fmt(repo: Path, data: Path) -> list[str]:
+def hatch_fmt(repo: Path, data: Path, hatch: str, extra: tuple[str, ...]) -> list[str]:
     """What `hatch fmt --check` reports in ``repo`` (its findings and totals, in order)."""
+    command = ["uv", "tool", "run", "--from", hatch, *(f"--with={w}" for w in extra), "hatch"]
     env = {**os.environ, "HATCH_DATA_DIR": str(data / "data"), "HATCH_CACHE_DIR": str(data)}
-    result = run(HATCH, repo, check=False, env=env, timeout=600)
+    result = run([*command, "fmt", "--check"], repo, check=False, env=env, timeout=600)
     if "Found " not in result.stdout and "formatted" not in result.stdout:
         pytest.skip(f"hatch did not run (PyPI unreachable?): {result.stderr.strip()[-300:]}")
     setup = ("Creating environment", "Checking dependencies", "Syncing dependencies")
     return [line for line in result.stdout.splitlines() if not line.startswith(setup)]
 
 
-@pytest.mark.slow  # downloads hatchling and hatch from PyPI; the real copier CLI
-def test_hatch_fmt_says_what_it_said_before_the_adoption(tmp_path: Path, sdist_cache: Path) -> None:
-    """hatch fmt passes `--config`, so ruff reads no tools/ruff.toml; it still skips our
-    tools (tools/.ignore), and checks the repository's own files in tools/ as before."""
-    repo = unpack(download_sdist("hatchling==1.25.0", sdist_cache), tmp_path / "unpacked")
+@pytest.mark.slow  # downloads the sdist and hatch from PyPI; the real copier CLI
+@pytest.mark.parametrize("pin", sorted(HATCH_HOSTS))
+def test_hatch_fmt_says_what_it_said_before_the_adoption(
+    tmp_path: Path, sdist_cache: Path, pin: str
+) -> None:
+    """Our tools are skipped (tools/.ignore, tools/ruff.toml), the repository's own files
+    in tools/ are checked as before, and nothing else changes in what hatch reports."""
+    hatch, extra = HATCH_HOSTS[pin]
+    repo = unpack(download_sdist(pin, sdist_cache), tmp_path / "unpacked")
     (repo / "tools").mkdir()
     (repo / "tools/release.py").write_text('"""Theirs."""\n\nimport sys\n\nprint(sys.argv)\n')
     before = make_repo(repo)
-    reported = hatch_fmt(repo, tmp_path / "hatch")
+    data = tmp_path / "hatch"
+    hatch_fmt(repo, data, hatch, extra)  # hatch writes its settings, then checks
+    reported = hatch_fmt(repo, data, hatch, extra)
     assert any("tools/release.py:5:1" in line for line in reported)  # T201: theirs, checked
     adopt_into(tagged_template(tmp_path / "template"), repo)
-    assert_adopted_without_touching(repo, before)
-    assert hatch_fmt(repo, tmp_path / "hatch") == reported
-    (repo / "tools/.ignore").unlink()  # without it, hatch's rules reach our tools
-    assert any("tools/lifecycle.py" in line for line in hatch_fmt(repo, tmp_path / "hatch"))
+    assert_adopted_without_touching(repo, before)  # hatch's own runs changed nothing either
+    assert hatch_fmt(repo, data, hatch, extra) == reported
+    (repo / "tools/.ignore").unlink()
+    (repo / "tools/ruff.toml").unlink()  # without both, hatch's rules reach our tools
+    assert any("tools/lifecycle.py" in line for line in hatch_fmt(repo, data, hatch, extra))
 
 
 # ------------------------------------------------------------------ adopted before the record
