@@ -1509,6 +1509,12 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def markdown_table(columns: Sequence[str], rows: Iterable[Iterable[object]]) -> list[str]:
+    """Return a Markdown table's lines, every cell passed through :func:`cell`."""
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
+    return lines + ["| " + " | ".join(cell(str(text)) for text in row) + " |" for row in rows]
+
+
 def entries_table(pieces: Sequence[Piece], folder: str) -> list[str]:
     """Return the table of pieces of work, each linked to its first document under ``folder``.
 
@@ -4645,21 +4651,51 @@ def fleet_row(repo: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def status_since(rfc: Mapping[str, Any]) -> str:
+    """Return the day an RFC reached its current status, from its ``history:``, or ``""``.
+
+    The last item counts only when it names the current status: an undated or
+    stale history shows no date rather than a wrong one (``check`` reports it).
+    """
+    items = rfc.get("history") or []
+    match = HISTORY_ITEM.match(str(items[-1]).strip()) if items else None
+    if match is None or match["status"] != rfc.get("status"):
+        return ""
+    return match["date"] or ""
+
+
+def rfc_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    """One row per RFC across the organisation: title, status, since, owner, repository..."""
+    return [
+        [
+            str(rfc["title"]),
+            str(rfc["status"]),
+            status_since(rfc),
+            str(rfc["owner"]),
+            str(repo["name"]),
+            str(rfc["discussion"]),
+            ", ".join(map(str, rfc["supersedes"])),
+        ]
+        for repo in report["repositories"]
+        if repo["state"] == "ok"
+        for rfc in repo["rfcs"]
+    ]
+
+
+OWNER_COLUMNS = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
+RFC_COLUMNS = ["RFC", "Status", "Since", "Owner", "Repository", "Discussion", "Supersedes"]
+
+
 def render_fleet_markdown(report: Mapping[str, Any]) -> str:
     """Render the report as Markdown, short enough for a GitHub Actions job summary."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
-    columns = list(rows[0]) if rows else ["Repository"]
     lines = [f"## Lifecycle across {len(rows)} repositories", ""]
-    lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
-    for row in rows:
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row.values()) + " |")
-    lines += [
-        "",
-        "| Owner | Repositories | Behind | Failing | Test plan overdue | In flight |",
-        "| -- | -- | -- | -- | -- | -- |",
-    ]
-    for owner, counts in report["by_owner"].items():
-        lines.append(f"| {owner} | " + " | ".join(str(n) for n in counts.values()) + " |")
+    lines += markdown_table(list(rows[0]) if rows else ["Repository"], (r.values() for r in rows))
+    owners = report["by_owner"].items()
+    lines += ["", *markdown_table(OWNER_COLUMNS, ([o, *c.values()] for o, c in owners))]
+    rfcs = rfc_rows(report)
+    if rfcs:
+        lines += ["", *markdown_table(RFC_COLUMNS, rfcs)]
     return "\n".join(lines) + "\n"
 
 
@@ -4709,30 +4745,13 @@ def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str)
 def render_fleet_html(report: Mapping[str, Any]) -> str:
     """Render one self-contained page: it loads nothing, so it works from ``file://``."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
-    owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
     owners = html_table(
-        owner_columns,
+        OWNER_COLUMNS,
         ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
         "owners",
     )
     stages = html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages")
-    rfcs = html_table(
-        ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
-        (
-            [
-                rfc["title"],
-                rfc["status"],
-                rfc["owner"],
-                repo["name"],
-                rfc["discussion"],
-                ", ".join(map(str, rfc["supersedes"])),
-            ]
-            for repo in report["repositories"]
-            if repo["state"] == "ok"
-            for rfc in repo["rfcs"]
-        ),
-        "rfcs",
-    )
+    rfcs = html_table(RFC_COLUMNS, rfc_rows(report), "rfcs")
     repositories = html_table(
         list(rows[0]) if rows else ["Repository"], (list(r.values()) for r in rows), "repositories"
     )
