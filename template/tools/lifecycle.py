@@ -4105,7 +4105,7 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
     """Return the team's own items of its release checklist ``text``, each with its phase.
 
     A team item is a checkbox line of the checklist section that holds no item
-    of the process (of any size). Its phase is that of the ``### phase`` heading
+    of the process (of any size), with the lines it wraps onto. Its phase is that of the ``### phase`` heading
     above it; under a heading of the team's own, the phase before; above every
     heading, the first phase. ``after`` is the item above it in its phase, so the
     record keeps the file's order.
@@ -4132,9 +4132,12 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
         if box is None:
             continue
         process_item = next((item for item in known if item in lines[index]), None)
+        # An item wrapped over several lines reaches the record whole, on one line.
+        wrapped = lines[index + 1 : item_end(lines, index, end)]
+        text = " ".join([box["text"].strip(), *(line.strip() for line in wrapped)])
         if process_item is None:
-            found.append({"text": box["text"].rstrip(), "phase": phase, "after": above})
-        above = process_item or box["text"].rstrip()
+            found.append({"text": text, "phase": phase, "after": above})
+        above = process_item or text
     return found
 
 
