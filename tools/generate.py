@@ -16,6 +16,10 @@ file differs from what it would write. Edit the source, never the copy:
   migration: the tool's ``CONFLICT_MARKERS`` (they must not import the tool,
   which may be the file mid-merge).
 
+Whole files too (``COPIES``): ``template/tools/install_uv.py``, the uv
+bootstrap every generated repository ships, is this repository's
+``tools/install_uv.py`` byte for byte (a symlink would not survive copier).
+
 Usage: ``uv run python tools/generate.py [--check]``.
 """
 
@@ -150,6 +154,9 @@ BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
 ]
 """Each copy: its file, how a marker line is written there, its source and its writer."""
 
+COPIES: list[tuple[str, str]] = [("template/tools/install_uv.py", "tools/install_uv.py")]
+"""Each whole-file copy and its source: the same text."""
+
 
 def rewrite(text: str, begin: str, end: str, body: str, where: str) -> str:
     """``text`` with the lines between the marker lines ``begin`` and ``end`` made ``body``."""
@@ -176,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(relative)
             if not check:
                 path.write_text(new, encoding="utf-8")
+    for relative, source in COPIES:
+        path, text = ROOT / relative, (ROOT / source).read_text(encoding="utf-8")
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(relative)
+            if not check:
+                path.write_text(text, encoding="utf-8")
     if check and stale:
         print(f"stale generated text in {', '.join(stale)}: run `uv run python tools/generate.py`")
         return 1

@@ -67,14 +67,22 @@ def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, st
         if any(platform_matches(tag, system, machine, libc) for tag in tags):
             return file
     raise SystemExit(
-        f"install_uv: PyPI has no uv wheel for {system} {machine}; install uv another way: "
-        "https://docs.astral.sh/uv/getting-started/installation/"
+        f"install_uv: PyPI has no uv wheel for {system} {machine}; install uv another way:\n"
+        "  https://docs.astral.sh/uv/getting-started/installation/"
     )
 
 
 def download(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:
-        return response.read()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    except (OSError, ValueError) as error:  # URLError and timeouts are OSErrors
+        reason = getattr(error, "reason", error)
+        raise SystemExit(
+            f"install_uv: cannot download from PyPI ({reason});\n"
+            "  check the network (a proxy needs HTTPS_PROXY), then run this again:\n"
+            f"  {url}"
+        ) from None
 
 
 def install(version: str | None, target: Path) -> Path:
@@ -85,7 +93,10 @@ def install(version: str | None, target: Path) -> Path:
     wheel = pick_wheel(release["urls"], platform.system(), platform.machine(), libc)
     data = download(urllib.parse.urljoin(url, wheel["url"]))  # a mirror may give a relative URL
     if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
-        raise SystemExit(f"install_uv: {wheel['filename']} does not match PyPI's SHA-256")
+        raise SystemExit(
+            "install_uv: the download does not match PyPI's SHA-256; nothing installed.\n"
+            f"  {wheel['filename']}"
+        )
     target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for program in PROGRAMS:
@@ -111,18 +122,29 @@ def main(argv: list[str] | None = None) -> int:
     if found and not args.force:
         print(f"uv is already installed: {found}")
         return 0
-    target = Path(args.dir).expanduser()
+    target = Path(args.dir).expanduser().absolute()
     installed = target / "uv"
     if installed.is_file() and os.access(installed, os.X_OK) and not args.force:
         # Installed by an earlier run, in a shell whose PATH lacks the folder: no new download.
         print(f"uv is already installed: {installed}")
     else:
         install(args.version, target)
-    on_path = os.environ.get("PATH", "").split(os.pathsep)
-    if str(target) not in on_path:
-        # The quick start exports it on the same line; say so rather than ask for it again.
-        print(f'{target} is not on PATH in this shell yet: export PATH="{target}:$PATH" adds it.')
+    on_path = [Path(folder).expanduser() for folder in os.environ.get("PATH", "").split(os.pathsep)]
+    if target not in on_path:
+        print(path_advice(target))
     return 0
+
+
+def path_advice(target: Path) -> str:
+    """What to run so this shell finds uv: the quick start runs it next, on the same line.
+
+    A program cannot change its shell's PATH; the export can. In the home
+    folder's usual place it is written as the quick start writes it.
+    """
+    folder, home = str(target), str(Path.home())
+    if folder.startswith(home + os.sep):
+        folder = "$HOME" + folder[len(home) :]
+    return f'This shell\'s PATH lacks {target}; this adds it:\n  export PATH="{folder}:$PATH"'
 
 
 if __name__ == "__main__":
