@@ -58,7 +58,7 @@ def platform_matches(tag: str, system: str, machine: str, libc: tuple[str, str])
 
 
 def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, str]) -> dict:
-    """The first wheel of the release whose platform tags include one that runs here."""
+    """Return the first wheel of the release with a platform tag that runs here."""
     for file in files:
         name = file["filename"]
         if not name.endswith(".whl"):
@@ -73,6 +73,7 @@ def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, st
 
 
 def download(url: str) -> bytes:
+    """Return what ``url`` holds, or stop with one message naming the network problem."""
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
             return response.read()
@@ -112,6 +113,7 @@ def install(version: str | None, target: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Install uv unless it is on PATH, then say how this shell finds it."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_dir = os.environ.get("UV_INSTALL_DIR") or str(Path.home() / ".local" / "bin")
     parser.add_argument("--dir", default=default_dir, help=f"where uv goes (default {default_dir})")
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def path_advice(target: Path) -> str:
-    """What to run so this shell finds uv: the quick start runs it next, on the same line.
+    """Return what to run so this shell finds uv (the quick start runs it next).
 
     A program cannot change its shell's PATH; the export can. In the home
     folder's usual place it is written as the quick start writes it.
