@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_working_tree, git, outputs, run
-from .extension_modules import install_uv
+from .conftest import KINDS, ROOT, copy_working_tree, editable_copy, git, outputs, run
+from .extension_modules import install_uv, process
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 BARE_PATH = "/usr/bin:/bin"
@@ -160,5 +161,117 @@ def test_install_uv_picks_the_wheel_for_the_platform(
 def test_install_uv_names_the_platform_it_cannot_serve(
     system: str, machine: str, libc: tuple[str, str]
 ) -> None:
-    with pytest.raises(SystemExit, match=f"no uv wheel for {system} {machine}; install uv"):
+    with pytest.raises(SystemExit, match=f"no uv wheel for {system} {machine}; install uv") as e:
         install_uv.pick_wheel(UV_WHEELS, system, machine, libc)
+    assert all(len(line) <= 80 for line in str(e.value).splitlines())
+
+
+# ------------------------------------------------ the bootstrap a generated project ships
+INSTALL_UV = process.command_line("install-uv")
+"""``python3 tools/install_uv.py && export PATH=...``: the one spelling, from process.yml."""
+
+
+def setup_commands(project: Path) -> list[str]:
+    """The command lines of each ```console block of a generated README's setup section."""
+    readme = (project / "README.md").read_text()
+    text = readme.split("\n## Development setup\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```console\n(.*?)```", text, flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line]
+
+
+def typical_width(line: str, home: Path) -> int:
+    """A message line's width on a machine whose home folder is /home/ada."""
+    return len(line.replace(str(home), "/home/ada"))
+
+
+def test_the_template_and_every_generated_project_install_uv_the_same_way(render) -> None:
+    """One bootstrap, one command: the template's quick start and each project's README."""
+    assert console_blocks("Quick start")[0][0] == INSTALL_UV
+    for kind in KINDS:
+        project = render(project_kind=kind)
+        shipped = project / "tools" / "install_uv.py"
+        assert shipped.read_bytes() == (ROOT / "tools" / "install_uv.py").read_bytes()
+        commands = setup_commands(project)
+        assert commands[0] == INSTALL_UV, commands
+        assert commands[1].startswith("uv sync"), "uv is installed before the first uv command"
+
+
+def test_an_adopted_repository_gets_no_bootstrap(render) -> None:
+    """Its README is the team's and names no bootstrap, so none is added beside its tools."""
+    project = render(existing_repo=True)
+    assert not (project / "tools" / "install_uv.py").exists()
+    assert "install_uv" not in (project / ".github" / "CODEOWNERS").read_text()
+
+
+def one_liner(project: Path, home: Path, then: str = "command -v uv") -> str:
+    """The README's install line as a newcomer pastes it, then ``then``: its output."""
+    script = f"set -euo pipefail\n{setup_commands(project)[0]}\n{then}\n"
+    result = run(["bash", "-c", script], project, env=fresh_env(home), check=False, timeout=300)
+    assert result.returncode == 0, outputs(result)
+    return result.stdout
+
+
+def test_each_install_uv_message_is_true_in_the_quick_start_one_liner(
+    render, tmp_path: Path
+) -> None:
+    """uv from an earlier run, a shell whose PATH lacks it: no download, and the advice is
+    the very export the one-liner runs next, after which this shell finds uv."""
+    project = editable_copy(render(), tmp_path)
+    home = tmp_path / "home"
+    uv_bin = home / ".local" / "bin"
+    uv_bin.mkdir(parents=True)
+    (uv_bin / "uv").write_text("#!/bin/sh\necho uv 0.0.0\n")
+    (uv_bin / "uv").chmod(0o755)
+    lines = one_liner(project, home).splitlines()
+    export = INSTALL_UV.split(" && ", 1)[1]
+    assert lines == [
+        f"uv is already installed: {uv_bin / 'uv'}",
+        f"This shell's PATH lacks {uv_bin}; this adds it:",
+        f"  {export}",
+        str(uv_bin / "uv"),  # `command -v uv` after the export: this shell finds it
+    ]
+    assert all(typical_width(line, home) <= 80 for line in lines), lines
+    # A new shell that has the folder on PATH: one line, nothing to add.
+    env = fresh_env(home, f"{uv_bin}:{BARE_PATH}")
+    again = run([sys.executable, "tools/install_uv.py"], project, env=env).stdout
+    assert again == f"uv is already installed: {uv_bin / 'uv'}\n"
+
+
+def test_install_uv_says_in_one_message_that_pypi_cannot_be_reached(render, tmp_path: Path) -> None:
+    """Offline (here: a proxy that refuses every connection), no traceback, nothing written."""
+    project = editable_copy(render(), tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in fresh_env(home).items() if "proxy" not in k.lower()}
+    env["https_proxy"] = "http://127.0.0.1:9"  # nothing listens on the discard port
+    result = run([SYSTEM_PYTHON, "tools/install_uv.py"], project, env=env, check=False)
+    assert result.returncode == 1, outputs(result)
+    assert "Traceback" not in result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("install_uv: cannot download from PyPI (")
+    assert rest[0] == "  check the network (a proxy needs HTTPS_PROXY), then run this again:"
+    assert rest[1] == "  https://pypi.org/pypi/uv/json"
+    assert all(len(line) <= 80 for line in rest)
+    assert not (home / ".local").exists()
+
+
+@pytest.mark.slow  # downloads uv from PyPI into a fresh home folder
+def test_a_teammate_without_uv_sets_up_a_generated_project_from_its_readme(
+    render, tmp_path: Path
+) -> None:
+    """PATH lacking uv, an empty home folder, PyPI the only server reached."""
+    if not SYSTEM_PYTHON.is_file():
+        pytest.skip(f"no {SYSTEM_PYTHON} here")
+    project = editable_copy(render(), tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    out = one_liner(project, home, "uv --version")
+    uv_bin = home / ".local" / "bin"
+    lines = out.splitlines()
+    assert re.fullmatch(rf"installed uv \d+\.\d+\.\d+\S* in {re.escape(str(uv_bin))}", lines[0])
+    assert lines[1:3] == [
+        f"This shell's PATH lacks {uv_bin}; this adds it:",
+        f"  {INSTALL_UV.split(' && ', 1)[1]}",
+    ]
+    assert lines[3].startswith("uv "), "the export made this shell find uv"
+    assert (uv_bin / "uvx").is_file()
