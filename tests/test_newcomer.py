@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from .conftest import KINDS, ROOT, copy_working_tree, editable_copy, git, outputs, run
+from .conftest import (
+    GIT_IDENTITY,
+    KINDS,
+    ROOT,
+    copy_working_tree,
+    editable_copy,
+    git,
+    outputs,
+    run,
+)
 from .extension_modules import install_uv, process
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -275,3 +287,83 @@ def test_a_teammate_without_uv_sets_up_a_generated_project_from_its_readme(
     ]
     assert lines[3].startswith("uv "), "the export made this shell find uv"
     assert (uv_bin / "uvx").is_file()
+
+
+# ------------------------------------------------ what the after-copy message warns of
+def stand_in(folder: Path, name: str, status: int) -> None:
+    """A program ``name`` in ``folder`` that exits with ``status`` (127: a pyenv shim of a
+    version not selected, which prints "command not found")."""
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"#!/bin/sh\nexit {status}\n")
+    (folder / name).chmod(0o755)
+
+
+def copy_message(template: Path, target: Path, env: dict[str, str], *data: str) -> str:
+    """The after-copy message of a real ``copier copy`` run with ``env``."""
+    extra = [arg for item in data for arg in ("--data", item)]
+    command = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", *extra]
+    result = run([*command, str(template), str(target)], env=env, stdin=subprocess.DEVNULL)
+    return result.stderr.split("\n\n", 1)[-1] if "is ready in" in result.stderr else ""
+
+
+def newer_python() -> str:
+    """The lowest python_version choice newer than the Python running the tests."""
+    choices = yaml.safe_load((ROOT / "copier.yml").read_text())["python_version"]["choices"]
+    newer = [c for c in choices if tuple(map(int, c.split("."))) > sys.version_info[:2]]
+    if not newer:
+        pytest.skip(f"Python {sys.version_info[0]}.{sys.version_info[1]} meets every choice")
+    return newer[0]
+
+
+@pytest.mark.parametrize("shim", [127, 0], ids=["pyenv-shim-that-fails", "python-that-runs"])
+def test_a_python_the_machine_cannot_run_is_named_before_uv_sync(
+    template_folder: Path, tmp_path: Path, shim: int
+) -> None:
+    """No uv, and `python3.X` on PATH only as a pyenv shim that exits 127: the message
+    says so before its `uv sync` step; a `python3.X` that runs is no warning."""
+    version = newer_python()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    for minor in range(int(version.split(".")[1]), 20):
+        stand_in(bin_dir, f"python3.{minor}", shim)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**fresh_env(home, str(bin_dir)), **GIT_IDENTITY}
+    message = copy_message(template_folder, tmp_path / "p", env, f"python_version={version}")
+    assert "uv sync --all-groups" in message, message
+    warning = f"This machine has no Python {version} or later that runs"
+    assert (warning in message) == (shim == 127), message
+    if shim == 127:
+        assert message.index(warning) < message.index("uv sync --all-groups")
+    # Every line but the commands fits 80 columns, in a folder named as people name one.
+    prose = [line for line in message.splitlines() if not line.startswith("  ")]
+    prose = [line.replace(str(tmp_path / "p"), "/home/ada/acme-billing") for line in prose]
+    assert all(len(line) <= 80 for line in prose), prose
+
+
+def test_no_git_identity_is_named_with_commands_that_make_the_commit_work(
+    template_folder: Path, tmp_path: Path
+) -> None:
+    """HOME an empty folder: the message's first commit would fail, the message says so,
+    and the two `git config` commands it gives make that very commit succeed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**fresh_env(home, BARE_PATH), "GIT_CONFIG_NOSYSTEM": "1"}
+    # Never guess a name from the machine (as git may from /etc/passwd and the host name).
+    env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="user.useConfigOnly")
+    env["GIT_CONFIG_VALUE_0"] = "true"
+    copier_env = {**env, "PATH": f"{Path(sys.executable).parent}:{BARE_PATH}"}
+    project = tmp_path / "p"
+    message = copy_message(template_folder, project, copier_env)
+    assert "No git identity is set on this machine" in message, message
+    commit = next(line.strip() for line in message.splitlines() if "git commit" in line)
+    failed = run(["bash", "-c", commit], project, env=env, check=False)
+    assert failed.returncode != 0 and "Please tell me who you are" in failed.stderr
+    settings = re.findall(r"`(git config --global [^`]+)`", message)
+    assert len(settings) == 2, message
+    for setting in settings:
+        run(["bash", "-c", setting], project, env=env)
+    done = run(["bash", "-c", commit.replace("git init && ", "")], project, env=env)
+    assert done.returncode == 0
+    assert "Ada Lovelace" in git("log", "-1", "--format=%an", cwd=project)
