@@ -367,3 +367,18 @@ def test_no_git_identity_is_named_with_commands_that_make_the_commit_work(
     done = run(["bash", "-c", commit.replace("git init && ", "")], project, env=env)
     assert done.returncode == 0
     assert "Ada Lovelace" in git("log", "-1", "--format=%an", cwd=project)
+
+
+def test_the_first_piece_of_work_is_titled_as_the_project_name_was_typed(render) -> None:
+    """`Café Crème *beta*`: the first piece's title keeps the emphasis marks, and its
+    documents and the index show them (escaped), passing the project's own checks."""
+    name = "Café Crème *beta*"
+    project = render(project_name=name)
+    folder = project / "docs" / "work" / "0001-cafe-creme-beta"
+    shaping = (folder / "shaping.md").read_text()
+    assert f'title: "{name}"' in shaping
+    assert "# Shaping note: Café Crème \\*beta\\*" in shaping
+    index = (project / "docs" / "work" / "index.md").read_text()
+    assert "| Café Crème \\*beta\\* | small |" in index
+    run([sys.executable, "tools/lifecycle.py", "check"], project)
+    run([sys.executable, "-m", "mdformat", "--check", "docs"], project)
