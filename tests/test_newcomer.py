@@ -23,6 +23,7 @@ from .conftest import (
     GIT_IDENTITY,
     KINDS,
     ROOT,
+    SIZES,
     copy_working_tree,
     editable_copy,
     git,
@@ -382,3 +383,43 @@ def test_the_first_piece_of_work_is_titled_as_the_project_name_was_typed(render)
     assert "| Café Crème \\*beta\\* | small |" in index
     run([sys.executable, "tools/lifecycle.py", "check"], project)
     run([sys.executable, "-m", "mdformat", "--check", "docs"], project)
+
+
+# ------------------------------------------------ what each size choice promises
+SIZE_CHOICES = {
+    "small": "Small: a shaping note and test cases for each piece of work; no RFC",
+    "medium": "Medium: adds a short RFC (one to three pages) and a rollout or release plan",
+    "large": "Large: adds a full RFC, a roadmap, more readiness checks, release sign-offs",
+}
+
+
+def readiness_checks(project: Path) -> int:
+    return (project / "docs" / "production-readiness.md").read_text().count("\n- [ ] ")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_size_choice_says_what_the_size_gets(kind_size_projects, kind: str) -> None:
+    """Every claim of the project_size choices holds in a rendered project of that size."""
+    choices = yaml.safe_load((ROOT / "copier.yml").read_text())["project_size"]["choices"]
+    assert {value: text for text, value in choices.items()} == SIZE_CHOICES
+    small, medium, large = (kind_size_projects[kind, size] for size in SIZES)
+
+    def kit(project: Path) -> set[str]:
+        (folder,) = (project / "docs" / "work").glob("0001-*")
+        return {path.name for path in folder.glob("*.md")}
+
+    assert kit(small) == {"shaping.md", "test-cases.md"}  # ...; no RFC
+    assert kit(medium) - kit(small) == {"rfc.md", "rollout.md"}
+    (rfc,) = (medium / "docs" / "work").glob("0001-*/rfc.md")
+    assert "one to three pages" in rfc.read_text()  # a short RFC
+    (rfc,) = (large / "docs" / "work").glob("0001-*/rfc.md")
+    assert "one to three pages" not in rfc.read_text()  # a full RFC
+    assert kit(large) == kit(medium)
+    assert (large / "docs" / "roadmap.md").is_file()
+    assert not (medium / "docs" / "roadmap.md").exists()
+    assert readiness_checks(large) > readiness_checks(medium) >= readiness_checks(small)
+    signed = [
+        "## Sign-off" in (p / "docs/release-checklist.md").read_text()
+        for p in (small, medium, large)
+    ]
+    assert signed == [False, False, True]
