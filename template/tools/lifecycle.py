@@ -2512,7 +2512,8 @@ REGISTRY = (
     Check(
         "DLV11",
         "Release",
-        "The release has its record, docs/releases/TAG.md (made by `lifecycle.py release TAG`).",
+        "The release has its record, docs/releases/vX.Y.Z.md"
+        " (made by `python3 tools/lifecycle.py release vX.Y.Z`).",
         aliases=("SHP11", "ARC11", "DSG11", "PLN11", "IMP11", "VAL11", "DOC11", "LC11"),
     ),
     Check(
