@@ -16,6 +16,7 @@ message quotes only what came after the release its commit already had.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
@@ -24,7 +25,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, clone_without_tags, copier_cli, copy_working_tree, outputs, run
+from .conftest import (
+    ROOT,
+    clone_without_tags,
+    copier_cli,
+    copy_working_tree,
+    editable_copy,
+    outputs,
+    run,
+)
 from .extension_modules import process
 from .update_harness import commit_all
 
@@ -185,3 +194,32 @@ def test_a_repository_made_before_the_first_tag_updates_to_the_release(tmp_path:
     fresh = tmp_path / "acme-money"
     copier_cli("copy", "--trust", "--defaults", str(template), str(fresh), cwd=tmp_path)
     assert yaml.safe_load((fresh / ".copier-answers.yml").read_text())["_commit"] == NEXT_RELEASE
+
+
+@pytest.mark.parametrize("recorded", [UNTAGGED_COPY, "709b686"])
+def test_the_fleet_report_calls_a_commit_before_the_releases_behind(
+    render, tmp_path: Path, recorded: str
+) -> None:
+    """``_commit: 25aa780`` is a commit, not version 25: behind the newest release."""
+    template = tmp_path / "lifecycle.git"
+    run(["git", "init", "-q", "-b", "main", str(template)], tmp_path)
+    run(["git", "commit", "-q", "--allow-empty", "-m", "Template"], template)
+    for tag in (FIRST_RELEASE[0], NEXT_RELEASE):
+        run(["git", "tag", tag], template)
+    project = editable_copy(render(), tmp_path)
+    answers = project / ".copier-answers.yml"
+    kept = [line for line in answers.read_text().splitlines() if not line.startswith("_")]
+    recorded_by_copier = [f"_commit: '{recorded}'", f"_src_path: {template}"]
+    answers.write_text("\n".join([*recorded_by_copier, *kept]) + "\n")
+    report = tmp_path / "fleet.json"
+    tool = project / "tools" / "lifecycle.py"
+    done = run([sys.executable, str(tool), "fleet", str(project), "--json", str(report)], tmp_path)
+    found = json.loads(report.read_text())
+    position = found["repositories"][0]["template"]
+    assert (position["version"], position["newest"], position["behind"]) == (
+        recorded,
+        NEXT_RELEASE,
+        None,
+    )
+    assert next(iter(found["by_owner"].values()))["behind"] == 1
+    assert f"{recorded} (a commit from before the releases), behind {NEXT_RELEASE}" in done.stdout
