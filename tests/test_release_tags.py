@@ -175,6 +175,11 @@ def test_a_repository_made_before_the_first_tag_updates_to_the_release(tmp_path:
     commit_all(template, "Release 2.0.0")
     run(["git", "tag", "-a", "-m", "Lifecycle template 2.0.0", NEXT_RELEASE], template)
 
+    copier = f"{sys.executable} -m copier"
+    status = run([sys.executable, "tools/template_status.py", "--copier", copier], project).stdout
+    assert f"; the latest is {NEXT_RELEASE[1:]}." in status, status
+    assert "\n## 1.0.0" not in status, status
+
     done = copier_cli(*UPDATE, cwd=project)
     message = done.stdout + done.stderr
     assert f"moved from lifecycle template {UNTAGGED_COPY} to {NEXT_RELEASE}." in message
