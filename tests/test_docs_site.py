@@ -563,8 +563,18 @@ def test_an_old_repository_draws_its_diagrams_offline_after_an_update(
     assert_offline_site(out)
     index = dom((out / "index.html").as_uri(), tmp_path / "profile-index")
     assert drawn_diagrams(index), "the diagram is not drawn offline from file://"
-    # The team's own environment (its docs group): never the internet, even without mermaidx.
+    # The team's own environment, as its README says (`uv run sphinx-build`), has no
+    # mermaidx: the build takes the one uv keeps for tools/requirements.txt, offline.
     run([uv(), "sync", "--all-groups", "--quiet"], project)
+    python = project / ".venv" / "bin" / "python"
+    assert run([python, "-c", "import importlib.util as u; print(u.find_spec('mermaidx'))"],
+               project).stdout.strip() == "None"  # fmt: skip
     own = tmp_path / "html-own"
-    build(project, project / "docs", own)
-    assert_offline_site(own, drawn=False)
+    run([uv(), "run", "--offline", "sphinx-build", "-W", "-b", "html", "docs", str(own)], project)
+    assert_offline_site(own)
+    assert drawn_diagrams(dom((own / "index.html").as_uri(), tmp_path / "profile-own"))
+    # Without uv at all, the diagrams stay source text: never the internet.
+    bare = tmp_path / "html-bare"
+    env = {**os.environ, "PATH": str(python.parent)}
+    run([python, "-m", "sphinx", "-W", "-b", "html", "docs", str(bare)], project, env=env)
+    assert_offline_site(bare, drawn=False)
