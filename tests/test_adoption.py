@@ -302,6 +302,9 @@ def assert_adopted_without_touching(repo: Path, before: dict[str, bytes]) -> set
     added = set(after) - set(before)
     skeleton = [p for p in added if p.split("/")[0] in {"src", "tests"} or "/" not in p]
     assert skeleton == [ANSWERS_FILE], f"no code skeleton or root files: {skeleton}"
+    for folder in ("src", "tests", "docs/reference"):  # an empty src/ misleads setuptools
+        path = repo / folder
+        assert not path.is_dir() or any(path.iterdir()), f"adoption left {folder}/ empty"
     for process_file in ("docs/lifecycle.md", "tools/lifecycle.py", ".lifecycle/process.json"):
         assert process_file in added, process_file
     assert any(p.startswith("docs/work/0001-") for p in added)
@@ -523,7 +526,7 @@ LATER = (
                               "# v2: the update workflow."),)),
     AddText("template/.github/workflows/test-plan.yml.jinja", "# v2: the reminder.",
             delivered=(Expect(".github/workflows/lifecycle-test-plan.yml", "# v2: the reminder"),)),
-    AddText("template/tools/requirements.txt", "# v2: the docs tools.",
+    AddText("template/tools/requirements.txt.jinja", "# v2: the docs tools.",
             delivered=(Expect("tools/requirements.txt", "# v2: the docs tools."),)),
     # Files of the repository's own: the change must not reach them.
     AddText("template/.github/ISSUE_TEMPLATE/feature.md.jinja", "v2: the feature template."),

@@ -47,8 +47,8 @@ def skip_if_exists() -> set[str]:
 ADOPTED_REPO_KEEPS = {".github/ISSUE_TEMPLATE/bug.md", ".github/CODEOWNERS", "docs/lifecycle.md"}
 # What an adopted repository never gets, on copy or update: code, packaging, site, tooling.
 ADOPTED_REPO_NEVER = {
-    "src/**", "tests/**", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
-    "docs/index.md", "docs/reference/api.md", ".gitignore", ".pre-commit-config.yaml",
+    "/src", "/tests", "pyproject.toml", "README.md", "LICENSE", "docs/conf.py",
+    "docs/index.md", "/docs/reference", ".gitignore", ".pre-commit-config.yaml",
     ".mdformat.toml", "/ruff.toml", ".github/dependabot.yml", ".github/workflows/ci.yml",
     ".github/workflows/release.yml", ".github/workflows/test-plan.yml",
 }  # fmt: skip
