@@ -2659,6 +2659,7 @@ class Checker:
         """Start with no results."""
         self.results: list[Result] = []
         self.not_passed: set[tuple[str, str]] = set()
+        self.scopes: dict[str, set[str]] = {}  # a subject and every folder above it
 
     def add(
         self,
@@ -2678,7 +2679,10 @@ class Checker:
         """
         check = CHECKS[code]
         subject = subject or file
-        scopes = {subject, *(folder.as_posix() for folder in PurePosixPath(subject).parents)}
+        scopes = self.scopes.get(subject)
+        if scopes is None:  # asked again for each check on the same file: worked out once
+            parents = PurePosixPath(subject).parents
+            scopes = self.scopes[subject] = {subject, *(folder.as_posix() for folder in parents)}
         blocked = [r for r in check.requires if any((r, s) in self.not_passed for s in scopes)]
         if blocked:
             ok, detail, line = None, f"skipped: {blocked[0]} did not pass", 0
@@ -2900,8 +2904,7 @@ def path_problem(root: Path, folder: Path, entry: str) -> str:
     if not path or SCHEME.match(entry):
         return ""
     target = (folder / path).resolve()
-    top = root.resolve()
-    if target != top and top not in target.parents:
+    if not target.is_relative_to(root.resolve()):
         return f"{entry!r} points outside the repository"
     return "" if target.exists() else f"{entry!r} does not exist"
 
