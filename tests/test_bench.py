@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import cases, peers, report, run, templates, timing
+from bench import cases, peers, profile, report, run, templates, timing
 from bench.patched_copier import PATCH, build_patched_copier, with_patched_copier
 
 from .conftest import ROOT
@@ -288,3 +288,51 @@ def test_one_round_reports_every_goal(tmp_path: Path) -> None:
         for kind in ("copy", "update")
     )
     assert by_name["no-such-template"]["copy"].startswith("skipped: ")
+
+
+BUSY_SCRIPT = """import subprocess, sys, time
+def burn():
+    start = time.process_time()
+    while time.process_time() - start < 0.15:
+        pass
+burn()
+subprocess.run([sys.executable, "-c", "pass"], check=True)
+"""
+
+
+def test_sampler_charges_cpu_time_to_the_stack_and_records_each_subprocess(tmp_path: Path) -> None:
+    script = tmp_path / "busy.py"
+    script.write_text(BUSY_SCRIPT, encoding="utf-8")
+    out = tmp_path / "profile.json"
+    timing.run([sys.executable, str(profile.SAMPLER), str(out), str(script)], tmp_path, {})
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["cpu"] >= 0.15
+    in_burn = sum(count for stack, count in found["stacks"] if stack[-1].endswith(":burn"))
+    assert in_burn >= 0.8 * sum(count for _stack, count in found["stacks"])
+    [(args, cpu)] = found["children"]
+    assert args[1:] == ["-c", "pass"] and cpu > 0
+
+
+def test_profile_puts_each_sample_in_its_first_matching_category() -> None:
+    ask = ["copier/_main.py:604:_ask", "jinja2/environment.py:731:compile"]
+    found = profile.categorise(
+        {
+            "cpu": 0.4,
+            "stacks": [
+                [[*ask, "loader.py:90:_import_template_module"], 1],  # module loading, not _ask
+                [ask, 2],
+                [["copier/_main.py:849:_render_file", "x/extensions/work.py:1:duty_lines"], 1],
+            ],
+            "children": [
+                [["/venv/bin/python", "/tmp/clone/migrations/after_update.py"], 0.05],
+                [["/usr/bin/git", "clone"], 0.02],
+            ],
+        }
+    )
+    assert found == {
+        profile.CATEGORIES[1][0]: 100,
+        profile.CATEGORIES[3][0]: 200,
+        profile.CATEGORIES[5][0]: 100,
+        profile.MIGRATION: 50,
+        profile.GIT: 20,
+    }

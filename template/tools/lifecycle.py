@@ -57,7 +57,6 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
@@ -4582,6 +4581,8 @@ def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
             found = None
         if found and (src := str(found[1].get("_src_path", ""))) and src not in releases:
             releases[src] = template_releases(src)
+    from concurrent.futures import ThreadPoolExecutor  # the fleet alone: 4 ms at every start
+
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources)))) as pool:
         repositories = list(pool.map(lambda source: survey(source, releases), sources))
     owners: dict[str, dict[str, int]] = {}
