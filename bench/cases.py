@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.templates import ANSWERS_FILE, V2_LINE, project_files
@@ -45,11 +46,18 @@ def _answers(project: Path) -> str:
 
 
 def copy_command(
-    template: Path, dest: Path, data: dict[str, str], ref: str | None = None
+    template: Path,
+    dest: Path,
+    data: dict[str, str],
+    ref: str | None = None,
+    options: Sequence[str] = (),
 ) -> list[str]:
-    """``copier copy --trust --defaults`` of ``template`` at ``ref``; as users run it without."""
-    options = ["--trust", "--defaults", *(["--vcs-ref", ref] if ref else []), *data_options(data)]
-    return [*copier_cli(), "copy", *options, str(template), str(dest)]
+    """``copier copy --trust --defaults`` of ``template`` at ``ref``; as users run it without.
+
+    ``options``: more of copier's options (a peer's ``--skip-tasks``, bench/peers.py).
+    """
+    given = ["--trust", "--defaults", *(["--vcs-ref", ref] if ref else []), *options]
+    return [*copier_cli(), "copy", *given, *data_options(data), str(template), str(dest)]
 
 
 def copy_project(

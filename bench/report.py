@@ -98,3 +98,17 @@ def save_json(path: Path, data: object) -> None:
     """Keep the raw samples, so a surprising median can be looked into later."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def peers_table(rows: Sequence[tuple[str, Mapping[str, Figure], Mapping[str, float]]]) -> str:
+    """Ours and each peer template: copy and update over trivial, side by side (wall, CPU)."""
+    body = []
+    for name, wall, cpu in rows:
+        cells = [name]
+        for kind in ("copy", "update"):
+            shown = show(wall[kind], "x")
+            if kind in cpu:
+                shown += f" (CPU {show(cpu[kind], 'x')})"
+            cells.append(shown)
+        body.append(cells)
+    return format_table(body, ["template", "copy over trivial", "update over trivial"])

@@ -1,8 +1,9 @@
-"""Bench entry point: time the goals of issues 12 and 16 in one interleaved run.
+"""Bench entry point: time the goals of issues 12, 16 and 23 in one interleaved run.
 
     uv run python -m bench.run                  # 5 rounds, stock and patched copier
     uv run python -m bench.run --rounds 3 --no-patch --team-files 2000
     uv run python -m bench.run --fast-suite     # also time pytest -m "not slow"
+    uv run python -m bench.run --peer ../other-template   # time another template beside ours
 
 Why one run: every goal is a ratio between cases that ran in the same rounds,
 under the same load, so the figures can be compared side by side. See
@@ -21,14 +22,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/run.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cases, report, templates
+from bench import cases, peers, report, templates
 from bench.patched_copier import build_patched_copier, with_patched_copier
 from bench.report import Figure, Goal, GoalRow
 from bench.timing import BenchError, Case, isolated_env, measure, paired_ratio, run
@@ -40,8 +41,8 @@ SCALE_LAYOUTS: dict[str, tuple[str, ...]] = {"src+tests": ("src", "tests"), "lib
 RATIO_GOALS: tuple[tuple[Goal, str, str], ...] = (
     (Goal("copy large: ours over the plain floor", 1.10), "copy ours", "copy floor"),
     (Goal("update large: ours over the plain floor", 1.20), "update ours", "update floor"),
-    (Goal("copy large: ours over a trivial template", 1.5), "copy ours", "copy trivial"),
-    (Goal("update large: ours over a trivial template", 2.0), "update ours", "update trivial"),
+    (Goal("copy large: ours over a trivial template", 1.45), "copy ours", "copy trivial"),
+    (Goal("update large: ours over a trivial template", 1.90), "update ours", "update trivial"),
     (
         Goal("update, {n} team files in src/ and tests/, over none", 1.3),
         "update src+tests",
@@ -80,6 +81,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--full-suite", action="store_true", help="time the whole suite")
     parser.add_argument("--source", type=Path, default=templates.ROOT, help="template checkout")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="another template (git dir or checkout) to time beside ours; repeatable",
+    )
     parser.add_argument("--json", type=Path, default=templates.ROOT / "bench/results/latest.json")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.warmup < 0 or args.team_files < 1:
@@ -113,6 +122,7 @@ class Setup:
     ours: Path
     floor_files: int
     by_variant: dict[str, dict[str, Case]]
+    peer_results: dict[str, peers.Peer | str] = field(default_factory=dict)  # or why left out
 
     def interleaved(self) -> list[Case]:
         """Each case name, then each variant: the two sides of a ratio run close in time."""
@@ -151,7 +161,38 @@ def build(args: argparse.Namespace, work: Path, variants: dict[str, dict[str, st
         for case in made.values():
             case.name = f"{variant}: {case.name}"
         by_variant[variant] = made
-    return Setup(ours, len(listing), by_variant)
+    setup = Setup(ours, len(listing), by_variant)
+    first, made = next(iter(variants)), next(iter(by_variant.values()))
+    for number, source in enumerate(args.peer):  # stock copier only: peers are not ours to patch
+        peer = peers.build_peer(source.resolve(), work / "peers" / str(number), env)
+        name = peer.name if isinstance(peer, peers.Peer) else peers.peer_name(source)
+        setup.peer_results[name] = peer
+        shown = f"{peer.old} -> {peer.new}" if isinstance(peer, peers.Peer) else peer
+        print(f"Peer {name}: {shown}")
+        if isinstance(peer, peers.Peer):
+            for case in (peer.copy_case(), peer.update_case()):
+                made[case.name] = case
+                case.name = f"{first}: {case.name}"
+    return setup
+
+
+def peer_rows(setup: Setup) -> list[tuple[str, dict[str, Figure], dict[str, float]]]:
+    """Ours and each peer: copy and update over trivial (wall, and CPU), stock copier."""
+    made = next(iter(setup.by_variant.values()))
+    rows = []
+    for name, peer in {"ours (large)": None, **setup.peer_results}.items():
+        top = "{} ours" if peer is None else "{} peer " + name
+        wall: dict[str, Figure] = {}
+        cpu: dict[str, float] = {}
+        for kind in ("copy", "update"):
+            if isinstance(peer, str):
+                wall[kind] = peer
+                continue
+            case, trivial = made[top.format(kind)], made[f"{kind} trivial"]
+            wall[kind] = paired_ratio(case, trivial)
+            cpu[kind] = paired_ratio(case, trivial, cpu=True)
+        rows.append((name, wall, cpu))
+    return rows
 
 
 def time_suite(args: argparse.Namespace, pytest_args: Sequence[str], env: dict[str, str]) -> Figure:
@@ -237,6 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             v: {c.name.split(": ", 1)[1]: c.median for c in made.values()}
             for v, made in setup.by_variant.items()
         }
+        if setup.peer_results:
+            print()
+            print(report.peers_table(peer_rows(setup)))
         print()
         print(report.medians_table(medians, names))
         report.save_json(
@@ -245,6 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "environment": f"{', '.join(names)}; template {commit}; load {load}",
                 "goals": [
                     {"goal": r.goal.label, "limit": r.goal.limit, **r.measured} for r in rows
+                ],
+                "peers": [
+                    {"template": name, "over trivial": wall, "cpu over trivial": cpu}
+                    for name, wall, cpu in peer_rows(setup)
                 ],
                 "samples": {c.name: [(t.wall, t.cpu) for t in c.timings] for c in timed},
             },

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import cases, report, run, templates, timing
+from bench import cases, peers, profile, report, run, templates, timing
 from bench.patched_copier import PATCH, build_patched_copier, with_patched_copier
 
 from .conftest import ROOT
@@ -186,6 +186,53 @@ def test_patch_applies_cleanly_and_the_copy_is_what_subprocesses_import(tmp_path
     assert "+++ b/copier/_main.py" in PATCH.read_text(encoding="utf-8")
 
 
+def test_a_peer_gets_an_answer_for_each_question_without_a_default(tmp_path: Path) -> None:
+    (tmp_path / "copier.yml").write_text(
+        "_subdirectory: project\n"
+        "name: {type: str}\n"
+        "kept: {type: str, default: mine}\n"
+        "empty: {type: str, default: ''}\n"
+        "flag: {type: bool}\n"
+        "count: {type: int}\n"
+        "platform: {type: str, choices: [github.com, gitlab.com]}\n"
+        "docs: {type: str, choices: {Sphinx: sphinx, README: readme}}\n"
+        "extra: {type: yaml}\n"
+        "---\n"
+        "more: {type: str}\n",
+        encoding="utf-8",
+    )
+    assert peers.answers_without_default(tmp_path) == {
+        "name": peers.FILLER,
+        "empty": peers.FILLER,
+        "flag": "false",
+        "count": "0",
+        "platform": "github.com",
+        "docs": "sphinx",
+        "more": peers.FILLER,
+    }
+    with pytest.raises(timing.BenchError, match="not a copier template"):
+        peers.answers_without_default(tmp_path / "nowhere")
+
+
+def test_a_peer_updates_between_its_two_newest_tags_else_from_head_5(tmp_path: Path) -> None:
+    env = timing.isolated_env(tmp_path / "env")
+    repo = tmp_path / "mirrors" / "acme+template" / "repo"
+    repo.mkdir(parents=True)
+    timing.run(["git", "init", "-q"], repo, env)
+    for number in range(8):
+        (repo / "file.txt").write_text(f"{number}\n", encoding="utf-8")
+        cases.commit_all(repo, env, f"commit {number}")
+    commits = timing.run(["git", "rev-list", "HEAD"], repo, env).stdout.split()
+    assert peers.refs(repo, env) == (commits[5], commits[0])
+    for tag, commit in (("1.9.0", commits[3]), ("1.10.0", commits[2]), ("1.2.0", commits[1])):
+        timing.run(["git", "tag", tag, commit], repo, env)
+    assert peers.refs(repo, env) == ("1.9.0", "1.10.0")  # by version, not by name or date
+    assert peers.peer_name(repo) == "acme+template"
+    offline = peers.offline_env(env)
+    assert offline["HTTPS_PROXY"] == offline["http_proxy"] == peers.DEAD_PROXY
+    assert offline["GIT_ALLOW_PROTOCOL"] == "file"
+
+
 @pytest.mark.slow
 def test_upstream_test_fails_on_stock_copier_and_passes_on_the_patched_one(
     tmp_path: Path,
@@ -221,6 +268,9 @@ def test_one_round_reports_every_goal(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     args = ["--rounds", "1", "--warmup", "0", "--team-files", "20", "--json", str(out)]
     args += ["--fleet-repositories", "4"]
+    env = timing.isolated_env(tmp_path / "env")
+    peer = templates.build_trivial_template(tmp_path / "peer", env)  # tagged v1 and v2
+    args += ["--peer", str(peer), "--peer", str(tmp_path / "no-such-template")]
     assert run.main([*args, "--no-patch"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     goals = {row["goal"]: row for row in data["goals"]}
@@ -230,3 +280,59 @@ def test_one_round_reports_every_goal(tmp_path: Path) -> None:
     for goal, _top, _bottom in run.RATIO_GOALS:
         assert isinstance(goals[goal.label.format(n="20")][stock], float)
     assert all(len(samples) == 1 for samples in data["samples"].values())
+    by_name = {row["template"]: row["over trivial"] for row in data["peers"]}
+    assert list(by_name) == ["ours (large)", "peer", "no-such-template"]
+    assert all(
+        isinstance(by_name[name][kind], float)
+        for name in ("ours (large)", "peer")
+        for kind in ("copy", "update")
+    )
+    assert by_name["no-such-template"]["copy"].startswith("skipped: ")
+
+
+BUSY_SCRIPT = """import subprocess, sys, time
+def burn():
+    start = time.process_time()
+    while time.process_time() - start < 0.15:
+        pass
+burn()
+subprocess.run([sys.executable, "-c", "pass"], check=True)
+"""
+
+
+def test_sampler_charges_cpu_time_to_the_stack_and_records_each_subprocess(tmp_path: Path) -> None:
+    script = tmp_path / "busy.py"
+    script.write_text(BUSY_SCRIPT, encoding="utf-8")
+    out = tmp_path / "profile.json"
+    timing.run([sys.executable, str(profile.SAMPLER), str(out), str(script)], tmp_path, {})
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["cpu"] >= 0.15
+    in_burn = sum(count for stack, count in found["stacks"] if stack[-1].endswith(":burn"))
+    assert in_burn >= 0.8 * sum(count for _stack, count in found["stacks"])
+    [(args, cpu)] = found["children"]
+    assert args[1:] == ["-c", "pass"] and cpu > 0
+
+
+def test_profile_puts_each_sample_in_its_first_matching_category() -> None:
+    ask = ["copier/_main.py:604:_ask", "jinja2/environment.py:731:compile"]
+    found = profile.categorise(
+        {
+            "cpu": 0.4,
+            "stacks": [
+                [[*ask, "loader.py:90:_import_template_module"], 1],  # module loading, not _ask
+                [ask, 2],
+                [["copier/_main.py:849:_render_file", "x/extensions/work.py:1:duty_lines"], 1],
+            ],
+            "children": [
+                [["/venv/bin/python", "/tmp/clone/migrations/after_update.py"], 0.05],
+                [["/usr/bin/git", "clone"], 0.02],
+            ],
+        }
+    )
+    assert found == {
+        profile.CATEGORIES[1][0]: 100,
+        profile.CATEGORIES[3][0]: 200,
+        profile.CATEGORIES[5][0]: 100,
+        profile.MIGRATION: 50,
+        profile.GIT: 20,
+    }
