@@ -50,6 +50,13 @@ def _process() -> ModuleType:
     return module
 
 
+def _markdown(text: str) -> str:
+    """``text`` as Markdown shows it as typed: the ``markdown`` filter, loaded by reuse.py."""
+    load_module = runpy.run_path(str(HERE / "reuse.py"))["load_module"]
+    module = load_module("markdown_text", HERE / "markdown_text.py")
+    return str(module.markdown_text(text))
+
+
 def tool() -> ModuleType:
     """The shipped ``tools/lifecycle.py`` (``process.tool``): its renderer is the only one."""
     return _process().tool()
@@ -135,7 +142,15 @@ def process_data(
 
     return {
         "schema": tool().PROCESS_SCHEMA,
-        "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
+        "project": {
+            "name": name,
+            "kind": kind,
+            "owner": owner,
+            # As the documents show it (Markdown text): sync rewrites their duty lines.
+            "owner_markdown": _markdown(owner),
+            "size": size,
+            "has_ui": has_ui,
+        },
         "sizes": list(process_module.sizes.SIZES),
         "ratings": dict(process_module.sizes.RATINGS),
         "rubric": [
@@ -180,6 +195,7 @@ def process_data(
             {
                 "text": item["text"],
                 "run": item["run"],
+                "who": item["who"],
                 "min_size": item["min_size"],
                 "months": int(item["months"]),
             }
@@ -192,6 +208,7 @@ def process_data(
                 "stage": item["stage"],
                 "min_size": item["min_size"],
                 "has_ui": bool(item.get("has_ui", False)),
+                "ownership": item["ownership"],
                 "sections": sections(REPOSITORY_SECTIONS[item["path"]])
                 if item["path"] in REPOSITORY_SECTIONS
                 else [],
@@ -280,12 +297,16 @@ def duty_lines(context: Context, name: str, form: str = "list") -> str:
 
     ``form="list"`` gives Markdown list items and ``"checkbox"`` the done-when
     line as a task (the owner escaped as Markdown text in both); ``"sentence"``
-    one line for an issue template's comment or a form.
+    one line for an issue template's comment or a form; ``"marked"`` the list
+    items each ending with the tool's ``DUTY_MARK``, for a team-owned document
+    (``sync`` keeps them current when an answer changes).
     """
     process = _repository_process(context)
     found = tool().duty(process, name)
     if found is None:
         raise KeyError(f"this repository has no duty {name!r}; see stage_duties in process.yml")
+    if form == "marked":
+        return "\n".join(tool().marked_duty_lines(process, name))
     owner = str(context["owner"])
     if form != "sentence":
         owner = context.environment.filters["markdown"](owner)

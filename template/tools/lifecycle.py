@@ -426,6 +426,62 @@ def duty_lines(process: Process, name: str) -> list[str]:
     return [who_when_done(found, owner)] if found else []
 
 
+DUTY_MARK = "<!-- process line: kept current by tools/lifecycle.py sync -->"
+"""The end of each who, when and done-when line a team document opens with.
+
+The lines are process text inside a team document: they follow the answers
+(a larger size brings the test plan's monthly cadence, a new owner its
+handle). ``sync`` rewrites a line ending with this comment, and no other."""
+
+
+def duty_values(process: Process, size: str) -> dict[str, str]:
+    """Return what a duty's placeholders become at ``size``: the cadence, then the owner.
+
+    ``{cadence_who}`` holds ``{owner}``, so the owner is filled in last. The
+    owner is the answer as Markdown text (``owner_markdown``, escaped by the
+    template as every document shows it), or as typed in older process files.
+    """
+    project = process["project"]
+    values: dict[str, str] = {}
+    cadences = [
+        item
+        for item in process.get("test_plan_cadence", [])
+        if size_at_least(process, size, item["min_size"])
+    ]
+    if cadences:
+        values["cadence_who"] = str(cadences[-1].get("who", ""))
+        values["cadence_run"] = str(cadences[-1].get("run", ""))
+        values["cadence"] = str(cadences[-1]["text"])
+    values["owner"] = str(project.get("owner_markdown", project.get("owner", "")))
+    return values
+
+
+def duty_at(process: Process, name: str, size: str) -> Mapping[str, Any] | None:
+    """Return duty ``name`` as a repository of ``size`` (and this kind and UI answer) has it."""
+    kept = [
+        item
+        for item in process.get("duties", [])
+        if item["text"] == name and applies(process, item, size, process["project"]["has_ui"])
+    ]
+    return kept[-1] if kept else None
+
+
+def marked_duty_lines(process: Process, name: str) -> list[str]:
+    """Return duty ``name``'s three lines as a team document opens with them, each marked."""
+    found = duty_at(process, name, process["project"]["size"])
+    if found is None:
+        return []
+    size = process["project"]["size"]
+    listed = who_when_done(found, duty_values(process, size)).splitlines()
+    return [f"{line} {DUTY_MARK}" for line in listed]
+
+
+def label(line: str) -> str:
+    """Return the list marker and bold label a duty line starts with (up to ``:** ``)."""
+    end = line.find(":** ")
+    return line[: end + len(":** ")] if line.startswith("- **") and end > 0 else ""
+
+
 def recommend_size(process: Process, ratings: Iterable[str]) -> str:
     """Return the size the most severe rating recommends, as the questionnaire does."""
     sizes: list[str] = process["sizes"]
@@ -3879,6 +3935,46 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
     return changed
 
 
+def refresh_duty_lines(root: Path, process: Process) -> list[str]:
+    """Rewrite the who, when and done-when lines of each team document to the answers.
+
+    A line ending with ``DUTY_MARK`` is process text: it becomes the current
+    line with the same label. A line without the mark is rewritten only when
+    it is, byte for byte, what the process wrote for some size (a repository
+    made before the mark existed), so a line a team changed is never touched.
+    The index of pieces of work is left out: the tool writes its lines itself.
+    Each line keeps its own line ending. Returns the paths changed.
+    """
+    changed: list[str] = []
+    names = {str(item["path"]): str(item["text"]) for item in process.get("duties", [])}
+    for doc in process.get("documents", []):
+        path, name = root / doc["path"], names.get(doc["path"], "")
+        if doc.get("ownership") != "user" or not name or doc["path"] == INDEX_FILE.as_posix():
+            continue
+        current = {label(line): line for line in marked_duty_lines(process, name)}
+        if not current or not path.is_file():
+            continue
+        earlier: set[str] = set()
+        for size in process["sizes"]:
+            found = duty_at(process, name, size)
+            if found is not None:
+                earlier.update(who_when_done(found, duty_values(process, size)).splitlines())
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        if holds_conflict(text):
+            continue
+        lines = text.splitlines(keepends=True)
+        for index, old in enumerate(lines):
+            body = old.rstrip("\r\n")
+            new = current.get(label(body))
+            if new and body != new and (body.endswith(DUTY_MARK) or body in earlier):
+                lines[index] = new + old[len(body) :]
+        if "".join(lines) != text:
+            write_files(root, {path: "".join(lines)})
+            changed.append(doc["path"])
+    return changed
+
+
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
@@ -5068,6 +5164,7 @@ def run_sync(root: Path) -> int:
     write_files(root, plan.files)
     # The marked process lines (the test plan's cadence), after the plan's writes.
     refreshed = refresh_marked_lines(root, process)
+    duties = refresh_duty_lines(root, process)
     for path in plan.conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -5087,9 +5184,12 @@ def run_sync(root: Path) -> int:
         print(f"  dated status '{status}' in {file} ({HISTORY}: {today()})")
     for file in refreshed:
         print(f"  updated the cadence line of {file} to the current project size")
+    for file in duties:
+        print(f"  updated the duty lines of {file} (who, when, done when)")
     count = sum(len(texts) for _, texts in plan.items)
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
     made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
+    made += f"updated the duty lines of {len(duties)} document(s), " if duties else ""
     what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
     what += [f"{count} item(s)"] if count else []
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
