@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -226,9 +227,31 @@ def documents(context: Context, dst_path: object) -> Iterator[tuple[str, bool, b
 
 @pass_context
 def kept_documents(context: Context, dst_path: object) -> list[str]:
-    """Team documents that exist although the answers no longer call for them."""
+    """Team documents that exist although the answers no longer call for them.
+
+    The single files copier skips, plus what the project's updated tool calls
+    kept (``kept_documents``): documents under a folder the template owns
+    as a glob (``docs/work/**``), such as a piece's design note after
+    ``--data has_ui=false``. The tool's list is the one ``docs/lifecycle.md`` shows.
+    """
     found = documents(context, dst_path)
-    return [path for path, exists, rendered in found if exists and not rendered]
+    kept = {path for path, exists, rendered in found if exists and not rendered}
+    try:
+        root = Path(os.fspath(dst_path))  # type: ignore[call-overload]
+        shipped = _tool()
+        kept.update(shipped.kept_documents(root, shipped.load_process(root)))
+    except Exception:  # a message must never break an update
+        pass
+    return sorted(kept)
+
+
+@cache
+def _tool() -> Any:
+    """The template's ``tools/lifecycle.py`` (the version the update brought), by reuse.py."""
+    here = Path(__file__).resolve().parent
+    load_module = runpy.run_path(str(here / "reuse.py"))["load_module"]
+    tool_file = here.parent / "template" / "tools" / "lifecycle.py"
+    return load_module("lifecycle_template_tool", tool_file, shared=True)
 
 
 def new_documents(src_path: object, dst_path: object) -> list[str]:

@@ -16,6 +16,7 @@ Public surface (globals that read the answers from the template context):
 * ``work_index()``: ``docs/work/index.md`` listing the first piece.
 * ``stage_duties(stage)``: the names of the repository's duties at a stage.
 * ``duty_lines(name, form="list")``: a duty's who, when and done-when lines.
+* ``kept_line()``: the line of ``docs/lifecycle.md`` naming the documents kept.
 * ``lifecycle_checks()``: the tool's check registry, for the list in ``docs/lifecycle.md``.
 
 Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
@@ -291,6 +292,11 @@ def stage_duties(context: Context, stage: str) -> list[str]:
     return [name for name in dict.fromkeys(names) if tool().duty(process, name) is not None]
 
 
+def kept_line() -> str:
+    """The map's marked line naming the kept documents: none at a copy; ``sync`` lists them."""
+    return str(tool().kept_line([]))
+
+
 @pass_context
 def duty_lines(context: Context, name: str, form: str = "list") -> str:
     """The who, when and done-when lines of the repository's duty ``name``, by the shipped tool.
@@ -381,5 +387,6 @@ class WorkExtension(Extension):
             work_index=work_index,
             stage_duties=stage_duties,
             duty_lines=duty_lines,
+            kept_line=kept_line,
             lifecycle_checks=lifecycle_checks,
         )

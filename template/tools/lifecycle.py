@@ -3975,6 +3975,72 @@ def refresh_duty_lines(root: Path, process: Process) -> list[str]:
     return changed
 
 
+KEPT_MARK = "<!-- kept: kept current by tools/lifecycle.py sync -->"
+"""The end of the line in ``docs/lifecycle.md`` that names the documents kept."""
+LIFECYCLE_MAP = Path("docs") / "lifecycle.md"
+
+
+def kept_documents(root: Path, process: Process) -> list[str]:
+    """Return the team's documents that exist although the answers no longer call for them.
+
+    A repository document whose item no longer applies (``docs/roadmap.md``
+    after a smaller size), and, when the repository says it changes nothing
+    users see, each piece of work's UI document (its design note). An update
+    never deletes them; the map names each one so a reader knows it is kept.
+    """
+    project = process["project"]
+    size, has_ui = project["size"], project["has_ui"]
+    kept = [
+        doc["path"]
+        for doc in process.get("documents", [])
+        if doc.get("ownership") == "user"
+        and (root / doc["path"]).is_file()
+        and not applies(process, doc, size, has_ui)
+    ]
+    if not has_ui:
+        files = {str(doc["file"]) for doc in process["kit"] if doc.get("has_ui")}
+        for folder in work_folders(root):
+            kept += [
+                (folder / name).relative_to(root).as_posix()
+                for name in sorted(files)
+                if (folder / name).is_file()
+            ]
+    return sorted(kept)
+
+
+def kept_line(paths: Sequence[str]) -> str:
+    """Return the map's line naming the kept documents ``paths``, each a link from ``docs/``."""
+    links = [
+        f"[{path}]({PurePosixPath(path).relative_to('docs')})"
+        if path.startswith("docs/")
+        else f"`{path}`"
+        for path in paths
+    ]
+    named = ", ".join(links) if links else "none"
+    return f"Kept although the answers no longer call for them: {named}. {KEPT_MARK}"
+
+
+def refresh_kept_line(root: Path) -> bool:
+    """Rewrite the map's marked line to the documents kept now; return whether it changed."""
+    path = root / LIFECYCLE_MAP
+    if not path.is_file():
+        return False
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    if KEPT_MARK not in text or holds_conflict(text):
+        return False
+    line = kept_line(kept_documents(root, load_process(root)))
+    lines = text.splitlines(keepends=True)
+    for index, old in enumerate(lines):
+        body = old.rstrip("\r\n")
+        if body.endswith(KEPT_MARK) and body != line:
+            lines[index] = line + old[len(body) :]
+    if "".join(lines) == text:
+        return False
+    write_files(root, {path: "".join(lines)})
+    return True
+
+
 # ------------------------------------------------------------------ release
 RELEASES_FOLDER = Path("docs") / "releases"
 TAG = re.compile(
@@ -5165,6 +5231,8 @@ def run_sync(root: Path) -> int:
     # The marked process lines (the test plan's cadence), after the plan's writes.
     refreshed = refresh_marked_lines(root, process)
     duties = refresh_duty_lines(root, process)
+    if refresh_kept_line(root):
+        duties.append(LIFECYCLE_MAP.as_posix())
     for path in plan.conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -5185,11 +5253,14 @@ def run_sync(root: Path) -> int:
     for file in refreshed:
         print(f"  updated the cadence line of {file} to the current project size")
     for file in duties:
-        print(f"  updated the duty lines of {file} (who, when, done when)")
+        if file == LIFECYCLE_MAP.as_posix():
+            print(f"  updated the list of kept documents in {file}")
+        else:
+            print(f"  updated the duty lines of {file} (who, when, done when)")
     count = sum(len(texts) for _, texts in plan.items)
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
-    made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
-    made += f"updated the duty lines of {len(duties)} document(s), " if duties else ""
+    lined = len(set(refreshed) | set(duties))
+    made += f"updated process lines in {lined} file(s), " if lined else ""
     what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
     what += [f"{count} item(s)"] if count else []
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
