@@ -298,12 +298,14 @@ def kept_line() -> str:
 
 
 @pass_context
-def duty_lines(context: Context, name: str, form: str = "list") -> str:
+def duty_lines(context: Context, name: str, form: str = "list", **values: str) -> str:
     """The who, when and done-when lines of the repository's duty ``name``, by the shipped tool.
 
     ``form="list"`` gives Markdown list items and ``"checkbox"`` the done-when
     line as a task (the owner escaped as Markdown text in both); ``"sentence"``
-    one line for an issue template's comment or a form; ``"marked"`` the list
+    one line for an issue template's comment or a form; ``"who"`` its who
+    line alone. ``values`` replace or add placeholders' values (the reminder's
+    ``cadence_who`` and ``plan_owner``). ``"marked"`` gives the list
     items each ending with the tool's ``DUTY_MARK``, for a team-owned document
     (``sync`` keeps them current when an answer changes).
     """
@@ -314,17 +316,18 @@ def duty_lines(context: Context, name: str, form: str = "list") -> str:
     if form == "marked":
         return "\n".join(tool().marked_duty_lines(process, name))
     owner = str(context["owner"])
-    if form != "sentence":
+    if form not in ("sentence", "who"):
         owner = context.environment.filters["markdown"](owner)
     size = str(context["project_size"])
     cadence = _process().process_items("test_plan_cadence", size)[-1]
-    values = {
+    filled = {
         "cadence_who": cadence["who"],
         "cadence_run": cadence["run"],
         "cadence": cadence["text"],
         "owner": owner,
     }
-    return str(tool().who_when_done(found, values, form)).rstrip("\n")
+    filled.update(values)  # a replaced placeholder keeps its place: {owner} still comes after
+    return str(tool().who_when_done(found, filled, form)).rstrip("\n")
 
 
 def _first_work(context: Context) -> Any:

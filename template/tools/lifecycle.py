@@ -403,7 +403,8 @@ def who_when_done(
     apart. ``values`` fill ``{name}`` placeholders, in order. ``form="list"``
     gives three Markdown list items; ``"sentence"`` one line, for an issue
     template's leading comment or a form's description; ``"checkbox"`` the
-    done-when line alone, as the item an issue ticks when it is done.
+    done-when line alone, as the item an issue ticks when it is done; ``"who"``
+    the who line alone, as a sentence (the test-plan reminder's issue).
     """
     parts = []
     for key in ("who", "when", "done"):
@@ -414,6 +415,8 @@ def who_when_done(
     who, when, done = parts
     if form == "sentence":
         return f"Who: {who} When: {when} Done when: {done}"
+    if form == "who":
+        return f"Who: {who}"
     if form == "checkbox":
         return f"- [ ] {done[:1].upper()}{done[1:]}"
     return f"- **Who:** {who}\n- **When:** {when}\n- **Done when:** {done}\n"
@@ -5261,11 +5264,13 @@ def run_sync(root: Path) -> int:
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
     lined = len(set(refreshed) | set(duties))
     made += f"updated process lines in {lined} file(s), " if lined else ""
-    what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
+    what = [f"{len(plan.added)} section(s)"] if plan.added or not (count or made) else []
     what += [f"{count} item(s)"] if count else []
+    added = f"added {' and '.join(what)}" if what else made.removesuffix(", ")
+    made = made if what else ""
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
-    anything = made or plan.added or count or plan.dated
-    done = f"sync: {made}added {' and '.join(what)}{dates}" if anything else ""
+    anything = made or plan.added or count or plan.dated or added
+    done = f"sync: {made}{added}{dates}" if anything else ""
     if not done:
         done = f"sync: updated {INDEX_FILE.as_posix()}" if plan.index else "sync: nothing to add"
     conflicted = len(plan.conflicted)
