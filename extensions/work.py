@@ -136,6 +136,7 @@ def process_data(
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
                 **({"release_row": item["release_row"]} if "release_row" in item else {}),
+                **({"renamed_from": item["renamed_from"]} if "renamed_from" in item else {}),
                 **{key: item[key] for key in CADENCE_KEYS if key in item},
             }
             for item in items(key)

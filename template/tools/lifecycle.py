@@ -2518,6 +2518,16 @@ REGISTRY = (
         warn_outside_release=True,
     ),
     Check(
+        "LC116",
+        "Documents",
+        "A section the process renamed is under its new heading (sync never renames"
+        " a team's heading).",
+        requires=("LC100", "LC101", "LC108"),
+        # A new template version renames the section, not the team: a warning
+        # until the release gate, so an update never turns a team's CI red.
+        warn_outside_release=True,
+    ),
+    Check(
         "VAL07",
         "Test plan",
         "The manual test plan ran within its cadence (the execution log's newest date).",
@@ -2711,6 +2721,23 @@ def required_sections(
     return [section for section in sections if applies(process, section, size, has_ui)]
 
 
+def former_titles(section: Mapping[str, Any]) -> list[str]:
+    """Return the titles a section had before the process renamed it (``renamed_from``)."""
+    value = section.get("renamed_from") or []
+    return [value] if isinstance(value, str) else [str(title) for title in value]
+
+
+def held_title(section: Mapping[str, Any], bodies: Mapping[str, Any]) -> str:
+    """Return the heading a document holds a section under: its title, a former one, or ``""``.
+
+    A section under its old heading holds the team's text: ``sync`` adds no
+    second one beside it, and ``check`` (LC116) asks the team to rename it.
+    """
+    if section["title"] in bodies:
+        return str(section["title"])
+    return next((old for old in former_titles(section) if old in bodies), "")
+
+
 class Checker:
     """The one runner: records results and skips a check whose ``requires`` did not pass."""
 
@@ -2790,13 +2817,32 @@ def check_sections(
     lines: Sequence[str],
     sections: Sequence[Mapping[str, Any]],
 ) -> list[str]:
-    """Check a document's required sections; return the titles it lacks."""
+    """Check a document's required sections; return the titles it lacks.
+
+    A section under a title it had before the process renamed it is not
+    missing (LC102): LC116 names the old heading and the new one instead.
+    """
     bodies = section_bodies(lines, relative)
-    missing = [section["title"] for section in sections if section["title"] not in bodies]
+    missing = [section["title"] for section in sections if not held_title(section, bodies)]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
         "LC102", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
     )
+    renamed = [
+        (held_title(section, bodies), str(section["title"]))
+        for section in sections
+        if held_title(section, bodies) not in ("", section["title"])
+    ]
+    if renamed:
+        old, new = renamed[0]
+        detail = f"'## {old}' is now '## {new}': rename the heading (keep the text under it)"
+        if len(renamed) > 1:
+            detail += f", and {len(renamed) - 1} more: " + ", ".join(
+                f"'## {o}' to '## {n}'" for o, n in renamed[1:]
+            )
+        checker.add("LC116", stage, relative, False, detail, bodies[old][0] + 1)
+    elif sections:
+        checker.add("LC116", stage, relative, True)
     return missing
 
 
@@ -2861,10 +2907,9 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
                 checker.add(code, stage, path, False)
             continue
         lines = split_lines(found.text)
-        titles = [
-            s["title"] for s in required_sections(process, doc["sections"], size, piece.has_ui)
-        ]
-        check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
+        wanted = required_sections(process, doc["sections"], size, piece.has_ui)
+        titles = [s["title"] for s in wanted]
+        check_sections(checker, process, stage, path, lines, wanted)
         status_of[doc["file"]] = found.status
         known = found.status in statuses.names
         checker.add("LC103", stage, path, known, f"status {found.status!r}")
@@ -3428,9 +3473,9 @@ def sync_lines(
     added: list[str] = []
     for position, section in enumerate(sections):
         bodies = section_bodies(lines, where)
-        if section["title"] in bodies:
-            continue
-        before = [s["title"] for s in sections[:position] if s["title"] in bodies]
+        if held_title(section, bodies):
+            continue  # under its title, or its old one: the team's text is there
+        before = [held_title(s, bodies) for s in sections[:position] if held_title(s, bodies)]
         if before:
             at = bodies[before[-1]][1]
         else:
