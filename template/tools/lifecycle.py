@@ -5311,11 +5311,10 @@ def run_sync(root: Path) -> int:
     made += f"updated process lines in {lined} file(s), " if lined else ""
     what = [f"{len(plan.added)} section(s)"] if plan.added or not (count or made) else []
     what += [f"{count} item(s)"] if count else []
-    added = f"added {' and '.join(what)}" if what else made.removesuffix(", ")
-    made = made if what else ""
+    said = f"{made}added {' and '.join(what)}" if what else made.removesuffix(", ")
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
-    anything = made or plan.added or count or plan.dated or added
-    done = f"sync: {made}{added}{dates}" if anything else ""
+    anything = made or plan.added or count or plan.dated
+    done = f"sync: {said}{dates}" if anything else ""
     if not done:
         done = f"sync: updated {INDEX_FILE.as_posix()}" if plan.index else "sync: nothing to add"
     conflicted = len(plan.conflicted)
