@@ -26,6 +26,8 @@ Public surface (filters, for ``copier.yml`` messages):
   this machine has no Python that recent (``uv sync`` would download one), else ``""``.
 * ``git_identity_missing``: whether a commit in ``dst`` would fail for want of a
   git user name and e-mail (the after-copy steps commit).
+* ``answers_subject``: ``{{ answered | answers_subject }}``, the commit subject
+  after an answer change, naming the answers within the message's 80 columns.
 * ``sync_summary``: the one-line outcome of the update's ``tools/lifecycle.py sync``
   (``migrations/sync_lifecycle.py`` leaves it in the git folder), or ``""``.
 
@@ -304,6 +306,26 @@ def changed_answers(dst_path: object, answers_file: str, new: object) -> list[st
         return []
 
 
+COMMIT_LINE = '    git commit -m ""'
+"""The message's commit command around its subject: the line must fit in 80 columns."""
+
+
+def answers_subject(answered: object, width: int = 80 - len(COMMIT_LINE)) -> str:
+    """A commit subject naming the changed answers (``changed_answers`` lines), in ``width``.
+
+    ``Change the lifecycle answers: has_ui, project_size``; when the names do
+    not fit, the first ones and how many more.
+    """
+    names = [str(line).split(":", 1)[0].strip() for line in answered or []]  # type: ignore[attr-defined]
+    prefix = "Change the lifecycle answers: "
+    for shown in range(len(names), 0, -1):
+        rest = f" and {len(names) - shown} more" if shown < len(names) else ""
+        subject = prefix + ", ".join(names[:shown]) + rest
+        if len(subject) <= width:
+            return subject
+    return prefix.rstrip(": ")
+
+
 def sync_summary(dst_path: object) -> str:
     """The outcome line ``migrations/sync_lifecycle.py`` wrote for this update, or ``""``.
 
@@ -371,6 +393,7 @@ class UpdateExtension(Extension):
             conflicted_files=conflicted_files,
             delivered_beside=delivered_beside,
             kept_documents=kept_documents,
+            answers_subject=answers_subject,
             new_documents=new_documents,
             changed_answers=changed_answers,
             sync_summary=sync_summary,
