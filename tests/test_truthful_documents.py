@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .conftest import GIT_IDENTITY, editable_copy, run
-from .extension_modules import updates
+from .extension_modules import tool, updates
 
 PLAN = "docs/test-plan.md"
 MARK = "<!-- cadence: kept current by tools/lifecycle.py sync -->"
@@ -54,7 +54,14 @@ def test_a_new_size_brings_its_cadence_line_and_keeps_every_team_line(
     # Every other line is still there, in order (sync also adds the large sections).
     old_line = cadence_line(team)
     remaining = iter(after.replace("\r\n", "\n").splitlines())
-    assert all(line in remaining for line in team.splitlines() if line != old_line)
+    duty = tool.DUTY_MARK  # the who, when and done-when lines follow the size too
+    assert all(
+        line in remaining for line in team.splitlines() if line != old_line and duty not in line
+    )
+    assert (
+        "- **When:** write a check for every user-visible feature as it is built; run every"
+        in after
+    )
     assert old_line not in after
     assert "After every schema change" in after
     assert "\n" not in after.replace("\r\n", ""), "the file's line endings are kept"
