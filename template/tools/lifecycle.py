@@ -2899,11 +2899,12 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         exists = found is not None
         if not checker.add("LC101", stage, path, exists, "" if exists else "file not found"):
             checker.add("LC102", stage, path, False)  # the runner records it skipped
+            checker.add("LC116", stage, path, False)
             checker.add("LC103", stage, path, False)
             continue
         assert found is not None
         if found.problem is not None:  # LC108 failed on it: the runner records these skipped
-            for code in ("LC102", "LC103", *RECORDS_ON_EVERY_DOCUMENT):
+            for code in ("LC102", "LC116", "LC103", *RECORDS_ON_EVERY_DOCUMENT):
                 checker.add(code, stage, path, False)
             continue
         lines = split_lines(found.text)
@@ -3180,6 +3181,7 @@ def check_repository(
         if not checker.add("LC100", doc["stage"], doc["path"], found, detail):
             if doc["sections"]:
                 checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+                checker.add("LC116", doc["stage"], doc["path"], False)
             if doc.get("checklist"):
                 checker.add("LC107", doc["stage"], doc["path"], False)  # recorded skipped
             continue
@@ -3192,6 +3194,7 @@ def check_repository(
                 cannot_read(checker, problem, doc["stage"])
                 if sections:
                     checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+                    checker.add("LC116", doc["stage"], doc["path"], False)
                 if doc.get("checklist"):
                     checker.add("LC107", doc["stage"], doc["path"], False)
                 continue
