@@ -65,7 +65,10 @@ def tool() -> ModuleType:
 
 CADENCE_KEYS = ("cadence_line", "cadence_reminder", "cadence_reminder_adopted")
 """The test plan's marked cadence line and its reminder link, which sync refreshes."""
-REPOSITORY_SECTIONS = {"docs/test-plan.md": "test_plan_sections"}
+REPOSITORY_SECTIONS = {
+    "docs/test-plan.md": "test_plan_sections",
+    "docs/production-readiness.md": "production_readiness_sections",
+}
 """Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
 
 

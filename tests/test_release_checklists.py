@@ -82,7 +82,16 @@ def test_sync_adds_the_readiness_items_a_larger_size_requires_and_keeps_every_te
     synced = readiness.read_bytes()
     assert synced.count(b"\n") == synced.count(b"\r\n"), "the file's line endings are kept"
     lines = synced.decode().splitlines()
-    # Only the new items were inserted: every team line is there, unchanged, in order.
+    # The sign-off table of a large repository follows the evidence, as a new one has it.
+    assert f"  added '## Sign-off' to {READINESS}" in out
+    sign_off = lines.index("## Sign-off")
+    assert lines[sign_off - 1] == "" and lines[sign_off + 1] == ""
+    table = lines[sign_off + 2 : sign_off + 7]
+    assert table[0] == "| Reviewer | Area | Date |" and len(tool.table_lines(table)) == 4
+    assert lines[sign_off + 7] == ""
+    assert tool.section_bodies(before)["Evidence"][1] == sign_off, "right after Evidence"
+    # Only the new items and the table were inserted: every team line is there, unchanged.
+    del lines[sign_off : sign_off + 8]
     assert [line for line in lines if line not in {f"- [ ] {i}" for i in new}] == before
     where = [tool.item_line(lines, item) for item in items(LARGE, "production_readiness")]
     assert where == sorted(where), "each item sits where the process puts it"
@@ -183,7 +192,8 @@ def test_check_warns_about_a_missing_item_and_the_gate_tells_it_from_an_unticked
     (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
     start(repo, "Carrier cache", "small")  # the gate is on
     ticked = "".join(f"- [x] {item}\n" for item in items(SMALL, "production_readiness"))
-    (repo / READINESS).write_text(f"# Production readiness\n\n## Checklist\n\n{ticked}")
+    evidence = "## Evidence\n\n- All: the dashboard.\n\n## Sign-off\n\n| Reviewer | Date |\n"
+    (repo / READINESS).write_text(f"# Production readiness\n\n## Checklist\n\n{ticked}\n{evidence}")
     new = [
         i
         for i in items(LARGE, "production_readiness")
@@ -260,6 +270,22 @@ def test_a_team_item_in_the_release_checklist_reaches_the_next_record_and_its_ga
         f"1 missing from your file: {TEAM_ITEM.rstrip('.')}; copy them from {CHECKLIST} "
         "into the record"
     )
+
+
+def test_a_team_item_wrapped_over_lines_reaches_the_record_whole(tmp_path: Path) -> None:
+    """A long item a team wrapped (as mdformat and editors do) loses none of its words."""
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    checklist = repo / CHECKLIST
+    ci = "- [ ] CI is green on the commit being released.\n"
+    wrapped = "- [ ] Our own: the status page announces the release\n  and links its notes.\n"
+    checklist.write_text(checklist.read_text().replace(ci, ci + wrapped))
+    assert tool.main(["--root", str(repo), "release", "v0.2.0"]) == 0
+    lines = (repo / "docs" / "releases" / "v0.2.0.md").read_text().splitlines()
+    whole = "- [ ] Our own: the status page announces the release and links its notes."
+    assert lines[lines.index(ci.rstrip("\n")) + 1] == whole
+    assert "  and links its notes." not in lines, "no stray continuation line"
+    gated = tool.release_gate_items(MEDIUM, checklist.read_text())
+    assert "Our own: the status page announces the release and links its notes." in gated
 
 
 # ------------------------------------------------------------------ truthful details
