@@ -4324,8 +4324,8 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
     A team item is a checkbox line of the checklist section that holds no item
     of the process (of any size), with the lines it wraps onto. Its phase is
     that of the ``### phase`` heading above it; under a heading of the team's
-    own, the phase before; above every heading, the first phase. ``after`` is the item above it in its phase, so the
-    record keeps the file's order.
+    own, the phase before; above every heading, the first phase. ``after`` is
+    the item above it in its phase, so the record keeps the file's order.
     """
     doc = checklist_document(process, "release_checklist")
     lines = text.splitlines()
