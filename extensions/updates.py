@@ -98,18 +98,35 @@ def as_version(text: str) -> Version | None:
         return None
 
 
+def released_before(src_path: object, commit: str) -> Version | None:
+    """The newest version tag in ``commit``'s history, in the template's git clone at ``src_path``.
+
+    ``copier copy`` from a template without tags records the commit's short hash
+    as ``_commit``; once the template is released, the entries that repository
+    lacks are those after the last release it already had. None when ``commit``
+    is not a commit there or no version tag precedes it.
+    """
+    if not re.fullmatch(r"[0-9a-f]{4,40}", commit):
+        return None
+    found = git(src_path, "describe", "--tags", "--abbrev=0", "--match", "*[0-9]*", commit)
+    return as_version((found or "").strip())
+
+
 def changelog_between(src_path: object, old: str, new: str) -> str:
     """The CHANGELOG.md entries of the template at ``src_path`` after ``old``, up to ``new``.
 
     An entry is a ``## VERSION`` heading and its text. ``## Unreleased`` counts
     when ``new`` is past the newest versioned entry (an update to an untagged
-    commit). An unreadable ``old`` (no version recorded) includes every entry.
+    commit) and holds any text. An ``old`` that is a commit, not a version (a
+    repository made before the template had tags), starts after the newest tag
+    that commit contains (``released_before``); one no tag precedes includes
+    every entry.
     """
     try:
         text = (Path(os.fspath(src_path)) / "CHANGELOG.md").read_text(encoding="utf-8")  # type: ignore[call-overload]
     except (OSError, TypeError):
         return ""
-    low, high = as_version(old), as_version(new)
+    low, high = as_version(old) or released_before(src_path, old), as_version(new)
     entries: list[tuple[Version | None, list[str]]] = []
     for line in text.splitlines():
         if line.startswith("## "):
@@ -121,8 +138,10 @@ def changelog_between(src_path: object, old: str, new: str) -> str:
     chosen = []
     for version, lines in entries:
         if version is None:
-            wanted = lines[0].strip() == "## Unreleased" and (
-                high is None or newest is None or high > newest
+            wanted = (
+                lines[0].strip() == "## Unreleased"
+                and any(line.strip() for line in lines[1:])
+                and (high is None or newest is None or high > newest)
             )
         else:
             wanted = (low is None or version > low) and (high is None or version <= high)

@@ -85,17 +85,26 @@ def sidebar_links(page: str) -> list[str]:
     )
 
 
-def assert_offline_site(out: Path) -> None:
-    """No page loads anything from another host; mermaid is in the site's _static."""
+EXTERNAL = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
+"""A script or stylesheet tag that loads from another host."""
+
+
+def assert_offline_site(out: Path, drawn: bool = True) -> None:
+    """No page loads anything from another host, and nothing as an ES module (file://).
+
+    ``drawn``: mermaid is in the site's _static and each page with a diagram
+    loads it and the drawing script as classic scripts.
+    """
     for page in out.rglob("*.html"):
         text = page.read_text()
-        assert not re.search(r"<script[^>]*src=\"(https?:)?//", text), page
-        assert "cdn.jsdelivr" not in text and 'import mermaid from "http' not in text, page
-    assert (out / "_static" / "mermaid" / "mermaid.min.js").stat().st_size > 1_000_000
-    assert (
-        "export default globalThis.mermaid"
-        in (out / "_static" / "mermaid" / "mermaid.mjs").read_text()
-    )
+        assert not EXTERNAL.search(text), page
+        assert "cdn.jsdelivr" not in text and 'type="module"' not in text, page
+        if drawn and 'class="mermaid"' in text:
+            scripts = re.findall(r"<script[^>]*src=\"([^\"?]*mermaid/[^\"?]+)", text)
+            assert [s.rsplit("/", 1)[1] for s in scripts] == ["mermaid.min.js", "draw.js"], page
+    assert (out / "_static" / "mermaid" / "mermaid.min.js").is_file() == drawn
+    if drawn:
+        assert (out / "_static" / "mermaid" / "mermaid.min.js").stat().st_size > 1_000_000
 
 
 @pytest.mark.parametrize(("kind", "size"), MATRIX)
@@ -145,7 +154,7 @@ def test_docs_build_with_warnings_as_errors(synced_project, tmp_path, kind, size
 def copy_docs(project: Path, tmp_path: Path) -> Path:
     source = tmp_path / "docs"
     # As git has them: the build output and the generated status page are ignored.
-    ignored = shutil.ignore_patterns("_build", "lifecycle-status.md")
+    ignored = shutil.ignore_patterns("_build", "lifecycle-status.md", "lifecycle-pieces")
     shutil.copytree(project / "docs", source, ignore=ignored)
     return source
 
@@ -444,3 +453,128 @@ def test_a_reader_sees_drawn_diagrams_and_the_stage_order_offline(
         "reference/api.html",
     ]
     assert f"Copyright © {HOLDER}" in index
+
+
+def piece_tree(page: str) -> list[tuple[str, list[str]]]:
+    """Each second-level entry of the sidebar (a piece of work), with the links under it."""
+    tree = page.split('class="sidebar-tree"', 1)[1].split("</aside>", 1)[0]
+    link = r'<li class="toctree-l{}[^"]*"><a class="reference internal" href="([^"#]+)"'
+    found = []
+    for block in re.split(r'(?=<li class="toctree-l2)', tree)[1:]:
+        href = re.match(link.format(2), block)
+        assert href, block[:200]
+        found.append((href.group(1), re.findall(link.format(3), block)))
+    return found
+
+
+def kit_order(kind: str) -> list[str]:
+    """The work kit's documents in the order of `stages:` in extensions/process.yml."""
+    lists = yaml.safe_load((ROOT / "extensions" / "process.yml").read_text())
+    kit = [item for item in lists["work_kit"] if item.get("kind") in (None, kind)]
+    return [
+        item["file"][: -len(".md")]
+        for stage in lists["stages"]
+        for item in kit
+        if item["stage"] == stage
+    ]
+
+
+def needs_chromium() -> None:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this")
+
+
+def test_opened_from_disk_the_site_draws_lists_each_piece_and_links_the_releases(
+    synced_project, tmp_path
+) -> None:
+    """file://.../index.html, as people open a Sphinx build: diagrams drawn, pieces nested."""
+    needs_chromium()
+    project = synced_project("service", "medium")
+    source = copy_repository(project, tmp_path)
+    shutil.copy(project / "pyproject.toml", tmp_path / "pyproject.toml")
+    tool = [str(project / ".venv" / "bin" / "python"), "tools/lifecycle.py"]
+    run([*tool, "new", "Carrier cache", "--size", "large"], tmp_path)
+    for tag in ("v0.2.0", "v0.10.0"):
+        run([*tool, "release", tag], tmp_path)
+    out = tmp_path / "html"
+    build(project, source, out)
+    assert_offline_site(out)
+
+    index = dom((out / "index.html").as_uri(), tmp_path / "profile-index")
+    assert len(drawn_diagrams(index)) == 1, "the overview diagram is not drawn from file://"
+    lifecycle_page = dom((out / "lifecycle.html").as_uri(), tmp_path / "profile-lifecycle")
+    assert len(drawn_diagrams(lifecycle_page)) == 1, "the stage diagram is not drawn from file://"
+
+    pieces = sorted(folder.name for folder in (source / "work").iterdir() if folder.is_dir())
+    assert len(pieces) == 2
+    tree = piece_tree(index)
+    assert [href for href, _ in tree] == [f"lifecycle-pieces/{name}.html" for name in pieces]
+    for (href, documents), name in zip(tree, pieces, strict=True):
+        on_disk = {page.stem for page in (source / "work" / name).glob("*.md")}
+        expected = [doc for doc in kit_order("service") if doc in on_disk]
+        assert documents == [f"work/{name}/{doc}.html" for doc in expected], href
+        assert len(expected) == len(on_disk) >= 2
+    piece = (out / "lifecycle-pieces" / f"{pieces[1]}.html").read_text()
+    assert "0002 Carrier cache" in piece
+    links = sidebar_links(index)
+    assert links[-3:] == ["reference/api.html", "releases/v0.10.0.html", "releases/v0.2.0.html"]
+    assert "Releases" in index
+    # A piece removed from docs/work/ leaves no page behind, and the build stays clean.
+    shutil.rmtree(source / "work" / pieces[1])
+    run([*tool, "sync"], tmp_path)  # the index's table no longer lists it
+    build(project, source, tmp_path / "html-again")
+    assert not (source / "lifecycle-pieces" / f"{pieces[1]}.md").exists()
+    assert (source / "lifecycle-pieces" / f"{pieces[0]}.md").is_file()
+
+
+# Real earlier commit of this repository: the docs site as teams first got it,
+# its docs group without mermaidx (tests/test_update.py updates from it too).
+BEFORE_MERMAIDX = "f274545"
+
+
+def test_an_old_repository_draws_its_diagrams_offline_after_an_update(
+    synced_project, tmp_path
+) -> None:
+    """A repository whose pyproject.toml predates mermaidx, updated by a real `copier update`."""
+    needs_chromium()
+    synced_project("service", "medium")  # the docs tools are in uv's cache
+    from .conftest import copier_cli
+    from .update_harness import build_history_repo, commit_all
+
+    template = build_history_repo(tmp_path / "lifecycle", {"0.2.0": BEFORE_MERMAIDX}, "9.0.0")
+    project = tmp_path / "acme-billing"
+    copier_cli("copy", "--trust", "--defaults", "--vcs-ref", "0.2.0",
+               "--data", "project_name=Acme Billing", "--data", "project_size=medium",
+               str(template), str(project), cwd=tmp_path)  # fmt: skip
+    run(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, "Start from the lifecycle template 0.2.0")
+    pyproject = (project / "pyproject.toml").read_text()
+    assert "sphinxcontrib-mermaid" in pyproject and "mermaidx" not in pyproject
+    copier_cli("update", "--trust", "--defaults", "--vcs-ref", "9.0.0", cwd=project)
+    assert (project / "pyproject.toml").read_text() == pyproject  # the team's, untouched
+    commit_all(project, "Update to the lifecycle template")
+
+    # The process-owned docs command, as CI and the hooks run it.
+    out = tmp_path / "html"
+    tools = [uv(), "run", "--with-requirements", "tools/requirements.txt"]
+    run([*tools, "sphinx-build", "-W", "-b", "html", "docs", str(out)], project)
+    assert_offline_site(out)
+    index = dom((out / "index.html").as_uri(), tmp_path / "profile-index")
+    assert drawn_diagrams(index), "the diagram is not drawn offline from file://"
+    # The team's own environment, as its README says (`uv run sphinx-build`), has no
+    # mermaidx: the build takes the one uv keeps for tools/requirements.txt, offline.
+    run([uv(), "sync", "--all-groups", "--quiet"], project)
+    python = project / ".venv" / "bin" / "python"
+    assert run([python, "-c", "import importlib.util as u; print(u.find_spec('mermaidx'))"],
+               project).stdout.strip() == "None"  # fmt: skip
+    own = tmp_path / "html-own"
+    run([uv(), "run", "--offline", "sphinx-build", "-W", "-b", "html", "docs", str(own)], project)
+    assert_offline_site(own)
+    assert drawn_diagrams(dom((own / "index.html").as_uri(), tmp_path / "profile-own"))
+    # Without uv at all, the diagrams stay source text: never the internet.
+    bare = tmp_path / "html-bare"
+    env = {**os.environ, "PATH": str(python.parent)}
+    run([python, "-m", "sphinx", "-W", "-b", "html", "docs", str(bare)], project, env=env)
+    assert_offline_site(bare, drawn=False)

@@ -24,6 +24,7 @@ from copier import run_copy
 from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, copier_cli, run
 from .test_commands import stray_tool_commands
 from .update_harness import (
+    NEWEST_ENTRY_AFTER,
     AddText,
     TemplateRepo,
     add_migration,
@@ -46,7 +47,7 @@ CHANGES = (
         "CHANGELOG.md",
         "\n## v2.0.0\n\n### Process changes\n- Release checklist: confirm the rollback plan.\n\n"
         "### What a team must do\n- Nothing.\n",
-        after="## Unreleased",
+        after=NEWEST_ENTRY_AFTER,
     ),
     AddText("template/.gitignore", "*.sqlite3"),
     AddText(

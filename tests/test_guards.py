@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from .conftest import editable_copy, git, run
-from .update_harness import AddText, build_template_repo
+from .update_harness import NEWEST_ENTRY_AFTER, AddText, build_template_repo
 
 
 def guard(project: Path, *files: str) -> subprocess.CompletedProcess[str]:
@@ -85,7 +85,7 @@ CHANGELOG_V2 = AddText(
     "CHANGELOG.md",
     "\n## v2.0.0\n\n### Process changes\n- Release checklist: confirm the rollback plan.\n\n"
     "### What a team must do\n- Run `copier update --trust`.\n",
-    after="## Unreleased",
+    after=NEWEST_ENTRY_AFTER,
 )
 
 

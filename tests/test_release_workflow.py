@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import yaml
+from packaging.version import Version
 
 from .conftest import ROOT, run
 from .update_harness import commit_all
@@ -54,13 +55,19 @@ def test_actions_are_pinned_and_permissions_are_least() -> None:
             assert PINNED.match(used), used
 
 
-def test_changelog_has_a_released_version_below_unreleased() -> None:
+def test_changelog_versions_run_newest_first_below_an_optional_unreleased() -> None:
+    """Between releases ``## Unreleased`` is the top entry; a release renames it (RELEASING.md)."""
     text = (ROOT / "CHANGELOG.md").read_text()
-    assert text.index("## Unreleased\n") < text.index("## 1.0.0\n")
-    entry = text.split("## 1.0.0\n", 1)[1]
-    for part in ("### Process changes", "### Files an update touches",
-                 "### New in user-owned files", "### What a team must do"):  # fmt: skip
-        assert part in entry, part
+    entries = re.split(r"^## ", text, flags=re.M)[1:]
+    headings = [entry.split("\n", 1)[0] for entry in entries]
+    assert "Unreleased" not in headings[1:], headings  # only ever the top entry
+    released = [e for h, e in zip(headings, entries, strict=True) if h != "Unreleased"]
+    versions = [Version(entry.split()[0]) for entry in released]
+    assert versions == sorted(versions, reverse=True) and Version("1.0.0") in versions
+    for entry in released:
+        for part in ("### Process changes", "### Files an update touches",
+                     "### New in user-owned files", "### What a team must do"):  # fmt: skip
+            assert part in entry, (entry.split("\n", 1)[0], part)
 
 
 def test_tags_the_newest_version_once_with_its_entry_as_notes(tmp_path: Path) -> None:

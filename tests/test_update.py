@@ -36,6 +36,7 @@ import yaml
 from .conftest import GIT_IDENTITY, SIZES, copier_cli, run, team_owned_paths, uv
 from .update_harness import (
     CONFLICT_START,
+    NEWEST_ENTRY_AFTER,
     AddFile,
     AddText,
     Expect,
@@ -56,7 +57,7 @@ V2_CHANGELOG = "## 2.0.0\n\n### Process changes\n- Docstrings are required in sr
 
 PROCESS_CHANGES = (
     # The release's own CHANGELOG entry: the update message shows its text.
-    AddText("CHANGELOG.md", "\n" + V2_CHANGELOG, after="[RELEASING.md](RELEASING.md)."),
+    AddText("CHANGELOG.md", "\n" + V2_CHANGELOG, after=NEWEST_ENTRY_AFTER),
     # A new rule in a process-owned file the team also edited (elsewhere).
     AddText(
         "template/ruff.toml",

@@ -70,6 +70,43 @@ def test_changelog_between_gives_the_entries_after_old_up_to_new(tmp_path: Path)
     assert between(tmp_path / "missing", "1.0.0", "1.1.0") == ""
 
 
+def test_an_empty_unreleased_section_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG.replace("- Next thing.\n", ""))
+    between = updates.changelog_between(tmp_path, "1.1.0", "1.1.0.post3.dev0+g1234abc")
+    assert between == ""
+
+
+def test_a_commit_recorded_before_the_first_tag_starts_after_the_release_it_had(
+    tmp_path: Path,
+) -> None:
+    """Repositories made from the untagged template record a commit as ``_commit``."""
+    run(["git", "init", "-q", "-b", "main"], tmp_path)
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG)
+
+    def commit(message: str) -> str:
+        commit_all(tmp_path, message)
+        return run(["git", "rev-parse", "--short", "HEAD"], tmp_path).stdout.strip()
+
+    before = commit("before any release")
+    (tmp_path / "a.txt").write_text("1.0.0\n")
+    run(["git", "tag", "v1.0.0", commit("1.0.0")], tmp_path)
+    (tmp_path / "a.txt").write_text("after 1.0.0\n")
+    after = commit("after 1.0.0")
+    (tmp_path / "a.txt").write_text("1.1.0\n")
+    run(["git", "tag", "v1.1.0", commit("1.1.0")], tmp_path)
+
+    assert updates.released_before(tmp_path, after) == updates.Version("1.0.0")
+    assert updates.changelog_between(tmp_path, after, "v1.1.0") == (
+        "## 1.1.0\n\n### Process changes\n- Second."
+    )
+    # A commit older than every tag has had no release: every entry is new to it.
+    assert updates.released_before(tmp_path, before) is None
+    assert "- First." in updates.changelog_between(tmp_path, before, "v1.1.0")
+    # Neither a hash of this history nor a hash at all.
+    assert updates.released_before(tmp_path, "0123abcd") is None
+    assert updates.released_before(tmp_path, "HEAD~1") is None
+
+
 def test_team_owned_is_the_skip_list_and_the_update_only_exclusions() -> None:
     owned = set(updates.team_owned(ROOT))
     assert {"README.md", "docs/roadmap.md", "src/**", "tests/**"} <= owned

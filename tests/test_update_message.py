@@ -16,18 +16,28 @@ import pytest
 from .conftest import copier_cli
 from .extension_modules import process
 from .test_update_sync import ANSWERS, PROCESS_CHANGES
-from .update_harness import TemplateRepo, build_template_repo, commit_all, copy_project
+from .update_harness import (
+    NEWEST_ENTRY_AFTER,
+    AddText,
+    TemplateRepo,
+    build_template_repo,
+    commit_all,
+    copy_project,
+)
 
 pytestmark = pytest.mark.slow  # real template versions, copies and updates
 
 UPDATE_OPTIONS = shlex.split(process.commands()["update"])  # update --trust --defaults ...
 CHANGELOG_HEADER = "What changed in the process, and what your team must do"
 MAX_SUMMARY_LINES = 40
+V2_ENTRY = "## 2.0.0\n\n### Process changes\n\n- Test plans gain an accessibility section.\n"
+"""v2's own CHANGELOG entry, on top of whatever this working tree's CHANGELOG holds."""
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
-    return build_template_repo(tmp_path_factory.mktemp("template") / "lifecycle", PROCESS_CHANGES)
+    changes = (*PROCESS_CHANGES, AddText("CHANGELOG.md", "\n" + V2_ENTRY, after=NEWEST_ENTRY_AFTER))
+    return build_template_repo(tmp_path_factory.mktemp("template") / "lifecycle", changes)
 
 
 def update(project: Path, *args: str) -> str:
@@ -58,7 +68,9 @@ def test_a_new_version_is_summed_up_before_its_changelog(
     assert 'git commit -m "Update to lifecycle template v2.0.0"' in text
     # The full changelog comes after the summary, not before it.
     assert message.index(CHANGELOG_HEADER) > message.index("Next step")
-    assert "\n## Unreleased\n" in message.split(CHANGELOG_HEADER, 1)[1]  # v2 is past 1.0.0
+    quoted = message.split(CHANGELOG_HEADER, 1)[1]
+    assert "versions after v1.0.0):\n\n" + V2_ENTRY in quoted  # v2's entry first, as written
+    assert "\n## 1.0.0" not in quoted  # the version the project came from is not news
 
 
 def test_an_answer_change_names_the_answer_and_nothing_new_says_up_to_date(

@@ -122,6 +122,11 @@ class MoveFile:
 ProcessChange = AddText | AddFile | MoveFile
 
 
+NEWEST_ENTRY_AFTER = "[RELEASING.md](RELEASING.md)."
+"""The line of CHANGELOG.md's introduction after which a new top entry goes: the same
+line before and after a release (``## Unreleased`` exists only between releases)."""
+
+
 def insert_text(path: Path, text: str, after: str | None) -> None:
     """Insert ``text`` (whole lines) after the first line containing ``after``, or at the end."""
     lines = path.read_text().splitlines(keepends=True)

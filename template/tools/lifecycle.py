@@ -4590,6 +4590,8 @@ FLEET_JOBS = 8
 FLEET_TIMEOUT = 300
 RELEASE_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)$")
 RECORDED_VERSION = re.compile(r"^v?(?P<version>[0-9]+(?:\.[0-9]+)*)")
+RECORDED_COMMIT = re.compile(r"[0-9a-f]{7,40}")
+"""What copier records as ``_commit`` for a template without tags: a commit, not a version."""
 
 
 def fleet_sources(arguments: Sequence[str], listing: Path | None) -> list[str]:
@@ -4643,13 +4645,21 @@ def template_releases(source: str) -> list[str]:
 
 def template_position(recorded: str, releases: Sequence[str]) -> dict[str, Any]:
     """Say where a repository's recorded ``_commit`` stands among the template's releases."""
-    match = RECORDED_VERSION.match(recorded)
     newest = releases[-1] if releases else ""
+    # A commit from before the template's first tag: never updated to a release, and
+    # only the template's history says how many releases it lacks (not "25" of 25aa780).
+    match = None if RECORDED_COMMIT.fullmatch(recorded) else RECORDED_VERSION.match(recorded)
     if match is None or not releases:
         return {"version": recorded, "newest": newest, "behind": None}
     version = tuple(int(part) for part in match["version"].split("."))
     later = [tag for tag in releases if (release_key(tag) or ()) > version]
     return {"version": recorded, "newest": newest, "behind": len(later)}
+
+
+def before_the_releases(position: Mapping[str, Any]) -> bool:
+    """Whether ``template_position`` found a commit recorded before the template's releases."""
+    recorded = str(position["version"])
+    return bool(position["newest"]) and RECORDED_COMMIT.fullmatch(recorded) is not None
 
 
 def answers_of(root: Path) -> tuple[str, dict[str, Any]] | None:
@@ -4854,7 +4864,7 @@ def fleet(sources: Sequence[str], jobs: int = FLEET_JOBS) -> dict[str, Any]:
             {"repositories": 0, "behind": 0, "failing": 0, "test_plan_overdue": 0, "in_flight": 0},
         )
         row["repositories"] += 1
-        row["behind"] += bool(repo["template"]["behind"])
+        row["behind"] += bool(repo["template"]["behind"]) or before_the_releases(repo["template"])
         row["failing"] += bool(repo["check"]["failing"])
         row["test_plan_overdue"] += repo["check"]["test_plan"] in (FAIL, WARN)
         for piece in repo["pieces"]:
@@ -4885,7 +4895,9 @@ def fleet_row(repo: Mapping[str, Any]) -> dict[str, str]:
     template = repo["template"]
     behind = template["behind"]
     version = template["version"] or "unknown"
-    if behind is None:
+    if before_the_releases(template):
+        position = f"{version} (a commit from before the releases), behind {template['newest']}"
+    elif behind is None:
         position = f"{version} (newest unknown)"
     else:
         position = (
