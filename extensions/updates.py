@@ -26,6 +26,8 @@ Public surface (filters, for ``copier.yml`` messages):
   this machine has no Python that recent (``uv sync`` would download one), else ``""``.
 * ``git_identity_missing``: whether a commit in ``dst`` would fail for want of a
   git user name and e-mail (the after-copy steps commit).
+* ``answers_subject``: ``{{ answered | answers_subject }}``, the commit subject
+  after an answer change, naming the answers within the message's 80 columns.
 * ``sync_summary``: the one-line outcome of the update's ``tools/lifecycle.py sync``
   (``migrations/sync_lifecycle.py`` leaves it in the git folder), or ``""``.
 
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -245,9 +248,31 @@ def documents(context: Context, dst_path: object) -> Iterator[tuple[str, bool, b
 
 @pass_context
 def kept_documents(context: Context, dst_path: object) -> list[str]:
-    """Team documents that exist although the answers no longer call for them."""
+    """Team documents that exist although the answers no longer call for them.
+
+    The single files copier skips, plus what the project's updated tool calls
+    kept (``kept_documents``): documents under a folder the template owns
+    as a glob (``docs/work/**``), such as a piece's design note after
+    ``--data has_ui=false``. The tool's list is the one ``docs/lifecycle.md`` shows.
+    """
     found = documents(context, dst_path)
-    return [path for path, exists, rendered in found if exists and not rendered]
+    kept = {path for path, exists, rendered in found if exists and not rendered}
+    try:
+        root = Path(os.fspath(dst_path))  # type: ignore[call-overload]
+        shipped = _tool()
+        kept.update(shipped.kept_documents(root, shipped.load_process(root)))
+    except Exception:  # a message must never break an update
+        pass
+    return sorted(kept)
+
+
+@cache
+def _tool() -> Any:
+    """The template's ``tools/lifecycle.py`` (the version the update brought), by reuse.py."""
+    here = Path(__file__).resolve().parent
+    load_module = runpy.run_path(str(here / "reuse.py"))["load_module"]
+    tool_file = here.parent / "template" / "tools" / "lifecycle.py"
+    return load_module("lifecycle_template_tool", tool_file, shared=True)
 
 
 def new_documents(src_path: object, dst_path: object) -> list[str]:
@@ -298,6 +323,26 @@ def changed_answers(dst_path: object, answers_file: str, new: object) -> list[st
         ]
     except Exception:  # a message must never break an update
         return []
+
+
+COMMIT_LINE = '    git commit -m ""'
+"""The message's commit command around its subject: the line must fit in 80 columns."""
+
+
+def answers_subject(answered: object, width: int = 80 - len(COMMIT_LINE)) -> str:
+    """A commit subject naming the changed answers (``changed_answers`` lines), in ``width``.
+
+    ``Change the lifecycle answers: has_ui, project_size``; when the names do
+    not fit, the first ones and how many more.
+    """
+    names = [str(line).split(":", 1)[0].strip() for line in answered or []]  # type: ignore[attr-defined]
+    prefix = "Change the lifecycle answers: "
+    for shown in range(len(names), 0, -1):
+        rest = f" and {len(names) - shown} more" if shown < len(names) else ""
+        subject = prefix + ", ".join(names[:shown]) + rest
+        if len(subject) <= width:
+            return subject
+    return prefix.rstrip(": ")
 
 
 def sync_summary(dst_path: object) -> str:
@@ -381,6 +426,7 @@ class UpdateExtension(Extension):
             conflicted_files=conflicted_files,
             delivered_beside=delivered_beside,
             kept_documents=kept_documents,
+            answers_subject=answers_subject,
             new_documents=new_documents,
             changed_answers=changed_answers,
             sync_summary=sync_summary,

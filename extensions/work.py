@@ -16,6 +16,7 @@ Public surface (globals that read the answers from the template context):
 * ``work_index()``: ``docs/work/index.md`` listing the first piece.
 * ``stage_duties(stage)``: the names of the repository's duties at a stage.
 * ``duty_lines(name, form="list")``: a duty's who, when and done-when lines.
+* ``kept_line()``: the line of ``docs/lifecycle.md`` naming the documents kept.
 * ``lifecycle_checks()``: the tool's check registry, for the list in ``docs/lifecycle.md``.
 
 Standard library, Jinja2 and PyYAML only, like ``process.py`` beside it.
@@ -48,6 +49,13 @@ def _process() -> ModuleType:
     load_module = runpy.run_path(str(HERE / "reuse.py"))["load_module"]
     module: ModuleType = load_module("process", PROCESS_MODULE)
     return module
+
+
+def _markdown(text: str) -> str:
+    """``text`` as Markdown shows it as typed: the ``markdown`` filter, loaded by reuse.py."""
+    load_module = runpy.run_path(str(HERE / "reuse.py"))["load_module"]
+    module = load_module("markdown_text", HERE / "markdown_text.py")
+    return str(module.markdown_text(text))
 
 
 def tool() -> ModuleType:
@@ -133,6 +141,7 @@ def process_data(
                 "lists_design_link": bool(item.get("lists_design_link", False)),
                 "text": item["text"],
                 **({"release_row": item["release_row"]} if "release_row" in item else {}),
+                **({"renamed_from": item["renamed_from"]} if "renamed_from" in item else {}),
                 **{key: item[key] for key in CADENCE_KEYS if key in item},
             }
             for item in items(key)
@@ -140,7 +149,15 @@ def process_data(
 
     return {
         "schema": tool().PROCESS_SCHEMA,
-        "project": {"name": name, "kind": kind, "owner": owner, "size": size, "has_ui": has_ui},
+        "project": {
+            "name": name,
+            "kind": kind,
+            "owner": owner,
+            # As the documents show it (Markdown text): sync rewrites their duty lines.
+            "owner_markdown": _markdown(owner),
+            "size": size,
+            "has_ui": has_ui,
+        },
         "sizes": list(process_module.sizes.SIZES),
         "ratings": dict(process_module.sizes.RATINGS),
         "rubric": [
@@ -185,6 +202,7 @@ def process_data(
             {
                 "text": item["text"],
                 "run": item["run"],
+                "who": item["who"],
                 "min_size": item["min_size"],
                 "months": int(item["months"]),
             }
@@ -197,6 +215,7 @@ def process_data(
                 "stage": item["stage"],
                 "min_size": item["min_size"],
                 "has_ui": bool(item.get("has_ui", False)),
+                "ownership": item["ownership"],
                 "sections": sections(REPOSITORY_SECTIONS[item["path"]])
                 if item["path"] in REPOSITORY_SECTIONS
                 else [],
@@ -279,30 +298,42 @@ def stage_duties(context: Context, stage: str) -> list[str]:
     return [name for name in dict.fromkeys(names) if tool().duty(process, name) is not None]
 
 
+def kept_line() -> str:
+    """The map's marked line naming the kept documents: none at a copy; ``sync`` lists them."""
+    return str(tool().kept_line([]))
+
+
 @pass_context
-def duty_lines(context: Context, name: str, form: str = "list") -> str:
+def duty_lines(context: Context, name: str, form: str = "list", **values: str) -> str:
     """The who, when and done-when lines of the repository's duty ``name``, by the shipped tool.
 
     ``form="list"`` gives Markdown list items and ``"checkbox"`` the done-when
     line as a task (the owner escaped as Markdown text in both); ``"sentence"``
-    one line for an issue template's comment or a form.
+    one line for an issue template's comment or a form; ``"who"`` its who
+    line alone. ``values`` replace or add placeholders' values (the reminder's
+    ``cadence_who`` and ``plan_owner``). ``"marked"`` gives the list
+    items each ending with the tool's ``DUTY_MARK``, for a team-owned document
+    (``sync`` keeps them current when an answer changes).
     """
     process = _repository_process(context)
     found = tool().duty(process, name)
     if found is None:
         raise KeyError(f"this repository has no duty {name!r}; see stage_duties in process.yml")
+    if form == "marked":
+        return "\n".join(tool().marked_duty_lines(process, name))
     owner = str(context["owner"])
-    if form != "sentence":
+    if form not in ("sentence", "who"):
         owner = context.environment.filters["markdown"](owner)
     size = str(context["project_size"])
     cadence = _process().process_items("test_plan_cadence", size)[-1]
-    values = {
+    filled = {
         "cadence_who": cadence["who"],
         "cadence_run": cadence["run"],
         "cadence": cadence["text"],
         "owner": owner,
     }
-    return str(tool().who_when_done(found, values, form)).rstrip("\n")
+    filled.update(values)  # a replaced placeholder keeps its place: {owner} still comes after
+    return str(tool().who_when_done(found, filled, form)).rstrip("\n")
 
 
 def _first_work(context: Context) -> Any:
@@ -365,5 +396,6 @@ class WorkExtension(Extension):
             work_index=work_index,
             stage_duties=stage_duties,
             duty_lines=duty_lines,
+            kept_line=kept_line,
             lifecycle_checks=lifecycle_checks,
         )

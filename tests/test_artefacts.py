@@ -34,7 +34,7 @@ from .conftest import (
     run,
     uv,
 )
-from .extension_modules import process, work
+from .extension_modules import process, tool, work
 from .test_process import PROCESS, STAGES
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -801,14 +801,16 @@ def duty_values(size: str) -> dict[str, str]:
     }
 
 
-def duty_forms(item: dict, values: dict[str, str]) -> tuple[str, str]:
-    """A duty's lines as a Markdown list and as a one-line sentence (issue templates)."""
+def duty_forms(item: dict, values: dict[str, str]) -> tuple[str, str, str]:
+    """A duty's lines as a Markdown list, a one-line sentence (issue templates), a marked list."""
     who, when, done = (item[key] for key in ("who", "when", "done"))
     for name, value in values.items():
         who, when, done = (t.replace("{" + name + "}", value) for t in (who, when, done))
+    mark = f" {tool.DUTY_MARK}"  # a team document's lines are marked process text
     return (
         f"- **Who:** {who}\n- **When:** {when}\n- **Done when:** {done}\n",
         f"Who: {who} When: {when} Done when: {done}",
+        f"- **Who:** {who}{mark}\n- **When:** {when}{mark}\n- **Done when:** {done}{mark}\n",
     )
 
 
@@ -822,7 +824,9 @@ def test_every_rendered_who_line_is_a_process_item(
     items = process.process_items("stage_duties", "large", True, kind)
     items += process.process_items("work_kit", "large", True, kind)
     forms = [form for item in items for form in duty_forms(item, values)]
-    forms.append(f"Who: {values['cadence_who'].replace('{owner}', ANSWERS['owner'])}.")
+    cadence = process.process_items("test_plan_cadence", size)[-1]
+    reminder = cadence.get("reminder_who", cadence["who"]).replace("{plan_owner}", "$plan_owner")
+    forms.append(f"Who: {reminder.replace('{owner}', ANSWERS['owner'])}.")  # the reminder issue
     skipped = {"tools/lifecycle.py", ".lifecycle/process.json"}  # the renderer and its data
     checked = 0
     for path in sorted(project.rglob("*")):
@@ -852,11 +856,11 @@ def test_every_duty_opens_its_document_and_is_on_the_map(
     assert {item["stage"] for item in duties} >= set(STAGES) - {"Design"}
     for name in dict.fromkeys(item["text"] for item in duties):
         item = [i for i in duties if i["text"] == name][-1]  # a larger size replaces the line
-        listed, sentence = duty_forms(item, values)
+        listed, sentence, marked = duty_forms(item, values)
         assert f"{name}:\n\n{listed}" in lifecycle_md, name
         if item.get("path"):
             text = (project / item["path"]).read_text()
-            assert listed in text or sentence in text, (name, item["path"])
+            assert any(form in text for form in (listed, sentence, marked)), (name, item["path"])
 
 
 def test_sections_added_by_size_keep_reading_order(projects) -> None:
@@ -875,7 +879,15 @@ def test_test_plan_cadence_and_roles_come_from_one_place(projects, size: str) ->
     for text in (plan, validate):
         assert cadence["text"] in text and cadence["run"] in text and who in text
     assert f"it runs {cadence['text']}" in workflow  # the check (VAL07) decides when
-    assert f"Run {cadence['run']} in" in workflow and who in workflow
+    # The reminder's issue names who the plan names: its Owner section from medium up.
+    reminder = cadence.get("reminder_who", cadence["who"])
+    assert f"Run {cadence['run']} in" in workflow
+    assert (
+        "Who: "
+        + reminder.replace("{owner}", ANSWERS["owner"]).replace("{plan_owner}", "$plan_owner")
+        in workflow
+    )
+    assert ("$plan_owner" in workflow) == (size != "small")
     if size == "small":  # a small plan has no cases: nobody is asked to run them
         assert "Test cases" not in headings(project / "docs/test-plan.md")
         assert "every test case" not in plan + workflow and "every case" not in workflow

@@ -110,6 +110,7 @@ def test_a_missing_document_skips_the_checks_that_need_it(repo: Path) -> None:
     assert [(r.code, r.outcome) for r in results] == [
         ("LC101", "fail"),
         ("LC102", "skip"),
+        ("LC116", "skip"),
         ("LC103", "skip"),
     ]
 
@@ -306,6 +307,7 @@ def test_each_check_is_declared_once_and_requires_declared_checks() -> None:
     assert [c.code for c in tool.REGISTRY if c.warn_outside_release] == [
         "LC107",
         "LC110",
+        "LC116",
         "VAL07",
         "LC111",
         "LC112",
@@ -923,3 +925,60 @@ def test_the_gate_accepts_the_hosts_tag_form_and_version_source(
         (repo / "pyproject.toml").write_text(pyproject)
     [version] = [r for r in tool.check(repo, PROCESS, tag) if r.code == "DLV10"]
     assert (version.outcome, detail in version.detail) == (outcome, True), version.detail
+
+
+def renamed(process_data: dict, old: str, new: str) -> dict:
+    """The process a new template version brings: section ``old`` renamed ``new``."""
+    data = json.loads(json.dumps(process_data))
+    for doc in [*data["documents"], *data["kit"]]:
+        for section in doc["sections"]:
+            if section["title"] == old:
+                section.update(title=new, renamed_from=old)
+    return data
+
+
+def test_a_renamed_section_is_named_with_both_headings_and_never_added_twice(
+    tmp_path: Path, capsys
+) -> None:
+    repo = make_repo(tmp_path / "repo", PROCESS)
+    folder = start(repo, "Carrier cache", "small")
+    shaping = folder / "shaping.md"
+    plan = repo / "docs" / "test-plan.md"
+    plan.write_text(
+        plan.read_text().replace("## Smoke checklist\n", "## Smoke checklist\n\nOurs.\n")
+    )
+    before = {path: path.read_bytes() for path in (plan, shaping)}
+    (repo / ".lifecycle" / "process.json").write_text(
+        json.dumps(
+            renamed(
+                renamed(PROCESS, "Smoke checklist", "Smoke checks"),
+                "Problem and user value",
+                "Pain",
+            )
+        )
+    )
+    capsys.readouterr()
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "Smoke checks" not in capsys.readouterr().out
+    assert {path: path.read_bytes() for path in (plan, shaping)} == before, "no second section"
+
+    found = findings(repo)
+    assert {(r.code, r.outcome) for r in found} == {("LC116", "warn")}, found  # no LC102
+    by_file = {r.file: r for r in found}
+    smoke = by_file["docs/test-plan.md"]
+    assert smoke.detail == (
+        "'## Smoke checklist' is now '## Smoke checks': rename the heading (keep the text under it)"
+    )
+    assert plan.read_text().splitlines()[smoke.line - 1] == "## Smoke checklist"
+    assert (
+        "'## Problem and user value' is now '## Pain'"
+        in by_file[f"{folder.relative_to(repo).as_posix()}/shaping.md"].detail
+    )
+    # The release gate holds it; an update's pull request only warns.
+    assert {r.outcome for r in findings(repo, "v0.1.0") if r.code == "LC116"} == {"fail"}
+    # Renamed by the team: nothing left to say, and sync still adds nothing.
+    plan.write_text(plan.read_text().replace("## Smoke checklist\n", "## Smoke checks\n"))
+    shaping.write_text(shaping.read_text().replace("## Problem and user value\n", "## Pain\n"))
+    assert findings(repo) == []
+    assert tool.main(["--root", str(repo), "sync"]) == 0
+    assert "nothing to add" in capsys.readouterr().out

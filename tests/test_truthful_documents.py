@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .conftest import GIT_IDENTITY, editable_copy, run
-from .extension_modules import updates
+from .extension_modules import tool, updates
 
 PLAN = "docs/test-plan.md"
 MARK = "<!-- cadence: kept current by tools/lifecycle.py sync -->"
@@ -54,7 +54,14 @@ def test_a_new_size_brings_its_cadence_line_and_keeps_every_team_line(
     # Every other line is still there, in order (sync also adds the large sections).
     old_line = cadence_line(team)
     remaining = iter(after.replace("\r\n", "\n").splitlines())
-    assert all(line in remaining for line in team.splitlines() if line != old_line)
+    duty = tool.DUTY_MARK  # the who, when and done-when lines follow the size too
+    assert all(
+        line in remaining for line in team.splitlines() if line != old_line and duty not in line
+    )
+    assert (
+        "- **When:** write a check for every user-visible feature as it is built; run every"
+        in after
+    )
     assert old_line not in after
     assert "After every schema change" in after
     assert "\n" not in after.replace("\r\n", ""), "the file's line endings are kept"
@@ -86,3 +93,37 @@ def test_a_machine_without_a_git_identity_is_told_how_to_set_one(tmp_path: Path)
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def test_duty_lines_follow_a_new_owner_and_unmarked_ones_only_when_untouched(
+    render, tmp_path: Path
+) -> None:
+    """A marked line follows the answers; an unmarked one (a repository made before the
+    mark) only while it is exactly what the process wrote; a line a team changed stays."""
+    project = editable_copy(render(project_size="small"), tmp_path)
+    plan, infra = project / PLAN, project / "docs" / "infrastructure-request.md"
+    old = plan.read_text().replace(f" {tool.DUTY_MARK}", "")  # as an older version wrote it
+    plan.write_text(old)
+    ours = "- **Who:** Bo (@bo) files it; the platform team reviews."
+    infra_before = infra.read_text()
+    who = next(line for line in infra_before.splitlines() if line.startswith("- **Who:** "))
+    infra.write_text(infra_before.replace(who, ours))
+    resize(project, "large")  # the owner stays: the unmarked lines are the process's own
+    out = run([sys.executable, "tools/lifecycle.py", "sync"], project).stdout
+    assert f"updated the duty lines of {PLAN}" in out
+    after = plan.read_text()
+    assert after.count(tool.DUTY_MARK) == 3, "each rewritten line carries the mark"
+    assert "every month" in next(line for line in after.splitlines() if "**When:**" in line)
+    assert ours in infra.read_text(), "a line the team changed is theirs"
+    others = [line for line in old.splitlines() if not line.startswith("- **") and MARK not in line]
+    remaining = iter(after.splitlines())
+    assert all(line in remaining for line in others)
+
+    path = project / ".lifecycle" / "process.json"  # then --data owner=@acme/qa
+    process = json.loads(path.read_text())
+    process["project"].update(owner="@acme/qa", owner_markdown="@acme/qa")
+    path.write_text(json.dumps(process, indent=2) + "\n")
+    run([sys.executable, "tools/lifecycle.py", "sync"], project)
+    assert "(by default @acme/qa) keeps it current" in plan.read_text()
+    assert ours in infra.read_text()
+    assert plan.read_text().replace("@acme/qa", "@acme/billing") == after

@@ -97,3 +97,57 @@ def test_an_answer_change_names_the_answer_and_nothing_new_says_up_to_date(
     )
     assert "Nothing to review or commit." in again
     assert "Answers changed" not in again and CHANGELOG_HEADER not in again
+
+
+MARKED = (" <!-- process line: kept current by tools/lifecycle.py sync -->",)
+
+
+def test_an_answer_change_rewrites_only_process_lines_and_names_what_it_keeps(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """``--data project_size=large --data has_ui=false`` on a filled-in small UI repository.
+
+    The test plan's who, when and done-when lines and its cadence sentence
+    follow the new size; every other line of the team's is byte for byte as it
+    was. The first piece's design note is kept, and both the message and
+    docs/lifecycle.md say so.
+    """
+    answers = {**ANSWERS, "project_size": "small", "has_ui": "true"}
+    project = copy_project(template.path, template.v2, tmp_path / "acme-billing", answers)
+    plan = project / "docs" / "test-plan.md"
+    team_plan = plan.read_bytes().replace(b"\n", b"\r\n") + b"We also test on Fridays.\r\n"
+    plan.write_bytes(team_plan)
+    design = project / "docs" / "work" / "0001-acme-billing" / "design.md"
+    design.write_text(design.read_text() + "\nThe export screen gets a progress bar.\n")
+    commit_all(project, "The team's own lines")
+
+    message = update(project, "--data", "project_size=large", "--data", "has_ui=false")
+
+    summary = summary_of(message)
+    assert "  project_size: small → large" in summary and "  has_ui: true → false" in summary
+    assert all(len(line) <= 80 for line in message.splitlines()), message
+    kept = summary.index(next(line for line in summary if line.startswith("Kept:")))
+    assert "  docs/work/0001-acme-billing/design.md" in summary[kept:]
+    assert 'git commit -m "Change the lifecycle answers: ' in message
+    assert "Update to lifecycle template" not in message
+    # The map names the kept design note, with a link that works from docs/.
+    lifecycle = (project / "docs" / "lifecycle.md").read_text()
+    assert (
+        "Kept although the answers no longer call for them: "
+        "[docs/work/0001-acme-billing/design.md](work/0001-acme-billing/design.md)."
+    ) in lifecycle
+    # The test plan: process lines rewritten to the large size, the team's lines untouched.
+    after = plan.read_bytes()
+    old_lines, new_lines = team_plan.split(b"\r\n"), after.split(b"\r\n")
+    marked = [line for line in old_lines if line.endswith(tuple(m.encode() for m in MARKED))]
+    assert len(marked) == 3
+    cadence = [line for line in old_lines if line.endswith(b"tools/lifecycle.py sync -->")]
+    process_lines = set(cadence)
+    assert all(line not in new_lines for line in process_lines), "every process line is new"
+    remaining = iter(new_lines)
+    assert all(line in remaining for line in old_lines if line not in process_lines)
+    text = after.decode()
+    assert "every month" in text and "twice a year" not in text
+    assert "- **Who:** the plan owner named in the plan" in text
+    assert b"\n" not in after.replace(b"\r\n", b""), "the plan keeps its CRLF endings"
+    assert "The export screen gets a progress bar." in design.read_text()

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from .conftest import copier_cli, run
+from .extension_modules import tool as lifecycle_tool
 from .update_harness import AddText, TemplateRepo, build_template_repo, commit_all, copy_project
 
 pytestmark = pytest.mark.slow  # real template versions, copies and updates
@@ -75,7 +76,11 @@ CADENCE_MARK = "<!-- cadence:"
 
 
 def team_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip() and CADENCE_MARK not in line]
+    """The lines a team owns: not blank, not a marked process line (sync rewrites those)."""
+    marks = (CADENCE_MARK, lifecycle_tool.DUTY_MARK)
+    return [
+        line for line in text.splitlines() if line.strip() and not any(m in line for m in marks)
+    ]
 
 
 def in_order(before: str, after: str) -> bool:

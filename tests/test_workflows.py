@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import KINDS, SIZES, editable_copy, git, outputs, run
+from .conftest import KINDS, SIZES, TEST_ANSWERS, editable_copy, git, outputs, run
 
 MATRIX = [(kind, size) for kind in KINDS for size in SIZES]
 WORKFLOWS = ("ci.yml", "test-plan.yml", "release.yml", "template-update.yml")
@@ -204,6 +204,74 @@ def test_the_reminder_opens_an_issue_only_when_the_check_says_the_plan_is_overdu
     )
     waived = decide(project, tmp_path, "schedule", epoch + 400 * day)
     assert waived["due"] == "false" and waived["detail"].startswith("waived: ")
+
+
+FAKE_GH = """#!/usr/bin/env bash
+# Answers `gh issue list` with no open issue and records every other call's arguments.
+if [ "$1 $2" = "issue list" ]; then echo 0; exit 0; fi
+printf '%s\\0' "$@" >> "$GH_CALLS"
+"""
+
+
+def opened_issue(project: Path, tmp_path: Path) -> str:
+    """Run the reminder's issue step with a stand-in gh; return the body it sent."""
+    [step] = [
+        step
+        for step in load(project, "test-plan.yml")["jobs"]["open-issue"]["steps"]
+        if "gh issue create" in step.get("run", "")
+    ]
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir(exist_ok=True)
+    (bin_folder / "gh").write_text(FAKE_GH)
+    (bin_folder / "gh").chmod(0o755)
+    calls = tmp_path / "calls"
+    calls.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}",
+        "GH_CALLS": str(calls),
+        "GH_REPO": "acme/billing",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_SHA": "abc1234",
+        "LABEL": "manual-test-plan",
+        "CADENCE": "warn: last run 2025-01-01",
+    }
+    result = run(["bash", "-eo", "pipefail", "-c", step["run"]], project, env=env, check=False)
+    assert result.returncode == 0, outputs(result)
+    created = calls.read_text().split("\0")
+    return created[created.index("--body") + 1]
+
+
+def who_line(body: str) -> str:
+    return next(line for line in body.splitlines() if line.startswith("Who: "))
+
+
+def test_the_reminder_issue_names_the_owner_the_plan_names(
+    kind_size_projects, tmp_path: Path
+) -> None:
+    """The handle in the plan's Owner section, not the owner answered at copy time."""
+    project = editable_copy(kind_size_projects["service", "medium"], tmp_path / "project")
+    plan = project / "docs" / "test-plan.md"
+    text = plan.read_text()
+    # While the section is a _TODO_, the repository's owner is the plan's owner.
+    assert "## Owner\n\n_TODO" in text
+    default = who_line(opened_issue(project, tmp_path))
+    assert default.startswith(f"Who: the plan owner, {TEST_ANSWERS['owner']}, keeps it current")
+    assert "by default" not in default
+    named = text.replace(
+        text[text.index("## Owner") :].split("\n\n")[1],
+        "Ana (@ana-qa) owns the plan; $(touch pwned) stays text.",
+    )
+    plan.write_text(named)
+    who = who_line(opened_issue(project, tmp_path))
+    assert who == (
+        "Who: the plan owner, @ana-qa, keeps it current and makes sure it runs;"
+        " any team member can run it."
+    )
+    assert not list(project.rglob("pwned"))
+    # A small plan has no Owner section: its Who line names the project lead.
+    small = editable_copy(kind_size_projects["service", "small"], tmp_path / "small")
+    assert f"the project lead ({TEST_ANSWERS['owner']})" in who_line(opened_issue(small, tmp_path))
 
 
 @pytest.mark.parametrize("size", SIZES)

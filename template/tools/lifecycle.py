@@ -403,7 +403,8 @@ def who_when_done(
     apart. ``values`` fill ``{name}`` placeholders, in order. ``form="list"``
     gives three Markdown list items; ``"sentence"`` one line, for an issue
     template's leading comment or a form's description; ``"checkbox"`` the
-    done-when line alone, as the item an issue ticks when it is done.
+    done-when line alone, as the item an issue ticks when it is done; ``"who"``
+    the who line alone, as a sentence (the test-plan reminder's issue).
     """
     parts = []
     for key in ("who", "when", "done"):
@@ -414,6 +415,8 @@ def who_when_done(
     who, when, done = parts
     if form == "sentence":
         return f"Who: {who} When: {when} Done when: {done}"
+    if form == "who":
+        return f"Who: {who}"
     if form == "checkbox":
         return f"- [ ] {done[:1].upper()}{done[1:]}"
     return f"- **Who:** {who}\n- **When:** {when}\n- **Done when:** {done}\n"
@@ -424,6 +427,62 @@ def duty_lines(process: Process, name: str) -> list[str]:
     found = duty(process, name)
     owner = {"owner": str(process["project"].get("owner", ""))}
     return [who_when_done(found, owner)] if found else []
+
+
+DUTY_MARK = "<!-- process line: kept current by tools/lifecycle.py sync -->"
+"""The end of each who, when and done-when line a team document opens with.
+
+The lines are process text inside a team document: they follow the answers
+(a larger size brings the test plan's monthly cadence, a new owner its
+handle). ``sync`` rewrites a line ending with this comment, and no other."""
+
+
+def duty_values(process: Process, size: str) -> dict[str, str]:
+    """Return what a duty's placeholders become at ``size``: the cadence, then the owner.
+
+    ``{cadence_who}`` holds ``{owner}``, so the owner is filled in last. The
+    owner is the answer as Markdown text (``owner_markdown``, escaped by the
+    template as every document shows it), or as typed in older process files.
+    """
+    project = process["project"]
+    values: dict[str, str] = {}
+    cadences = [
+        item
+        for item in process.get("test_plan_cadence", [])
+        if size_at_least(process, size, item["min_size"])
+    ]
+    if cadences:
+        values["cadence_who"] = str(cadences[-1].get("who", ""))
+        values["cadence_run"] = str(cadences[-1].get("run", ""))
+        values["cadence"] = str(cadences[-1]["text"])
+    values["owner"] = str(project.get("owner_markdown", project.get("owner", "")))
+    return values
+
+
+def duty_at(process: Process, name: str, size: str) -> Mapping[str, Any] | None:
+    """Return duty ``name`` as a repository of ``size`` (and this kind and UI answer) has it."""
+    kept = [
+        item
+        for item in process.get("duties", [])
+        if item["text"] == name and applies(process, item, size, process["project"]["has_ui"])
+    ]
+    return kept[-1] if kept else None
+
+
+def marked_duty_lines(process: Process, name: str) -> list[str]:
+    """Return duty ``name``'s three lines as a team document opens with them, each marked."""
+    found = duty_at(process, name, process["project"]["size"])
+    if found is None:
+        return []
+    size = process["project"]["size"]
+    listed = who_when_done(found, duty_values(process, size)).splitlines()
+    return [f"{line} {DUTY_MARK}" for line in listed]
+
+
+def label(line: str) -> str:
+    """Return the list marker and bold label a duty line starts with (up to ``:** ``)."""
+    end = line.find(":** ")
+    return line[: end + len(":** ")] if line.startswith("- **") and end > 0 else ""
 
 
 def recommend_size(process: Process, ratings: Iterable[str]) -> str:
@@ -2500,6 +2559,16 @@ REGISTRY = (
         warn_outside_release=True,
     ),
     Check(
+        "LC116",
+        "Documents",
+        "A section the process renamed is under its new heading (sync never renames"
+        " a team's heading).",
+        requires=("LC100", "LC101", "LC108"),
+        # A new template version renames the section, not the team: a warning
+        # until the release gate, so an update never turns a team's CI red.
+        warn_outside_release=True,
+    ),
+    Check(
         "VAL07",
         "Test plan",
         "The manual test plan ran within its cadence (the execution log's newest date).",
@@ -2694,6 +2763,23 @@ def required_sections(
     return [section for section in sections if applies(process, section, size, has_ui)]
 
 
+def former_titles(section: Mapping[str, Any]) -> list[str]:
+    """Return the titles a section had before the process renamed it (``renamed_from``)."""
+    value = section.get("renamed_from") or []
+    return [value] if isinstance(value, str) else [str(title) for title in value]
+
+
+def held_title(section: Mapping[str, Any], bodies: Mapping[str, Any]) -> str:
+    """Return the heading a document holds a section under: its title, a former one, or ``""``.
+
+    A section under its old heading holds the team's text: ``sync`` adds no
+    second one beside it, and ``check`` (LC116) asks the team to rename it.
+    """
+    if section["title"] in bodies:
+        return str(section["title"])
+    return next((old for old in former_titles(section) if old in bodies), "")
+
+
 class Checker:
     """The one runner: records results and skips a check whose ``requires`` did not pass."""
 
@@ -2777,13 +2863,32 @@ def check_sections(
     lines: Sequence[str],
     sections: Sequence[Mapping[str, Any]],
 ) -> list[str]:
-    """Check a document's required sections; return the titles it lacks."""
+    """Check a document's required sections; return the titles it lacks.
+
+    A section under a title it had before the process renamed it is not
+    missing (LC102): LC116 names the old heading and the new one instead.
+    """
     bodies = section_bodies(lines, relative)
-    missing = [section["title"] for section in sections if section["title"] not in bodies]
+    missing = [section["title"] for section in sections if not held_title(section, bodies)]
     detail = "missing section" + ("s " if len(missing) > 1 else " ") if missing else ""
     checker.add(
         "LC102", stage, relative, not missing, detail + ", ".join(f"'## {t}'" for t in missing)
     )
+    renamed = [
+        (held_title(section, bodies), str(section["title"]))
+        for section in sections
+        if held_title(section, bodies) not in ("", section["title"])
+    ]
+    if renamed:
+        old, new = renamed[0]
+        detail = f"'## {old}' is now '## {new}': rename the heading (keep the text under it)"
+        if len(renamed) > 1:
+            detail += f", and {len(renamed) - 1} more: " + ", ".join(
+                f"'## {o}' to '## {n}'" for o, n in renamed[1:]
+            )
+        checker.add("LC116", stage, relative, False, detail, bodies[old][0] + 1)
+    elif sections:
+        checker.add("LC116", stage, relative, True)
     return missing
 
 
@@ -2840,18 +2945,18 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         exists = found is not None
         if not checker.add("LC101", stage, path, exists, "" if exists else "file not found"):
             checker.add("LC102", stage, path, False)  # the runner records it skipped
+            checker.add("LC116", stage, path, False)
             checker.add("LC103", stage, path, False)
             continue
         assert found is not None
         if found.problem is not None:  # LC108 failed on it: the runner records these skipped
-            for code in ("LC102", "LC103", *RECORDS_ON_EVERY_DOCUMENT):
+            for code in ("LC102", "LC116", "LC103", *RECORDS_ON_EVERY_DOCUMENT):
                 checker.add(code, stage, path, False)
             continue
         lines = split_lines(found.text)
-        titles = [
-            s["title"] for s in required_sections(process, doc["sections"], size, piece.has_ui)
-        ]
-        check_sections(checker, process, stage, path, lines, [{"title": t} for t in titles])
+        wanted = required_sections(process, doc["sections"], size, piece.has_ui)
+        titles = [s["title"] for s in wanted]
+        check_sections(checker, process, stage, path, lines, wanted)
         status_of[doc["file"]] = found.status
         known = found.status in statuses.names
         checker.add("LC103", stage, path, known, f"status {found.status!r}")
@@ -3121,6 +3226,7 @@ def check_repository(
         if not checker.add("LC100", doc["stage"], doc["path"], found, detail):
             if doc["sections"]:
                 checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+                checker.add("LC116", doc["stage"], doc["path"], False)
             if doc.get("checklist"):
                 checker.add("LC107", doc["stage"], doc["path"], False)  # recorded skipped
             continue
@@ -3133,6 +3239,7 @@ def check_repository(
                 cannot_read(checker, problem, doc["stage"])
                 if sections:
                     checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
+                    checker.add("LC116", doc["stage"], doc["path"], False)
                 if doc.get("checklist"):
                     checker.add("LC107", doc["stage"], doc["path"], False)
                 continue
@@ -3416,9 +3523,9 @@ def sync_lines(
     added: list[str] = []
     for position, section in enumerate(sections):
         bodies = section_bodies(lines, where)
-        if section["title"] in bodies:
-            continue
-        before = [s["title"] for s in sections[:position] if s["title"] in bodies]
+        if held_title(section, bodies):
+            continue  # under its title, or its old one: the team's text is there
+        before = [held_title(s, bodies) for s in sections[:position] if held_title(s, bodies)]
         if not before and after in bodies:
             before = [after]
         if before:
@@ -3926,6 +4033,112 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
             write_files(root, {path: "".join(lines)})
             changed.append(doc["path"])
     return changed
+
+
+def refresh_duty_lines(root: Path, process: Process) -> list[str]:
+    """Rewrite the who, when and done-when lines of each team document to the answers.
+
+    A line ending with ``DUTY_MARK`` is process text: it becomes the current
+    line with the same label. A line without the mark is rewritten only when
+    it is, byte for byte, what the process wrote for some size (a repository
+    made before the mark existed), so a line a team changed is never touched.
+    The index of pieces of work is left out: the tool writes its lines itself.
+    Each line keeps its own line ending. Returns the paths changed.
+    """
+    changed: list[str] = []
+    names = {str(item["path"]): str(item["text"]) for item in process.get("duties", [])}
+    for doc in process.get("documents", []):
+        path, name = root / doc["path"], names.get(doc["path"], "")
+        if doc.get("ownership") != "user" or not name or doc["path"] == INDEX_FILE.as_posix():
+            continue
+        current = {label(line): line for line in marked_duty_lines(process, name)}
+        if not current or not path.is_file():
+            continue
+        earlier: set[str] = set()
+        for size in process["sizes"]:
+            found = duty_at(process, name, size)
+            if found is not None:
+                earlier.update(who_when_done(found, duty_values(process, size)).splitlines())
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        if holds_conflict(text):
+            continue
+        lines = text.splitlines(keepends=True)
+        for index, old in enumerate(lines):
+            body = old.rstrip("\r\n")
+            new = current.get(label(body))
+            if new and body != new and (body.endswith(DUTY_MARK) or body in earlier):
+                lines[index] = new + old[len(body) :]
+        if "".join(lines) != text:
+            write_files(root, {path: "".join(lines)})
+            changed.append(doc["path"])
+    return changed
+
+
+KEPT_MARK = "<!-- kept: kept current by tools/lifecycle.py sync -->"
+"""The end of the line in ``docs/lifecycle.md`` that names the documents kept."""
+LIFECYCLE_MAP = Path("docs") / "lifecycle.md"
+
+
+def kept_documents(root: Path, process: Process) -> list[str]:
+    """Return the team's documents that exist although the answers no longer call for them.
+
+    A repository document whose item no longer applies (``docs/roadmap.md``
+    after a smaller size), and, when the repository says it changes nothing
+    users see, each piece of work's UI document (its design note). An update
+    never deletes them; the map names each one so a reader knows it is kept.
+    """
+    project = process["project"]
+    size, has_ui = project["size"], project["has_ui"]
+    kept = [
+        doc["path"]
+        for doc in process.get("documents", [])
+        if doc.get("ownership") == "user"
+        and (root / doc["path"]).is_file()
+        and not applies(process, doc, size, has_ui)
+    ]
+    if not has_ui:
+        files = {str(doc["file"]) for doc in process["kit"] if doc.get("has_ui")}
+        for folder in work_folders(root):
+            kept += [
+                (folder / name).relative_to(root).as_posix()
+                for name in sorted(files)
+                if (folder / name).is_file()
+            ]
+    return sorted(kept)
+
+
+def kept_line(paths: Sequence[str]) -> str:
+    """Return the map's line naming the kept documents ``paths``, each a link from ``docs/``."""
+    links = [
+        f"[{path}]({PurePosixPath(path).relative_to('docs')})"
+        if path.startswith("docs/")
+        else f"`{path}`"
+        for path in paths
+    ]
+    named = ", ".join(links) if links else "none"
+    return f"Kept although the answers no longer call for them: {named}. {KEPT_MARK}"
+
+
+def refresh_kept_line(root: Path) -> bool:
+    """Rewrite the map's marked line to the documents kept now; return whether it changed."""
+    path = root / LIFECYCLE_MAP
+    if not path.is_file():
+        return False
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    if KEPT_MARK not in text or holds_conflict(text):
+        return False
+    line = kept_line(kept_documents(root, load_process(root)))
+    lines = text.splitlines(keepends=True)
+    for index, old in enumerate(lines):
+        body = old.rstrip("\r\n")
+        if body.endswith(KEPT_MARK) and body != line:
+            lines[index] = line + old[len(body) :]
+    if "".join(lines) == text:
+        return False
+    write_files(root, {path: "".join(lines)})
+    return True
 
 
 # ------------------------------------------------------------------ release
@@ -5147,6 +5360,9 @@ def run_sync(root: Path) -> int:
     write_files(root, plan.files)
     # The marked process lines (the test plan's cadence), after the plan's writes.
     refreshed = refresh_marked_lines(root, process)
+    duties = refresh_duty_lines(root, process)
+    if refresh_kept_line(root):
+        duties.append(LIFECYCLE_MAP.as_posix())
     for path in plan.conflicted:
         print(
             f"  skipped {path.relative_to(root).as_posix()}: it holds conflict markers; "
@@ -5166,14 +5382,21 @@ def run_sync(root: Path) -> int:
         print(f"  dated status '{status}' in {file} ({HISTORY}: {today()})")
     for file in refreshed:
         print(f"  updated the cadence line of {file} to the current project size")
+    for file in duties:
+        if file == LIFECYCLE_MAP.as_posix():
+            print(f"  updated the list of kept documents in {file}")
+        else:
+            print(f"  updated the duty lines of {file} (who, when, done when)")
     count = sum(len(texts) for _, texts in plan.items)
     made = f"created {len(plan.created)} document(s), " if plan.created else ""
-    made += f"updated {len(refreshed)} cadence line(s), " if refreshed else ""
-    what = [f"{len(plan.added)} section(s)"] if plan.added or not count else []
+    lined = len(set(refreshed) | set(duties))
+    made += f"updated process lines in {lined} file(s), " if lined else ""
+    what = [f"{len(plan.added)} section(s)"] if plan.added or not (count or made) else []
     what += [f"{count} item(s)"] if count else []
+    said = f"{made}added {' and '.join(what)}" if what else made.removesuffix(", ")
     dates = f", dated {len(plan.dated)} status(es)" if plan.dated else ""
     anything = made or plan.added or count or plan.dated
-    done = f"sync: {made}added {' and '.join(what)}{dates}" if anything else ""
+    done = f"sync: {said}{dates}" if anything else ""
     if not done:
         done = f"sync: updated {INDEX_FILE.as_posix()}" if plan.index else "sync: nothing to add"
     conflicted = len(plan.conflicted)
