@@ -43,6 +43,7 @@ PROCESS_FILE = HERE / "process.yml"
 if TYPE_CHECKING:  # extensions/ is on mypy's path: the checker reads the real modules
     import reuse
     import sizes
+    from lifecycle import Scope  # template/tools/: the one model of process.json
 else:
     # The files beside this one, never another template version's, by reuse.py's
     # loader (the one the template has), which runpy hands over first.
@@ -156,7 +157,7 @@ def process_items(
     ]
 
 
-def scope_of(kind: str | None) -> dict[str, Any]:
+def scope_of(kind: str | None) -> Scope:
     """What the tool's ``applies`` reads of ``process.json``, for a repository of ``kind``."""
     return {"sizes": list(SIZES), "project": {"kind": kind}}
 

@@ -33,10 +33,10 @@ def make_repo(root: Path, process: dict[str, object]) -> Path:
     (root / ".lifecycle" / "process.json").write_text(json.dumps(process))
     project = process["project"]
     assert isinstance(project, dict)
-    for doc in process["documents"]:  # type: ignore[attr-defined]
+    for doc in process["artefacts"]:  # type: ignore[attr-defined]
         path = root / doc["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        sections = tool.required_sections(process, doc["sections"], project["size"], False)
+        sections = tool.required_sections(process, doc.get("sections", []), project["size"], False)
         body = "".join(tool.render_section(s, tool.Work("", "", "", "")) + "\n" for s in sections)
         text = f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}"
         if doc.get("checklist"):  # every item of its size, unticked, as copier writes it
@@ -163,8 +163,8 @@ def test_renamed_statuses_keep_the_done_checks_working(tmp_path: Path) -> None:
     """Statuses renamed in process.yml: their meaning is data, so the checks still bite."""
     names = {"draft": "wip", "review": "proposed", "accepted": "agreed",
              "done": "shipped", "dropped": "abandoned"}  # fmt: skip
-    statuses = [{**item, "name": names[item["name"]]} for item in MEDIUM["statuses"]]
-    repo = make_repo(tmp_path / "renamed", {**MEDIUM, "statuses": statuses})
+    statuses = [{**item, "text": names[item["text"]]} for item in MEDIUM["work_statuses"]]
+    repo = make_repo(tmp_path / "renamed", {**MEDIUM, "work_statuses": statuses})
     folder = start(repo, "Carrier cache", "medium")
     assert "status: wip" in (folder / "shaping.md").read_text()
     set_status(folder, "shipped")

@@ -149,7 +149,7 @@ def test_sync_completes_a_checklist_of_any_shape_once_and_keeps_its_lines(
     (repo / path).write_bytes(team)
     sync(repo, capsys)
     synced = (repo / path).read_bytes()
-    [doc] = [d for d in LARGE["documents"] if d["path"] == path]
+    [doc] = [d for d in LARGE["artefacts"] if d["path"] == path]
     every = [e["text"] for e in tool.repository_entries(LARGE, doc["checklist"])]
     assert tool.missing_items(synced.decode(), every) == []
     remaining = iter(synced.splitlines(keepends=True))
