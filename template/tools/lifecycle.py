@@ -1603,6 +1603,7 @@ class Piece:
     ) -> Piece:
         """Build the piece of ``folder`` whose kit documents hold ``texts`` (read or planned)."""
         order = list(dict.fromkeys(doc["file"] for doc in process["work_kit"]))
+        ui_files = {doc["file"] for doc in process["work_kit"] if doc.get("has_ui")}
         problems = problems or {}
         documents = tuple(
             Document(name, folder / name, texts[name], read_front_matter(texts[name]))
@@ -1624,7 +1625,7 @@ class Piece:
             size=str(first.get("size", "")),
             owner=str(first.get("owner", "")),
             created=str(first.get("created", "")),
-            has_ui=any(doc.name == "design.md" for doc in documents) or marked_ui(first),
+            has_ui=any(doc.name in ui_files for doc in documents) or marked_ui(first),
             status=status,
             stage=stage,
         )
