@@ -222,6 +222,30 @@ def test_every_rfc_of_the_organisation_is_in_one_index(fleet) -> None:
     assert f"<td>{DISCUSSION}</td>" in rfcs
 
 
+def test_each_rfc_shows_since_when_it_holds_its_status(fleet) -> None:
+    """The day an RFC reached its status comes from its history, on the page and in the summary."""
+    repos = by_name(fleet["report"])
+    cache = next(rfc for rfc in repos["Money"]["rfcs"] if rfc["title"] == "Carrier cache")
+    # the team set "review" by hand and nobody ran sync: no dated item, so no date is shown
+    assert not cache["history"][-1].startswith("review ")
+    parcels = repos["Parcels"]["rfcs"][0]
+    since = parcels["history"][-1].split()[1]
+    assert parcels["history"][-1] == f"{parcels['status']} {since}"
+    page = fleet["page"].read_text(encoding="utf-8").split('id="rfcs"', 1)[1]
+    assert "<th>Since</th>" in page
+    assert f"<td>Parcels</td><td>{parcels['status']}</td><td>{since}</td>" in page
+    assert "<td>Carrier cache</td><td>review</td><td></td>" in page
+    rows = [line for line in fleet["markdown"].splitlines() if line.startswith("| RFC |")]
+    assert rows == ["| RFC | Status | Since | Owner | Repository | Discussion | Supersedes |"]
+    assert (
+        f"| Parcels | {parcels['status']} | {since} | @acme/parcels | Parcels |"
+        in fleet["markdown"]
+    )
+    assert (
+        f"| Carrier cache | review |  | @acme/money | Money | {DISCUSSION} |" in fleet["markdown"]
+    )
+
+
 def test_the_survey_only_reads(fleet) -> None:
     for path, digest in fleet["digests"].items():
         assert tree_digest(path) == digest, f"fleet changed {path}"

@@ -262,6 +262,22 @@ def test_a_team_item_in_the_release_checklist_reaches_the_next_record_and_its_ga
     )
 
 
+def test_a_team_item_wrapped_over_lines_reaches_the_record_whole(tmp_path: Path) -> None:
+    """A long item a team wrapped (as mdformat and editors do) loses none of its words."""
+    repo = make_repo(tmp_path / "repo", MEDIUM)
+    checklist = repo / CHECKLIST
+    ci = "- [ ] CI is green on the commit being released.\n"
+    wrapped = "- [ ] Our own: the status page announces the release\n  and links its notes.\n"
+    checklist.write_text(checklist.read_text().replace(ci, ci + wrapped))
+    assert tool.main(["--root", str(repo), "release", "v0.2.0"]) == 0
+    lines = (repo / "docs" / "releases" / "v0.2.0.md").read_text().splitlines()
+    whole = "- [ ] Our own: the status page announces the release and links its notes."
+    assert lines[lines.index(ci.rstrip("\n")) + 1] == whole
+    assert "  and links its notes." not in lines, "no stray continuation line"
+    gated = tool.release_gate_items(MEDIUM, checklist.read_text())
+    assert "Our own: the status page announces the release and links its notes." in gated
+
+
 # ------------------------------------------------------------------ truthful details
 ABSENT = re.compile(r"not found|does not exist")
 FAILING = re.compile(r"not found|does not exist|missing|no row|open:|not ticked|placeholder")

@@ -1721,6 +1721,12 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def markdown_table(columns: Sequence[str], rows: Iterable[Iterable[object]]) -> list[str]:
+    """Return a Markdown table's lines, every cell passed through :func:`cell`."""
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
+    return lines + ["| " + " | ".join(cell(str(text)) for text in row) + " |" for row in rows]
+
+
 def entries_table(pieces: Sequence[Piece], folder: str) -> list[str]:
     """Return the table of pieces of work, each linked to its first document under ``folder``.
 
@@ -4321,7 +4327,7 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
     """Return the team's own items of its release checklist ``text``, each with its phase.
 
     A team item is a checkbox line of the checklist section that holds no item
-    of the process (of any size). Its phase is that of the ``### phase`` heading
+    of the process (of any size), with the lines it wraps onto. Its phase is that of the ``### phase`` heading
     above it; under a heading of the team's own, the phase before; above every
     heading, the first phase. ``after`` is the item above it in its phase, so the
     record keeps the file's order.
@@ -4348,9 +4354,12 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
         if box is None:
             continue
         process_item = next((item for item in known if item in lines[index]), None)
+        # An item wrapped over several lines reaches the record whole, on one line.
+        wrapped = lines[index + 1 : item_end(lines, index, end)]
+        text = " ".join([box["text"].strip(), *(line.strip() for line in wrapped)])
         if process_item is None:
-            found.append({"text": box["text"].rstrip(), "phase": phase, "after": above})
-        above = process_item or box["text"].rstrip()
+            found.append({"text": text, "phase": phase, "after": above})
+        above = process_item or text
     return found
 
 
@@ -4867,21 +4876,51 @@ def fleet_row(repo: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def status_since(rfc: Mapping[str, Any]) -> str:
+    """Return the day an RFC reached its current status, from its ``history:``, or ``""``.
+
+    The last item counts only when it names the current status: an undated or
+    stale history shows no date rather than a wrong one (``check`` reports it).
+    """
+    items = rfc.get("history") or []
+    match = HISTORY_ITEM.match(str(items[-1]).strip()) if items else None
+    if match is None or match["status"] != rfc.get("status"):
+        return ""
+    return match["date"] or ""
+
+
+def rfc_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    """One row per RFC across the organisation: title, status, since, owner, repository..."""
+    return [
+        [
+            str(rfc["title"]),
+            str(rfc["status"]),
+            status_since(rfc),
+            str(rfc["owner"]),
+            str(repo["name"]),
+            str(rfc["discussion"]),
+            ", ".join(map(str, rfc["supersedes"])),
+        ]
+        for repo in report["repositories"]
+        if repo["state"] == "ok"
+        for rfc in repo["rfcs"]
+    ]
+
+
+OWNER_COLUMNS = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
+RFC_COLUMNS = ["RFC", "Status", "Since", "Owner", "Repository", "Discussion", "Supersedes"]
+
+
 def render_fleet_markdown(report: Mapping[str, Any]) -> str:
     """Render the report as Markdown, short enough for a GitHub Actions job summary."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
-    columns = list(rows[0]) if rows else ["Repository"]
     lines = [f"## Lifecycle across {len(rows)} repositories", ""]
-    lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("--" for _ in columns) + " |"]
-    for row in rows:
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row.values()) + " |")
-    lines += [
-        "",
-        "| Owner | Repositories | Behind | Failing | Test plan overdue | In flight |",
-        "| -- | -- | -- | -- | -- | -- |",
-    ]
-    for owner, counts in report["by_owner"].items():
-        lines.append(f"| {owner} | " + " | ".join(str(n) for n in counts.values()) + " |")
+    lines += markdown_table(list(rows[0]) if rows else ["Repository"], (r.values() for r in rows))
+    owners = report["by_owner"].items()
+    lines += ["", *markdown_table(OWNER_COLUMNS, ([o, *c.values()] for o, c in owners))]
+    rfcs = rfc_rows(report)
+    if rfcs:
+        lines += ["", *markdown_table(RFC_COLUMNS, rfcs)]
     return "\n".join(lines) + "\n"
 
 
@@ -4931,30 +4970,13 @@ def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str)
 def render_fleet_html(report: Mapping[str, Any]) -> str:
     """Render one self-contained page: it loads nothing, so it works from ``file://``."""
     rows = [fleet_row(repo) for repo in report["repositories"]]
-    owner_columns = ["Owner", "Repositories", "Behind", "Failing", "Test plan overdue", "In flight"]
     owners = html_table(
-        owner_columns,
+        OWNER_COLUMNS,
         ([owner, *map(str, counts.values())] for owner, counts in report["by_owner"].items()),
         "owners",
     )
     stages = html_table(["Stage", "Pieces"], sorted(report["by_stage"].items()), "stages")
-    rfcs = html_table(
-        ["RFC", "Status", "Owner", "Repository", "Discussion", "Supersedes"],
-        (
-            [
-                rfc["title"],
-                rfc["status"],
-                rfc["owner"],
-                repo["name"],
-                rfc["discussion"],
-                ", ".join(map(str, rfc["supersedes"])),
-            ]
-            for repo in report["repositories"]
-            if repo["state"] == "ok"
-            for rfc in repo["rfcs"]
-        ),
-        "rfcs",
-    )
+    rfcs = html_table(RFC_COLUMNS, rfc_rows(report), "rfcs")
     repositories = html_table(
         list(rows[0]) if rows else ["Repository"], (list(r.values()) for r in rows), "repositories"
     )
