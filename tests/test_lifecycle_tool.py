@@ -391,3 +391,29 @@ def test_team_lines_written_between_the_markers_are_kept_too() -> None:
     row = "| [0001](0001-x/shaping.md) | X | small | done |  | Done |"
     assert lines.index("Among the rows, ours.") > lines.index(row)
     assert index_of(refreshed) == refreshed
+
+
+def test_a_schema_1_process_file_still_reads_for_the_fleet(tmp_path: Path) -> None:
+    """``fleet`` reads repositories on older template versions: schema 1 names still work."""
+    data = json.loads(json.dumps(PROCESS))
+    old = {new: name for name, new in tool.SCHEMA_1_NAMES.items()}
+    schema_1 = {old.get(key, key): value for key, value in data.items() if key != "stages"}
+    schema_1["schema"] = 1
+    schema_1["statuses"] = [
+        {"name": s["text"], **{k: bool(s.get(k)) for k in ("settled", "closed", "abandoned")}}
+        for s in data["work_statuses"]
+    ]
+    schema_1["front_matter"] = tool.front_matter_keys(PROCESS)
+    schema_1["rfc_records"] = [
+        {"key": r["text"], **{k: v for k, v in r.items() if k != "text"}}
+        for r in data["rfc_records"]
+    ]
+    (tmp_path / ".lifecycle").mkdir()
+    (tmp_path / ".lifecycle" / "process.json").write_text(json.dumps(schema_1))
+    read = tool.load_process(tmp_path)
+    assert tool.Statuses.of(read) == tool.Statuses.of(PROCESS)
+    assert tool.kit(read, "large", True) == tool.kit(PROCESS, "large", True)
+    assert tool.front_matter_keys(read) == tool.front_matter_keys(PROCESS)
+    assert [r["text"] for r in read["rfc_records"]] == ["discussion", "resolution"]
+    documents = [*PROCESS["work_kit"], *PROCESS["artefacts"]]
+    assert set(read["stages"]) == {doc["stage"] for doc in documents}
