@@ -15,6 +15,9 @@ file differs from what it would write. Edit the source, never the copy:
 * the conflict markers of ``tools/check_leftovers.py`` and the after-update
   migration: the tool's ``CONFLICT_MARKERS`` (they must not import the tool,
   which may be the file mid-merge).
+* the changelog reader of ``extensions/updates.py`` (copier's update message):
+  the one of ``template/tools/template_status.py``, which a generated
+  repository runs on its own.
 
 Usage: ``uv run python tools/generate.py [--check]``.
 """
@@ -141,12 +144,25 @@ def conflict_markers() -> str:
     return f"CONFLICT_MARKERS = {tuple(shipped.CONFLICT_MARKERS)!r}\n".replace("'", '"')
 
 
+def changelog_reader() -> str:
+    """The changelog reader of the shipped ``template_status.py``, for the update message."""
+    text = (ROOT / "template" / "tools" / "template_status.py").read_text(encoding="utf-8")
+    block = text.split("# begin changelog reader\n", 1)[1].split("# end changelog reader\n", 1)[0]
+    return block.rstrip("\n") + "\n"
+
+
 BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
     ("README.md", "<!-- {} -->", "copier.yml", readme_answers),
     ("copier.yml", "# {}", "extensions/process.yml", copier_rubric),
     ("template/tools/lifecycle.py", "# {}", "the template's extensions/", tool_constants),
     ("template/tools/check_leftovers.py", "# {}", "tools/lifecycle.py", conflict_markers),
     ("migrations/sync_lifecycle.py", "# {}", "tools/lifecycle.py", conflict_markers),
+    (
+        "extensions/updates.py",
+        "# {}",
+        "template/tools/template_status.py",
+        changelog_reader,
+    ),
 ]
 """Each copy: its file, how a marker line is written there, its source and its writer."""
 

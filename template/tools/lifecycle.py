@@ -1174,7 +1174,7 @@ def parse_yaml(lines: Sequence[str], first: int = 2) -> tuple[dict[Any, Any], di
         if _blank(line):
             index += 1
             continue
-        if line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")):
+        if line.startswith((*CONFLICT_MARKERS, CONFLICT_SEPARATOR)):
             raise _Refusal(index, "a merge conflict marker", "resolve the conflict first")
         if line[0] in " \t" or line.startswith(("---", "...")):
             problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
@@ -3707,6 +3707,8 @@ def marked_ui(matter: Mapping[str, Any]) -> bool:
 
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 """How git and copier start and end a conflict block: a file holding one is mid-merge."""
+CONFLICT_SEPARATOR = "======="
+"""The line between a conflict block's two sides."""
 LATE_SECTION = "_Not filled in: this section joined the process after this work was {status}._"
 """What ``sync`` writes, instead of a ``_TODO_``, in a section a closed piece of work lacks."""
 
