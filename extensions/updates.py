@@ -147,6 +147,8 @@ def entries_between(changelog: str, current: str, latest: str, unreleased: bool 
         if wanted:
             chosen.append("\n".join(lines).strip())
     return "\n\n".join(chosen)
+
+
 # end of generated text
 
 

@@ -148,7 +148,7 @@ def changelog_reader() -> str:
     """The changelog reader of the shipped ``template_status.py``, for the update message."""
     text = (ROOT / "template" / "tools" / "template_status.py").read_text(encoding="utf-8")
     block = text.split("# begin changelog reader\n", 1)[1].split("# end changelog reader\n", 1)[0]
-    return block.rstrip("\n") + "\n"
+    return block.rstrip("\n") + "\n\n\n"  # two blank lines before the end marker, as ruff has it
 
 
 BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
