@@ -82,7 +82,16 @@ def test_sync_adds_the_readiness_items_a_larger_size_requires_and_keeps_every_te
     synced = readiness.read_bytes()
     assert synced.count(b"\n") == synced.count(b"\r\n"), "the file's line endings are kept"
     lines = synced.decode().splitlines()
-    # Only the new items were inserted: every team line is there, unchanged, in order.
+    # The sign-off table of a large repository follows the evidence, as a new one has it.
+    assert f"  added '## Sign-off' to {READINESS}" in out
+    sign_off = lines.index("## Sign-off")
+    assert lines[sign_off - 1] == "" and lines[sign_off + 1] == ""
+    table = lines[sign_off + 2 : sign_off + 7]
+    assert table[0] == "| Reviewer | Area | Date |" and len(tool.table_lines(table)) == 4
+    assert lines[sign_off + 7] == ""
+    assert tool.section_bodies(before)["Evidence"][1] == sign_off, "right after Evidence"
+    # Only the new items and the table were inserted: every team line is there, unchanged.
+    del lines[sign_off : sign_off + 8]
     assert [line for line in lines if line not in {f"- [ ] {i}" for i in new}] == before
     where = [tool.item_line(lines, item) for item in items(LARGE, "production_readiness")]
     assert where == sorted(where), "each item sits where the process puts it"
@@ -183,7 +192,8 @@ def test_check_warns_about_a_missing_item_and_the_gate_tells_it_from_an_unticked
     (repo / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
     start(repo, "Carrier cache", "small")  # the gate is on
     ticked = "".join(f"- [x] {item}\n" for item in items(SMALL, "production_readiness"))
-    (repo / READINESS).write_text(f"# Production readiness\n\n## Checklist\n\n{ticked}")
+    evidence = "## Evidence\n\n- All: the dashboard.\n\n## Sign-off\n\n| Reviewer | Date |\n"
+    (repo / READINESS).write_text(f"# Production readiness\n\n## Checklist\n\n{ticked}\n{evidence}")
     new = [
         i
         for i in items(LARGE, "production_readiness")

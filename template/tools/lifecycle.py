@@ -3576,11 +3576,13 @@ def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str
 
 # ------------------------------------------------------------------ sync
 def sync_lines(
-    lines: list[str], sections: Sequence[Section], where: str = ""
+    lines: list[str], sections: Sequence[Section], where: str = "", after: str = ""
 ) -> tuple[list[str], list[str]]:
     """Insert each missing section after the one before it in the process; return lines, titles.
 
     Lines are only inserted: every existing line stays, in order, unchanged.
+    The first section follows the section ``after`` (a document's checklist,
+    which comes before its other sections) when the file has it.
     A section goes where a top-level heading starts, or at the end; there a
     fence left open is closed first (it ran to the end anyway, so the page
     reads the same), or the new heading would be code and be added again on
@@ -3592,6 +3594,8 @@ def sync_lines(
         if section["title"] in bodies:
             continue
         before = [s["title"] for s in sections[:position] if s["title"] in bodies]
+        if not before and after in bodies:
+            before = [after]
         if before:
             at = bodies[before[-1]][1]
         else:
@@ -3655,10 +3659,12 @@ def split_endings(text: str) -> tuple[list[str], list[str]]:
     return lines, endings
 
 
-def synced_text(text: str, sections: Sequence[Section], where: str = "") -> tuple[str, list[str]]:
+def synced_text(
+    text: str, sections: Sequence[Section], where: str = "", after: str = ""
+) -> tuple[str, list[str]]:
     """Return a document's text with its missing sections added, and their titles."""
     kept, endings = kept_lines(text)
-    synced, added = sync_lines(kept, sections, where)
+    synced, added = sync_lines(kept, sections, where, after)
     return (joined_lines(synced, endings) if added else text), added
 
 
@@ -3760,7 +3766,7 @@ def plan_repository_documents(root: Path, process: Process, plan: SyncPlan) -> N
             plan.conflicted.append(path)
             continue
         sections = required_sections(process, doc.get("sections", []), size, has_ui)
-        synced, titles = synced_text(text, sections, doc["path"])
+        synced, titles = synced_text(text, sections, doc["path"], doc.get("checklist_section", ""))
         if titles:
             plan.files[path] = synced
             plan.added += [(doc["path"], title) for title in titles]
@@ -4329,10 +4335,10 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
     """Return the team's own items of its release checklist ``text``, each with its phase.
 
     A team item is a checkbox line of the checklist section that holds no item
-    of the process (of any size), with the lines it wraps onto. Its phase is that of the ``### phase`` heading
-    above it; under a heading of the team's own, the phase before; above every
-    heading, the first phase. ``after`` is the item above it in its phase, so the
-    record keeps the file's order.
+    of the process (of any size), with the lines it wraps onto. Its phase is
+    that of the ``### phase`` heading above it; under a heading of the team's
+    own, the phase before; above every heading, the first phase. ``after`` is
+    the item above it in its phase, so the record keeps the file's order.
     """
     doc = checklist_document(process, "release_checklist")
     lines = text.splitlines()
