@@ -3040,11 +3040,17 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
         checker.add("LC104", doc["stage"], where, not title, detail, line)
-    rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
-    if rfc is not None and "rfc.md" in status_of:
-        status = status_of["rfc.md"]
+    rfc = next((doc for doc in required if doc["file"] == rfc_file(process)), None)
+    if rfc is not None and rfc["file"] in status_of:
+        status = status_of[rfc["file"]]
         ok = status in statuses.settled - statuses.abandoned
-        checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+        where = f"{relative}/{rfc['file']}"
+        checker.add("LC105", rfc["stage"], where, ok, f"RFC status {status!r}")
+
+
+def rfc_file(process: Process) -> str:
+    """Return the kit document that is a piece's RFC: the one its ``rfc_records`` name."""
+    return next((record["file"] for record in process["rfc_records"]), RFC_FILE)
 
 
 # ------------------------------------------------------------------ history and links
@@ -4232,8 +4238,13 @@ def repository_items(process: Process, key: str) -> list[str]:
 
 
 def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
-    """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
-    stage = "Deliver to production"
+    """Check the release gates for ``tag``: version, record, test-plan row, readiness.
+
+    Each document, and the stage its findings belong to, is the process data's:
+    the artefact holding the release checklist, the one with the execution log.
+    """
+    releasing = checklist_document(process, "release_checklist")
+    stage = releasing["stage"] if releasing else "Deliver to production"
     version, unknown = package_version(root)
     checker.add(
         "DLV10",
@@ -4263,8 +4274,16 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         checker.add("DLV12", stage, relative, not (unticked or absent), detail)
     else:
         checker.add("DLV12", stage, relative, False)  # the runner records it skipped
-    plan_doc = next((d for d in process["artefacts"] if d["path"] == "docs/test-plan.md"), None)
-    plan = root / "docs" / "test-plan.md"
+    plan_doc = next(
+        (
+            d
+            for d in process["artefacts"]
+            if any(s["title"] == EXECUTION_LOG for s in d.get("sections", []))
+        ),
+        None,
+    )
+    where, validate = (plan_doc["path"], plan_doc["stage"]) if plan_doc else ("", "")
+    plan = root / where
     project = process["project"]
     log = next(
         (
@@ -4284,30 +4303,31 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        text = read_or_report(checker, plan, root, "Validate") if plan.is_file() else ""
+        text = read_or_report(checker, plan, root, validate) if plan.is_file() else ""
         lines = split_lines(text)
-        bodies = section_bodies(lines, "docs/test-plan.md")
+        bodies = section_bodies(lines, where)
         if EXECUTION_LOG not in bodies:
-            checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+            checker.add("DLV13", validate, where, None, "skipped: no execution log")
         else:
             start, end = bodies[EXECUTION_LOG]
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in table_lines(lines, "docs/test-plan.md", start, end)
+                for line in table_lines(lines, where, start, end)
                 if any(name in line for name in names)
             ]
             checker.add(
                 "DLV13",
-                "Validate",
-                "docs/test-plan.md",
+                validate,
+                where,
                 bool(rows),
                 f"a row mentions {tag}" if rows else f"no row mentions {tag}",
                 start + 1,
             )
     if project["kind"] == "service":
-        readiness = READINESS.as_posix()
-        path = root / READINESS
+        ready = checklist_document(process, "production_readiness")
+        readiness = ready["path"] if ready else READINESS.as_posix()
+        path = root / readiness
         if not path.is_file():
             checker.add("DLV14", stage, readiness, None, "skipped: the file does not exist")
             return
@@ -4690,6 +4710,7 @@ def check_summary(status: int, report: Mapping[str, Any], problem: str) -> dict[
 
 ANNOUNCED = re.compile(r"^- Announced: .*?(?P<url>https?://\S+?)[>)]*$")
 RFC_FILE = "rfc.md"
+"""A piece's RFC when the process data names none (``rfc_file``)."""
 
 
 def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
@@ -4701,7 +4722,7 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
     """
     found = []
     for folder in folders:
-        path = folder / RFC_FILE
+        path = folder / rfc_file(process)
         if not path.is_file():
             continue
         shown = path.relative_to(root).as_posix()
