@@ -26,6 +26,9 @@ missing or unreadable file gives the empty answer):
   command that compares it with the template's version.
 * ``docs_site_lines``: the after-copy message's lines that name what to add to
   the repository's MkDocs nav or Sphinx toctree for the pages the adoption wrote.
+* ``tools_ruff_lines``: the settings of the adopted ``tools/ruff.toml``: the
+  repository's own ruff configuration, extended, so its own files in ``tools/``
+  are checked exactly as before, and our tools left out.
 * ``own_checks``: the command that runs an adopted repository's own checks
   (uv, tox, nox, hatch, poetry), for the update message.
 * ``adopted_items``: process.yml items (``artefacts``, ``tooling``) as an adopted
@@ -270,6 +273,7 @@ ADOPTED_FILES = (
     "docs/roadmap.md",
     "docs/runbook.md",
     "docs/test-plan.md",
+    "tools/.ignore",
     "tools/check_leftovers.py",
     "tools/lifecycle.py",
     "tools/requirements.txt",
@@ -536,6 +540,43 @@ def docs_site_lines(dst_path: object, kept: object) -> list[str]:
     return lines
 
 
+RUFF_CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")
+"""Where ruff looks for its settings in a folder, first wins (pyproject.toml only with
+a ``[tool.ruff]`` table)."""
+
+
+def tools_ruff_lines(dst_path: object) -> list[str]:
+    """The lines of ``tools/ruff.toml`` that hand ``tools/`` back to the repository's ruff.
+
+    Why: ruff takes the configuration closest to each file, so any ``tools/ruff.toml``
+    governs every file in ``tools/``, the repository's own ones too. Extending the
+    repository's own configuration keeps their rules for their files; ``src`` keeps
+    its default (the repository root and ``src/``, not ``tools/``), else the import
+    order of their tools would change. Our tools are excluded there (and in
+    ``tools/.ignore``): the template checks them, and no host setting can pass them all.
+    """
+    folder = _folder(dst_path)
+    lines = []
+    settings: dict[str, object] = {}
+    for name in RUFF_CONFIGS if folder is not None else ():
+        try:
+            data = tomllib.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if name == "pyproject.toml":
+            tool = data.get("tool")
+            ruff = tool.get("ruff") if isinstance(tool, dict) else None
+            if not isinstance(ruff, dict):
+                continue
+            data = ruff
+        lines.append(f'extend = "../{name}"')
+        settings = data
+        break
+    if "src" not in settings:
+        lines.append('src = ["..", "../src"]')
+    return lines
+
+
 UV_CHECKS = "uv sync --all-groups && uv run pytest && uv run ruff check ."
 """The checks of a repository the template made (it uses uv)."""
 
@@ -580,4 +621,5 @@ class AdoptionExtension(Extension):
             kept_lines=kept_lines,
             docs_site_lines=docs_site_lines,
             own_checks=own_checks,
+            tools_ruff_lines=tools_ruff_lines,
         )

@@ -185,7 +185,25 @@ def project_items(context: Context, key: str) -> list[dict[str, Any]]:
         str(context["project_kind"]),
         ratings,
     )
-    return [item for item in items if not item.get("answer") or context.get(item["answer"])]
+    adopted = bool(context.get("existing_repo", False))
+    return [
+        as_adopted(item) if adopted else item
+        for item in items
+        if not item.get("answer") or context.get(item["answer"])
+    ]
+
+
+def as_adopted(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` as an adopted repository (``existing_repo``) has it: its ``adopted_text``.
+
+    Why: an adoption writes none of the template's CI, release workflow or docs site,
+    so an item that names them says instead what the team runs itself. The same text
+    goes to the documents and to ``.lifecycle/process.json``, so the tool's checks and
+    the release record agree with the checklist.
+    """
+    if "adopted_text" not in item:
+        return item
+    return {**item, "text": item["adopted_text"]}
 
 
 FILE_LISTS = ("artefacts", "tooling")

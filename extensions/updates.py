@@ -351,8 +351,12 @@ def missing_python(version: object) -> str:
         return ""
     if sys.version_info[:2] >= (major, minor):
         return ""
-    if any(shutil.which(f"python{major}.{later}") for later in range(minor, minor + 12)):
-        return ""
+    for later in range(minor, minor + 12):
+        # A program of that name may not run: pyenv puts a shim for every version
+        # it knows on PATH, and the shim of one not selected exits 127 (so does uv).
+        program = shutil.which(f"python{major}.{later}")
+        if program and _runs_python(program, major, minor):
+            return ""
     uv = shutil.which("uv")
     if uv:  # a Python uv installed earlier counts too; `uv python find` never downloads
         try:
@@ -367,6 +371,16 @@ def missing_python(version: object) -> str:
         except (OSError, subprocess.SubprocessError):
             pass
     return f"{major}.{minor}"
+
+
+def _runs_python(program: str, major: int, minor: int) -> bool:
+    """Whether ``program`` runs and is a Python at least ``major.minor``."""
+    code = f"import sys; sys.exit(sys.version_info[:2] < ({major}, {minor}))"
+    try:
+        done = subprocess.run([program, "-c", code], capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def git_identity_missing(dst_path: object) -> bool:

@@ -104,6 +104,8 @@ def process_data(
         for item in process[key]:
             if not applies(scope, item, largest, True):
                 continue
+            if adopted:
+                item = process_module.as_adopted(item)
             if applies(scope, item, smallest, True, answers):
                 item = {**item, "min_size": smallest}
             if isinstance(item.get("sections"), str):

@@ -9,6 +9,7 @@ downloaded from PyPI during the session, adopted with the real copier CLI.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -101,6 +102,24 @@ def test_the_update_message_names_the_repositorys_own_checks(tmp_path: Path) -> 
     assert adopt.own_checks(tmp_path, True) == "tox"
     (tmp_path / "uv.lock").write_text("")
     assert adopt.own_checks(tmp_path, True) == adopt.UV_CHECKS
+
+
+def test_tools_ruff_toml_extends_the_repositorys_own_ruff_settings(tmp_path: Path) -> None:
+    """The file ruff finds first in the root (pyproject.toml only with [tool.ruff]); `src`
+    kept at its default, the root and src/, unless the repository sets its own."""
+    default_src = 'src = ["..", "../src"]'
+    assert adopt.tools_ruff_lines(tmp_path) == [default_src]  # ruff's defaults, as before
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert adopt.tools_ruff_lines(tmp_path) == [default_src]  # no [tool.ruff]: not ruff's
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nsrc = ["lib"]\n')
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../pyproject.toml"']
+    (tmp_path / "ruff.toml").write_text("line-length = 79\n")
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../ruff.toml"', default_src]
+    (tmp_path / ".ruff.toml").write_text("not toml [")  # unreadable: ruff would fail too
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../ruff.toml"', default_src]
+    (tmp_path / ".ruff.toml").write_text('src = ["."]\n')
+    assert adopt.tools_ruff_lines(tmp_path) == ['extend = "../.ruff.toml"']
+    assert adopt.tools_ruff_lines(None) == [default_src]
 
 
 def test_existing_repo_is_asked_in_a_project_the_template_did_not_make(tmp_path: Path) -> None:
@@ -378,6 +397,34 @@ def test_existing_repo_is_asked_only_where_a_project_is(tmp_path: Path) -> None:
     assert (repo / ".copier-answers.yml").read_text() == other_answers
 
 
+@pytest.mark.slow  # the real copier CLI, twice
+def test_a_copy_into_a_project_without_existing_repo_writes_nothing(tmp_path: Path) -> None:
+    """With or without --overwrite: one line that gives the adoption's options, no file."""
+    template = tagged_template(tmp_path / "template")
+    repo = tmp_path / "acme"
+    (repo / "src/acme").mkdir(parents=True)
+    (repo / "src/acme/__init__.py").write_text('"""Acme."""\n')
+    (repo / "setup.py").write_text("from setuptools import setup\n\nsetup(name='acme')\n")
+    before = make_repo(repo)
+    for extra in ((), ("--overwrite",)):
+        result = copier_cli(
+            "copy", "--trust", "--defaults", *extra, str(template), str(repo), cwd=tmp_path,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode != 0
+        assert (
+            result.stderr.strip()
+            .splitlines()[-1]
+            .endswith(
+                "this folder already holds a Python project (setup.py, src); nothing was written. "
+                "To add only the process, run the same command with --data existing_repo=true "
+                f"--answers-file {ANSWERS_FILE}"
+            )
+        ), result.stderr[-500:]
+        assert snapshot(repo) == before
+        assert run(["git", "status", "--porcelain"], repo).stdout == ""
+
+
 # ------------------------------------------------------------------ real projects from PyPI
 @pytest.fixture(scope="session")
 def sdist_cache(request: pytest.FixtureRequest) -> Path:
@@ -546,6 +593,113 @@ def test_a_later_version_reaches_every_file_the_adoption_wrote(tmp_path: Path) -
     assert (answers["_commit"], answers["adoption_kept"]) == (template.v2, sorted(kept))
 
 
+# ------------------------------------------------------------------ true documents
+PATH_NAMED = re.compile(
+    r"(?<![\w/.<-])(\.?[\w-]+(?:/[\w.-]+)*\.(?:md|ya?ml|py|toml|txt|json|cfg|ini))(?![\w/-])"
+)
+"""A file path named in a document, in backticks or not (``docs/runbook.md``)."""
+
+NAMED_BUT_NOT_WRITTEN = {
+    ".lifecycle/waivers.toml": "the team's own file, made when it first waives a finding",
+    "docs/lifecycle-status.md": "made by `lifecycle.py status` when the team asks for it",
+}
+"""Paths a document names that need not exist, each with the reason."""
+
+PLACEHOLDER = re.compile(r"X\.Y\.Z|TAG|PATH|NAME|<|\*|NNNN|0002-")
+"""A path that stands for many (``docs/releases/vX.Y.Z.md``), not one file."""
+
+CLAIMS = {
+    "the release workflow": ".github/workflows/release.yml",
+    "`release.yml`": ".github/workflows/release.yml",
+    "CI job `lifecycle`": ".github/workflows/ci.yml",
+    "in pre-commit": ".pre-commit-config.yaml",
+    "(pre-commit": ".pre-commit-config.yaml",
+    "at every docs build": "docs/conf.py",
+    "and the docs build": "docs/conf.py",
+    "docs site's": "docs/conf.py",
+}
+"""Phrases that say the repository has a workflow, a job, a hook or a docs build of the
+template's, and the file of the template's that would make it true."""
+
+
+def adopted_documents(repo: Path, added: set[str]) -> dict[str, str]:
+    """Every document the adoption wrote (Markdown pages, issue and PR templates,
+    CODEOWNERS), with its text."""
+    return {
+        path: (repo / path).read_text(encoding="utf-8")
+        for path in sorted(added)
+        if path.endswith(".md")
+        or (path.startswith(".github/") and not path.startswith(".github/workflows/"))
+    }
+
+
+def untrue_statements(repo: Path, added: set[str], answers_file: str) -> list[str]:
+    """What the adopted documents say that is not so in ``repo``: a link or a path to a
+    file it lacks, a workflow, job, hook or docs build it lacks, an update command for the
+    wrong answers file, a uv command where the repository has no uv, a file of the
+    repository's own claimed for the template."""
+    problems = []
+    for path, text in adopted_documents(repo, added).items():
+        folder = (repo / path).parent
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:|#", target):
+                continue  # a URL, or a section of the same page
+            if not (folder / target.split("#")[0]).exists():
+                problems.append(f"{path}: links {target}, which does not exist")
+        for named in PATH_NAMED.findall(text):
+            if named in NAMED_BUT_NOT_WRITTEN or PLACEHOLDER.search(named):
+                continue
+            if "/" not in named:  # a file's name: a piece's `design.md`, `release.yml`
+                found = any(p.rpartition("/")[2] == named for p in snapshot(repo))
+            else:
+                found = (repo / named).exists() or (folder / named).exists()
+            if not found:
+                problems.append(f"{path}: names {named}, which does not exist")
+        for phrase, needed in CLAIMS.items():
+            if phrase.lower() in text.lower() and not (repo / needed).exists():
+                problems.append(f"{path}: says {phrase!r}, but there is no {needed}")
+        for line in text.splitlines():
+            command = re.search(r"copier update --|template_status\.py --", line)
+            if command and f"--answers-file {answers_file}" not in line:
+                problems.append(f"{path}: a command without --answers-file: {line.strip()}")
+            if not (repo / "uv.lock").exists() and re.search(r"`uv (?!tool)", line):
+                problems.append(f"{path}: a uv command in a repository without uv: {line}")
+            if ".copier-answers.yml" in line:
+                problems.append(f"{path}: names .copier-answers.yml, not {answers_file}")
+    lifecycle = (repo / "docs/lifecycle.md").read_text()
+    table = re.findall(r"^\| `([^`]+)` \| (?:process|user|copier) ", lifecycle, re.MULTILINE)
+    owners = re.findall(r"^/(\S+)", (repo / ".github/CODEOWNERS").read_text(), re.MULTILINE)
+    for listed in (*table, *owners):
+        if listed.rstrip("/") not in {p.rstrip("/") for p in added} and not any(
+            p.startswith(listed) for p in added
+        ):
+            problems.append(f"ownership: {listed} is not a file the adoption wrote")
+    return problems
+
+
+@pytest.mark.slow  # the real copier CLI, twice
+@pytest.mark.parametrize("kind", ["library", "service"])
+def test_every_adopted_document_is_true_for_the_repository(tmp_path: Path, kind: str) -> None:
+    """The documents an adoption writes link and name only files that are there, claim
+    no workflow, job, hook or docs build the adoption did not add, give every command
+    with the answers file, and list as the template's only the files it wrote."""
+    repo = tmp_path / "widgets"
+    (repo / "src/acme_widgets").mkdir(parents=True)
+    (repo / "src/acme_widgets/__init__.py").write_text('"""Widgets."""\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "1.0"\n')
+    (repo / ".github").mkdir()
+    (repo / ".github/pull_request_template.md").write_text("Our checklist\n")
+    before = make_repo(repo)
+    adopt_into(
+        tagged_template(tmp_path / "template"), repo, "project_size=large", f"project_kind={kind}",
+        "has_ui=true", "design_link=https://design.example/acme", "rfc_repository=acme/rfcs",
+    )  # fmt: skip
+    added = assert_adopted_without_touching(repo, before)
+    assert ".github/PULL_REQUEST_TEMPLATE.md" not in added  # theirs, lower case
+    problems = untrue_statements(repo, added, ANSWERS_FILE)
+    assert problems == [], "\n".join(problems)
+
+
 # ------------------------------------------------------------------ the host's checks
 STRICT_RUFF = """[project]
 name = "acme-strict"
@@ -578,9 +732,9 @@ def whitespace_problems(repo: Path, paths: set[str]) -> list[str]:
 
 @pytest.mark.slow  # the real copier CLI and ruff
 def test_the_hosts_own_ruff_and_whitespace_hooks_stay_green(tmp_path: Path) -> None:
-    """Our tools are checked by our ruff.toml in tools/ (ruff takes the closest config), so a
-    host's strict ruff passes them without an edit of its own files; every added file ends
-    in one newline and has no trailing whitespace."""
+    """Ruff takes the closest config: tools/ruff.toml extends the host's and leaves our
+    tools out, so a host's strict ruff passes without an edit of its own files; every
+    added file ends in one newline and has no trailing whitespace."""
     repo = tmp_path / "strict"
     (repo / "src/acme_strict").mkdir(parents=True)
     (repo / "src/acme_strict/__init__.py").write_text('"""Strict widgets."""\n')
@@ -639,12 +793,18 @@ FINDING = re.compile(r"^\S+:\d+:\d+: ")
 
 
 def host_checks(repo: Path) -> dict[str, tuple[int, list[str]]]:
-    """What the repository's own ruff says, as its own settings make it (exit code, findings)."""
+    """What the repository's own ruff says, as its own settings make it (exit code, findings):
+    on the whole tree, and on each Python file by name with ``--force-exclude``, as the
+    pre-commit hooks run it (on a commit that adds our tools, they are named too)."""
     ruff = str(Path(sys.executable).with_name("ruff"))
+    named = run(["git", "ls-files", "-co", "--exclude-standard", "*.py"], repo).stdout.split()
+    concise = ["--no-cache", "--output-format", "concise"]
     results = {}
     for name, command in {
-        "ruff check": [ruff, "check", "--no-cache", "--output-format", "concise", "."],
-        "ruff format": [ruff, "format", "--check", "--no-cache", "--output-format", "concise", "."],
+        "ruff check": [ruff, "check", "--no-fix", *concise, "."],
+        "ruff format": [ruff, "format", "--check", *concise, "."],
+        "pre-commit ruff": [ruff, "check", "--no-fix", "--force-exclude", *concise, *named],
+        "pre-commit ruff-format": [ruff, "format", "--check", "--force-exclude", *concise, *named],
     }.items():
         result = run(command, repo, check=False)
         findings = [line for line in result.stdout.splitlines() if FINDING.match(line)]
@@ -688,6 +848,91 @@ def test_a_real_project_keeps_its_checks_and_receives_later_versions(
             assert expect.line in (repo / expect.path).read_text(), expect.path
     assert {path: snapshot(repo)[path] for path in own} == own
     assert host_checks(repo) == checks_before
+
+
+HOST_TOOL = '''"""Release helper: single-line imports, as the repository's own ruff wants."""
+
+from os import path
+from os import sep
+
+import click
+
+print(path, sep, click)
+'''
+"""A tool of the repository's own in tools/: green under click's isort settings, not ours."""
+
+
+@pytest.mark.slow  # downloads from PyPI; the real copier CLI and ruff
+def test_the_hosts_own_tools_keep_the_hosts_own_ruff_settings(
+    tmp_path: Path, sdist_cache: Path
+) -> None:
+    """tools/ruff.toml extends the repository's own settings (click's: in pyproject.toml,
+    `src`, `fix = true`, single-line imports) and leaves out only our tools: the
+    repository's own files in tools/ get every finding they got before, and no other."""
+    repo = unpack(download_sdist("click==8.2.1", sdist_cache), tmp_path / "unpacked")
+    (repo / "tools").mkdir()
+    (repo / "tools/release.py").write_text(HOST_TOOL)
+    (repo / "tools/stale.py").write_text('"""Theirs, with a finding of its own."""\n\nimport os\n')
+    before = make_repo(repo)
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    ours = run(
+        [ruff, "check", "--no-cache", "--config", str(ROOT / "template/ruff.toml"),
+         "tools/release.py"], repo, check=False,
+    )  # fmt: skip
+    assert ours.returncode == 1 and "I001" in ours.stdout  # our rules would fail it
+    checks_before = host_checks(repo)
+    assert "tools/stale.py:3:8: F401" in "\n".join(checks_before["ruff check"][1])
+    assert not any("release.py" in line for _, found in checks_before.values() for line in found)
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    assert_adopted_without_touching(repo, before)
+    assert 'extend = "../pyproject.toml"' in (repo / "tools/ruff.toml").read_text()
+    assert host_checks(repo) == checks_before
+
+
+HATCH_HOSTS = {
+    # sdist: (hatch, its extra requirements); hatch 1.14 predates virtualenv 20.31.
+    "hatchling==1.25.0": ("hatch==1.18.2", ()),  # no config-path: `--config` hatch's own
+    "hatch==1.14.1": ("hatch==1.14.1", ("virtualenv<20.31",)),  # config-path, green before
+}
+"""Real repositories formatted by pypa/hatch's `hatch fmt` (ruff with hatch's generated
+settings), in both of its modes: hatch's rules given by `--config`, so ruff reads no
+tools/ruff.toml, or (`config-path`, hatch's own repository) written beside the
+repository's settings, which extend them."""
+
+
+def hatch_fmt(repo: Path, data: Path, hatch: str, extra: tuple[str, ...]) -> list[str]:
+    """What `hatch fmt --check` reports in ``repo`` (its findings and totals, in order)."""
+    command = ["uv", "tool", "run", "--from", hatch, *(f"--with={w}" for w in extra), "hatch"]
+    env = {**os.environ, "HATCH_DATA_DIR": str(data / "data"), "HATCH_CACHE_DIR": str(data)}
+    result = run([*command, "fmt", "--check"], repo, check=False, env=env, timeout=600)
+    if "Found " not in result.stdout and "formatted" not in result.stdout:
+        pytest.skip(f"hatch did not run (PyPI unreachable?): {result.stderr.strip()[-300:]}")
+    setup = ("Creating environment", "Checking dependencies", "Syncing dependencies")
+    return [line for line in result.stdout.splitlines() if not line.startswith(setup)]
+
+
+@pytest.mark.slow  # downloads the sdist and hatch from PyPI; the real copier CLI
+@pytest.mark.parametrize("pin", sorted(HATCH_HOSTS))
+def test_hatch_fmt_says_what_it_said_before_the_adoption(
+    tmp_path: Path, sdist_cache: Path, pin: str
+) -> None:
+    """Our tools are skipped (tools/.ignore, tools/ruff.toml), the repository's own files
+    in tools/ are checked as before, and nothing else changes in what hatch reports."""
+    hatch, extra = HATCH_HOSTS[pin]
+    repo = unpack(download_sdist(pin, sdist_cache), tmp_path / "unpacked")
+    (repo / "tools").mkdir()
+    (repo / "tools/release.py").write_text('"""Theirs."""\n\nimport sys\n\nprint(sys.argv)\n')
+    before = make_repo(repo)
+    data = tmp_path / "hatch"
+    hatch_fmt(repo, data, hatch, extra)  # hatch writes its settings, then checks
+    reported = hatch_fmt(repo, data, hatch, extra)
+    assert any("tools/release.py:5:1" in line for line in reported)  # T201: theirs, checked
+    adopt_into(tagged_template(tmp_path / "template"), repo)
+    assert_adopted_without_touching(repo, before)  # hatch's own runs changed nothing either
+    assert hatch_fmt(repo, data, hatch, extra) == reported
+    (repo / "tools/.ignore").unlink()
+    (repo / "tools/ruff.toml").unlink()  # without both, hatch's rules reach our tools
+    assert any("tools/lifecycle.py" in line for line in hatch_fmt(repo, data, hatch, extra))
 
 
 # ------------------------------------------------------------------ adopted before the record

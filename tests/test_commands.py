@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import KINDS, ROOT, SIZES, run
 from .extension_modules import process
@@ -57,6 +58,64 @@ def wrong_spellings(text: str) -> list[str]:
     return found
 
 
+TOOL_COMMANDS = {name: process.command_line(name) for name in ("sync", "check", "release")}
+"""``python3 tools/lifecycle.py sync`` and the others, as process.yml spells them."""
+TOOL_INVOCATION = re.compile(r"lifecycle\.py (sync|check|release)\b")
+CODE_SPAN = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+COMMAND_LINE = re.compile(r"^\s*(?:run:\s*|-\s+)?(python3? .*)$")
+SCRIPT_COMMANDS = {
+    name: process.command_line(name).split(" && ")[0] for name in ("install-uv", "leftovers")
+}
+"""The other scripts a document tells a team to run: ``python3 tools/install_uv.py``..."""
+
+
+def stray_tool_commands(text: str) -> list[str]:
+    """Each command for a repository script, in a code span or on a command line, spelled
+    otherwise than process.yml's ``commands`` (``tools/lifecycle.py sync`` without
+    ``python3``, ``lifecycle.py check``...). A marker comment (``<!-- ... -->``) names
+    the tool as text a file must hold, and is no command."""
+    found = []
+    for line in lines_of(text):
+        pieces = CODE_SPAN.findall(line)
+        command = COMMAND_LINE.match(line)
+        pieces += [command[1]] if command else []
+        for piece in pieces:
+            if piece.startswith("<!--"):
+                continue
+            for match in TOOL_INVOCATION.finditer(piece):
+                spelled = TOOL_COMMANDS[match[1]]
+                if match[1] == "release":  # followed by the tag the team releases
+                    spelled = spelled.removesuffix(" vX.Y.Z")
+                if spelled not in piece:
+                    found.append(piece)
+            for spelled in SCRIPT_COMMANDS.values():
+                name = spelled.split("/")[-1]
+                if piece.startswith("python") and name in piece and spelled not in piece:
+                    found.append(piece)
+    return found
+
+
+def messages() -> dict[str, str]:
+    """copier.yml's messages, as templates: what a team reads after a copy or update."""
+    config = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    return {key: config[key] for key in ("_message_after_copy", "_message_after_update")}
+
+
+def test_a_stray_tool_command_is_found() -> None:
+    """The search itself: each way a script's command was once written is caught."""
+    assert stray_tool_commands("the project's own `tools/lifecycle.py sync` adds")
+    assert stray_tool_commands("| `check` | its own `lifecycle.py check` |")
+    assert stray_tool_commands("(made by \\`lifecycle.py release TAG\\`)")
+    assert stray_tool_commands("    python tools/check_leftovers.py")
+    assert stray_tool_commands("run `python tools/install_uv.py` first")
+    assert not stray_tool_commands("run `python3 tools/lifecycle.py check --release vX.Y.Z`")
+    assert not stray_tool_commands("        run: python3 tools/lifecycle.py check")
+    assert not stray_tool_commands(
+        "ends with `<!-- cadence: kept current by tools/lifecycle.py sync -->`"
+    )
+    assert not stray_tool_commands("a file `tools/check_leftovers.py` reads")
+
+
 def text_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and ".git" not in path.parts and path.suffix != ".pyc":
@@ -86,6 +145,9 @@ def test_rendered_projects_spell_every_command_one_way(render, kind: str, size: 
     for path in text_files(project):
         text = path.read_text(encoding="utf-8", errors="replace")
         assert not wrong_spellings(text), (path.relative_to(project), wrong_spellings(text))
+        if path.suffix in (".md", ".yml", ".json"):  # what a team reads; not code
+            stray = stray_tool_commands(text)
+            assert not stray, (path.relative_to(project), stray)
     assert UPDATE in (project / "README.md").read_text()
     assert UPDATE in (project / "docs" / "lifecycle.md").read_text()
 
@@ -95,9 +157,12 @@ def test_this_repository_pages_spell_every_command_one_way() -> None:
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not wrong_spellings(text), (page.relative_to(ROOT), wrong_spellings(text))
+        assert not stray_tool_commands(text), (page.relative_to(ROOT), stray_tool_commands(text))
     for source in ("copier.yml", "template/tools/template_status.py"):
         text = (ROOT / source).read_text(encoding="utf-8")
         assert not wrong_spellings(text), (source, wrong_spellings(text))
+    for name, message in messages().items():
+        assert not stray_tool_commands(message), (name, stray_tool_commands(message))
 
 
 def test_template_status_runs_the_same_update_command(render) -> None:

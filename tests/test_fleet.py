@@ -22,6 +22,7 @@ import yaml
 from copier import run_copy
 
 from .conftest import GIT_IDENTITY, KINDS, ROOT, SIZES, copier_cli, run
+from .test_commands import stray_tool_commands
 from .update_harness import (
     AddText,
     TemplateRepo,
@@ -181,7 +182,11 @@ def test_apply_body_names_both_versions_and_the_changelog_entries(behind) -> Non
 
 def test_apply_body_lists_what_the_updates_sync_added(behind) -> None:
     body = behind.applied.body
-    assert "## Added by `tools/lifecycle.py sync`" in body
+    assert "## Added by `python3 tools/lifecycle.py sync`" in body
+    # Every command the body gives is spelled as process.yml says (the changelog's
+    # entries, quoted between its heading and "Full changelog:", are the template's words).
+    written = body.split("\n## Process changes", 1)[0] + body.split("\nFull changelog:", 1)[1]
+    assert not stray_tool_commands(written), stray_tool_commands(written)
     assert "- added '## Accessibility checks' to docs/test-plan.md" in body
     assert "- sync: added 1 section(s)." in body
     assert "## Accessibility checks" in show(behind.project, BRANCH, "docs/test-plan.md")

@@ -16,6 +16,7 @@ from .extension_modules import answers, tool
 
 SOURCES = (
     "tools/generate.py",
+    "tools/install_uv.py",
     "extensions",
     "README.md",
     "copier.yml",
@@ -73,3 +74,20 @@ def test_the_tool_accepts_exactly_the_owner_handles_the_questionnaire_accepts() 
     for handle in ("@acme", "@acme/billing-team", "@" + "a" * 39, "@a/" + "b" * 100):
         assert bool(tool.OWNER.fullmatch(handle)) == (answers.owner_problem(handle) == ""), handle
     assert not tool.OWNER.fullmatch("@" + "a" * 40)
+
+
+def test_the_shipped_uv_bootstrap_is_the_template_s_own_until_generated(tmp_path: Path) -> None:
+    """One source: an edit of tools/install_uv.py reaches the shipped copy, byte for byte."""
+    copy = checkout(tmp_path)
+    shipped, source = copy / "template/tools/install_uv.py", copy / "tools/install_uv.py"
+    assert shipped.read_bytes() == source.read_bytes()
+    source.write_text(source.read_text() + "# edited\n")
+    stale = generate(copy, "--check", check=False)
+    assert stale.returncode == 1
+    assert "template/tools/install_uv.py" in stale.stdout
+    generate(copy)
+    assert shipped.read_bytes() == source.read_bytes()
+    shipped.write_text("# edited by hand\n")  # an edit of the copy is undone, not kept
+    assert generate(copy, "--check", check=False).returncode == 1
+    generate(copy)
+    assert shipped.read_bytes() == source.read_bytes()

@@ -12,6 +12,7 @@ file differs from what it would write. Edit the source, never the copy:
 * copier.yml's rubric questions (``size_*``): ``size_rubric`` in process.yml.
 * the tool's sizes, ratings, rubric flags and owner rule:
   ``extensions/sizes.py``, ``size_rubric`` and ``extensions/answers.py``.
+* the tool's escaping of `*` and `_` in titles: ``extensions/markdown_text.py``.
 * the conflict markers of ``tools/check_leftovers.py`` and the after-update
   migration: the tool's ``CONFLICT_MARKERS`` (they must not import the tool,
   which may be the file mid-merge).
@@ -19,12 +20,17 @@ file differs from what it would write. Edit the source, never the copy:
   the one of ``template/tools/template_status.py``, which a generated
   repository runs on its own.
 
+Whole files too (``COPIES``): ``template/tools/install_uv.py``, the uv
+bootstrap every generated repository ships, is this repository's
+``tools/install_uv.py`` byte for byte (a symlink would not survive copier).
+
 Usage: ``uv run python tools/generate.py [--check]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import runpy
 import sys
@@ -138,6 +144,22 @@ def tool_constants() -> str:
     )
 
 
+def emphasis_escapes() -> str:
+    """The extension's escaping of `*` and `_`, which titles may hold, for the tool's headings."""
+    source = (EXTENSIONS / "markdown_text.py").read_text(encoding="utf-8")
+    wanted = {"_WHITESPACE", "_flanks", "_escape_emphasis"}
+    parts = []
+    for node in ast.parse(source).body:
+        names = {getattr(node, "name", "")} | {
+            target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)
+        }
+        if names & wanted:
+            parts.append(ast.get_source_segment(source, node) or "")
+    if len(parts) != len(wanted):
+        raise SystemExit(f"extensions/markdown_text.py: needs each of {sorted(wanted)}")
+    return "\n\n\n".join(parts) + "\n\n\n"  # as ruff format spaces top-level code
+
+
 def conflict_markers() -> str:
     """The tool's conflict markers, for the files that must not import it (one may be mid-merge)."""
     shipped = reuse.load_module("lifecycle", ROOT / "template" / "tools" / "lifecycle.py")
@@ -155,6 +177,7 @@ BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
     ("README.md", "<!-- {} -->", "copier.yml", readme_answers),
     ("copier.yml", "# {}", "extensions/process.yml", copier_rubric),
     ("template/tools/lifecycle.py", "# {}", "the template's extensions/", tool_constants),
+    ("template/tools/lifecycle.py", "# {}", "extensions/markdown_text.py", emphasis_escapes),
     ("template/tools/check_leftovers.py", "# {}", "tools/lifecycle.py", conflict_markers),
     ("migrations/sync_lifecycle.py", "# {}", "tools/lifecycle.py", conflict_markers),
     (
@@ -166,14 +189,19 @@ BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
 ]
 """Each copy: its file, how a marker line is written there, its source and its writer."""
 
+COPIES: list[tuple[str, str]] = [("template/tools/install_uv.py", "tools/install_uv.py")]
+"""Each whole-file copy and its source: the same text."""
+
 
 def rewrite(text: str, begin: str, end: str, body: str, where: str) -> str:
     """``text`` with the lines between the marker lines ``begin`` and ``end`` made ``body``."""
     lines = text.splitlines(keepends=True)
     starts = [n for n, line in enumerate(lines) if line.rstrip("\n") == begin]
-    ends = [n for n, line in enumerate(lines) if line.rstrip("\n") == end]
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise SystemExit(f"{where}: needs one line {begin!r} and, below it, one line {end!r}")
+    # A file may hold several copies: each ends at the first end line below its start.
+    first = starts[0] if starts else len(lines)
+    ends = [n for n, line in enumerate(lines) if n > first and line.rstrip("\n") == end]
+    if len(starts) != 1 or not ends:
+        raise SystemExit(f"{where}: needs one line {begin!r} and, below it, a line {end!r}")
     return "".join(lines[: starts[0] + 1]) + body + "".join(lines[ends[0] :])
 
 
@@ -192,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(relative)
             if not check:
                 path.write_text(new, encoding="utf-8")
+    for relative, source in COPIES:
+        path, text = ROOT / relative, (ROOT / source).read_text(encoding="utf-8")
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(relative)
+            if not check:
+                path.write_text(text, encoding="utf-8")
     if check and stale:
         print(f"stale generated text in {', '.join(stale)}: run `uv run python tools/generate.py`")
         return 1

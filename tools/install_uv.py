@@ -58,7 +58,7 @@ def platform_matches(tag: str, system: str, machine: str, libc: tuple[str, str])
 
 
 def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, str]) -> dict:
-    """The first wheel of the release whose platform tags include one that runs here."""
+    """Return the first wheel of the release with a platform tag that runs here."""
     for file in files:
         name = file["filename"]
         if not name.endswith(".whl"):
@@ -67,14 +67,23 @@ def pick_wheel(files: list[dict], system: str, machine: str, libc: tuple[str, st
         if any(platform_matches(tag, system, machine, libc) for tag in tags):
             return file
     raise SystemExit(
-        f"install_uv: PyPI has no uv wheel for {system} {machine}; install uv another way: "
-        "https://docs.astral.sh/uv/getting-started/installation/"
+        f"install_uv: PyPI has no uv wheel for {system} {machine}; install uv another way:\n"
+        "  https://docs.astral.sh/uv/getting-started/installation/"
     )
 
 
 def download(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:
-        return response.read()
+    """Return what ``url`` holds, or stop with one message naming the network problem."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    except (OSError, ValueError) as error:  # URLError and timeouts are OSErrors
+        reason = getattr(error, "reason", error)
+        raise SystemExit(
+            f"install_uv: cannot download from PyPI ({reason});\n"
+            "  check the network (a proxy needs HTTPS_PROXY), then run this again:\n"
+            f"  {url}"
+        ) from None
 
 
 def install(version: str | None, target: Path) -> Path:
@@ -85,7 +94,10 @@ def install(version: str | None, target: Path) -> Path:
     wheel = pick_wheel(release["urls"], platform.system(), platform.machine(), libc)
     data = download(urllib.parse.urljoin(url, wheel["url"]))  # a mirror may give a relative URL
     if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
-        raise SystemExit(f"install_uv: {wheel['filename']} does not match PyPI's SHA-256")
+        raise SystemExit(
+            "install_uv: the download does not match PyPI's SHA-256; nothing installed.\n"
+            f"  {wheel['filename']}"
+        )
     target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for program in PROGRAMS:
@@ -101,6 +113,7 @@ def install(version: str | None, target: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Install uv unless it is on PATH, then say how this shell finds it."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_dir = os.environ.get("UV_INSTALL_DIR") or str(Path.home() / ".local" / "bin")
     parser.add_argument("--dir", default=default_dir, help=f"where uv goes (default {default_dir})")
@@ -111,18 +124,29 @@ def main(argv: list[str] | None = None) -> int:
     if found and not args.force:
         print(f"uv is already installed: {found}")
         return 0
-    target = Path(args.dir).expanduser()
+    target = Path(args.dir).expanduser().absolute()
     installed = target / "uv"
     if installed.is_file() and os.access(installed, os.X_OK) and not args.force:
         # Installed by an earlier run, in a shell whose PATH lacks the folder: no new download.
         print(f"uv is already installed: {installed}")
     else:
         install(args.version, target)
-    on_path = os.environ.get("PATH", "").split(os.pathsep)
-    if str(target) not in on_path:
-        # The quick start exports it on the same line; say so rather than ask for it again.
-        print(f'{target} is not on PATH in this shell yet: export PATH="{target}:$PATH" adds it.')
+    on_path = [Path(folder).expanduser() for folder in os.environ.get("PATH", "").split(os.pathsep)]
+    if target not in on_path:
+        print(path_advice(target))
     return 0
+
+
+def path_advice(target: Path) -> str:
+    """Return what to run so this shell finds uv (the quick start runs it next).
+
+    A program cannot change its shell's PATH; the export can. In the home
+    folder's usual place it is written as the quick start writes it.
+    """
+    folder, home = str(target), str(Path.home())
+    if folder.startswith(home + os.sep):
+        folder = "$HOME" + folder[len(home) :]
+    return f'This shell\'s PATH lacks {target}; this adds it:\n  export PATH="{folder}:$PATH"'
 
 
 if __name__ == "__main__":

@@ -186,6 +186,14 @@ def update_arguments() -> list[str]:
         ) from None
 
 
+def process_command(name: str) -> str:
+    """Command ``name`` as every document gives it (``.lifecycle/process.json``)."""
+    try:
+        return str(json.loads(PROCESS_FILE.read_text(encoding="utf-8"))["commands"][name])
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"python3 tools/lifecycle.py {name}"  # a process file made before the command
+
+
 def answers_file_args(answers_file: str) -> list[str]:
     """Copier's ``--answers-file`` option, left out for the default so copier 9.6+ still works."""
     return [] if answers_file == DEFAULT_ANSWERS_FILE else ["--answers-file", answers_file]
@@ -368,7 +376,7 @@ def pull_request_body(
     if synced:
         lines += [
             "",
-            "## Added by `tools/lifecycle.py sync`",
+            f"## Added by `{process_command('sync')}`",
             "",
             "The update ran sync, which adds each section the process now requires to the "
             "team's documents and never changes a team line. Each added section is a "
