@@ -43,6 +43,7 @@ PROCESS_FILE = HERE / "process.yml"
 if TYPE_CHECKING:  # extensions/ is on mypy's path: the checker reads the real modules
     import reuse
     import sizes
+    from lifecycle import Scope  # template/tools/: the one model of process.json
 else:
     # The files beside this one, never another template version's, by reuse.py's
     # loader (the one the template has), which runpy hands over first.
@@ -103,6 +104,13 @@ def load_process(path: Path = PROCESS_FILE) -> dict[str, Any]:
             for flag, rating in (item.get("added_by") or {}).items():
                 if flag not in flags or rating not in RATINGS:
                     raise ValueError(f"{where} has added_by {flag}: {rating}; use {sorted(flags)}")
+    statuses = [str(item.get("text")) for item in data.get("work_statuses") or []]
+    for number, item in enumerate(data.get("rfc_records") or [], start=1):
+        unknown = [status for status in item.get("at") or [] if status not in statuses]
+        if unknown:  # a status renamed in work_statuses alone would silently end the check
+            raise ValueError(
+                f"{path.name}: rfc_records[{number}] has at {unknown}; use names of work_statuses"
+            )
     return data
 
 
@@ -156,7 +164,7 @@ def process_items(
     ]
 
 
-def scope_of(kind: str | None) -> dict[str, Any]:
+def scope_of(kind: str | None) -> Scope:
     """What the tool's ``applies`` reads of ``process.json``, for a repository of ``kind``."""
     return {"sizes": list(SIZES), "project": {"kind": kind}}
 

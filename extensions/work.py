@@ -29,11 +29,14 @@ import runpy
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
+
+if TYPE_CHECKING:  # template/tools/ is on mypy's path: the one model of process.json
+    from lifecycle import Process
 
 HERE = Path(__file__).resolve().parent
 PROCESS_MODULE = HERE / "process.py"
@@ -63,15 +66,6 @@ def tool() -> ModuleType:
     return _process().tool()
 
 
-CADENCE_KEYS = ("cadence_line", "cadence_reminder", "cadence_reminder_adopted")
-"""The test plan's marked cadence line and its reminder link, which sync refreshes."""
-REPOSITORY_SECTIONS = {
-    "docs/test-plan.md": "test_plan_sections",
-    "docs/production-readiness.md": "production_readiness_sections",
-}
-"""Repository-level documents made of ``## sections``: ``check`` and ``sync`` read them."""
-
-
 LEFT_TO_AN_ADOPTED_REPOSITORY = frozenset({"README.md", ".github/workflows/ci.yml"})
 """Documents of the process that adoption (``existing_repo``) never writes, as copier.yml's
 ``_exclude`` says: the repository keeps its own README and CI, under any name, so the
@@ -87,13 +81,18 @@ def process_data(
     has_ui: bool,
     ratings: tuple[tuple[str, str], ...] = (),
     adopted: bool = False,
-) -> dict[str, Any]:
+) -> Process:
     """The process for this repository, for every size: what ``.lifecycle/process.json`` holds.
 
-    Sizes are not filtered here: each piece of work has its own size, so the
-    tool needs every item with its ``min_size``. Kinds are: a library never
-    gets a service's items. An item a rubric answer of this repository adds
-    (``added_by``) applies at every size, so it is written with ``min_size: small``.
+    Each list is process.yml's, under its name, with its items as written there
+    (the tool's ``Process`` types: no field is renamed), keeping only:
+
+    * the items of this kind (sizes are not filtered: each piece of work has
+      its own size, so the tool needs every item with its ``min_size``);
+    * an item a rubric answer of this repository adds (``added_by``) with
+      ``min_size`` the smallest size, as it applies at every size;
+    * a document's ``sections`` (a list's name in process.yml) as that list;
+    * in an adopted repository, no artefact it keeps under its own name.
     """
     process_module = _process()
     process = process_module.load_process()
@@ -102,11 +101,12 @@ def process_data(
     applies, scope = tool().applies, process_module.scope_of(kind)
     smallest, largest = process_module.SIZES[0], process_module.SIZES[-1]
 
-    def items(key: str) -> list[dict[str, Any]]:
+    def items(key: str) -> list[Any]:
         """The items of list ``key`` of this kind, those a rubric answer adds made ``smallest``.
 
         Both by the tool's ``applies``: at the largest size with a UI only the
-        kind decides; at the smallest, only ``min_size`` and ``added_by``.
+        kind decides; at the smallest, only ``min_size`` and ``added_by``. A
+        ``sections`` field naming a list becomes that list's items, alike.
         """
         kept = []
         for item in process[key]:
@@ -116,38 +116,17 @@ def process_data(
                 item = process_module.as_adopted(item)
             if applies(scope, item, smallest, True, answers):
                 item = {**item, "min_size": smallest}
-            kept.append(item)
+            if isinstance(item.get("sections"), str):
+                item = {**item, "sections": items(item["sections"])}
+            kept.append(dict(item))  # a copy: process.yml's parsed items are shared
         return kept
 
-    def checklist(key: str, *fields: str) -> list[dict[str, Any]]:
-        """A repository checklist's items as the tool reads them, with ``fields`` besides."""
-        return [
-            {
-                "text": item["text"],
-                **{field: item[field] for field in fields},
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-            }
-            for item in items(key)
+    artefacts = items("artefacts")
+    if adopted:
+        artefacts = [
+            item for item in artefacts if item["path"] not in LEFT_TO_AN_ADOPTED_REPOSITORY
         ]
-
-    def sections(key: str) -> list[dict[str, Any]]:
-        return [
-            {
-                "title": item["title"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-                "kind": item.get("kind"),
-                "lists_design_link": bool(item.get("lists_design_link", False)),
-                "text": item["text"],
-                **({"release_row": item["release_row"]} if "release_row" in item else {}),
-                **({"renamed_from": item["renamed_from"]} if "renamed_from" in item else {}),
-                **{key: item[key] for key in CADENCE_KEYS if key in item},
-            }
-            for item in items(key)
-        ]
-
-    return {
+    data: Process = {
         "schema": tool().PROCESS_SCHEMA,
         "project": {
             "name": name,
@@ -160,101 +139,22 @@ def process_data(
         },
         "sizes": list(process_module.sizes.SIZES),
         "ratings": dict(process_module.sizes.RATINGS),
-        "rubric": [
-            {key: item[key] for key in ("flag", "question", "text", "choices")}
-            for item in process["size_rubric"]
-        ],
-        "statuses": [
-            {
-                "name": item["text"],
-                "meaning": item["meaning"],
-                **{flag: bool(item.get(flag)) for flag in ("settled", "closed", "abandoned")},
-            }
-            for item in process["work_statuses"]
-        ],
-        "front_matter": [
-            item["text"] for item in process["work_front_matter"] if not item.get("optional")
-        ],
-        "rfc_records": [
-            {
-                "key": item["text"],
-                "file": item["file"],
-                "at": list(item["at"]),
-                "min_size": item["min_size"],
-                **{field: item[field] for field in ("section", "label") if field in item},
-            }
-            for item in process["rfc_records"]
-        ],
         "commands": process_module.commands(),
-        "release_checklist": checklist("release_checklist", "phase"),
-        "release_phases": [
-            {
-                "phase": item["phase"],
-                "text": item["text"],
-                "gate": bool(item.get("gate", False)),
-                "min_size": item["min_size"],
-            }
-            for item in items("release_phases")
-        ],
-        "release_sign_off": checklist("release_sign_off"),
-        "production_readiness": checklist("production_readiness"),
-        "test_plan_cadence": [
-            {
-                "text": item["text"],
-                "run": item["run"],
-                "who": item["who"],
-                "min_size": item["min_size"],
-                "months": int(item["months"]),
-            }
-            for item in items("test_plan_cadence")
-        ],
-        "documents": [
-            {
-                "path": item["path"],
-                "text": item["text"],
-                "stage": item["stage"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-                "ownership": item["ownership"],
-                "sections": sections(REPOSITORY_SECTIONS[item["path"]])
-                if item["path"] in REPOSITORY_SECTIONS
-                else [],
-                **{key: item[key] for key in ("checklist", "checklist_section") if key in item},
-            }
-            for item in items("artefacts")
-            if not (adopted and item["path"] in LEFT_TO_AN_ADOPTED_REPOSITORY)
-        ],
-        "kit": [
-            {
-                "file": doc["file"],
-                "text": doc["text"],
-                "stage": doc["stage"],
-                "min_size": doc["min_size"],
-                "has_ui": bool(doc.get("has_ui", False)),
-                "kind": doc.get("kind"),
-                "who": doc["who"],
-                "when": doc["when"],
-                "done": doc["done"],
-                "size_notes": dict(doc.get("size_notes") or {}),
-                "sections": sections(doc["sections"]),
-            }
-            for doc in items("work_kit")
-        ],
-        "duties": [
-            {
-                "text": item["text"],
-                "path": item.get("path", ""),
-                "stage": item["stage"],
-                "min_size": item["min_size"],
-                "has_ui": bool(item.get("has_ui", False)),
-                "kind": item.get("kind"),
-                "who": item["who"],
-                "when": item["when"],
-                "done": item["done"],
-            }
-            for item in items("stage_duties")
-        ],
+        "stages": list(process["stages"]),
+        "size_rubric": items("size_rubric"),
+        "work_statuses": items("work_statuses"),
+        "work_front_matter": items("work_front_matter"),
+        "rfc_records": items("rfc_records"),
+        "artefacts": artefacts,
+        "work_kit": items("work_kit"),
+        "stage_duties": items("stage_duties"),
+        "release_checklist": items("release_checklist"),
+        "release_sign_off": items("release_sign_off"),
+        "production_readiness": items("production_readiness"),
+        "release_phases": items("release_phases"),
+        "test_plan_cadence": items("test_plan_cadence"),
     }
+    return data
 
 
 def _answers(context: Context) -> tuple[str, str, str, str, bool]:
@@ -267,7 +167,7 @@ def _answers(context: Context) -> tuple[str, str, str, str, bool]:
     )
 
 
-def _repository_process(context: Context) -> dict[str, Any]:
+def _repository_process(context: Context) -> Process:
     """The process of the repository being rendered, with its rubric answers applied."""
     questions = _process().rubric_questions()
     ratings = tuple((flag, str(context.get(question, ""))) for flag, question in questions.items())
@@ -294,7 +194,7 @@ def lifecycle_checks() -> list[Any]:
 def stage_duties(context: Context, stage: str) -> list[str]:
     """The names of the repository's duties at ``stage``, in ``process.yml`` order, each once."""
     process = _repository_process(context)
-    names = [item["text"] for item in process["duties"] if item["stage"] == stage]
+    names = [item["text"] for item in process["stage_duties"] if item["stage"] == stage]
     return [name for name in dict.fromkeys(names) if tool().duty(process, name) is not None]
 
 
@@ -347,7 +247,7 @@ def _first_work(context: Context) -> Any:
         created=shipped.today(),
         has_ui=has_ui,
         design_link=link,
-        status=process_data(*_answers(context))["statuses"][0]["name"],
+        status=shipped.Statuses.of(process_data(*_answers(context))).first,
     )
 
 

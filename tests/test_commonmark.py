@@ -129,7 +129,7 @@ def test_refusals_are_rare_and_each_one_line() -> None:
     assert "reference: refdef then html" in refused  # where the two readers disagree
 
 
-RFC = next(doc for doc in PROCESS["kit"] if doc["file"] == "shaping.md")
+RFC = next(doc for doc in PROCESS["work_kit"] if doc["file"] == "shaping.md")
 SECTIONS = [
     section for section in RFC["sections"] if tool.applies(PROCESS, section, "small", False)
 ]

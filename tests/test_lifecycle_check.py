@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import KINDS, ROOT, SIZES, editable_copy, run
-from .extension_modules import process
+from .extension_modules import process, reuse
 from .test_lifecycle_tool import tool, work_extension
 
 PROCESS = work_extension.process_data("Acme Billing", "service", "@acme/billing", "small", False)
@@ -33,10 +34,10 @@ def make_repo(root: Path, process: dict[str, object]) -> Path:
     (root / ".lifecycle" / "process.json").write_text(json.dumps(process))
     project = process["project"]
     assert isinstance(project, dict)
-    for doc in process["documents"]:  # type: ignore[attr-defined]
+    for doc in process["artefacts"]:  # type: ignore[attr-defined]
         path = root / doc["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        sections = tool.required_sections(process, doc["sections"], project["size"], False)
+        sections = tool.required_sections(process, doc.get("sections", []), project["size"], False)
         body = "".join(tool.render_section(s, tool.Work("", "", "", "")) + "\n" for s in sections)
         text = f"# {doc['text']}\n\nIntro line the team wrote.\n\n{body}"
         if doc.get("checklist"):  # every item of its size, unticked, as copier writes it
@@ -164,8 +165,8 @@ def test_renamed_statuses_keep_the_done_checks_working(tmp_path: Path) -> None:
     """Statuses renamed in process.yml: their meaning is data, so the checks still bite."""
     names = {"draft": "wip", "review": "proposed", "accepted": "agreed",
              "done": "shipped", "dropped": "abandoned"}  # fmt: skip
-    statuses = [{**item, "name": names[item["name"]]} for item in MEDIUM["statuses"]]
-    repo = make_repo(tmp_path / "renamed", {**MEDIUM, "statuses": statuses})
+    statuses = [{**item, "text": names[item["text"]]} for item in MEDIUM["work_statuses"]]
+    repo = make_repo(tmp_path / "renamed", {**MEDIUM, "work_statuses": statuses})
     folder = start(repo, "Carrier cache", "medium")
     assert "status: wip" in (folder / "shaping.md").read_text()
     set_status(folder, "shipped")
@@ -930,8 +931,8 @@ def test_the_gate_accepts_the_hosts_tag_form_and_version_source(
 def renamed(process_data: dict, old: str, new: str) -> dict:
     """The process a new template version brings: section ``old`` renamed ``new``."""
     data = json.loads(json.dumps(process_data))
-    for doc in [*data["documents"], *data["kit"]]:
-        for section in doc["sections"]:
+    for doc in [*data["artefacts"], *data["work_kit"]]:
+        for section in doc.get("sections") or []:
             if section["title"] == old:
                 section.update(title=new, renamed_from=old)
     return data
@@ -982,3 +983,60 @@ def test_a_renamed_section_is_named_with_both_headings_and_never_added_twice(
     assert findings(repo) == []
     assert tool.main(["--root", str(repo), "sync"]) == 0
     assert "nothing to add" in capsys.readouterr().out
+
+
+def renamed_process(tmp_path: Path, old: str, new: str, everywhere: bool = True) -> Path:
+    """A copy of the template's extensions and tool whose process.yml renames status ``old``.
+
+    ``everywhere``: in ``work_statuses`` and wherever process.yml names it
+    (``rfc_records``' ``at``); otherwise in ``work_statuses`` alone.
+    """
+    copy = tmp_path / "template-copy"
+    shutil.copytree(ROOT / "extensions", copy / "extensions")
+    (copy / "template" / "tools").mkdir(parents=True)
+    shutil.copy(ROOT / "template" / "tools" / "lifecycle.py", copy / "template" / "tools")
+    yml = copy / "extensions" / "process.yml"
+    text = yml.read_text(encoding="utf-8")
+    assert f"  - text: {old}\n" in text
+    text = text.replace(f"  - text: {old}\n", f"  - text: {new}\n", 1)
+    if everywhere:
+        text = re.sub(rf"(at: \[[^\]]*)\b{old}\b", rf"\g<1>{new}", text)
+    yml.write_text(text, encoding="utf-8")
+    return copy / "extensions"
+
+
+def test_a_status_renamed_in_process_yml_renames_it_in_every_check(tmp_path: Path) -> None:
+    """Rename ``accepted`` in a copy of process.yml: new, the done checks and the RFC links follow.
+
+    The tool names no status: what each one means (settled, closed) and where
+    an RFC needs its links (``rfc_records``) come from process.yml through
+    process.json, under process.yml's own names.
+    """
+    loaded = reuse.load_module("work", renamed_process(tmp_path, "accepted", "agreed") / "work.py")
+    data = json.loads(json.dumps(loaded.process_data("Acme", "service", "@acme", "medium", False)))
+    assert [item["text"] for item in data["work_statuses"]][2] == "agreed"
+    repo = make_repo(tmp_path / "repo", data)
+    folder = start(repo, "Carrier cache", "medium")
+    fill_placeholders(folder)
+    set_status(folder, "agreed")
+    assert tool.main(["--root", str(repo), "sync"]) == 0  # dates each status in its history
+    rfc = folder / "rfc.md"
+    assert failures(repo) == []  # agreed is settled: the piece moves on
+
+    def gate() -> list[str]:
+        results = tool.check(repo, tool.load_process(repo), "v0.1.0")
+        return [r.code for r in results if r.code.startswith("LC") and r.outcome == "fail"]
+
+    assert gate() == ["LC113", "LC114"]  # an agreed RFC names its records, as process.yml says
+    link_rfc(folder)
+    assert gate() == []
+    rfc.write_text(rfc.read_text().replace("status: agreed", "status: accepted", 1))
+    assert "LC103" in [f.code for f in failures(repo)]  # the old name is no status any more
+
+
+def test_a_status_renamed_in_work_statuses_alone_stops_the_render(tmp_path: Path) -> None:
+    """The RFC records still naming the old status would check nothing: process.py refuses it."""
+    extensions = renamed_process(tmp_path, "accepted", "agreed", everywhere=False)
+    copied = reuse.load_module("process", extensions / "process.py")
+    with pytest.raises(ValueError, match=r"rfc_records\[1\] has at \['accepted'\]"):
+        copied.load_process()

@@ -151,8 +151,8 @@ def test_status_meanings_are_data_so_a_renamed_status_keeps_working() -> None:
     """Rename every status in the process data: the stages follow, nothing names them."""
     renamed = {"draft": "wip", "review": "proposed", "accepted": "agreed",
                "done": "shipped", "dropped": "abandoned"}  # fmt: skip
-    statuses = [{**item, "name": renamed[item["name"]]} for item in PROCESS["statuses"]]
-    process = {**PROCESS, "statuses": statuses}
+    statuses = [{**item, "text": renamed[item["text"]]} for item in PROCESS["work_statuses"]]
+    process = {**PROCESS, "work_statuses": statuses}
     docs = [("shaping.md", "shipped"), ("test-cases.md", "agreed")]
     assert tool.piece_stage(process, docs) == ("Validate", "agreed")
     assert tool.piece_stage(process, [(n, "shipped") for n, _ in docs]) == ("Shipped", "shipped")
@@ -337,11 +337,13 @@ def test_the_kit_keeps_only_the_repository_kind() -> None:
     """Even given every kind's items, a library's piece gets the library's rollout and sections."""
     service = work_extension.process_data("Acme", "service", "@acme/billing", "medium", False)
     library = work_extension.process_data("Acme", "library", "@acme/billing", "medium", False)
-    rollouts = [doc for doc in service["kit"] + library["kit"] if doc["file"] == "rollout.md"]
+    rollouts = [
+        doc for doc in service["work_kit"] + library["work_kit"] if doc["file"] == "rollout.md"
+    ]
     every_section = [section for doc in rollouts for section in doc["sections"]]
     every_kind = [{**doc, "sections": every_section} for doc in rollouts]
     for data, kind in ((library, "library"), (service, "service")):
-        mixed = {**data, "kit": every_kind}
+        mixed = {**data, "work_kit": every_kind}
         kept = tool.kit(mixed, "large", False)
         assert [doc["kind"] for doc in kept] == [kind]
         work = tool.Work(title="X", size="large", owner="@a", created="2026-01-01")
@@ -356,7 +358,7 @@ def test_the_release_record_and_the_index_say_who_when_and_done_from_the_process
     kind: str,
 ) -> None:
     data = work_extension.process_data("Acme", kind, "@acme/billing", "medium", False)
-    release = [duty for duty in data["duties"] if duty["text"] == tool.RELEASE_DUTY]
+    release = [duty for duty in data["stage_duties"] if duty["text"] == tool.RELEASE_DUTY]
     assert len(release) == 1 and release[0]["kind"] == kind
     record = tool.render_release(data, "v1.2.0rc1")
     assert tool.who_when_done(release[0]) in record
@@ -417,3 +419,29 @@ def test_team_lines_written_between_the_markers_are_kept_too() -> None:
     row = "| [0001](0001-x/shaping.md) | X | small | done |  | Done |"
     assert lines.index("Among the rows, ours.") > lines.index(row)
     assert index_of(refreshed) == refreshed
+
+
+def test_a_schema_1_process_file_still_reads_for_the_fleet(tmp_path: Path) -> None:
+    """``fleet`` reads repositories on older template versions: schema 1 names still work."""
+    data = json.loads(json.dumps(PROCESS))
+    old = {new: name for name, new in tool.SCHEMA_1_NAMES.items()}
+    schema_1 = {old.get(key, key): value for key, value in data.items() if key != "stages"}
+    schema_1["schema"] = 1
+    schema_1["statuses"] = [
+        {"name": s["text"], **{k: bool(s.get(k)) for k in ("settled", "closed", "abandoned")}}
+        for s in data["work_statuses"]
+    ]
+    schema_1["front_matter"] = tool.front_matter_keys(PROCESS)
+    schema_1["rfc_records"] = [
+        {"key": r["text"], **{k: v for k, v in r.items() if k != "text"}}
+        for r in data["rfc_records"]
+    ]
+    (tmp_path / ".lifecycle").mkdir()
+    (tmp_path / ".lifecycle" / "process.json").write_text(json.dumps(schema_1))
+    read = tool.load_process(tmp_path)
+    assert tool.Statuses.of(read) == tool.Statuses.of(PROCESS)
+    assert tool.kit(read, "large", True) == tool.kit(PROCESS, "large", True)
+    assert tool.front_matter_keys(read) == tool.front_matter_keys(PROCESS)
+    assert [r["text"] for r in read["rfc_records"]] == ["discussion", "resolution"]
+    documents = [*PROCESS["work_kit"], *PROCESS["artefacts"]]
+    assert set(read["stages"]) == {doc["stage"] for doc in documents}

@@ -135,18 +135,24 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
             assert stages == expected, (size, has_ui)
 
 
-# Each list of process.yml that .lifecycle/process.json carries, and where it lands there.
+# Each list of process.yml that .lifecycle/process.json carries, and where it lands there:
+# under its own name, or (a list of sections) where a document's ``sections`` names it.
 IN_PROCESS_JSON = {
-    "artefacts": lambda data: data["documents"],
-    "work_kit": lambda data: data["kit"],
-    "stage_duties": lambda data: data["duties"],
-    "release_checklist": lambda data: data["release_checklist"],
-    "release_phases": lambda data: data["release_phases"],
-    "release_sign_off": lambda data: data["release_sign_off"],
-    "production_readiness": lambda data: data["production_readiness"],
-    "test_plan_cadence": lambda data: data["test_plan_cadence"],
+    **{
+        key: lambda data, key=key: data[key]
+        for key in (
+            "artefacts",
+            "work_kit",
+            "stage_duties",
+            "release_checklist",
+            "release_phases",
+            "release_sign_off",
+            "production_readiness",
+            "test_plan_cadence",
+        )
+    },
     "test_plan_sections": lambda data: next(
-        doc["sections"] for doc in data["documents"] if doc["path"] == "docs/test-plan.md"
+        doc["sections"] for doc in data["artefacts"] if doc["path"] == "docs/test-plan.md"
     ),
 }
 RUBRIC = [item["flag"] for item in PROCESS["size_rubric"]]

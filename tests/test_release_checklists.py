@@ -119,7 +119,7 @@ def test_sync_puts_each_missing_release_item_in_its_phase_and_keeps_the_teams_it
     out = sync(repo, capsys)
     assert f"item(s) to {CHECKLIST}:" in out
     lines = checklist.read_text().splitlines()
-    phases = {p["phase"]: p["text"] for p in tool.repository_entries(LARGE, "release_phases")}
+    phases = {p["phase"]: p["text"] for p in tool.repository_kept(LARGE, LARGE["release_phases"])}
     for entry in tool.repository_entries(LARGE, "release_checklist"):
         at = tool.item_line(lines, entry["text"])
         assert at is not None, entry["text"]
@@ -158,7 +158,7 @@ def test_sync_completes_a_checklist_of_any_shape_once_and_keeps_its_lines(
     (repo / path).write_bytes(team)
     sync(repo, capsys)
     synced = (repo / path).read_bytes()
-    [doc] = [d for d in LARGE["documents"] if d["path"] == path]
+    [doc] = [d for d in LARGE["artefacts"] if d["path"] == path]
     every = [e["text"] for e in tool.repository_entries(LARGE, doc["checklist"])]
     assert tool.missing_items(synced.decode(), every) == []
     remaining = iter(synced.splitlines(keepends=True))

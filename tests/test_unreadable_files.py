@@ -205,8 +205,10 @@ def test_a_newer_process_file_is_read_where_it_can_be(project: Path) -> None:
     path = project / ".lifecycle" / "process.json"
     process = json.loads(path.read_text())
     process["schema"] += 1
-    process["front_matter"].append("reviewer")  # a key this tool has no value for
-    process["kit"][0]["sections"].append(
+    process["work_front_matter"].append(
+        {"text": "reviewer", "meaning": "who reviews it", "min_size": "small"}
+    )  # a key this tool has no value for
+    process["work_kit"][0]["sections"].append(
         {"title": "Huge only", "min_size": "huge", "text": "_TODO_", "has_ui": False}
     )
     process["extra_list"] = [{"anything": 1}]
@@ -223,7 +225,7 @@ def test_a_newer_process_file_the_tool_cannot_read_names_both_versions(project: 
     process = json.loads(path.read_text())
     schema = process["schema"]
     process["schema"] = schema + 1
-    process["kit"] = {"moved": "elsewhere"}
+    process["work_kit"] = {"moved": "elsewhere"}
     path.write_text(json.dumps(process))
     before = tree(project)
     for command in (["check"], ["sync"], ["new", "X", "--size", "small"]):

@@ -126,3 +126,25 @@ def test_conflicted_and_beside_files_come_from_git(tmp_path: Path) -> None:
     assert updates.conflicted_files(tmp_path) == ["a.md"]
     assert updates.delivered_beside(tmp_path) == ["b.md.from-template"]
     assert updates.conflicted_files(tmp_path / "missing") == []
+
+
+def test_the_changelog_reader_orders_versions_as_pep_440_does() -> None:
+    """One reader (template_status.py's, copied here): pre-releases, post-releases, brackets."""
+    key = updates.version_key
+    ordered = [
+        "1.0.dev1",
+        "1.0a1",
+        "1.0b2",
+        "1.0rc1",
+        "1.0",
+        "1.0.0.post1.dev0",
+        "1.0.post1",
+        "v1.1",
+    ]
+    assert sorted(ordered, key=lambda v: key(v) or ()) == ordered
+    assert key("1.0") == key("v1.0.0") and key("unknown") is None
+    changelog = "## [1.1.0] - 2026-01-01\n- Second.\n\n## 1.0.0\n- First.\n"
+    assert updates.entries_between(changelog, "1.0.0", "1.1.0rc1") == ""
+    assert (
+        updates.entries_between(changelog, "1.0.0", "1.1.0") == "## [1.1.0] - 2026-01-01\n- Second."
+    )

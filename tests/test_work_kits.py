@@ -172,7 +172,7 @@ def test_the_new_work_issue_form_asks_the_rubric(kind_size_projects, size: str) 
     process = json.loads((project / ".lifecycle" / "process.json").read_text())
     dropdowns = [item for item in form["body"] if item["type"] == "dropdown"]
     assert [item["id"] for item in dropdowns] == ["scope", "impact", "risk"]
-    for dropdown, question in zip(dropdowns, process["rubric"], strict=True):
+    for dropdown, question in zip(dropdowns, process["size_rubric"], strict=True):
         assert question["text"] in dropdown["attributes"]["label"]
         assert dropdown["attributes"]["options"] == list(question["choices"].values())
         assert dropdown["validations"]["required"] is True

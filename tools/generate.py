@@ -16,6 +16,9 @@ file differs from what it would write. Edit the source, never the copy:
 * the conflict markers of ``tools/check_leftovers.py`` and the after-update
   migration: the tool's ``CONFLICT_MARKERS`` (they must not import the tool,
   which may be the file mid-merge).
+* the changelog reader of ``extensions/updates.py`` (copier's update message):
+  the one of ``template/tools/template_status.py``, which a generated
+  repository runs on its own.
 
 Whole files too (``COPIES``): ``template/tools/install_uv.py``, the uv
 bootstrap every generated repository ships, is this repository's
@@ -163,6 +166,13 @@ def conflict_markers() -> str:
     return f"CONFLICT_MARKERS = {tuple(shipped.CONFLICT_MARKERS)!r}\n".replace("'", '"')
 
 
+def changelog_reader() -> str:
+    """The changelog reader of the shipped ``template_status.py``, for the update message."""
+    text = (ROOT / "template" / "tools" / "template_status.py").read_text(encoding="utf-8")
+    block = text.split("# begin changelog reader\n", 1)[1].split("# end changelog reader\n", 1)[0]
+    return block.rstrip("\n") + "\n\n\n"  # two blank lines before the end marker, as ruff has it
+
+
 BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
     ("README.md", "<!-- {} -->", "copier.yml", readme_answers),
     ("copier.yml", "# {}", "extensions/process.yml", copier_rubric),
@@ -170,6 +180,12 @@ BLOCKS: list[tuple[str, str, str, Callable[[], str]]] = [
     ("template/tools/lifecycle.py", "# {}", "extensions/markdown_text.py", emphasis_escapes),
     ("template/tools/check_leftovers.py", "# {}", "tools/lifecycle.py", conflict_markers),
     ("migrations/sync_lifecycle.py", "# {}", "tools/lifecycle.py", conflict_markers),
+    (
+        "extensions/updates.py",
+        "# {}",
+        "template/tools/template_status.py",
+        changelog_reader,
+    ),
 ]
 """Each copy: its file, how a marker line is written there, its source and its writer."""
 

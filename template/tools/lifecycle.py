@@ -59,7 +59,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, NotRequired, TypedDict, TypeVar
+
+if TYPE_CHECKING:  # ReadOnly is in typing from Python 3.13; the checker alone reads it
+    from typing_extensions import ReadOnly
 
 PROCESS_FILE = Path(".lifecycle") / "process.json"
 WORK_FOLDER = Path("docs") / "work"
@@ -91,8 +94,172 @@ OWNER = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]{
 # end of generated text
 FOLDER = re.compile(r"^(?P<number>[0-9]{4})-(?P<slug>[a-z0-9-]+)$")
 
-Process = Mapping[str, Any]
-"""The contents of ``.lifecycle/process.json`` (see ``extensions/process.yml``)."""
+
+# ------------------------------------------------------------------ the process model
+# The one typed model of ``.lifecycle/process.json``. ``extensions/work.py`` builds
+# the file with these types from ``extensions/process.yml``, under the same
+# names: each list is process.yml's list of that name, with the items this
+# repository's kind keeps, fields as written there. Two things are resolved,
+# never renamed: a document's ``sections`` is the list that process.yml's
+# ``sections:`` names, and an item a rubric answer adds (``added_by``) has
+# ``min_size`` the smallest size. Readers use ``.get`` for a NotRequired field.
+class Scope(TypedDict):
+    """What ``applies`` reads of the process: its sizes and the repository's kind."""
+
+    sizes: ReadOnly[list[str]]
+    project: ReadOnly[Kind]
+
+
+class Kind(TypedDict):
+    """The part of ``Project`` that decides which items a repository keeps."""
+
+    kind: ReadOnly[str | None]
+
+
+class Project(TypedDict):
+    """The repository's answers: name, kind, owner, size and whether it has a UI."""
+
+    name: str
+    kind: str
+    owner: str
+    size: str
+    has_ui: bool
+
+
+class Item(TypedDict):
+    """What every item of a process list has: its text and what ``applies`` reads."""
+
+    text: str
+    min_size: str
+    has_ui: NotRequired[bool]
+    kind: NotRequired[str]
+    added_by: NotRequired[dict[str, str]]
+    """Rubric flag to answer: the item belongs at any size when an answer matches."""
+
+
+class Status(Item):
+    """A status of a document of a piece of work (``work_statuses``), with its meaning."""
+
+    meaning: str
+    settled: NotRequired[bool]
+    """The document is agreed: the piece moves on to its next document."""
+    closed: NotRequired[bool]
+    """Nothing is left to do on the document."""
+    abandoned: NotRequired[bool]
+    """The work will not happen."""
+
+
+class FrontMatterKey(Item):
+    """A key of the front matter every document of a piece starts with (``work_front_matter``)."""
+
+    meaning: str
+    optional: NotRequired[bool]
+    """Written by the team when it applies; ``new`` does not write it."""
+
+
+class RubricQuestion(Item):
+    """A size question (``size_rubric``): its flag and choices, rating to wording."""
+
+    flag: str
+    label: str
+    question: str
+    choices: dict[str, str]
+
+
+class RfcRecord(Item):
+    """A link an RFC names at the statuses ``at`` (``rfc_records``); ``text`` is its key."""
+
+    file: str
+    at: list[str]
+    section: NotRequired[str]
+    label: NotRequired[str]
+
+
+class Section(Item):
+    """A ``## section`` of a document: ``title``, and ``text`` the prompt it starts with."""
+
+    title: str
+    lists_design_link: NotRequired[bool]
+    release_row: NotRequired[str]
+    cadence_line: NotRequired[str]
+    cadence_reminder: NotRequired[str]
+    cadence_reminder_adopted: NotRequired[str]
+
+
+class Duty(Item):
+    """A duty of a stage (``stage_duties``): who does it, when, and what done looks like."""
+
+    stage: str
+    who: str
+    when: str
+    done: str
+    path: NotRequired[str]
+    """The file that opens with these lines."""
+
+
+class KitDocument(Duty):
+    """A document of a piece of work (``work_kit``), with its sections."""
+
+    file: str
+    sections: list[Section]
+    size_notes: NotRequired[dict[str, str]]
+
+
+class Artefact(Item):
+    """A repository document of a stage (``artefacts``)."""
+
+    path: str
+    stage: str
+    ownership: NotRequired[str]
+    sections: NotRequired[list[Section]]
+    checklist: NotRequired[str]
+    """The list whose items the document holds as ``- [ ]`` lines."""
+    checklist_section: NotRequired[str]
+
+
+class ChecklistItem(Item):
+    """A line of a repository checklist (``release_checklist``, ``production_readiness``...)."""
+
+    phase: NotRequired[str]
+
+
+class ReleasePhase(Item):
+    """A phase of a release (``release_phases``); ``gate`` phases come before the tag."""
+
+    phase: str
+    gate: NotRequired[bool]
+
+
+class Cadence(Item):
+    """How often the manual test plan runs (``test_plan_cadence``)."""
+
+    months: int
+    run: str
+    who: str
+
+
+class Process(TypedDict):
+    """The contents of ``.lifecycle/process.json``: process.yml's lists, for one repository."""
+
+    schema: int
+    project: Project
+    sizes: list[str]
+    ratings: dict[str, str]
+    """Each rubric rating with the size it recommends."""
+    stages: list[str]
+    size_rubric: list[RubricQuestion]
+    work_statuses: list[Status]
+    work_front_matter: list[FrontMatterKey]
+    rfc_records: list[RfcRecord]
+    commands: dict[str, str]
+    artefacts: list[Artefact]
+    work_kit: list[KitDocument]
+    stage_duties: list[Duty]
+    release_checklist: list[ChecklistItem]
+    release_sign_off: list[ChecklistItem]
+    production_readiness: list[ChecklistItem]
+    release_phases: list[ReleasePhase]
+    test_plan_cadence: list[Cadence]
 
 
 class UsageError(Exception):
@@ -226,37 +393,80 @@ class Work:
 
 
 # ------------------------------------------------------------------ process data
-PROCESS_SCHEMA = 1
-"""The version of ``.lifecycle/process.json``'s layout this tool reads.
+PROCESS_SCHEMA = 2
+"""The version of ``.lifecycle/process.json``'s layout (``Process``) this tool reads.
 
-``extensions/work.py`` writes it into the file. Raise it when the tool needs
-something older files lack; a newer file is read as far as it has what this
-tool needs (extra keys are ignored), else refused in one line naming both versions.
+``extensions/work.py`` writes it into the file. Raise it when the layout
+changes; a newer file is read as far as it has what this tool needs (extra keys
+are ignored), else refused in one line naming both versions. An older file is
+read through ``from_schema_1``: ``copier update`` writes the file and this
+tool together, from one template version, but ``fleet`` reads the pieces of
+work of repositories still on older template versions with this tool. Schema 2
+took process.yml's names (``work_kit``, was ``kit``; see ``SCHEMA_1_NAMES``).
 """
 RESTORE_PROCESS = (
     f"restore it with `git checkout -- {PROCESS_FILE.as_posix()}`; `copier update` rewrites it"
 )
 _SECTION = {"title": str, "min_size": str, "text": str}
 _DUTY = {"text": str, "stage": str, "min_size": str, "who": str, "when": str, "done": str}
+_ITEM = {"text": str, "min_size": str}
 PROCESS_SHAPE: dict[str, Any] = {
     "project": {"kind": str, "owner": str, "size": str, "has_ui": bool},
     "sizes": [str],
     "ratings": {},
-    "statuses": [{"name": str}],
-    "front_matter": [str],
-    "kit": [{**_DUTY, "file": str, "sections": [_SECTION]}],
+    "stages": [str],
+    "work_statuses": [_ITEM],
+    "work_front_matter": [_ITEM],
+    "rfc_records": [{**_ITEM, "file": str, "at": [str]}],
+    "work_kit": [{**_DUTY, "file": str, "sections": [_SECTION]}],
+    "artefacts": [{**_ITEM, "path": str, "stage": str}],
+    "stage_duties": [_DUTY],
+    "release_checklist": [_ITEM],
+    "release_sign_off": [_ITEM],
+    "production_readiness": [_ITEM],
+    "release_phases": [{**_ITEM, "phase": str}],
+    "test_plan_cadence": [{**_ITEM, "months": int, "run": str}],
 }
-"""What the tool reads from process.json: each key's type, items' keys for lists."""
-OPTIONAL_SHAPE: dict[str, Any] = {
-    "documents": [{"path": str, "stage": str, "min_size": str, "sections": [_SECTION]}],
-    "duties": [_DUTY],
-    "release_checklist": [{"text": str, "min_size": str}],
-    "release_sign_off": [{"text": str, "min_size": str}],
-    "production_readiness": [{"text": str, "min_size": str}],
-    "release_phases": [{"phase": str, "text": str, "min_size": str}],
-    "test_plan_cadence": [{"text": str, "min_size": str, "months": int}],
+"""What the tool reads from process.json (``Process``): each key's type, items' keys for lists."""
+
+
+SCHEMA_1_NAMES = {
+    "kit": "work_kit",
+    "duties": "stage_duties",
+    "documents": "artefacts",
+    "statuses": "work_statuses",
+    "front_matter": "work_front_matter",
+    "rubric": "size_rubric",
 }
-"""Lists the tool reads when process.json has them (older files lack some)."""
+"""Schema 1's name of each list that schema 2 calls by its process.yml name."""
+
+
+def from_schema_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Return schema 1 process data in schema 2's layout, for ``fleet`` and old files.
+
+    Schema 1 wrote each status's and RFC record's ``text`` as ``name`` and
+    ``key``, the front matter as bare key names, and lacked some lists.
+    """
+    new = {SCHEMA_1_NAMES.get(key, key): value for key, value in data.items()}
+    sizes = data.get("sizes") or [""]
+    for key in PROCESS_SHAPE:
+        if isinstance(PROCESS_SHAPE[key], list):
+            new.setdefault(key, [])
+    new["work_statuses"] = [
+        {"text": item.get("name"), "meaning": "", "min_size": sizes[0], **item}
+        for item in new["work_statuses"]
+        if isinstance(item, dict)
+    ]
+    new["work_front_matter"] = [
+        {"text": key, "meaning": "", "min_size": sizes[0]} for key in new["work_front_matter"]
+    ]
+    new["rfc_records"] = [
+        {"text": item.get("key"), **item} for item in new["rfc_records"] if isinstance(item, dict)
+    ]
+    if not new["stages"]:
+        docs = [*new["work_kit"], *new["artefacts"]]
+        new["stages"] = list(dict.fromkeys(d["stage"] for d in docs if isinstance(d, dict)))
+    return new
 
 
 def shape_problem(value: Any, shape: Any, where: str) -> str:
@@ -287,22 +497,18 @@ def process_problem(data: Any) -> str:
     problem = shape_problem(data, PROCESS_SHAPE, "process")
     if problem:
         return problem
-    optional = {key: shape for key, shape in OPTIONAL_SHAPE.items() if key in data}
-    problem = shape_problem(data, optional, "process")
-    if problem:
-        return problem
     if data["project"]["size"] not in data["sizes"]:
         return f"the project's size {data['project']['size']!r} is not one of its sizes"
-    if not data["statuses"]:
-        return "process.statuses is empty"
+    if not data["work_statuses"]:
+        return "process.work_statuses is empty"
     return ""
 
 
-def load_process(root: Path) -> dict[str, Any]:
+def load_process(root: Path) -> Process:
     """Read the process data copier rendered into this repository, or refuse it in one line.
 
     Invalid JSON, or a file that lacks what this tool reads, is a ``TeamFileError``;
-    a file written for a newer schema names both versions and how to catch up.
+    a file written for another schema names both versions and how to catch up.
     """
     path = root / PROCESS_FILE
     if not path.is_file():
@@ -318,6 +524,8 @@ def load_process(root: Path) -> dict[str, Any]:
             shown, broken.lineno, f"is not valid JSON ({broken.msg})", RESTORE_PROCESS
         ) from None
     schema = data.get("schema", 1) if isinstance(data, dict) else None
+    if schema == 1:
+        data = from_schema_1(data)
     problem = process_problem(data)
     if problem and isinstance(schema, int) and schema > PROCESS_SCHEMA:
         raise TeamFileError(
@@ -328,25 +536,25 @@ def load_process(root: Path) -> dict[str, Any]:
         )
     if problem:
         raise TeamFileError(shown, 1, f"cannot be read: {problem}", RESTORE_PROCESS)
-    result: dict[str, Any] = data
+    result: Process = data
     return result
 
 
-def size_at_least(process: Process, size: str, minimum: str) -> bool:
+def size_at_least(process: Scope, size: str, minimum: str) -> bool:
     """Tell whether a ``size`` piece of work gets what a ``minimum`` one gets.
 
     A ``minimum`` this tool does not know (a newer process's size) is met by no
     size: the item is for a process this tool cannot run yet.
     """
-    sizes: list[str] = process["sizes"]
+    sizes = process["sizes"]
     if size not in sizes or minimum not in sizes:
         return False
     return sizes.index(size) >= sizes.index(minimum)
 
 
 def applies(
-    process: Process,
-    item: Mapping[str, Any],
+    process: Scope,
+    item: Item,
     size: str,
     has_ui: bool,
     ratings: Mapping[str, str] | None = None,
@@ -362,7 +570,7 @@ def applies(
     rollout to servers.
     """
     kind = item.get("kind")
-    added_by: Mapping[str, str] = item.get("added_by") or {}
+    added_by = item.get("added_by") or {}
     return (
         (
             size_at_least(process, size, item["min_size"])
@@ -373,12 +581,12 @@ def applies(
     )
 
 
-def kit(process: Process, size: str, has_ui: bool) -> list[dict[str, Any]]:
+def kit(process: Process, size: str, has_ui: bool) -> list[KitDocument]:
     """Return the documents a piece of work of ``size`` gets, in stage order."""
-    return [doc for doc in process["kit"] if applies(process, doc, size, has_ui)]
+    return [doc for doc in process["work_kit"] if applies(process, doc, size, has_ui)]
 
 
-def duty(process: Process, name: str) -> Mapping[str, Any] | None:
+def duty(process: Process, name: str) -> Duty | None:
     """Return the repository's duty ``name``: the last item its size, UI and kind keep.
 
     ``process.yml`` lists a duty once per size where its lines change, so the
@@ -387,15 +595,13 @@ def duty(process: Process, name: str) -> Mapping[str, Any] | None:
     project = process["project"]
     kept = [
         item
-        for item in process.get("duties", [])
+        for item in process["stage_duties"]
         if item["text"] == name and applies(process, item, project["size"], project["has_ui"])
     ]
     return kept[-1] if kept else None
 
 
-def who_when_done(
-    item: Mapping[str, Any], values: Mapping[str, str] | None = None, form: str = "list"
-) -> str:
+def who_when_done(item: Duty, values: Mapping[str, str] | None = None, form: str = "list") -> str:
     """Return the who, when and done-when lines of a duty or kit document.
 
     The only place these lines are written: every document, issue template and
@@ -407,8 +613,7 @@ def who_when_done(
     the who line alone, as a sentence (the test-plan reminder's issue).
     """
     parts = []
-    for key in ("who", "when", "done"):
-        text = str(item[key])
+    for text in (item["who"], item["when"], item["done"]):
         for name, value in (values or {}).items():
             text = text.replace("{" + name + "}", value)
         parts.append(text)
@@ -459,11 +664,11 @@ def duty_values(process: Process, size: str) -> dict[str, str]:
     return values
 
 
-def duty_at(process: Process, name: str, size: str) -> Mapping[str, Any] | None:
+def duty_at(process: Process, name: str, size: str) -> Duty | None:
     """Return duty ``name`` as a repository of ``size`` (and this kind and UI answer) has it."""
     kept = [
         item
-        for item in process.get("duties", [])
+        for item in process.get("stage_duties", [])
         if item["text"] == name and applies(process, item, size, process["project"]["has_ui"])
     ]
     return kept[-1] if kept else None
@@ -569,6 +774,11 @@ def slug(title: str) -> str:
 
 
 # ------------------------------------------------------------------ front matter
+def front_matter_keys(process: Process) -> list[str]:
+    """Return the front matter keys ``new`` writes, in order: those not marked ``optional``."""
+    return [key["text"] for key in process["work_front_matter"] if not key.get("optional")]
+
+
 def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
     """Return the YAML block every document of a piece of work starts with."""
     values: dict[str, str | Sequence[str]] = {
@@ -581,7 +791,7 @@ def front_matter(process: Process, work: Work, links: Sequence[str]) -> str:
         "history": [history_item(work.status, today())],
     }
     lines = ["---"]
-    for name in process["front_matter"]:
+    for name in front_matter_keys(process):
         if name not in values:
             continue  # a key a newer process adds: this tool has no value for it
         value = values[name]
@@ -1058,7 +1268,7 @@ def parse_yaml(lines: Sequence[str], first: int = 2) -> tuple[dict[Any, Any], di
         if _blank(line):
             index += 1
             continue
-        if line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")):
+        if line.startswith((*CONFLICT_MARKERS, CONFLICT_SEPARATOR)):
             raise _Refusal(index, "a merge conflict marker", "resolve the conflict first")
         if line[0] in " \t" or line.startswith(("---", "...")):
             problem = "an indented line" if line[0] in " \t" else "a YAML document marker"
@@ -1342,7 +1552,7 @@ def yaml_kind(value: Any) -> str:
 
 
 # ------------------------------------------------------------------ rendering
-def render_document(process: Process, doc: Mapping[str, Any], work: Work) -> str:
+def render_document(process: Process, doc: KitDocument, work: Work) -> str:
     """One document of a piece of work: front matter, who/when/done, then its sections.
 
     This is the only place section prompts become Markdown, for ``new`` and for
@@ -1366,7 +1576,7 @@ def render_document(process: Process, doc: Mapping[str, Any], work: Work) -> str
     return "\n".join(parts)
 
 
-def render_section(section: Mapping[str, Any], work: Work) -> str:
+def render_section(section: Section, work: Work) -> str:
     """Return one ``## title`` section with its prompt (``sync`` will insert missing ones)."""
     body = section["text"]
     if work.design_link and section.get("lists_design_link"):
@@ -1393,12 +1603,12 @@ class Statuses:
     @classmethod
     def of(cls, process: Process) -> Statuses:
         """Read the statuses and their meaning from the process data."""
-        items = process["statuses"]
+        items = process["work_statuses"]
         return cls(
-            names=tuple(item["name"] for item in items),
-            settled=frozenset(item["name"] for item in items if item.get("settled")),
-            closed=frozenset(item["name"] for item in items if item.get("closed")),
-            abandoned=frozenset(item["name"] for item in items if item.get("abandoned")),
+            names=tuple(item["text"] for item in items),
+            settled=frozenset(item["text"] for item in items if item.get("settled")),
+            closed=frozenset(item["text"] for item in items if item.get("closed")),
+            abandoned=frozenset(item["text"] for item in items if item.get("abandoned")),
         )
 
     @property
@@ -1468,7 +1678,7 @@ class Piece:
         reports it, ``sync`` refuses in one line) and never hides the others.
         """
         texts, problems = {}, {}
-        for name in dict.fromkeys(doc["file"] for doc in process["kit"]):
+        for name in dict.fromkeys(doc["file"] for doc in process["work_kit"]):
             path = folder / name
             if path.is_file():
                 try:
@@ -1486,7 +1696,8 @@ class Piece:
         problems: Mapping[str, TeamFileError] | None = None,
     ) -> Piece:
         """Build the piece of ``folder`` whose kit documents hold ``texts`` (read or planned)."""
-        order = list(dict.fromkeys(doc["file"] for doc in process["kit"]))
+        order = list(dict.fromkeys(doc["file"] for doc in process["work_kit"]))
+        ui_files = {doc["file"] for doc in process["work_kit"] if doc.get("has_ui")}
         problems = problems or {}
         documents = tuple(
             Document(name, folder / name, texts[name], read_front_matter(texts[name]))
@@ -1508,7 +1719,7 @@ class Piece:
             size=str(first.get("size", "")),
             owner=str(first.get("owner", "")),
             created=str(first.get("created", "")),
-            has_ui=any(doc.name == "design.md" for doc in documents) or marked_ui(first),
+            has_ui=any(doc.name in ui_files for doc in documents) or marked_ui(first),
             status=status,
             stage=stage,
         )
@@ -1553,9 +1764,10 @@ def piece_stage(process: Process, docs: Sequence[tuple[str, str]]) -> tuple[str,
     will not happen (its first document abandoned, or every one).
     """
     statuses = Statuses.of(process)
-    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    stages = {doc["file"]: doc["stage"] for doc in process["work_kit"]}
     if not docs:
-        return (process["kit"][0]["stage"] if process["kit"] else "Unknown"), statuses.first
+        first = process["work_kit"][0]["stage"] if process["work_kit"] else "Unknown"
+        return first, statuses.first
     if docs[0][1] in statuses.abandoned:
         return docs[0][1].capitalize(), docs[0][1]
     for name, status in docs:
@@ -2757,8 +2969,8 @@ def section_bodies(lines: Sequence[str], where: str = "") -> dict[str, tuple[int
 
 
 def required_sections(
-    process: Process, sections: Sequence[Mapping[str, Any]], size: str, has_ui: bool
-) -> list[Mapping[str, Any]]:
+    process: Process, sections: Sequence[Section], size: str, has_ui: bool
+) -> list[Section]:
     """Return the sections a document of this size and UI answer must have, in reading order."""
     return [section for section in sections if applies(process, section, size, has_ui)]
 
@@ -2915,7 +3127,7 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
     hides the piece's other documents.
     """
     relative = piece.folder.relative_to(root).as_posix()
-    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    stages = {doc["file"]: doc["stage"] for doc in process["work_kit"]}
     unreadable = {doc.name for doc in piece.documents if doc.problem is not None}
     for document in piece.documents:
         if document.problem is not None:
@@ -2924,8 +3136,8 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
     if unreadable and not readable:
         return  # nothing left to read the piece's size from; each document has its finding
     size = piece.size
-    first_stage = process["kit"][0]["stage"]
-    first = readable[0].name if readable else process["kit"][0]["file"]
+    first_stage = process["work_kit"][0]["stage"]
+    first = readable[0].name if readable else process["work_kit"][0]["file"]
     sized = size in process["sizes"]
     checker.add("LC106", first_stage, f"{relative}/{first}", sized, f"size {size!r}", 2,
                 subject=relative)  # fmt: skip
@@ -2935,7 +3147,7 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
     required = (
         kit(process, size, piece.has_ui)
         if sized
-        else [doc for doc in process["kit"] if doc["file"] in present]
+        else [doc for doc in process["work_kit"] if doc["file"] in present]
     )
     status_of: dict[str, str] = {}
     section_lines: dict[str, tuple[list[str], list[str]]] = {}
@@ -2973,11 +3185,17 @@ def check_piece(checker: Checker, root: Path, process: Process, piece: Piece) ->
         title, line = placeholder_line(lines, section_bodies(lines, where), titles)
         detail = f"placeholder left in '## {title}'" if title else ""
         checker.add("LC104", doc["stage"], where, not title, detail, line)
-    rfc = next((doc for doc in required if doc["file"] == "rfc.md"), None)
-    if rfc is not None and "rfc.md" in status_of:
-        status = status_of["rfc.md"]
+    rfc = next((doc for doc in required if doc["file"] == rfc_file(process)), None)
+    if rfc is not None and rfc["file"] in status_of:
+        status = status_of[rfc["file"]]
         ok = status in statuses.settled - statuses.abandoned
-        checker.add("LC105", rfc["stage"], f"{relative}/rfc.md", ok, f"RFC status {status!r}")
+        where = f"{relative}/{rfc['file']}"
+        checker.add("LC105", rfc["stage"], where, ok, f"RFC status {status!r}")
+
+
+def rfc_file(process: Process) -> str:
+    """Return the kit document that is a piece's RFC: the one its ``rfc_records`` name."""
+    return next((record["file"] for record in process["rfc_records"]), RFC_FILE)
 
 
 # ------------------------------------------------------------------ history and links
@@ -3091,13 +3309,13 @@ def oldest_first(items: Sequence[str]) -> tuple[bool, str]:
 
 
 def rfc_link(
-    root: Path, folder: Path, record: Mapping[str, Any], lines: Sequence[str], matter: Any
+    root: Path, folder: Path, record: RfcRecord, lines: Sequence[str], matter: Any
 ) -> tuple[bool, str, int]:
     """Find the link an RFC record asks for: its front matter key, or a labelled line.
 
     Return whether it is there, the detail of a finding, and its line.
     """
-    key = str(record["key"])
+    key = record["text"]
     for value in listed(matter, key)[:1]:
         line = key_line(lines, key)
         if is_web_url(value):
@@ -3108,7 +3326,7 @@ def rfc_link(
         return False, f"{key} {value!r} is neither a URL nor a path in the repository", line
     label = record.get("label")
     if label:
-        start, end = section_bodies(lines).get(str(record.get("section")), (0, 0))
+        start, end = section_bodies(lines).get(record.get("section", ""), (0, 0))
         kinds = scan_markdown(lines).kinds  # a line in a comment or fence is an example
         for index in range(start, end):
             line_text = lines[index]
@@ -3147,7 +3365,7 @@ def check_records(
     if not missing:
         checker.add("LC115", stage, path, True)
     status = str(matter.get("status", ""))
-    for record in process.get("rfc_records", []):
+    for record in process["rfc_records"]:
         if (
             PurePosixPath(path).name == record["file"]
             and size in process["sizes"]
@@ -3155,7 +3373,7 @@ def check_records(
             and status in record["at"]
         ):
             ok, detail, line = rfc_link(root, folder, record, lines, matter)
-            checker.add(RFC_RECORD_CODES[record["key"]], stage, path, ok, detail, line)
+            checker.add(RFC_RECORD_CODES[record["text"]], stage, path, ok, detail, line)
 
 
 def check_succession(checker: Checker, process: Process, pieces: Sequence[Piece]) -> None:
@@ -3165,7 +3383,7 @@ def check_succession(checker: Checker, process: Process, pieces: Sequence[Piece]
     the other key; a URL (another repository) is checked for its shape only.
     The documents are the ones ``check`` already read (``Piece.read``), not read again.
     """
-    stages = {doc["file"]: doc["stage"] for doc in process["kit"]}
+    stages = {doc["file"]: doc["stage"] for doc in process["work_kit"]}
     claims: dict[str, dict[str, set[str]]] = {}
     documents: list[tuple[str, str, list[str], Mapping[str, Any]]] = []
     for piece in pieces:
@@ -3217,20 +3435,22 @@ def check_repository(
 ) -> None:
     """Check the repository-level documents of the repository's size."""
     project = process["project"]
-    for doc in process.get("documents", []):
+    for doc in process["artefacts"]:
         if not applies(process, doc, project["size"], project["has_ui"]):
             continue
         path = root / doc["path"]
         found = path.is_file()
         detail = "" if found else "file not found"
         if not checker.add("LC100", doc["stage"], doc["path"], found, detail):
-            if doc["sections"]:
+            if doc.get("sections"):
                 checker.add("LC102", doc["stage"], doc["path"], False)  # recorded skipped
                 checker.add("LC116", doc["stage"], doc["path"], False)
             if doc.get("checklist"):
                 checker.add("LC107", doc["stage"], doc["path"], False)  # recorded skipped
             continue
-        sections = required_sections(process, doc["sections"], project["size"], project["has_ui"])
+        sections = required_sections(
+            process, doc.get("sections", []), project["size"], project["has_ui"]
+        )
         text = ""
         if sections or doc.get("checklist"):
             try:
@@ -3253,11 +3473,11 @@ def check_repository(
                 check_cadence(checker, pieces, process, doc["stage"], doc["path"], ran)
 
 
-def cadence(process: Process) -> Mapping[str, Any] | None:
+def cadence(process: Process) -> Cadence | None:
     """Return the test plan's cadence for the repository's size (the last item it gets)."""
     items = [
         item
-        for item in process.get("test_plan_cadence", [])
+        for item in process["test_plan_cadence"]
         if size_at_least(process, process["project"]["size"], item["min_size"])
     ]
     return items[-1] if items else None
@@ -3373,7 +3593,7 @@ def apply_waivers(checker: Checker, waivers: Sequence[Mapping[str, str]]) -> Non
 
 def check_numbers(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
     """Check that no two folders share a number (two branches each made one, then merged)."""
-    stage = process["kit"][0]["stage"]
+    stage = process["work_kit"][0]["stage"]
     free = max(piece.number for piece in pieces) + 1
     seen: dict[int, Piece] = {}
     clashes = 0
@@ -3396,7 +3616,7 @@ def check_numbers(checker: Checker, root: Path, process: Process, pieces: Sequen
 
 def check_index(checker: Checker, root: Path, process: Process, pieces: Sequence[Piece]) -> None:
     """Check that the index's table says what the pieces' front matter says (``sync`` fixes it)."""
-    stage = process["kit"][0]["stage"]
+    stage = process["work_kit"][0]["stage"]
     path, shown = root / INDEX_FILE, INDEX_FILE.as_posix()
     if not path.is_file():
         checker.add("LC110", stage, shown, None, "skipped: the index does not exist")
@@ -3508,7 +3728,7 @@ def findings_table(results: Sequence[Result], in_docs: bool = False) -> list[str
 
 # ------------------------------------------------------------------ sync
 def sync_lines(
-    lines: list[str], sections: Sequence[Mapping[str, Any]], where: str = "", after: str = ""
+    lines: list[str], sections: Sequence[Section], where: str = "", after: str = ""
 ) -> tuple[list[str], list[str]]:
     """Insert each missing section after the one before it in the process; return lines, titles.
 
@@ -3592,7 +3812,7 @@ def split_endings(text: str) -> tuple[list[str], list[str]]:
 
 
 def synced_text(
-    text: str, sections: Sequence[Mapping[str, Any]], where: str = "", after: str = ""
+    text: str, sections: Sequence[Section], where: str = "", after: str = ""
 ) -> tuple[str, list[str]]:
     """Return a document's text with its missing sections added, and their titles."""
     kept, endings = kept_lines(text)
@@ -3645,6 +3865,8 @@ def marked_ui(matter: Mapping[str, Any]) -> bool:
 
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 """How git and copier start and end a conflict block: a file holding one is mid-merge."""
+CONFLICT_SEPARATOR = "======="
+"""The line between a conflict block's two sides."""
 LATE_SECTION = "_Not filled in: this section joined the process after this work was {status}._"
 """What ``sync`` writes, instead of a ``_TODO_``, in a section a closed piece of work lacks."""
 
@@ -3658,9 +3880,7 @@ def holds_conflict(text: str) -> bool:
     return any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
-def late_sections(
-    process: Process, sections: Sequence[Mapping[str, Any]], work: Work
-) -> list[Mapping[str, Any]]:
+def late_sections(process: Process, sections: Sequence[Section], work: Work) -> list[Section]:
     """Return the sections as ``sync`` writes them: a closed piece gets a note, not a TODO.
 
     Check 04 wants no ``_TODO_`` in a done piece; a section the process added
@@ -3689,15 +3909,15 @@ def plan_repository_documents(root: Path, process: Process, plan: SyncPlan) -> N
     """Plan the sections the repository's own documents (the test plan) lack."""
     project = process["project"]
     size, has_ui = project["size"], project["has_ui"]
-    for doc in process.get("documents", []):
+    for doc in process["artefacts"]:
         path = root / doc["path"]
-        if not (doc["sections"] and applies(process, doc, size, has_ui) and path.is_file()):
+        if not (doc.get("sections") and applies(process, doc, size, has_ui) and path.is_file()):
             continue
         text = read_text(path)
         if holds_conflict(text):
             plan.conflicted.append(path)
             continue
-        sections = required_sections(process, doc["sections"], size, has_ui)
+        sections = required_sections(process, doc.get("sections", []), size, has_ui)
         synced, titles = synced_text(text, sections, doc["path"], doc.get("checklist_section", ""))
         if titles:
             plan.files[path] = synced
@@ -3795,7 +4015,7 @@ def dated_text(process: Process, text: str, date: str, path: str = "<text>") -> 
     """
     matter = read_front_matter(text, path)
     status = str(matter.get("status", ""))
-    if status not in {item["name"] for item in process["statuses"]}:
+    if status not in {item["text"] for item in process["work_statuses"]}:
         return ""
     items = listed(matter, HISTORY)
     if items and items[-1].split(" ", 1)[0].strip() == status:
@@ -3818,7 +4038,7 @@ def plan_dates(root: Path, process: Process, plan: SyncPlan) -> None:
     date (``check`` warns until it has one; every ``copier update`` runs ``sync``). A
     document holding conflict markers is left alone, as by the other steps.
     """
-    names = list(dict.fromkeys(doc["file"] for doc in process["kit"]))
+    names = list(dict.fromkeys(doc["file"] for doc in process["work_kit"]))
     for folder in work_folders(root):
         for name in names:
             path = folder / name
@@ -3925,7 +4145,7 @@ def add_item(
 
 
 def sync_checklist_lines(
-    lines: list[str], process: Process, doc: Mapping[str, Any]
+    lines: list[str], process: Process, doc: Artefact
 ) -> tuple[list[str], list[str]]:
     """Add each checklist item the repository's size requires and ``lines`` lack; return both.
 
@@ -3935,7 +4155,7 @@ def sync_checklist_lines(
     existing line stays, in order, unchanged.
     """
     entries = repository_entries(process, doc["checklist"])
-    phases = {p["phase"]: p["text"] for p in repository_entries(process, "release_phases")}
+    phases = {p["phase"]: p["text"] for p in repository_kept(process, process["release_phases"])}
     order = list(phases.values())
     title = doc["checklist_section"]
     added: list[str] = []
@@ -3972,7 +4192,7 @@ def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
     conflict markers is left alone and named.
     """
     project = process["project"]
-    for doc in process.get("documents", []):
+    for doc in process["artefacts"]:
         path = root / doc["path"]
         if not (
             doc.get("checklist")
@@ -4003,12 +4223,10 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
     """
     size = process["project"]["size"]
     cadences = [
-        c
-        for c in process.get("test_plan_cadence", [])
-        if size_at_least(process, size, c["min_size"])
+        c for c in process["test_plan_cadence"] if size_at_least(process, size, c["min_size"])
     ]
     changed: list[str] = []
-    for doc in process.get("documents", []):
+    for doc in process["artefacts"]:
         path = root / doc["path"]
         marked = [s for s in doc.get("sections", []) if "cadence_line" in s]
         if not marked or not cadences or not path.is_file():
@@ -4046,8 +4264,8 @@ def refresh_duty_lines(root: Path, process: Process) -> list[str]:
     Each line keeps its own line ending. Returns the paths changed.
     """
     changed: list[str] = []
-    names = {str(item["path"]): str(item["text"]) for item in process.get("duties", [])}
-    for doc in process.get("documents", []):
+    names = {str(item["path"]): str(item["text"]) for item in process.get("stage_duties", [])}
+    for doc in process.get("artefacts", []):
         path, name = root / doc["path"], names.get(doc["path"], "")
         if doc.get("ownership") != "user" or not name or doc["path"] == INDEX_FILE.as_posix():
             continue
@@ -4092,13 +4310,13 @@ def kept_documents(root: Path, process: Process) -> list[str]:
     size, has_ui = project["size"], project["has_ui"]
     kept = [
         doc["path"]
-        for doc in process.get("documents", [])
+        for doc in process.get("artefacts", [])
         if doc.get("ownership") == "user"
         and (root / doc["path"]).is_file()
         and not applies(process, doc, size, has_ui)
     ]
     if not has_ui:
-        files = {str(doc["file"]) for doc in process["kit"] if doc.get("has_ui")}
+        files = {str(doc["file"]) for doc in process["work_kit"] if doc.get("has_ui")}
         for folder in work_folders(root):
             kept += [
                 (folder / name).relative_to(root).as_posix()
@@ -4211,7 +4429,7 @@ def missing_detail(items: Sequence[str], fix: str) -> str:
     return f"{len(items)} missing from your file: {named}; {fix}"
 
 
-def check_checklist(checker: Checker, process: Process, doc: Mapping[str, Any], text: str) -> None:
+def check_checklist(checker: Checker, process: Process, doc: Artefact, text: str) -> None:
     """Check that a repository checklist holds every item of the repository's size (LC107).
 
     A size change or a new template version adds items to the process that a
@@ -4243,14 +4461,27 @@ def package_version(root: Path) -> tuple[str, str]:
     return str(project.get("version", "")), ""
 
 
-def repository_entries(process: Process, key: str) -> list[dict[str, Any]]:
-    """Return the items of a repository-level list that apply to the repository."""
+Kept = TypeVar("Kept", bound=Item)
+
+
+def repository_kept(process: Process, items: Iterable[Kept]) -> list[Kept]:
+    """Return the ``items`` of a repository-level list that apply to the repository."""
     project = process["project"]
-    return [
-        item
-        for item in process.get(key, [])
-        if applies(process, item, project["size"], project["has_ui"])
-    ]
+    return [item for item in items if applies(process, item, project["size"], project["has_ui"])]
+
+
+def checklists(process: Process) -> dict[str, list[ChecklistItem]]:
+    """Return the lists of checklist items, by the name an artefact's ``checklist`` gives."""
+    return {
+        "release_checklist": process["release_checklist"],
+        "release_sign_off": process["release_sign_off"],
+        "production_readiness": process["production_readiness"],
+    }
+
+
+def repository_entries(process: Process, key: str) -> list[ChecklistItem]:
+    """Return the items of checklist ``key`` that apply to the repository."""
+    return repository_kept(process, checklists(process).get(key, []))
 
 
 def repository_items(process: Process, key: str) -> list[str]:
@@ -4259,8 +4490,13 @@ def repository_items(process: Process, key: str) -> list[str]:
 
 
 def check_release(checker: Checker, root: Path, process: Process, tag: str) -> None:
-    """Check the release gates for ``tag``: version, record, test-plan row, readiness."""
-    stage = "Deliver to production"
+    """Check the release gates for ``tag``: version, record, test-plan row, readiness.
+
+    Each document, and the stage its findings belong to, is the process data's:
+    the artefact holding the release checklist, the one with the execution log.
+    """
+    releasing = checklist_document(process, "release_checklist")
+    stage = releasing["stage"] if releasing else "Deliver to production"
     version, unknown = package_version(root)
     checker.add(
         "DLV10",
@@ -4291,15 +4527,24 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     else:
         checker.add("DLV12", stage, relative, False)  # the runner records it skipped
     plan_doc = next(
-        (d for d in process.get("documents", []) if d["path"] == "docs/test-plan.md"), None
+        (
+            d
+            for d in process["artefacts"]
+            if any(s["title"] == EXECUTION_LOG for s in d.get("sections", []))
+        ),
+        None,
     )
-    plan = root / "docs" / "test-plan.md"
+    where, validate = (plan_doc["path"], plan_doc["stage"]) if plan_doc else ("", "")
+    plan = root / where
     project = process["project"]
     log = next(
         (
             s
             for s in required_sections(
-                process, (plan_doc or {}).get("sections", []), project["size"], project["has_ui"]
+                process,
+                plan_doc.get("sections", []) if plan_doc else [],
+                project["size"],
+                project["has_ui"],
             )
             if s["title"] == EXECUTION_LOG
         ),
@@ -4310,30 +4555,31 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
     if log is not None and size_at_least(
         process, project["size"], log.get("release_row", log["min_size"])
     ):
-        text = read_or_report(checker, plan, root, "Validate") if plan.is_file() else ""
+        text = read_or_report(checker, plan, root, validate) if plan.is_file() else ""
         lines = split_lines(text)
-        bodies = section_bodies(lines, "docs/test-plan.md")
+        bodies = section_bodies(lines, where)
         if EXECUTION_LOG not in bodies:
-            checker.add("DLV13", "Validate", "docs/test-plan.md", None, "skipped: no execution log")
+            checker.add("DLV13", validate, where, None, "skipped: no execution log")
         else:
             start, end = bodies[EXECUTION_LOG]
             names = {tag, tag.removeprefix("v")}
             rows = [
                 line
-                for line in table_lines(lines, "docs/test-plan.md", start, end)
+                for line in table_lines(lines, where, start, end)
                 if any(name in line for name in names)
             ]
             checker.add(
                 "DLV13",
-                "Validate",
-                "docs/test-plan.md",
+                validate,
+                where,
                 bool(rows),
                 f"a row mentions {tag}" if rows else f"no row mentions {tag}",
                 start + 1,
             )
     if project["kind"] == "service":
-        readiness = READINESS.as_posix()
-        path = root / READINESS
+        ready = checklist_document(process, "production_readiness")
+        readiness = ready["path"] if ready else READINESS.as_posix()
+        path = root / readiness
         if not path.is_file():
             checker.add("DLV14", stage, readiness, None, "skipped: the file does not exist")
             return
@@ -4345,9 +4591,9 @@ def check_release(checker: Checker, root: Path, process: Process, tag: str) -> N
         checker.add("DLV14", stage, readiness, not unticked, open_detail(unticked, "not ticked"))
 
 
-def checklist_document(process: Process, key: str) -> Mapping[str, Any] | None:
+def checklist_document(process: Process, key: str) -> Artefact | None:
     """Return the repository document holding checklist ``key`` (its ``checklist``)."""
-    return next((d for d in process.get("documents", []) if d.get("checklist") == key), None)
+    return next((d for d in process["artefacts"] if d.get("checklist") == key), None)
 
 
 def release_checklist_text(root: Path, process: Process) -> str:
@@ -4372,9 +4618,9 @@ def team_release_items(process: Process, text: str) -> list[dict[str, Any]]:
     if section is None:
         return []
     start, end = section
-    phases = repository_entries(process, "release_phases")
+    phases = repository_kept(process, process["release_phases"])
     by_title = {phase["text"]: phase["phase"] for phase in phases}
-    known = [item["text"] for item in process.get("release_checklist", [])]
+    known = [item["text"] for item in process["release_checklist"]]
     marks = {index: title for index, level, title in headings(lines) if level == 3}
     phase = phases[0]["phase"] if phases else ""
     above = ""
@@ -4438,7 +4684,7 @@ def render_release(process: Process, tag: str, checklist: str = "") -> str:
         *duty_lines(process, RELEASE_DUTY),
         "## Items",
     ]
-    phases = repository_entries(process, "release_phases")
+    phases = repository_kept(process, process["release_phases"])
     known = {phase["phase"] for phase in phases}
     # Items of process data without phases (or of an unknown one) come first, ungrouped.
     groups = [("", [item for item in items if item.get("phase") not in known])]
@@ -4470,7 +4716,7 @@ AFTER_THE_TAG = (
 
 def gated_phases(process: Process) -> set[str]:
     """Return the release phases settled before the tag (``gate: true``)."""
-    return {phase["phase"] for phase in process.get("release_phases", []) if phase.get("gate")}
+    return {phase["phase"] for phase in process["release_phases"] if phase.get("gate")}
 
 
 def release_gate_items(process: Process, checklist: str = "") -> list[str]:
@@ -4726,6 +4972,7 @@ def check_summary(status: int, report: Mapping[str, Any], problem: str) -> dict[
 
 ANNOUNCED = re.compile(r"^- Announced: .*?(?P<url>https?://\S+?)[>)]*$")
 RFC_FILE = "rfc.md"
+"""A piece's RFC when the process data names none (``rfc_file``)."""
 
 
 def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[str, Any]]:
@@ -4737,7 +4984,7 @@ def rfcs_of(root: Path, process: Process, folders: Sequence[Path]) -> list[dict[
     """
     found = []
     for folder in folders:
-        path = folder / RFC_FILE
+        path = folder / rfc_file(process)
         if not path.is_file():
             continue
         shown = path.relative_to(root).as_posix()
@@ -5305,7 +5552,7 @@ def run(options: argparse.Namespace) -> int:
         owner=owner,
         created=today(),
         has_ui=options.ui,
-        status=process["statuses"][0]["name"],
+        status=Statuses.of(process).first,
     )
     folder, written = new(options.root, process, work)
     report(options.root, process, work, recommended if ratings else "", folder, written)

@@ -44,7 +44,6 @@ from pathlib import Path
 from check_leftovers import git_files, problems
 
 DEFAULT_ANSWERS_FILE = ".copier-answers.yml"
-HEADING = re.compile(r"^## \[?v?(\d+(?:\.\d+)*)\]?")
 BRANCH_PREFIX = "template-update/"
 SYNC_START = "Ran `python3 tools/lifecycle.py sync` for the updated process:"
 """The line ``migrations/sync_lifecycle.py`` prints before sync's own report."""
@@ -57,11 +56,6 @@ class Status:
     current: str
     latest: str
     behind: bool
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """Order plain release versions such as ``1.10.0`` numerically."""
-    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
 
 
 def source_path(answers: str, answers_file: str = DEFAULT_ANSWERS_FILE) -> str:
@@ -98,22 +92,73 @@ def changelog_at(source: str, version: str) -> str:
     return ""
 
 
-def entries_between(changelog: str, current: str, latest: str) -> str:
-    """Keep the changelog sections for versions after ``current`` up to ``latest``."""
-    kept: list[str] = []
-    keep = False
+# The changelog reader, the one the template has: tools/generate.py copies this
+# block into extensions/updates.py (copier's update message), edit it here.
+# begin changelog reader
+VERSION = re.compile(
+    r"v?(?P<release>\d+(?:\.\d+)*)(?:(?P<pre>a|b|rc)(?P<pre_n>\d+))?"
+    r"(?:\.post(?P<post>\d+))?(?:\.dev(?P<dev>\d+))?(?:\+[\w.]+)?"
+)
+"""A PEP 440 version as tags spell it: ``v1.2.0``, ``1.3.0rc1``, ``1.1.0.post3.dev0+g12ab``."""
+CHANGELOG_HEADING = re.compile(r"^## \[?(?P<version>v?\d[^\s\]]*)\]?")
+"""A changelog entry's heading, ``## v1.2.0`` or ``## [1.2.0] - 2026-01-01``."""
+VersionKey = tuple[tuple[int, ...], tuple[int, int, int], int, float]
+
+
+def version_key(version: str) -> VersionKey | None:
+    """Order versions as PEP 440 does (``1.0.dev1 < 1.0rc1 < 1.0 < 1.0.post1``); None if not one."""
+    match = VERSION.fullmatch(version.strip())
+    if match is None:
+        return None
+    release = tuple(int(part) for part in match["release"].split("."))
+    while len(release) > 1 and release[-1] == 0:
+        release = release[:-1]  # 1.0.0 is 1.0
+    if match["pre"]:
+        pre = (0, ("a", "b", "rc").index(match["pre"]), int(match["pre_n"]))
+    elif match["dev"] and not match["post"]:
+        pre = (-1, 0, 0)  # a development release comes before the pre-releases
+    else:
+        pre = (1, 0, 0)
+    post = int(match["post"]) if match["post"] else -1
+    dev = int(match["dev"]) if match["dev"] else float("inf")
+    return release, pre, post, dev
+
+
+def entries_between(changelog: str, current: str, latest: str, unreleased: bool = False) -> str:
+    """Return the changelog entries for versions after ``current`` up to ``latest``.
+
+    An entry is a ``## VERSION`` heading and its text. A ``current`` that is no
+    version (none recorded) keeps every entry up to ``latest``; a ``latest``
+    that is none keeps every one after ``current``. With ``unreleased``, the
+    ``## Unreleased`` entry counts when ``latest`` is past the newest versioned
+    one (an update to an untagged commit).
+    """
+    low, high = version_key(current), version_key(latest)
+    entries: list[tuple[VersionKey | None, list[str]]] = []
     for line in changelog.splitlines():
-        match = HEADING.match(line)
-        if match:
-            version = version_key(match.group(1))
-            keep = version_key(current) < version <= version_key(latest)
-        elif line.startswith("## "):
-            keep = False  # "Unreleased" and other non-version sections
-        if keep:
-            kept.append(line)
-    return "\n".join(kept).strip()
+        if line.startswith("## "):
+            match = CHANGELOG_HEADING.match(line)
+            entries.append((version_key(match["version"]) if match else None, [line]))
+        elif entries:
+            entries[-1][1].append(line)
+    newest = max((v for v, _ in entries if v is not None), default=None)
+    chosen = []
+    for version, lines in entries:
+        if version is None:
+            wanted = (
+                unreleased
+                and lines[0].strip() == "## Unreleased"
+                and any(line.strip() for line in lines[1:])
+                and (high is None or newest is None or high > newest)
+            )
+        else:
+            wanted = (low is None or version > low) and (high is None or version <= high)
+        if wanted:
+            chosen.append("\n".join(lines).strip())
+    return "\n\n".join(chosen)
 
 
+# end changelog reader
 def changelog_link(source: str, version: str) -> str:
     """Return a browsable changelog link for hosted templates, else the path."""
     hosted = re.match(r"^(?:https://|git@)(github\.com|gitlab\.com)[/:](.+?)(?:\.git)?/?$", source)
