@@ -95,16 +95,16 @@ def test_a_commit_recorded_before_the_first_tag_starts_after_the_release_it_had(
     (tmp_path / "a.txt").write_text("1.1.0\n")
     run(["git", "tag", "v1.1.0", commit("1.1.0")], tmp_path)
 
-    assert updates.released_before(tmp_path, after) == updates.Version("1.0.0")
+    assert updates.released_before(tmp_path, after) == "v1.0.0"
     assert updates.changelog_between(tmp_path, after, "v1.1.0") == (
         "## 1.1.0\n\n### Process changes\n- Second."
     )
     # A commit older than every tag has had no release: every entry is new to it.
-    assert updates.released_before(tmp_path, before) is None
+    assert updates.released_before(tmp_path, before) == ""
     assert "- First." in updates.changelog_between(tmp_path, before, "v1.1.0")
     # Neither a hash of this history nor a hash at all.
-    assert updates.released_before(tmp_path, "0123abcd") is None
-    assert updates.released_before(tmp_path, "HEAD~1") is None
+    assert updates.released_before(tmp_path, "0123abcd") == ""
+    assert updates.released_before(tmp_path, "HEAD~1") == ""
 
 
 def test_team_owned_is_the_skip_list_and_the_update_only_exclusions() -> None:

@@ -4264,7 +4264,9 @@ def refresh_duty_lines(root: Path, process: Process) -> list[str]:
     Each line keeps its own line ending. Returns the paths changed.
     """
     changed: list[str] = []
-    names = {str(item["path"]): str(item["text"]) for item in process.get("stage_duties", [])}
+    names = {
+        str(item.get("path", "")): str(item["text"]) for item in process.get("stage_duties", [])
+    }
     for doc in process.get("artefacts", []):
         path, name = root / doc["path"], names.get(doc["path"], "")
         if doc.get("ownership") != "user" or not name or doc["path"] == INDEX_FILE.as_posix():
