@@ -156,6 +156,10 @@ def entries_between(changelog: str, current: str, latest: str, unreleased: bool 
 # end of generated text
 
 
+RECORDED_COMMIT = re.compile(r"[0-9a-f]{4,40}")
+"""What copier records as ``_commit`` for a template without tags: a commit, never a version."""
+
+
 def released_before(src_path: object, commit: str) -> str:
     """The newest version tag in ``commit``'s history, in the template's git clone at ``src_path``.
 
@@ -164,7 +168,7 @@ def released_before(src_path: object, commit: str) -> str:
     lacks are those after the last release it already had. ``""`` when
     ``commit`` is not a commit there or no version tag precedes it.
     """
-    if not re.fullmatch(r"[0-9a-f]{4,40}", commit):
+    if not RECORDED_COMMIT.fullmatch(commit):
         return ""
     found = git(src_path, "describe", "--tags", "--abbrev=0", "--match", "*[0-9]*", commit)
     return (found or "").strip()
@@ -184,8 +188,8 @@ def changelog_between(src_path: object, old: str, new: str) -> str:
         text = (Path(os.fspath(src_path)) / "CHANGELOG.md").read_text(encoding="utf-8")  # type: ignore[call-overload]
     except (OSError, TypeError):
         return ""
-    if version_key(old) is None:
-        old = released_before(src_path, old) or old
+    if RECORDED_COMMIT.fullmatch(old):  # "4b12345" reads as a version (4 beta 12345): it is not
+        old = released_before(src_path, old)
     return entries_between(text, old, new, unreleased=True)
 
 

@@ -102,6 +102,13 @@ def test_a_commit_recorded_before_the_first_tag_starts_after_the_release_it_had(
     # A commit older than every tag has had no release: every entry is new to it.
     assert updates.released_before(tmp_path, before) == ""
     assert "- First." in updates.changelog_between(tmp_path, before, "v1.1.0")
+    # A hash that also spells a version (4 beta 12345) is still read as a commit.
+    assert updates.RECORDED_COMMIT.fullmatch("4b12345") and updates.version_key("4b12345")
+    between = updates.changelog_between(tmp_path, "4b12345", "v1.1.0").splitlines()
+    assert [line for line in between if line.startswith("## ")] == [
+        "## 1.1.0",
+        "## 1.0.0 (2026-11-30)",
+    ]
     # Neither a hash of this history nor a hash at all.
     assert updates.released_before(tmp_path, "0123abcd") == ""
     assert updates.released_before(tmp_path, "HEAD~1") == ""
