@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import shutil
 import sys
 from itertools import product
@@ -445,3 +446,49 @@ def test_a_schema_1_process_file_still_reads_for_the_fleet(tmp_path: Path) -> No
     assert [r["text"] for r in read["rfc_records"]] == ["discussion", "resolution"]
     documents = [*PROCESS["work_kit"], *PROCESS["artefacts"]]
     assert set(read["stages"]) == {doc["stage"] for doc in documents}
+
+
+BANNER = re.compile(r"^# -{10,} (?P<title>\S.*)$")
+MAX_SECTION_LINES = 450
+
+
+def section_problems(text: str) -> list[str]:
+    """Name each rule of issue #23 the tool's ``text`` breaks: short sections, each described.
+
+    A section runs from its banner line (``# ---- name``) to the next one; the
+    module docstring lists every banner's name, in order, as its table of contents.
+    """
+    lines = text.splitlines()
+    banners = [(n, found["title"]) for n, line in enumerate(lines) if (found := BANNER.match(line))]
+    starts, titles = [n for n, _ in banners], [title for _, title in banners]
+    problems = []
+    for start, end, title in zip(starts, [*starts[1:], len(lines)], titles, strict=True):
+        if end - start > MAX_SECTION_LINES:
+            problems.append(f"{title}: {end - start} lines, over {MAX_SECTION_LINES}")
+        if not lines[start + 1].startswith("# "):
+            problems.append(f"{title}: no comment under its banner says what it holds")
+    if len(set(titles)) != len(titles):
+        problems.append("two sections share a name")
+    if starts and starts[0] > MAX_SECTION_LINES:
+        problems.append(f"{starts[0]} lines before the first section")
+    docstring = text.split('"""', 2)[1]
+    toc = re.findall(r"^ +[0-9]+\. (.+)$", docstring, re.MULTILINE)
+    if toc != titles:
+        problems.append(f"the docstring's table of contents {toc} is not the sections {titles}")
+    return problems
+
+
+def test_the_tool_is_short_sections_each_described_and_listed() -> None:
+    assert section_problems(TOOL_PATH.read_text(encoding="utf-8")) == []
+
+
+def test_a_long_undescribed_or_unlisted_section_is_named() -> None:
+    banner = "# " + "-" * 66 + " "
+    text = '"""Tool.\n\n    1. one\n"""\n' + banner + "one\n# Holds one.\nA = 1\n"
+    assert section_problems(text) == []
+    long = text + banner + "two\n" + "B = 2\n" * (MAX_SECTION_LINES + 1)
+    assert section_problems(long) == [
+        f"two: {MAX_SECTION_LINES + 2} lines, over {MAX_SECTION_LINES}",
+        "two: no comment under its banner says what it holds",
+        "the docstring's table of contents ['one'] is not the sections ['one', 'two']",
+    ]
