@@ -15,6 +15,7 @@ import shutil
 import sys
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,7 +154,7 @@ def test_status_meanings_are_data_so_a_renamed_status_keeps_working() -> None:
     renamed = {"draft": "wip", "review": "proposed", "accepted": "agreed",
                "done": "shipped", "dropped": "abandoned"}  # fmt: skip
     statuses = [{**item, "text": renamed[item["text"]]} for item in PROCESS["work_statuses"]]
-    process = {**PROCESS, "work_statuses": statuses}
+    process: Any = {**PROCESS, "work_statuses": statuses}
     docs = [("shaping.md", "shipped"), ("test-cases.md", "agreed")]
     assert tool.piece_stage(process, docs) == ("Validate", "agreed")
     assert tool.piece_stage(process, [(n, "shipped") for n, _ in docs]) == ("Shipped", "shipped")
@@ -344,7 +345,7 @@ def test_the_kit_keeps_only_the_repository_kind() -> None:
     every_section = [section for doc in rollouts for section in doc["sections"]]
     every_kind = [{**doc, "sections": every_section} for doc in rollouts]
     for data, kind in ((library, "library"), (service, "service")):
-        mixed = {**data, "work_kit": every_kind}
+        mixed: Any = {**data, "work_kit": every_kind}
         kept = tool.kit(mixed, "large", False)
         assert [doc["kind"] for doc in kept] == [kind]
         work = tool.Work(title="X", size="large", owner="@a", created="2026-01-01")

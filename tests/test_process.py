@@ -8,8 +8,10 @@ with a clear message before any project is rendered.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -137,9 +139,14 @@ def test_every_stage_has_an_artefact_for_every_size() -> None:
 
 # Each list of process.yml that .lifecycle/process.json carries, and where it lands there:
 # under its own name, or (a list of sections) where a document's ``sections`` names it.
-IN_PROCESS_JSON = {
+def under(key: str) -> Callable[[Any], Any]:
+    """Read list ``key`` of process.json, where it lands under its own name."""
+    return lambda data: data[key]
+
+
+IN_PROCESS_JSON: dict[str, Callable[[Any], Any]] = {
     **{
-        key: lambda data, key=key: data[key]
+        key: under(key)
         for key in (
             "artefacts",
             "work_kit",

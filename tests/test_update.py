@@ -622,17 +622,35 @@ SYNCED_DOCUMENTS = ("docs/test-plan.md", "docs/production-readiness.md", "docs/w
 """Team documents the update's ``tools/lifecycle.py sync`` may add sections or items to."""
 
 
+DUTY_MARK = b"<!-- process line: kept current by tools/lifecycle.py sync -->"
+"""The end of a who, when or done-when line that ``sync`` keeps current (process text)."""
+
+
+def without_process_lines(text: bytes, now: bytes) -> list[bytes]:
+    """``text``'s lines less the process lines: the cadence line, and each duty line whose
+    label (``- **Who:**``) ``now`` has as a marked line, as ``sync`` rewrites them."""
+    marked = {line.split(b":** ")[0] for line in now.splitlines() if line.endswith(DUTY_MARK)}
+    return [
+        line
+        for line in text.splitlines()
+        if b"<!-- cadence:" not in line and line.split(b":** ")[0] not in marked
+    ]
+
+
 def assert_team_files_kept(project: Path, team: dict[str, bytes]) -> None:
     """Every team-owned file is as it was, except sections and checklist items the update's
-    sync added to a team document: there every line the team had is still there, in order."""
+    sync added to a team document (there every line the team had is still there, in order)
+    and the process lines sync keeps current (the cadence line, marked who/when/done lines)."""
     for name, content in team.items():
         now = (project / name).read_bytes()
-        if name.startswith(SYNCED_DOCUMENTS) and now != content:
+        if now == content:
+            continue
+        kept = without_process_lines(content, now)
+        if name.startswith(SYNCED_DOCUMENTS):
             remaining = iter(now.splitlines())
-            lines = [line for line in content.splitlines() if b"<!-- cadence:" not in line]
-            assert all(line in remaining for line in lines), name  # the marked line is process text
+            assert all(line in remaining for line in kept), name
         else:
-            assert now == content, name
+            assert without_process_lines(now, now) == kept, name
 
 
 def team_files(project: Path) -> dict[str, bytes]:
