@@ -505,10 +505,12 @@ def test_a_smaller_size_and_no_ui_keep_every_filled_in_document(
     assert_team_files_kept(project, team)
     kept = (output.stdout + output.stderr).split("Kept:", 1)[1].split("\n\n", 1)[0]
     assert "an update never\ndeletes yours" in kept
-    # Pieces of work keep their own size whatever the repository's: an update never
-    # renders docs/work/, so only repository-level documents are "kept".
+    # The repository-level documents the new size lacks, and the first piece's design
+    # note now that nothing users see changes (a piece keeps its own size: its RFC stays
+    # called for).
     repository_level = ["docs/roadmap.md"] + (["docs/runbook.md"] if kind == "service" else [])
-    assert sorted(line.strip() for line in kept.splitlines()[2:]) == repository_level
+    listed = [line.strip() for line in kept.splitlines() if line.startswith("  ")]
+    assert listed == [*repository_level, f"{first}/design.md"]
     # The process-owned epic form belongs to medium and large: it goes.
     assert not (project / ".github/ISSUE_TEMPLATE/epic.md").exists()
 
