@@ -90,7 +90,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn, NotRequired, TypedDict, TypeVar
@@ -4303,6 +4303,35 @@ def plan_checklists(root: Path, process: Process, plan: SyncPlan) -> None:
 # ------------------------------------------------------------------ sync: refreshed lines
 # The lines sync rewrites to the current process and answers: marked process
 # lines, who/when/done lines, and the line naming documents the answers dropped.
+def rewritten_lines(path: Path, replace: Callable[[str], str | None]) -> str | None:
+    """Return ``path``'s text with each line ``replace`` gives a new one for, or None.
+
+    ``replace`` gets a line without its ending and returns its new text, or
+    None to keep it; each line keeps its own ending, every other byte stays.
+    None when the file is absent, holds conflict markers, or nothing changes.
+    The one loop behind every line ``sync`` keeps current.
+    """
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    if holds_conflict(text):
+        return None
+    lines = text.splitlines(keepends=True)
+    for index, old in enumerate(lines):
+        body = old.rstrip("\r\n")
+        new = replace(body)
+        if new is not None and new != body:
+            lines[index] = new + old[len(body) :]
+    result = "".join(lines)
+    return None if result == text else result
+
+
+def marked_line(mark: str, line: str) -> Callable[[str], str | None]:
+    """Return the ``rewritten_lines`` rule: the line ending with ``mark`` becomes ``line``."""
+    return lambda body: line if body.endswith(mark) else None
+
+
 def refresh_marked_lines(root: Path, process: Process) -> list[str]:
     """Rewrite each marked process line of a team document to the current process.
 
@@ -4329,17 +4358,9 @@ def refresh_marked_lines(root: Path, process: Process) -> list[str]:
             run=cadence.get("run", ""), text=cadence["text"], reminder=reminder
         )
         mark = line[line.rindex("<!--") :]
-        with path.open(encoding="utf-8", newline="") as handle:
-            text = handle.read()
-        if holds_conflict(text):
-            continue
-        lines = text.splitlines(keepends=True)
-        for index, old in enumerate(lines):
-            body = old.rstrip("\r\n")
-            if body.endswith(mark) and body != line:
-                lines[index] = line + old[len(body) :]
-        if "".join(lines) != text:
-            write_files(root, {path: "".join(lines)})
+        text = rewritten_lines(path, marked_line(mark, line))
+        if text is not None:
+            write_files(root, {path: text})
             changed.append(doc["path"])
     return changed
 
@@ -4370,18 +4391,16 @@ def refresh_duty_lines(root: Path, process: Process) -> list[str]:
             found = duty_at(process, name, size)
             if found is not None:
                 earlier.update(who_when_done(found, duty_values(process, size)).splitlines())
-        with path.open(encoding="utf-8", newline="") as handle:
-            text = handle.read()
-        if holds_conflict(text):
-            continue
-        lines = text.splitlines(keepends=True)
-        for index, old in enumerate(lines):
-            body = old.rstrip("\r\n")
+
+        def duty(
+            body: str, current: dict[str, str] = current, earlier: set[str] = earlier
+        ) -> str | None:
             new = current.get(label(body))
-            if new and body != new and (body.endswith(DUTY_MARK) or body in earlier):
-                lines[index] = new + old[len(body) :]
-        if "".join(lines) != text:
-            write_files(root, {path: "".join(lines)})
+            return new if new and (body.endswith(DUTY_MARK) or body in earlier) else None
+
+        text = rewritten_lines(path, duty)
+        if text is not None:
+            write_files(root, {path: text})
             changed.append(doc["path"])
     return changed
 
@@ -4431,24 +4450,17 @@ def kept_line(paths: Sequence[str]) -> str:
     return f"Kept although the answers no longer call for them: {named}. {KEPT_MARK}"
 
 
-def refresh_kept_line(root: Path) -> bool:
+def refresh_kept_line(root: Path, process: Process) -> bool:
     """Rewrite the map's marked line to the documents kept now; return whether it changed."""
+
+    def kept(body: str) -> str | None:  # the documents are looked up only for the marked line
+        return kept_line(kept_documents(root, process)) if body.endswith(KEPT_MARK) else None
+
     path = root / LIFECYCLE_MAP
-    if not path.is_file():
+    text = rewritten_lines(path, kept)
+    if text is None:
         return False
-    with path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    if KEPT_MARK not in text or holds_conflict(text):
-        return False
-    line = kept_line(kept_documents(root, load_process(root)))
-    lines = text.splitlines(keepends=True)
-    for index, old in enumerate(lines):
-        body = old.rstrip("\r\n")
-        if body.endswith(KEPT_MARK) and body != line:
-            lines[index] = line + old[len(body) :]
-    if "".join(lines) == text:
-        return False
-    write_files(root, {path: "".join(lines)})
+    write_files(root, {path: text})
     return True
 
 
@@ -5545,7 +5557,9 @@ def run_sync(root: Path) -> int:
     """Add missing sections, documents and index rows, and say which; exit 0 (nothing is fine).
 
     Every change is planned first and written in one ``write_files``: when one
-    file cannot be written, none is.
+    file cannot be written, none is. The lines kept current (the cadence, the
+    who/when/done lines, the kept documents) are rewritten after it, file by file,
+    from what the plan wrote.
     """
     process = load_process(root)
     plan = plan_sync(root, process)
@@ -5553,7 +5567,7 @@ def run_sync(root: Path) -> int:
     # The marked process lines (the test plan's cadence), after the plan's writes.
     refreshed = refresh_marked_lines(root, process)
     duties = refresh_duty_lines(root, process)
-    if refresh_kept_line(root):
+    if refresh_kept_line(root, process):
         duties.append(LIFECYCLE_MAP.as_posix())
     for path in plan.conflicted:
         print(
